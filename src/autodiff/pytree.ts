@@ -1,0 +1,75 @@
+import { Tensor } from "../tensor/tensor.js";
+import { NablaError } from "../tensor/errors.js";
+
+/** A leaf of a value: a Tensor or a JS number. */
+export type Leaf = Tensor | number;
+
+/** A value nabla transforms accept and return: leaves nested in arrays and plain objects. */
+export type PyTree = Leaf | readonly PyTree[] | { readonly [key: string]: PyTree };
+
+/** The structure of a pytree with its leaves removed. */
+export type TreeDef =
+  | { kind: "leaf" }
+  | { kind: "array"; children: TreeDef[] }
+  | { kind: "object"; keys: string[]; children: TreeDef[] };
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== "object" || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Splits a pytree into its leaves (depth-first, object keys in insertion order) and its structure. */
+export function flatten(tree: unknown, where: string): { leaves: Leaf[]; def: TreeDef } {
+  const leaves: Leaf[] = [];
+  const walk = (node: unknown, path: string): TreeDef => {
+    if (node instanceof Tensor || typeof node === "number") {
+      leaves.push(node);
+      return { kind: "leaf" };
+    }
+    if (Array.isArray(node)) return { kind: "array", children: node.map((c, i) => walk(c, `${path}[${i}]`)) };
+    if (isPlainObject(node)) {
+      const keys = Object.keys(node);
+      return { kind: "object", keys, children: keys.map((k) => walk(node[k], `${path}.${k}`)) };
+    }
+    const got = node === null ? "null" : node === undefined ? "undefined" : typeof node === "object" ? (node.constructor?.name ?? "an object") : typeof node;
+    throw new NablaError(
+      `${where}: ${path || "the value"} is ${got}; nabla differentiates Tensors, numbers, and arrays or plain objects of them`,
+    );
+  };
+  const def = walk(tree, "");
+  return { leaves, def };
+}
+
+/** Rebuilds a pytree of the given structure from leaves in flatten's order. */
+export function unflatten<T = PyTree>(def: TreeDef, leaves: readonly unknown[]): T {
+  let i = 0;
+  const build = (d: TreeDef): unknown => {
+    if (d.kind === "leaf") return leaves[i++];
+    if (d.kind === "array") return d.children.map(build);
+    const out: Record<string, unknown> = {};
+    d.keys.forEach((k, j) => (out[k] = build(d.children[j]!)));
+    return out;
+  };
+  return build(def) as T;
+}
+
+/** True when two structures are the same (same nesting, lengths and keys). */
+export function sameStructure(a: TreeDef, b: TreeDef): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === "leaf") return true;
+  const bc = (b as { children: TreeDef[] }).children;
+  if (a.children.length !== bc.length) return false;
+  if (a.kind === "object" && a.keys.join("\u0000") !== (b as { keys: string[] }).keys.join("\u0000")) return false;
+  return a.children.every((c, i) => sameStructure(c, bc[i]!));
+}
+
+/**
+ * Applies `f` to every leaf, keeping the structure.
+ * @example
+ * nb.treeMap((x) => nb.mul(x, 2).item(), { a: 1, b: [2, 3] }); // => { a: 2, b: [4, 6] }
+ */
+export function treeMap(f: (leaf: Leaf, index: number) => unknown, tree: PyTree): PyTree {
+  const { leaves, def } = flatten(tree, "treeMap");
+  return unflatten(def, leaves.map(f));
+}

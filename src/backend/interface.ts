@@ -1,0 +1,48 @@
+import type { ArrayTensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
+import type { Shape } from "../tensor/shape.js";
+
+/** Elementwise functions of one input. `step` is 1 where x > 0, else 0. */
+export type UnaryKernel =
+  | "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "reciprocal" | "abs" | "sign"
+  | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "tanh"
+  | "erf" | "sigmoid" | "softplus" | "relu" | "step" | "identity";
+
+/**
+ * Elementwise functions of two broadcast inputs. Comparisons give 1 or 0.
+ * `mulNoNan` is a product in which an exact zero on either side wins (0 · NaN = 0): the
+ * chain rule uses it so that a zero cotangent stays zero through a non-finite local derivative.
+ */
+export type BinaryKernel =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "atan2" | "mulNoNan"
+  | "equal" | "less" | "greater";
+
+export type ReduceKernel = "sum" | "max" | "min";
+
+/**
+ * The kernel interface: the only code that loops over elements. Inputs may be strided
+ * views; outputs are fresh contiguous tensors. Shapes are validated by the ops layer
+ * before a kernel is called.
+ */
+export interface Backend {
+  readonly name: string;
+  unary(op: UnaryKernel, x: ArrayTensor): ArrayTensor;
+  /** `outShape` is the broadcast shape; the output dtype is the promotion of the inputs'. */
+  binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor;
+  /** Selects `a` where `cond` is non-zero, else `b`, with broadcasting. */
+  where(cond: ArrayTensor, a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor;
+  /** Reduces over `axes` (sorted, unique); the result drops those axes. */
+  reduce(op: ReduceKernel, x: ArrayTensor, axes: readonly number[]): ArrayTensor;
+  /** Batched matrix product of a [..., m, k] and b [..., k, n]; batch axes broadcast to `outShape`. */
+  matmul(a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor;
+  /** A contiguous row-major copy of a view (the same tensor if it already is one). */
+  contiguous(x: ArrayTensor): ArrayTensor;
+  cast(x: ArrayTensor, dtype: DType): ArrayTensor;
+  /** Zero padding: `before[i]` and `after[i]` elements around axis i. */
+  pad(x: ArrayTensor, before: readonly number[], after: readonly number[]): ArrayTensor;
+  concat(xs: readonly ArrayTensor[], axis: number): ArrayTensor;
+  /** Takes `indices` (validated, non-negative) along `axis`; the result has indicesShape in place of that axis. */
+  gather(x: ArrayTensor, indices: Int32Array, indicesShape: Shape, axis: number): ArrayTensor;
+  /** The transpose of gather: adds each slice of `g` into position `indices[i]` of an axis of length `size`. */
+  scatterAdd(g: ArrayTensor, indices: Int32Array, indicesShape: Shape, axis: number, size: number): ArrayTensor;
+}

@@ -1,0 +1,100 @@
+import type { BinaryKernel, UnaryKernel } from "../interface.js";
+import type { TypedArray } from "../../tensor/dtype.js";
+import { erf } from "./special.js";
+
+/**
+ * Each elementwise kernel is one JavaScript expression. Loops are generated from these once
+ * per (op, dtypes, layout) and cached, so every hot loop is monomorphic and allocation-free.
+ */
+const UNARY_EXPR: Record<UnaryKernel, string> = {
+  identity: "x",
+  neg: "-x",
+  exp: "Math.exp(x)",
+  log: "Math.log(x)",
+  log1p: "Math.log1p(x)",
+  expm1: "Math.expm1(x)",
+  sqrt: "Math.sqrt(x)",
+  reciprocal: "1 / x",
+  abs: "Math.abs(x)",
+  sign: "(x > 0 ? 1 : x < 0 ? -1 : x)",
+  sin: "Math.sin(x)",
+  cos: "Math.cos(x)",
+  tan: "Math.tan(x)",
+  asin: "Math.asin(x)",
+  acos: "Math.acos(x)",
+  atan: "Math.atan(x)",
+  sinh: "Math.sinh(x)",
+  cosh: "Math.cosh(x)",
+  tanh: "Math.tanh(x)",
+  erf: "erf(x)",
+  // Branches keep exp's argument non-positive: no overflow, no cancellation.
+  sigmoid: "(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))",
+  softplus: "(x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))",
+  relu: "(x > 0 ? x : 0 * x)",
+  step: "(x > 0 ? 1 : 0)",
+};
+
+const BINARY_EXPR: Record<BinaryKernel, string> = {
+  add: "x + y",
+  sub: "x - y",
+  mul: "x * y",
+  div: "x / y",
+  pow: "Math.pow(x, y)",
+  maximum: "Math.max(x, y)",
+  minimum: "Math.min(x, y)",
+  atan2: "Math.atan2(x, y)",
+  mulNoNan: "(x === 0 || y === 0 ? 0 : x * y)",
+  equal: "(x === y ? 1 : 0)",
+  less: "(x < y ? 1 : 0)",
+  greater: "(x > y ? 1 : 0)",
+};
+
+const helpers = { erf };
+
+/** o[oo + i] = f(x[xo + i]) for i < n. */
+export type UnaryLoop = (x: TypedArray, xo: number, o: TypedArray, oo: number, n: number) => void;
+/** o[oo + i] = f(a[ao + i·as], b[bo + i·bs]) for i < n (as, bs are 0 or the inner stride). */
+export type BinaryLoop = (
+  a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, o: TypedArray, oo: number, n: number,
+) => void;
+
+const unaryCache = new Map<string, UnaryLoop>();
+const binaryCache = new Map<string, BinaryLoop>();
+
+function compile<T>(params: string, body: string): T {
+  return new Function("helpers", `const { erf } = helpers; return function (${params}) { ${body} };`)(helpers) as T;
+}
+
+/** The loop for one unary op; `key` distinguishes dtype combinations so each loop stays monomorphic. */
+export function unaryLoop(op: UnaryKernel, key: string): UnaryLoop {
+  const cacheKey = `${op}|${key}`;
+  let loop = unaryCache.get(cacheKey);
+  if (!loop) {
+    loop = compile<UnaryLoop>("x_, xo, o, oo, n", `for (let i = 0; i < n; i++) { const x = x_[xo + i]; o[oo + i] = ${UNARY_EXPR[op]}; }`);
+    unaryCache.set(cacheKey, loop);
+  }
+  return loop;
+}
+
+/**
+ * The loop for one binary op and layout: "cc" both contiguous, "sc"/"cs" one side a
+ * single repeated value, "ss" general strides.
+ */
+export function binaryLoop(op: BinaryKernel, layout: "cc" | "sc" | "cs" | "ss", key: string): BinaryLoop {
+  const cacheKey = `${op}|${layout}|${key}`;
+  let loop = binaryCache.get(cacheKey);
+  if (!loop) {
+    const read = {
+      cc: ["a[ao + i]", "b[bo + i]", ""],
+      sc: ["xs", "b[bo + i]", "const xs = a[ao];"],
+      cs: ["a[ao + i]", "ys", "const ys = b[bo];"],
+      ss: ["a[ao + i * as]", "b[bo + i * bs]", ""],
+    }[layout];
+    loop = compile<BinaryLoop>(
+      "a, ao, as, b, bo, bs, o, oo, n",
+      `${read[2]} for (let i = 0; i < n; i++) { const x = ${read[0]}; const y = ${read[1]}; o[oo + i] = ${BINARY_EXPR[op]}; }`,
+    );
+    binaryCache.set(cacheKey, loop);
+  }
+  return loop;
+}

@@ -1,0 +1,29 @@
+/**
+ * nabla: calculus for machine learning in TypeScript.
+ *
+ * `import * as nb from "nabla"` gives tensors, ops, and every transform. This file is the
+ * only place the public surface is assembled.
+ * @module
+ */
+import "./ops/methods.js";
+
+export { Tensor } from "./tensor/tensor.js";
+export type { NestedArray } from "./tensor/tensor.js";
+export type { DType, TypedArray } from "./tensor/dtype.js";
+export type { Shape } from "./tensor/shape.js";
+export { NablaError } from "./tensor/errors.js";
+export { tensor, scalar, zeros, ones, full, eye, arange, linspace, randn, rand } from "./tensor/create.js";
+export type { TensorLike, CreateOptions, RandomOptions } from "./tensor/create.js";
+export { setGlobalSeed as seed } from "./tensor/random.js";
+
+export * from "./ops/index.js";
+
+export { grad, valueAndGrad, vjp } from "./autodiff/reverse.js";
+export type { GradOptions, VjpFn } from "./autodiff/reverse.js";
+export { jvp } from "./autodiff/forward.js";
+export { treeMap } from "./autodiff/pytree.js";
+export type { PyTree, Leaf } from "./autodiff/pytree.js";
+export type { Input, Inputs, Output, Scalar } from "./autodiff/types.js";
+
+export { setBackend, registerBackend } from "./backend/registry.js";
+export type { Backend } from "./backend/interface.js";

@@ -1,0 +1,466 @@
+/**
+ * Elementwise primitives: one stanza each, kernel + derivative. Most use `elementwise`,
+ * which derives both rules from dy/dx written with nabla ops. Every local derivative is
+ * applied with `mulNoNan`, so a zero cotangent stays zero even where the derivative is not
+ * finite: that is what keeps `where(x > 0, sqrt(x), 0)` differentiable at x < 0.
+ */
+import { type CheckCase, type Domain, type Primitive, bind, definePrimitive } from "../core.js";
+import { backend } from "../../backend/registry.js";
+import type { BinaryKernel, UnaryKernel } from "../../backend/interface.js";
+import { type DType, checkDType } from "../../tensor/dtype.js";
+import { type TensorLike, toTensor } from "../../tensor/create.js";
+import { broadcastShapes } from "../../tensor/shape.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { operands } from "../operands.js";
+import { binaryCases, unaryCases } from "./cases.js";
+
+type Unary = Primitive<undefined>;
+type Rule = (x: Tensor, out: Tensor) => Tensor;
+
+/** A unary primitive whose rules both come from its local derivative dy/dx. */
+function elementwise(kernel: UnaryKernel, dydx: Rule, domain: Domain, order: 1 | 2 | 3 = 2): Unary {
+  return definePrimitive<undefined>({
+    name: kernel,
+    impl: ([x]) => backend().unary(kernel, x!),
+    jvp: ([x], [t], out) => mulNoNan(t!, dydx(x!, out)),
+    vjp: (g, [x], out) => [mulNoNan(g, dydx(x!, out))],
+    check: { domain, order, cases: unaryCases() },
+  });
+}
+
+/** A unary primitive with zero derivative everywhere (its output is piecewise constant). */
+function piecewiseConstant(kernel: UnaryKernel): Unary {
+  return definePrimitive<undefined>({
+    name: kernel,
+    impl: ([x]) => backend().unary(kernel, x!),
+    nondifferentiable: true,
+    check: { domain: "awayFromZero", order: 2, cases: unaryCases() },
+  });
+}
+
+type Binary = Primitive<undefined>;
+
+function binaryImpl(kernel: BinaryKernel): Binary["impl"] {
+  return ([a, b]) => backend().binary(kernel, a!, b!, broadcastShapes(a!.shape, b!.shape, kernel));
+}
+
+/** Sum of per-input tangent contributions, skipping zero (null) tangents. */
+function sumTangents(...terms: (Tensor | null)[]): Tensor | null {
+  let total: Tensor | null = null;
+  for (const t of terms) if (t !== null) total = total === null ? t : add(total, t);
+  return total;
+}
+
+const apply = (t: Tensor | null, d: () => Tensor): Tensor | null => (t === null ? null : mulNoNan(t, d()));
+
+export const negP = definePrimitive<undefined>({
+  name: "neg",
+  impl: ([x]) => backend().unary("neg", x!),
+  jvp: (_, [t]) => neg(t!),
+  vjp: (g) => [neg(g)],
+  check: { domain: "real", order: 3, cases: unaryCases() },
+});
+export const expP = elementwise("exp", (_, y) => y, "real", 3);
+export const logP = elementwise("log", (x) => reciprocal(x), "positive", 3);
+export const log1pP = elementwise("log1p", (x) => reciprocal(add(x, 1)), "positive");
+export const expm1P = elementwise("expm1", (_, y) => add(y, 1), "real");
+export const sqrtP = elementwise("sqrt", (_, y) => div(0.5, y), "positive");
+export const reciprocalP = elementwise("reciprocal", (_, y) => neg(mul(y, y)), "awayFromZero");
+/** abs'(0) = 0, the subgradient convention (sign(0) = 0). */
+export const absP = elementwise("abs", (x) => sign(x), "awayFromZero");
+export const sinP = elementwise("sin", (x) => cos(x), "real", 3);
+export const cosP = elementwise("cos", (x) => neg(sin(x)), "real");
+export const tanP = elementwise("tan", (_, y) => add(1, mul(y, y)), "unit");
+export const asinP = elementwise("asin", (x) => reciprocal(sqrt(sub(1, mul(x, x)))), "unit");
+export const acosP = elementwise("acos", (x) => neg(reciprocal(sqrt(sub(1, mul(x, x))))), "unit");
+export const atanP = elementwise("atan", (x) => reciprocal(add(1, mul(x, x))), "real");
+export const sinhP = elementwise("sinh", (x) => cosh(x), "real");
+export const coshP = elementwise("cosh", (x) => sinh(x), "real");
+export const tanhP = elementwise("tanh", (_, y) => sub(1, mul(y, y)), "real", 3);
+export const erfP = elementwise("erf", (x) => mul(2 / Math.sqrt(Math.PI), exp(neg(mul(x, x)))), "real");
+/** Stable primitive (branches on the sign of x) with σ' = σ(1 − σ). */
+export const sigmoidP = elementwise("sigmoid", (_, y) => mul(y, sub(1, y)), "real", 3);
+/** Stable primitive log(1 + eˣ) with derivative σ(x). */
+export const softplusP = elementwise("softplus", (x) => sigmoid(x), "real");
+/** relu'(0) = 0: the subgradient convention. */
+export const reluP = elementwise("relu", (x) => step(x), "awayFromZero");
+export const signP = piecewiseConstant("sign");
+/** 1 where x > 0, else 0: the derivative of relu. */
+export const stepP = piecewiseConstant("step");
+
+export const addP = definePrimitive<undefined>({
+  name: "add",
+  impl: binaryImpl("add"),
+  jvp: (_, [ta, tb]) => sumTangents(ta ?? null, tb ?? null),
+  vjp: (g) => [g, g],
+  check: { domain: "real", order: 3, cases: binaryCases() },
+});
+export const subP = definePrimitive<undefined>({
+  name: "sub",
+  impl: binaryImpl("sub"),
+  jvp: (_, [ta, tb]) => sumTangents(ta ?? null, tb ? neg(tb) : null),
+  vjp: (g) => [g, neg(g)],
+  check: { domain: "real", order: 2, cases: binaryCases() },
+});
+export const mulP = definePrimitive<undefined>({
+  name: "mul",
+  impl: binaryImpl("mul"),
+  jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
+  vjp: (g, [a, b]) => [mulNoNan(g, b!), mulNoNan(g, a!)],
+  check: { domain: "real", order: 3, cases: binaryCases() },
+});
+export const divP = definePrimitive<undefined>({
+  name: "div",
+  impl: binaryImpl("div"),
+  jvp: ([, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => reciprocal(b!)), apply(tb ?? null, () => neg(div(out, b!)))),
+  vjp: (g, [, b], out) => [mulNoNan(g, reciprocal(b!)), mulNoNan(g, neg(div(out, b!)))],
+  check: { domain: "real", order: 2, cases: binaryCases(["real", "awayFromZero"]) },
+});
+/** d/db aᵇ = aᵇ·log a for a > 0, and 0 where a ≤ 0 (no real logarithm there). */
+const powBaseRule = (a: Tensor, b: Tensor): Tensor => mul(b, pow(a, sub(b, 1)));
+const powExponentRule = (a: Tensor, out: Tensor): Tensor => {
+  const positive = greater(a, 0);
+  return where(positive, mul(out, log(where(positive, a, 1))), 0);
+};
+export const powP = definePrimitive<undefined>({
+  name: "pow",
+  impl: binaryImpl("pow"),
+  jvp: ([a, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => powBaseRule(a!, b!)), apply(tb ?? null, () => powExponentRule(a!, out))),
+  vjp: (g, [a, b], out) => [mulNoNan(g, powBaseRule(a!, b!)), mulNoNan(g, powExponentRule(a!, out))],
+  check: { domain: "positive", order: 2, cases: binaryCases(["positive", "real"]) },
+});
+/** Ties share the gradient equally (weight ½ each), as DESIGN.md requires. */
+function tieWeights(first: Tensor, a: Tensor, b: Tensor): Tensor {
+  return add(first, mul(0.5, equal(a, b)));
+}
+export const maximumP = definePrimitive<undefined>({
+  name: "maximum",
+  impl: binaryImpl("maximum"),
+  jvp: ([a, b], [ta, tb]) => {
+    const w = tieWeights(greater(a!, b!), a!, b!);
+    return sumTangents(apply(ta ?? null, () => w), apply(tb ?? null, () => sub(1, w)));
+  },
+  vjp: (g, [a, b]) => {
+    const w = tieWeights(greater(a!, b!), a!, b!);
+    return [mulNoNan(g, w), mulNoNan(g, sub(1, w))];
+  },
+  check: { domain: "real", order: 2, cases: binaryCases() },
+});
+export const minimumP = definePrimitive<undefined>({
+  name: "minimum",
+  impl: binaryImpl("minimum"),
+  jvp: ([a, b], [ta, tb]) => {
+    const w = tieWeights(less(a!, b!), a!, b!);
+    return sumTangents(apply(ta ?? null, () => w), apply(tb ?? null, () => sub(1, w)));
+  },
+  vjp: (g, [a, b]) => {
+    const w = tieWeights(less(a!, b!), a!, b!);
+    return [mulNoNan(g, w), mulNoNan(g, sub(1, w))];
+  },
+  check: { domain: "real", order: 2, cases: binaryCases() },
+});
+export const atan2P = definePrimitive<undefined>({
+  name: "atan2",
+  impl: binaryImpl("atan2"),
+  jvp: ([a, b], [ta, tb]) => {
+    const r2 = add(mul(a!, a!), mul(b!, b!));
+    return sumTangents(apply(ta ?? null, () => div(b!, r2)), apply(tb ?? null, () => neg(div(a!, r2))));
+  },
+  vjp: (g, [a, b]) => {
+    const r2 = add(mul(a!, a!), mul(b!, b!));
+    return [mulNoNan(g, div(b!, r2)), mulNoNan(g, neg(div(a!, r2)))];
+  },
+  check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
+});
+export const mulNoNanP = definePrimitive<undefined>({
+  name: "mulNoNan",
+  impl: binaryImpl("mulNoNan"),
+  jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
+  vjp: (g, [a, b]) => [mulNoNan(g, b!), mulNoNan(g, a!)],
+  check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
+});
+
+function comparison(kernel: BinaryKernel): Binary {
+  return definePrimitive<undefined>({
+    name: kernel,
+    impl: binaryImpl(kernel),
+    nondifferentiable: true,
+    check: { domain: "real", order: 2, cases: binaryCases() },
+  });
+}
+export const equalP = comparison("equal");
+export const lessP = comparison("less");
+export const greaterP = comparison("greater");
+
+export const whereP = definePrimitive<undefined>({
+  name: "where",
+  impl: ([c, a, b]) => backend().where(c!, a!, b!, broadcastShapes(broadcastShapes(c!.shape, a!.shape, "where"), b!.shape, "where")),
+  jvp: ([c], [, ta, tb]) => where(c!, ta ?? 0, tb ?? 0),
+  // Selection, not multiplication: the unselected branch gets an exact zero, never 0·NaN.
+  vjp: (g, [c]) => [null, where(c!, g, 0), where(c!, 0, g)],
+  check: {
+    domain: "real",
+    order: 3,
+    cases: [
+      { shapes: [[2, 3], [2, 3], [2, 3]], params: undefined },
+      { shapes: [[2, 3], [3], []], params: undefined },
+      { shapes: [[], [2], [2]], params: undefined },
+    ] satisfies CheckCase<undefined>[],
+  },
+});
+
+export const castP = definePrimitive<{ dtype: DType }>({
+  name: "cast",
+  impl: ([x], { dtype }) => backend().cast(x!, dtype),
+  jvp: (_, [t], __, { dtype }) => cast(t!, dtype),
+  vjp: (g, [x]) => [cast(g, x!.dtype)],
+  check: { domain: "real", order: 2, cases: [{ shapes: [[3]], params: { dtype: "float64" } }] },
+});
+
+export const stopGradientP = definePrimitive<undefined>({
+  name: "stopGradient",
+  impl: ([x]) => x!,
+  nondifferentiable: true,
+  check: { domain: "real", order: 2, cases: unaryCases() },
+});
+
+const un = (p: Unary) => (x: TensorLike): Tensor => bind(p, [toTensor(x)], undefined);
+const bin = (p: Binary) => (a: TensorLike, b: TensorLike): Tensor => bind(p, operands(a, b), undefined);
+
+/**
+ * Elementwise a + b with broadcasting.
+ * @example
+ * nb.add([1, 2], 10).toArray(); // => [11, 12]
+ */
+export const add = bin(addP);
+/**
+ * Elementwise a − b with broadcasting.
+ * @example
+ * nb.sub([5, 7], [1, 2]).toArray(); // => [4, 5]
+ */
+export const sub = bin(subP);
+/**
+ * Elementwise a · b with broadcasting.
+ * @example
+ * nb.mul([[1], [2]], [10, 20]).toArray(); // => [[10, 20], [20, 40]]
+ */
+export const mul = bin(mulP);
+/**
+ * Elementwise a / b with broadcasting.
+ * @example
+ * nb.div([1, 3], 2).toArray(); // => [0.5, 1.5]
+ */
+export const div = bin(divP);
+/**
+ * Elementwise aᵇ. d/db uses log a, taken as 0 where a ≤ 0.
+ * @example
+ * nb.pow([2, 3], 2).toArray(); // => [4, 9]
+ */
+export const pow = bin(powP);
+/**
+ * Elementwise maximum; at ties the gradient is shared equally.
+ * @example
+ * nb.maximum([1, 5], [3, 2]).toArray(); // => [3, 5]
+ */
+export const maximum = bin(maximumP);
+/**
+ * Elementwise minimum; at ties the gradient is shared equally.
+ * @example
+ * nb.minimum([1, 5], [3, 2]).toArray(); // => [1, 2]
+ */
+export const minimum = bin(minimumP);
+/**
+ * Elementwise angle of the point (b, a), in (−π, π].
+ * @example
+ * nb.atan2(1, 1).item(); // => 0.7853981633974483
+ */
+export const atan2 = bin(atan2P);
+/**
+ * a · b where an exact zero on either side gives 0, even against NaN or ∞.
+ * @example
+ * nb.mulNoNan([0, 2], [NaN, 3]).toArray(); // => [0, 6]
+ */
+export const mulNoNan = bin(mulNoNanP);
+/**
+ * 1 where a = b, else 0 (no gradient flows through comparisons).
+ * @example
+ * nb.equal([1, 2], [1, 3]).toArray(); // => [1, 0]
+ */
+export const equal = bin(equalP);
+/**
+ * 1 where a < b, else 0.
+ * @example
+ * nb.less([1, 2], 2).toArray(); // => [1, 0]
+ */
+export const less = bin(lessP);
+/**
+ * 1 where a > b, else 0.
+ * @example
+ * nb.greater([1, 3], 2).toArray(); // => [0, 1]
+ */
+export const greater = bin(greaterP);
+/**
+ * −x.
+ * @example
+ * nb.neg([1, -2]).toArray(); // => [-1, 2]
+ */
+export const neg = un(negP);
+/**
+ * eˣ.
+ * @example
+ * nb.exp(0).item(); // => 1
+ */
+export const exp = un(expP);
+/**
+ * Natural logarithm.
+ * @example
+ * nb.log(Math.E).item(); // => 1
+ */
+export const log = un(logP);
+/**
+ * log(1 + x), accurate for small x.
+ * @example
+ * nb.log1p(1e-20).item(); // => 1e-20
+ */
+export const log1p = un(log1pP);
+/**
+ * eˣ − 1, accurate for small x.
+ * @example
+ * nb.expm1(1e-20).item(); // => 1e-20
+ */
+export const expm1 = un(expm1P);
+/**
+ * Square root.
+ * @example
+ * nb.sqrt([4, 9]).toArray(); // => [2, 3]
+ */
+export const sqrt = un(sqrtP);
+/**
+ * 1 / x.
+ * @example
+ * nb.reciprocal([2, 4]).toArray(); // => [0.5, 0.25]
+ */
+export const reciprocal = un(reciprocalP);
+/**
+ * |x|; its derivative at 0 is taken as 0.
+ * @example
+ * nb.abs([-2, 3]).toArray(); // => [2, 3]
+ */
+export const abs = un(absP);
+/**
+ * −1, 0 or 1 by the sign of x (zero gradient).
+ * @example
+ * nb.sign([-2, 0, 3]).toArray(); // => [-1, 0, 1]
+ */
+export const sign = un(signP);
+/**
+ * Sine.
+ * @example
+ * nb.sin(0).item(); // => 0
+ */
+export const sin = un(sinP);
+/**
+ * Cosine.
+ * @example
+ * nb.cos(0).item(); // => 1
+ */
+export const cos = un(cosP);
+/**
+ * Tangent.
+ * @example
+ * nb.tan(0).item(); // => 0
+ */
+export const tan = un(tanP);
+/**
+ * Inverse sine.
+ * @example
+ * nb.asin(1).item(); // => 1.5707963267948966
+ */
+export const asin = un(asinP);
+/**
+ * Inverse cosine.
+ * @example
+ * nb.acos(1).item(); // => 0
+ */
+export const acos = un(acosP);
+/**
+ * Inverse tangent.
+ * @example
+ * nb.atan(1).item(); // => 0.7853981633974483
+ */
+export const atan = un(atanP);
+/**
+ * Hyperbolic sine.
+ * @example
+ * nb.sinh(0).item(); // => 0
+ */
+export const sinh = un(sinhP);
+/**
+ * Hyperbolic cosine.
+ * @example
+ * nb.cosh(0).item(); // => 1
+ */
+export const cosh = un(coshP);
+/**
+ * Hyperbolic tangent.
+ * @example
+ * nb.tanh(0).item(); // => 0
+ */
+export const tanh = un(tanhP);
+/**
+ * The error function, 2/√π ∫₀ˣ e^(−t²) dt.
+ * @example
+ * Math.abs(nb.erf(1).item() - 0.8427007929497149) < 1e-15; // => true
+ */
+export const erf = un(erfP);
+/**
+ * The logistic function 1 / (1 + e⁻ˣ), computed without overflow.
+ * @example
+ * nb.sigmoid(0).item(); // => 0.5
+ */
+export const sigmoid = un(sigmoidP);
+/**
+ * log(1 + eˣ), computed without overflow.
+ * @example
+ * nb.softplus(1000).item(); // => 1000
+ */
+export const softplus = un(softplusP);
+/**
+ * max(x, 0); its derivative at 0 is taken as 0.
+ * @example
+ * nb.relu([-1, 2]).toArray(); // => [0, 2]
+ */
+export const relu = un(reluP);
+/** 1 where x > 0, else 0 (the derivative of relu; zero gradient). @internal */
+export const step = un(stepP);
+
+/**
+ * Picks `a` where `cond` is non-zero, else `b`, with broadcasting. The gradient of the
+ * unselected branch is exactly zero, even where that branch is NaN or infinite.
+ * @example
+ * const x = nb.tensor([-1, 4]);
+ * nb.where(nb.greater(x, 0), nb.sqrt(x), 0).toArray(); // => [0, 2]
+ * nb.grad((x) => nb.sum(nb.where(nb.greater(x, 0), nb.sqrt(x), 0)))(x).toArray(); // => [0, 0.25]
+ */
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb] = operands(a, b);
+  return bind(whereP, [toTensor(cond), ta, tb], undefined);
+}
+
+/**
+ * Converts to another dtype.
+ * @example
+ * nb.cast([1.5], "float32").dtype; // => "float32"
+ */
+export function cast(x: TensorLike, dtype: DType): Tensor {
+  return bind(castP, [toTensor(x)], { dtype: checkDType(dtype, "cast") });
+}
+
+/**
+ * The value of x, seen by every transform as a constant (its derivative is zero).
+ * @example
+ * nb.grad((x) => nb.mul(x, nb.stopGradient(x)))(3); // => 3
+ */
+export function stopGradient(x: TensorLike): Tensor {
+  return bind(stopGradientP, [toTensor(x)], undefined);
+}
