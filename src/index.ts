@@ -12,7 +12,7 @@ export type { NestedArray } from "./tensor/tensor.js";
 export type { DType, TypedArray } from "./tensor/dtype.js";
 export type { Shape } from "./tensor/shape.js";
 export { NablaError } from "./tensor/errors.js";
-export { tensor, scalar, zeros, ones, full, eye, arange, linspace, randn, rand } from "./tensor/create.js";
+export { tensor, scalar, zeros, ones, zerosLike, onesLike, full, eye, arange, linspace, randn, rand } from "./tensor/create.js";
 export type { TensorLike, CreateOptions, RandomOptions } from "./tensor/create.js";
 export { setGlobalSeed as seed } from "./tensor/random.js";
 

@@ -10,9 +10,12 @@ export function leafTensor(leaf: Leaf): Tensor {
   return typeof leaf === "number" ? toTensor(leaf) : leaf;
 }
 
-/** Gives a result leaf the kind of the leaf it answers for: a number for a number. */
+/**
+ * Gives a result leaf the kind of the leaf it answers for: a number for a number. A value
+ * still traced by an enclosing transform stays a Tensor, or the outer derivative would be lost.
+ */
 export function likeLeaf(value: Tensor, template: Leaf): Leaf {
-  return typeof template === "number" ? value.item() : value;
+  return typeof template === "number" && value.level === 0 ? value.item() : value;
 }
 
 /** Strips this trace's tracers from a result, leaving lower-level values. */

@@ -121,7 +121,7 @@ function valueAndGradImpl(f: (...args: never[]) => unknown, options: GradOptions
     const seed = scalarSeed(out, name);
     const grads = pullback(typeof out === "number" ? seed.item() : seed);
     const allNumbers = which.every((a) => typeof args[a] === "number");
-    const value = allNumbers && out instanceof Tensor ? out.item() : out;
+    const value = allNumbers && out instanceof Tensor && out.level === 0 ? out.item() : out;
     const g = typeof argnums === "number" ? grads[0] : grads;
     return [options.hasAux ? [value, aux] : value, g];
   };

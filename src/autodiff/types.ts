@@ -4,7 +4,10 @@ import type { Tensor } from "../tensor/tensor.js";
  * What a caller may pass where a transformed function expects `T`: a Tensor parameter
  * accepts a Tensor or a number, and containers map element by element.
  */
-export type Input<T> = T extends Tensor ? Tensor | number : T extends number ? number : { [K in keyof T]: Input<T[K]> };
+export type Input<T> = [T] extends [Tensor] ? Tensor | number
+  : [Tensor] extends [T] ? T
+  : T extends number ? number
+  : { [K in keyof T]: Input<T[K]> };
 
 /** The arguments a caller may pass to a transformed function with parameters `P`. */
 export type Inputs<P extends unknown[]> = { [K in keyof P]: Input<P[K]> };

@@ -28,8 +28,11 @@ export interface Primitive<P = unknown> {
   readonly check: CheckSpec<P>;
 }
 
-/** Where the rule-table test samples inputs: chosen to avoid kinks and domain edges. */
-export type Domain = "real" | "positive" | "unit" | "awayFromZero" | "aboveOne";
+/**
+ * Where the rule-table test samples inputs: chosen to avoid kinks and domain edges.
+ * "boolean" inputs (0 or 1) are conditions: held fixed, never differentiated.
+ */
+export type Domain = "real" | "positive" | "unit" | "awayFromZero" | "boolean";
 
 /** One test case: input shapes, params, and optionally a domain per input. */
 export interface CheckCase<P> {

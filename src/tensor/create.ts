@@ -240,3 +240,25 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
   for (let i = 0; i < t.data.length; i++) t.data[i] = rng.uniform();
   return t;
 }
+
+/**
+ * Zeros with the shape and dtype of x.
+ *
+ * @example
+ * nb.zerosLike(nb.ones([2], { dtype: "float32" })).dtype; // => "float32"
+ */
+export function zerosLike(x: TensorLike): Tensor {
+  const t = toTensor(x);
+  return zeros(t.shape, { dtype: t.dtype });
+}
+
+/**
+ * Ones with the shape and dtype of x.
+ *
+ * @example
+ * nb.onesLike([[1, 2]]).toArray(); // => [[1, 1]]
+ */
+export function onesLike(x: TensorLike): Tensor {
+  const t = toTensor(x);
+  return ones(t.shape, { dtype: t.dtype });
+}

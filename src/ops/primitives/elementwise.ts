@@ -202,9 +202,9 @@ export const whereP = definePrimitive<undefined>({
     domain: "real",
     order: 3,
     cases: [
-      { shapes: [[2, 3], [2, 3], [2, 3]], params: undefined },
-      { shapes: [[2, 3], [3], []], params: undefined },
-      { shapes: [[], [2], [2]], params: undefined },
+      { shapes: [[2, 3], [2, 3], [2, 3]], params: undefined, domains: ["boolean", "real", "real"] },
+      { shapes: [[2, 3], [3], []], params: undefined, domains: ["boolean", "real", "real"] },
+      { shapes: [[], [2], [2]], params: undefined, domains: ["boolean", "real", "real"] },
     ] satisfies CheckCase<undefined>[],
   },
 });
