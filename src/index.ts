@@ -10,10 +10,10 @@ import "./ops/methods.js";
 export { Tensor } from "./tensor/tensor.js";
 export type { NestedArray } from "./tensor/tensor.js";
 export type { DType, TypedArray } from "./tensor/dtype.js";
-export type { Shape } from "./tensor/shape.js";
+export type { Shape, Axis } from "./tensor/shape.js";
 export { NablaError } from "./tensor/errors.js";
 export { tensor, scalar, zeros, ones, zerosLike, onesLike, full, eye, arange, linspace, randn, rand } from "./tensor/create.js";
-export type { TensorLike, CreateOptions, RandomOptions } from "./tensor/create.js";
+export type { TensorLike, NestedTensors, CreateOptions, RandomOptions } from "./tensor/create.js";
 export { setGlobalSeed as seed } from "./tensor/random.js";
 
 export * from "./ops/index.js";
@@ -25,5 +25,13 @@ export { treeMap } from "./autodiff/pytree.js";
 export type { PyTree, Leaf } from "./autodiff/pytree.js";
 export type { Input, Inputs, Output, Scalar } from "./autodiff/types.js";
 
-export { setBackend, registerBackend } from "./backend/registry.js";
-export type { Backend } from "./backend/interface.js";
+export * as numeric from "./numeric/index.js";
+export { checkGrad } from "./numeric/check.js";
+export type { CheckGradOptions, CheckGradResult, GradMismatch } from "./numeric/check.js";
+
+export { ProgressBar } from "./util/progress.js";
+export type { ProgressOptions, ProgressStream } from "./util/progress.js";
+
+export { setBackend, registerBackend, backends } from "./backend/registry.js";
+export type { Backend, UnaryKernel, BinaryKernel, ReduceKernel } from "./backend/interface.js";
+export type { ArrayTensor } from "./tensor/tensor.js";

@@ -1,0 +1,7 @@
+/**
+ * The numeric layer's public surface, exported as `nb.numeric`: finite-difference
+ * derivatives, gradients, Hessians and Jacobian-vector products.
+ * @module
+ */
+export { derivative, grad, hessian, jvp } from "./diff.js";
+export type { DiffOptions, DifferenceMethod, JvpOptions, ScalarResult } from "./diff.js";
