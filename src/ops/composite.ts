@@ -4,7 +4,7 @@
  */
 import { type TensorLike, toTensor } from "../tensor/create.js";
 import { NablaError } from "../tensor/errors.js";
-import { formatShape, normalizeAxes, normalizeAxis, sizeOf } from "../tensor/shape.js";
+import { type Axis, formatShape, normalizeAxes, normalizeAxis, sizeOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { bind } from "./core.js";
 import {
@@ -13,8 +13,6 @@ import {
 import { keptShape, max, sum } from "./primitives/reduce.js";
 import { broadcastTo, concat, reshape, slice, transpose } from "./primitives/shape.js";
 import { matmulP } from "./primitives/linalg.js";
-
-type Axis = number | readonly number[];
 
 /**
  * x².

@@ -30,9 +30,10 @@ export interface Primitive<P = unknown> {
 
 /**
  * Where the rule-table test samples inputs: chosen to avoid kinks and domain edges.
- * "boolean" inputs (0 or 1) are conditions: held fixed, never differentiated.
+ * "distinct" values are spaced apart (no near-ties, for max and min); "boolean" inputs
+ * (0 or 1) are conditions: held fixed, never differentiated.
  */
-export type Domain = "real" | "positive" | "unit" | "awayFromZero" | "boolean";
+export type Domain = "real" | "positive" | "unit" | "awayFromZero" | "distinct" | "boolean";
 
 /** One test case: input shapes, params, and optionally a domain per input. */
 export interface CheckCase<P> {

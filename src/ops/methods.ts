@@ -5,9 +5,8 @@
 import { Tensor } from "../tensor/tensor.js";
 import { type NestedTensors, type TensorLike, setStackNested, toTensor } from "../tensor/create.js";
 import type { DType } from "../tensor/dtype.js";
+import type { Axis } from "../tensor/shape.js";
 import * as ops from "./index.js";
-
-type Axis = number | readonly number[];
 
 declare module "../tensor/tensor.js" {
   interface Tensor {

@@ -72,7 +72,15 @@ export function randomFor(seed: number | undefined): Random {
   return seed === undefined ? globalStream : new Random(seed);
 }
 
-/** Restarts the global stream that unseeded random functions draw from. */
+/**
+ * Restarts the global stream that random functions draw from when called without a seed.
+ *
+ * @example
+ * nb.seed(123);
+ * const a = nb.rand([2]).toArray();
+ * nb.seed(123);
+ * nb.rand([2]).toArray(); // => a
+ */
 export function setGlobalSeed(seed: number): void {
   globalStream = new Random(seed);
 }

@@ -3,6 +3,9 @@ import { NablaError } from "./errors.js";
 /** A tensor's shape: one non-negative length per axis. */
 export type Shape = readonly number[];
 
+/** The axes an op works along: one axis or several; negative counts from the end. */
+export type Axis = number | readonly number[];
+
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;

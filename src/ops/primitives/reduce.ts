@@ -3,7 +3,7 @@ import { type Primitive, bind, definePrimitive } from "../core.js";
 import { backend } from "../../backend/registry.js";
 import type { ReduceKernel } from "../../backend/interface.js";
 import { type TensorLike, toTensor } from "../../tensor/create.js";
-import { type Shape, normalizeAxes } from "../../tensor/shape.js";
+import { type Axis, type Shape, normalizeAxes } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { div, equal, mul } from "./elementwise.js";
 import { broadcastTo, reshape } from "./shape.js";
@@ -57,14 +57,14 @@ function extremum(kernel: Extract<ReduceKernel, "max" | "min">) {
       const [mask, count] = tieShare(x!, out, axes);
       return [mul(mask, expandBack(div(g, count), x!, axes))];
     },
-    check: { domain: "real", order: 2, cases: reduceCases },
+    check: { domain: "distinct", order: 2, cases: reduceCases },
   });
 }
 export const maxP = extremum("max");
 export const minP = extremum("min");
 
 /** Shared front end of every reduction: normalises axes and applies keepdims. */
-export function reduceWith(prim: typeof sumP, x: TensorLike, axis: number | readonly number[] | undefined, keepdims: boolean, op: string): Tensor {
+export function reduceWith(prim: typeof sumP, x: TensorLike, axis: Axis | undefined, keepdims: boolean, op: string): Tensor {
   const t = toTensor(x);
   const axes = normalizeAxes(axis, t.ndim, op);
   const r = bind(prim, [t], { axes });
@@ -78,7 +78,7 @@ export function reduceWith(prim: typeof sumP, x: TensorLike, axis: number | read
  * nb.sum([[1, 2], [3, 4]], 0).toArray(); // => [4, 6]
  * nb.sum([[1, 2], [3, 4]], -1, true).toArray(); // => [[3], [7]]
  */
-export function sum(x: TensorLike, axis?: number | readonly number[], keepdims = false): Tensor {
+export function sum(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   return reduceWith(sumP, x, axis, keepdims, "sum");
 }
 
@@ -87,7 +87,7 @@ export function sum(x: TensorLike, axis?: number | readonly number[], keepdims =
  * @example
  * nb.max([[1, 5], [3, 2]], 1).toArray(); // => [5, 3]
  */
-export function max(x: TensorLike, axis?: number | readonly number[], keepdims = false): Tensor {
+export function max(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   return reduceWith(maxP, x, axis, keepdims, "max");
 }
 
@@ -96,6 +96,6 @@ export function max(x: TensorLike, axis?: number | readonly number[], keepdims =
  * @example
  * nb.min([[1, 5], [3, 2]], 0).toArray(); // => [1, 2]
  */
-export function min(x: TensorLike, axis?: number | readonly number[], keepdims = false): Tensor {
+export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   return reduceWith(minP, x, axis, keepdims, "min");
 }

@@ -1,0 +1,116 @@
+/**
+ * Walks the derivative-rule table: every primitive's JVP is checked against central
+ * differences (the independent oracle in src/numeric), its VJP against its JVP by the
+ * adjoint identity ⟨u, J v⟩ = ⟨Jᵀu, v⟩, and then the same checks are applied to the
+ * derivative functions themselves (forward-derived and reverse-derived) up to the entry's
+ * order — never finite differences of finite differences.
+ */
+import { describe, expect, test } from "vitest";
+import * as nb from "../src/index.js";
+import { type CheckCase, type Domain, type Primitive, bind, primitives } from "../src/ops/core.js";
+import { Random } from "../src/tensor/random.js";
+
+type Fn = (...xs: nb.Tensor[]) => nb.Tensor;
+
+function sample(domain: Domain, shape: number[], rng: Random): nb.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (domain === "distinct") {
+    // A shuffled ladder with rungs 0.25 apart: no two values within a finite-difference step.
+    const ladder = Array.from({ length: n }, (_, i) => (i - n / 2) * 0.25 + 0.05 * rng.uniform());
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(rng.uniform() * (i + 1));
+      [ladder[i], ladder[j]] = [ladder[j]!, ladder[i]!];
+    }
+    return nb.tensor(ladder, { shape });
+  }
+  const draw = (): number => {
+    const u = rng.uniform();
+    switch (domain) {
+      case "real": return 4 * u - 2;
+      case "positive": return 0.5 + 1.5 * u;
+      case "unit": return 1.8 * u - 0.9;
+      case "awayFromZero": return (rng.uniform() < 0.5 ? -1 : 1) * (0.5 + 1.5 * u);
+      case "boolean": return u < 0.5 ? 0 : 1;
+    }
+  };
+  return nb.tensor(Array.from({ length: n }, draw), { shape });
+}
+
+const inner = (a: nb.Tensor, b: nb.Tensor): number => nb.sum(nb.mul(a, b)).item();
+
+/** Tolerance for comparing an autodiff value with a Richardson central difference. */
+function assertClose(ad: nb.Tensor, fd: nb.Tensor, what: string): void {
+  const scale = Math.max(1, nb.max(nb.abs(fd)).item());
+  const err = nb.max(nb.abs(nb.sub(ad, fd))).item();
+  expect(err, `${what}: max |AD − FD| = ${err} (scale ${scale})`).toBeLessThanOrEqual(1e-6 * scale);
+}
+
+/**
+ * Checks f's first derivatives at xs, then recurses into the two derivative functions
+ * x ↦ ⟨u, J(x) v⟩ built by forward mode and by reverse mode.
+ */
+function checkDerivatives(f: Fn, xs: nb.Tensor[], order: number, rng: Random, label: string): void {
+  const out = f(...xs);
+  const v = xs.map((x) => sample("real", [...x.shape], rng));
+  const u = sample("real", [...out.shape], rng);
+
+  const [, jv] = nb.jvp(f, xs, v);
+  assertClose(jv, nb.numeric.jvp(f, xs, v), `${label}: JVP vs central difference`);
+
+  const [, pullback] = nb.vjp(f, ...xs);
+  const jtu = pullback(u) as nb.Tensor[];
+  jtu.forEach((g, i) => expect(g.shape, `${label}: VJP shape of input ${i}`).toEqual(xs[i]!.shape));
+  const lhs = inner(u, jv);
+  const rhs = jtu.reduce((s, g, i) => s + inner(g, v[i]!), 0);
+  expect(Math.abs(lhs - rhs), `${label}: ⟨u, Jv⟩ = ${lhs} but ⟨Jᵀu, v⟩ = ${rhs}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(lhs)));
+
+  if (order <= 1) return;
+  const forwardDerived: Fn = (...ys) => nb.sum(nb.mul(nb.jvp(f, ys, v)[1], u));
+  const reverseDerived: Fn = (...ys) => {
+    const gs = nb.vjp(f, ...ys)[1](u) as nb.Tensor[];
+    return gs.reduce<nb.Tensor>((s, g, i) => nb.add(s, nb.sum(nb.mul(g, v[i]!))), nb.scalar(0));
+  };
+  checkDerivatives(forwardDerived, xs, order - 1, rng, `${label} → d(jvp)`);
+  checkDerivatives(reverseDerived, xs, order - 1, rng, `${label} → d(vjp)`);
+}
+
+function caseLabel(c: CheckCase<unknown>): string {
+  return c.shapes.map((s) => `[${s.join(",")}]`).join(" × ");
+}
+
+describe("derivative-rule table", () => {
+  test("every primitive carries check metadata", () => {
+    const missing = primitives.filter((p) => !p.check || p.check.cases.length === 0 || ![1, 2, 3].includes(p.check.order));
+    expect(missing.map((p) => p.name)).toEqual([]);
+    expect(primitives.length).toBeGreaterThan(40);
+  });
+
+  for (const prim of primitives as unknown as Primitive<unknown>[]) {
+    describe(prim.name, () => {
+      prim.check.cases.forEach((c, k) => {
+        test(`${caseLabel(c)} (case ${k})`, () => {
+          const rng = new Random(1000 + k);
+          const domains = c.domains ?? c.shapes.map(() => prim.check.domain);
+          const inputs = c.shapes.map((s, i) => sample(domains[i]!, s, rng));
+          // Conditions (boolean inputs) are held fixed: only the others are differentiated.
+          const free = domains.flatMap((d, i) => (d === "boolean" ? [] : [i]));
+          const f: Fn = (...ys) => {
+            const all = inputs.slice();
+            free.forEach((i, j) => (all[i] = ys[j]!));
+            return bind(prim, all, c.params);
+          };
+          const xs = free.map((i) => inputs[i]!);
+          if (prim.nondifferentiable) {
+            const [, pullback] = nb.vjp(f, ...xs);
+            const out = f(...xs);
+            for (const g of pullback(nb.ones([...out.shape])) as nb.Tensor[]) expect(nb.max(nb.abs(g)).item()).toBe(0);
+            const [, t] = nb.jvp(f, xs, xs.map((x) => nb.onesLike(x)));
+            expect(nb.max(nb.abs(t)).item()).toBe(0);
+            return;
+          }
+          checkDerivatives(f, xs, prim.check.order, rng, prim.name);
+        });
+      });
+    });
+  }
+});
