@@ -1,6 +1,6 @@
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../interface.js";
 import { type DType, type TypedArray, allocate, promote } from "../../tensor/dtype.js";
-import { type Shape, contiguousStrides, sizeOf } from "../../tensor/shape.js";
+import { type Shape, contiguousStrides, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import { binaryLoop, reduceLoop, unaryLoop } from "./elementwise.js";
 import { gemm } from "./matmul.js";
@@ -44,8 +44,15 @@ function broadcastStrides(x: ArrayTensor, outShape: Shape): number[] {
 }
 
 function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
+  const dtype = promote(a.dtype, b.dtype);
+  if (op === "mul" || op === "mulNoNan") {
+    // 1·x = x exactly in IEEE arithmetic (NaN and −0 included): skip the pass. The chain rule
+    // meets this constantly, multiplying by the broadcast ones that a sum's VJP seeds.
+    if (isOne(a) && b.dtype === dtype && shapesEqual(b.shape, outShape)) return b;
+    if (isOne(b) && a.dtype === dtype && shapesEqual(a.shape, outShape)) return a;
+  }
   const n = sizeOf(outShape);
-  const out = allocate(promote(a.dtype, b.dtype), n);
+  const out = allocate(dtype, n);
   const key = a.dtype + b.dtype;
   // Fast layouts: each side either covers the output contiguously or is one repeated value
   // (a single element, or a stride-0 broadcast such as the seed a reduction's VJP expands).
@@ -63,6 +70,11 @@ function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shap
     loop(a.data, offsets[0]!, sa[sa.length - 1]!, b.data, offsets[1]!, sb[sb.length - 1]!, out, oo, inner);
   });
   return new ArrayTensor(out, outShape);
+}
+
+/** True when `x` is one repeated value equal to 1. */
+function isOne(x: ArrayTensor): boolean {
+  return isSingleValue(x) && x.data[x.offset] === 1;
 }
 
 /** True when every element of `x` is the one at its offset (all non-trivial strides 0). */
