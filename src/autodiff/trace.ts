@@ -4,7 +4,7 @@
  * lower levels (so nested transforms compose) and records what its mode needs. Levels keep
  * nested transforms' perturbations apart.
  */
-import { type Primitive, type Trace, Tracer, bind, phase, traceStack, transformStackLabel } from "../ops/core.js";
+import { type Primitive, type Series, type Trace, Tracer, bind, phase, traceStack, transformStackLabel } from "../ops/core.js";
 import { settings } from "../ops/config.js";
 import { NablaError } from "../tensor/errors.js";
 import { shapesEqual } from "../tensor/shape.js";
@@ -34,9 +34,13 @@ function escaped(trace: Trace, prim: Primitive<unknown>): never {
   );
 }
 
-function missingRule(prim: Primitive<unknown>, mode: "JVP" | "VJP"): never {
+function missingRule(prim: Primitive<unknown>, mode: "JVP" | "VJP" | "Taylor"): never {
   const stack = transformStackLabel();
-  const advice = mode === "JVP" ? "use reverse mode (grad, vjp, jacrev) or customJvp" : "use forward mode (jvp, jacfwd) or customVjp";
+  const advice = {
+    JVP: "use reverse mode (grad, vjp, jacrev) or customJvp",
+    VJP: "use forward mode (jvp, jacfwd) or customVjp",
+    Taylor: "nest jvp instead of taylor/derivatives, or give the function a customJvp",
+  }[mode];
   throw new NablaError(`${stack ? stack + " → " : ""}${prim.name}: no ${mode} rule; ${advice}`);
 }
 
@@ -157,5 +161,46 @@ export class JvpTrace implements Trace {
     const t = rule(primals, tangents, out, params);
     if (t === null) return out;
     return new JvpTracer(this, out, shapesEqual(t.shape, out.shape) ? t : broadcastTo(t, out.shape));
+  }
+}
+
+/** A value in Taylor mode: a primal and the higher coefficients of its power series. */
+export class JetTracer extends Tracer {
+  constructor(readonly trace: JetTrace, readonly primal: Tensor, readonly series: Series) {
+    super();
+  }
+}
+
+/**
+ * Propagates truncated power series x(t) = Σₖ xₖ tᵏ through each op with its Taylor rule:
+ * all derivatives up to `order` in one pass, in O(order²) work per op.
+ */
+export class JetTrace implements Trace {
+  active = true;
+  constructor(readonly name: string, readonly level: number, readonly order: number) {}
+
+  process<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
+    const primals = new Array<Tensor>(inputs.length);
+    const series = new Array<Series>(inputs.length);
+    let any = false;
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i]!;
+      if (x.level === this.level) {
+        if ((x as JetTracer).trace !== this) escaped(this, prim as Primitive<unknown>);
+        primals[i] = (x as JetTracer).primal;
+        series[i] = [primals[i]!, ...(x as JetTracer).series];
+        any = true;
+      } else {
+        primals[i] = x;
+        series[i] = [x];
+      }
+    }
+    const out = bind(prim, primals, params);
+    if (!any || prim.nondifferentiable) return out;
+    const rule = prim.taylor ?? missingRule(prim as Primitive<unknown>, "Taylor");
+    const coefficients = rule(series, out, this.order, params)
+      .slice(1, this.order + 1)
+      .map((c) => (c === null || shapesEqual(c.shape, out.shape) ? c : broadcastTo(c, out.shape)));
+    return coefficients.every((c) => c === null) ? out : new JetTracer(this, out, coefficients);
   }
 }
