@@ -34,6 +34,32 @@ function escaped(trace: Trace, prim: Primitive<unknown>): never {
   );
 }
 
+/**
+ * Splits an op's inputs into primals (this trace's tracers unwrapped; anything else is a
+ * constant to this trace) and what the trace tracks for each input. bind only hands a trace
+ * ops with at least one of its own tracers among the inputs.
+ */
+function unpack<X>(
+  trace: Trace, prim: Primitive<unknown>, inputs: readonly Tensor[], own: (t: Tracer) => X, constant: (x: Tensor) => X,
+): [Tensor[], X[]] {
+  const primals = new Array<Tensor>(inputs.length);
+  const tracked = new Array<X>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i]!;
+    if (x.level === trace.level) {
+      if ((x as Tracer).trace !== trace) escaped(trace, prim);
+      primals[i] = (x as Tracer).primal;
+      tracked[i] = own(x as Tracer);
+    } else {
+      primals[i] = x;
+      tracked[i] = constant(x);
+    }
+  }
+  return [primals, tracked];
+}
+
+const none = (): null => null;
+
 function missingRule(prim: Primitive<unknown>, mode: "JVP" | "VJP" | "Taylor"): never {
   const stack = transformStackLabel();
   const advice = {
@@ -61,6 +87,8 @@ export class ReverseTracer extends Tracer {
   }
 }
 
+const asParent = (t: Tracer): ReverseTracer => t as ReverseTracer;
+
 /** Records every op on its tracers on a tape, to be replayed backwards by `backward`. */
 export class ReverseTrace implements Trace {
   active = true;
@@ -68,23 +96,9 @@ export class ReverseTrace implements Trace {
   constructor(readonly name: string, readonly level: number) {}
 
   process<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
-    const primals = new Array<Tensor>(inputs.length);
-    const parents = new Array<ReverseTracer | null>(inputs.length);
-    let any = false;
-    for (let i = 0; i < inputs.length; i++) {
-      const x = inputs[i]!;
-      if (x.level === this.level) {
-        if ((x as ReverseTracer).trace !== this) escaped(this, prim as Primitive<unknown>);
-        primals[i] = (x as ReverseTracer).primal;
-        parents[i] = x as ReverseTracer;
-        any = true;
-      } else {
-        primals[i] = x;
-        parents[i] = null;
-      }
-    }
+    const [primals, parents] = unpack<ReverseTracer | null>(this, prim as Primitive<unknown>, inputs, asParent, none);
     const out = bind(prim, primals, params);
-    if (!any || prim.nondifferentiable) return out;
+    if (prim.nondifferentiable) return out;
     return new ReverseTracer(this, out, { prim: prim as Primitive<unknown>, parents, primals, params });
   }
 
@@ -134,29 +148,17 @@ export class JvpTracer extends Tracer {
   }
 }
 
+const tangentOf = (t: Tracer): Tensor => (t as JvpTracer).tangent;
+
 /** Pushes tangents forward through each op with its JVP rule. */
 export class JvpTrace implements Trace {
   active = true;
   constructor(readonly name: string, readonly level: number) {}
 
   process<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
-    const primals = new Array<Tensor>(inputs.length);
-    const tangents = new Array<Tensor | null>(inputs.length);
-    let any = false;
-    for (let i = 0; i < inputs.length; i++) {
-      const x = inputs[i]!;
-      if (x.level === this.level) {
-        if ((x as JvpTracer).trace !== this) escaped(this, prim as Primitive<unknown>);
-        primals[i] = (x as JvpTracer).primal;
-        tangents[i] = (x as JvpTracer).tangent;
-        any = true;
-      } else {
-        primals[i] = x;
-        tangents[i] = null;
-      }
-    }
+    const [primals, tangents] = unpack<Tensor | null>(this, prim as Primitive<unknown>, inputs, tangentOf, none);
     const out = bind(prim, primals, params);
-    if (!any || prim.nondifferentiable) return out;
+    if (prim.nondifferentiable) return out;
     const rule = prim.jvp ?? missingRule(prim as Primitive<unknown>, "JVP");
     const t = rule(primals, tangents, out, params);
     if (t === null) return out;
@@ -171,6 +173,9 @@ export class JetTracer extends Tracer {
   }
 }
 
+const seriesOf = (t: Tracer): Series => [t.primal, ...(t as JetTracer).series];
+const constantSeries = (x: Tensor): Series => [x];
+
 /**
  * Propagates truncated power series x(t) = Σₖ xₖ tᵏ through each op with its Taylor rule:
  * all derivatives up to `order` in one pass, in O(order²) work per op.
@@ -180,23 +185,9 @@ export class JetTrace implements Trace {
   constructor(readonly name: string, readonly level: number, readonly order: number) {}
 
   process<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
-    const primals = new Array<Tensor>(inputs.length);
-    const series = new Array<Series>(inputs.length);
-    let any = false;
-    for (let i = 0; i < inputs.length; i++) {
-      const x = inputs[i]!;
-      if (x.level === this.level) {
-        if ((x as JetTracer).trace !== this) escaped(this, prim as Primitive<unknown>);
-        primals[i] = (x as JetTracer).primal;
-        series[i] = [primals[i]!, ...(x as JetTracer).series];
-        any = true;
-      } else {
-        primals[i] = x;
-        series[i] = [x];
-      }
-    }
+    const [primals, series] = unpack<Series>(this, prim as Primitive<unknown>, inputs, seriesOf, constantSeries);
     const out = bind(prim, primals, params);
-    if (!any || prim.nondifferentiable) return out;
+    if (prim.nondifferentiable) return out;
     const rule = prim.taylor ?? missingRule(prim as Primitive<unknown>, "Taylor");
     const coefficients = rule(series, out, this.order, params)
       .slice(1, this.order + 1)
