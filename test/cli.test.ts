@@ -23,7 +23,8 @@ function json(...args: string[]): Record<string, unknown> {
 }
 
 describe("nabla commands", () => {
-  test("the bin has a node shebang", () => {
+  test("package.json names the bin once, as a node script", () => {
+    expect(readFileSync(`${root}/package.json`, "utf8").match(/"bin"/g)).toHaveLength(1);
     expect(readFileSync(`${root}/${pkg.bin.nabla}`, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 
