@@ -35,6 +35,10 @@ export type { Input, Inputs, Output, Scalar } from "./autodiff/types.js";
 export * as numeric from "./numeric/index.js";
 export { checkGrad } from "./numeric/check.js";
 export type { CheckGradOptions, CheckGradResult, GradMismatch } from "./numeric/check.js";
+export { limit } from "./numeric/limit.js";
+export type { LimitOptions, LimitResult, LimitSide, OneSidedLimit } from "./numeric/limit.js";
+
+export * from "./symbolic/index.js";
 
 export { ProgressBar } from "./util/progress.js";
 export type { ProgressOptions, ProgressStream } from "./util/progress.js";
