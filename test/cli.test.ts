@@ -58,6 +58,22 @@ describe("nabla commands", () => {
     (r.eigenvalues as number[]).forEach((l, i) => expect(l).toBeCloseTo(eigenvalues[i]!, 14));
   });
 
+  test("jacobian of polar coordinates: [[cos t, −r sin t], [sin t, r cos t]]", () => {
+    const result = json("jacobian", "r*cos(t)", "r*sin(t)", "--wrt", "r,t", "--at", "r=2,t=pi/6");
+    expect(result.entries).toEqual([["cos(t)", "-r*sin(t)"], ["sin(t)", "r*cos(t)"]]);
+    const [[a, b], [c, d]] = result.values as number[][] as [[number, number], [number, number]];
+    const t = Math.PI / 6;
+    for (const [got, want] of [[a, Math.cos(t)], [b, -2 * Math.sin(t)], [c, Math.sin(t)], [d, 2 * Math.cos(t)]] as const) {
+      expect(Math.abs(got - want)).toBeLessThan(1e-15);
+    }
+    const text = nabla("jacobian", "x*y", "x+y", "--at", "x=1,y=2");
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("[2, 1]");
+    const missing = nabla("jacobian");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe('nabla jacobian: missing the expressions, e.g. "x*y" "sin(x) + y" (see nabla jacobian --help)');
+  });
+
   test("taylor: exp at 0 has coefficients 1/k!", () => {
     const r = nabla("taylor", "exp(x)", "--at", "0", "--order", "5");
     expect(r.stdout).toContain("exp(x) ≈ 1 + x + x^2/2 + x^3/6 + x^4/24 + x^5/120");

@@ -4,7 +4,8 @@ import { diff } from "./diff.js";
 import { evaluate } from "./eval.js";
 import { grad } from "./grad.js";
 import { hessian } from "./hessian.js";
+import { jacobian } from "./jacobian.js";
 import { limit } from "./limit.js";
 import { taylor } from "./taylor.js";
 
-export const commands: readonly Command[] = [diff, grad, hessian, taylor, limit, evaluate];
+export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, evaluate];
