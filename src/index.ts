@@ -36,6 +36,8 @@ export * as numeric from "./numeric/index.js";
 export { checkGrad } from "./numeric/check.js";
 export type { CheckGradOptions, CheckGradResult, GradMismatch } from "./numeric/check.js";
 
+export * as optim from "./optim/index.js";
+
 export { ProgressBar } from "./util/progress.js";
 export type { ProgressOptions, ProgressStream } from "./util/progress.js";
 
