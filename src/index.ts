@@ -21,6 +21,13 @@ export * from "./ops/index.js";
 export { grad, valueAndGrad, vjp } from "./autodiff/reverse.js";
 export type { GradOptions, VjpFn } from "./autodiff/reverse.js";
 export { jvp } from "./autodiff/forward.js";
+export { jacfwd, jacrev, jacobian, hessian } from "./autodiff/jacobian.js";
+export type { JacobianFn, JacobianOptions } from "./autodiff/jacobian.js";
+export { hvp, linearize, directional } from "./autodiff/products.js";
+export { jet, derivatives, taylor } from "./autodiff/taylor.js";
+export type { TaylorPolynomial, QuadraticModel } from "./autodiff/taylor.js";
+export { customJvp, customVjp } from "./autodiff/custom.js";
+export type { CustomFn } from "./autodiff/custom.js";
 export { treeMap } from "./autodiff/pytree.js";
 export type { PyTree, Leaf } from "./autodiff/pytree.js";
 export type { Input, Inputs, Output, Scalar } from "./autodiff/types.js";
@@ -32,6 +39,8 @@ export { limit } from "./numeric/limit.js";
 export type { LimitOptions, LimitResult, LimitSide, OneSidedLimit } from "./numeric/limit.js";
 
 export * from "./symbolic/index.js";
+
+export * as optim from "./optim/index.js";
 
 export { ProgressBar } from "./util/progress.js";
 export type { ProgressOptions, ProgressStream } from "./util/progress.js";

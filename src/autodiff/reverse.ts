@@ -72,7 +72,12 @@ function unflattenMap(aux: unknown, level: number): unknown {
  * pullback(nb.tensor([1, 1, 1]))[0].toArray(); // => [2, 4, 6]
  */
 export function vjp<P extends unknown[] = Tensor[], Out = Tensor>(f: (...args: P) => Out, ...primals: Inputs<P>): [Out, VjpFn] {
-  const { out, pullback } = traceReverse("vjp", f, primals, false);
+  return vjpNamed("vjp", f as (...args: unknown[]) => Out, primals);
+}
+
+/** vjp with its trace labelled `name` (as in error messages, e.g. "jacrev → …"). */
+export function vjpNamed<Out>(name: string, f: (...args: unknown[]) => Out, primals: readonly unknown[]): [Out, VjpFn] {
+  const { out, pullback } = traceReverse(name, f, primals, false);
   return [out as Out, pullback];
 }
 

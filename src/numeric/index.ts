@@ -8,3 +8,5 @@ export { derivative, grad, hessian, jvp } from "./diff.js";
 export type { DiffOptions, DifferenceMethod, JvpOptions, ScalarResult } from "./diff.js";
 export { symmetricEigen } from "./linalg/eigh.js";
 export type { SymmetricEigen } from "./linalg/eigh.js";
+export { oneSidedDerivatives } from "./one-sided.js";
+export type { OneSidedDerivatives } from "./one-sided.js";

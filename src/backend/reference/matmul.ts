@@ -8,6 +8,7 @@ const NC = 512;
 
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
+const edgeTile = new Float64Array(16);
 
 /**
  * C[m×n] += A[m×k] · B[k×n] for contiguous row-major operands at the given offsets,
@@ -121,6 +122,9 @@ function microKernel(
     c[ci] = c[ci]! + c30; c[ci + 1] = c[ci + 1]! + c31; c[ci + 2] = c[ci + 2]! + c32; c[ci + 3] = c[ci + 3]! + c33;
     return;
   }
-  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-  for (let r = 0; r < rows; r++) for (let q = 0; q < cols; q++) c[ci + r * ldc + q] = c[ci + r * ldc + q]! + tile[r * 4 + q]!;
+  // A partial tile at the bottom or right edge: stage it in a fixed scratch (no allocation).
+  const t = edgeTile;
+  t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03; t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
+  t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23; t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
+  for (let r = 0; r < rows; r++) for (let q = 0; q < cols; q++) c[ci + r * ldc + q] = c[ci + r * ldc + q]! + t[r * 4 + q]!;
 }
