@@ -38,6 +38,9 @@ export type { CheckGradOptions, CheckGradResult, GradMismatch } from "./numeric/
 
 export * as optim from "./optim/index.js";
 
+export * as nn from "./nn/index.js";
+export * as data from "./data/index.js";
+
 export { ProgressBar } from "./util/progress.js";
 export type { ProgressOptions, ProgressStream } from "./util/progress.js";
 
