@@ -137,7 +137,7 @@ export function standardize(x: Tensor): Standardizer {
  */
 export function oneHot(labels: TensorLike, numClasses?: number): Tensor {
   const t = toTensor(labels);
-  return oneHotChecked(t, numClasses ?? Math.max(...t.values()) + 1, "oneHot");
+  return oneHotChecked(t, numClasses ?? Math.floor(Math.max(...t.values())) + 1, "oneHot");
 }
 
 /** oneHot with errors that name the caller (a loss, say). */
