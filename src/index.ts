@@ -37,6 +37,10 @@ export { checkGrad } from "./numeric/check.js";
 export type { CheckGradOptions, CheckGradResult, GradMismatch } from "./numeric/check.js";
 
 export * as optim from "./optim/index.js";
+export { minimize } from "./optim/minimize/index.js";
+export type { IterationRecord, Method, MinimizeOptions, MinimizeResult, ObjectiveFunction, PointLike, StartPoint } from "./optim/minimize/index.js";
+export { testFunctions } from "./optim/test-functions/index.js";
+export type { TestFunction } from "./optim/test-functions/index.js";
 
 export * as nn from "./nn/index.js";
 export * as data from "./data/index.js";
