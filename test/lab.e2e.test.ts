@@ -120,19 +120,29 @@ describe("the Lab in Chromium", () => {
     await shot("backprop-shared");
   });
 
-  it("Optimizer race: trajectories over Rosenbrock's contours, and a Hessian verdict at a clicked point", async () => {
-    const p = await open("#/race?s=rosenbrock&opt=gd,momentum,adam");
-    await expect.poll(() => p.getByTestId("contour").getAttribute("data-done"), { timeout: 20_000 }).toBe("true");
-    expect(await p.locator(".line.path").count()).toBe(3);
-    expect(await p.locator("[data-testid=results] tbody tr").count()).toBe(3);
+  it("Optimizer race: L-BFGS reaches Rosenbrock's minimum, and a click at the saddle gets the Hessian verdict", async () => {
+    const p = await open("#/race?s=rosenbrock&opt=gd,adam");
+    const done = () => p.getByTestId("contour").getAttribute("data-done");
+    await expect.poll(done, { timeout: 20_000 }).toBe("true");
+    for (const name of ["Momentum", "Newton", "BFGS", "L-BFGS"]) await p.getByLabel(name, { exact: true }).check();
+    await p.getByTestId("race").click();
+    await expect.poll(() => p.locator("[data-testid=results] tbody tr").count(), { timeout: 20_000 }).toBe(6);
+    await expect.poll(done, { timeout: 20_000 }).toBe("true");
+    expect(await p.locator(".line.path").count()).toBe(6);
+    const lbfgs = p.locator('[data-testid=results] tr[data-optimizer="lbfgs"]');
+    expect(Math.abs(Number(await lbfgs.getAttribute("data-x")) - 1)).toBeLessThan(1e-4);
+    expect(Math.abs(Number(await lbfgs.getAttribute("data-y")) - 1)).toBeLessThan(1e-4);
+    expect(p.url()).toContain("lbfgs");
+    await shot("race-rosenbrock");
+
     await p.getByLabel("Surface").selectOption("saddle");
-    await expect.poll(() => p.getByTestId("contour").getAttribute("data-done"), { timeout: 20_000 }).toBe("true");
+    await expect.poll(done, { timeout: 20_000 }).toBe("true");
     await p.getByTestId("click-inspect").check();
     const svg = (await p.getByTestId("contour").locator("svg").boundingBox())!;
     // The plot area is centred in the frame: a click in the middle of it is (0, 0), the saddle.
     await p.mouse.click(svg.x + svg.width * ((56 + 488 / 2) / 560), svg.y + svg.height * ((12 + 468 / 2) / 520));
     await expect.poll(() => p.getByTestId("verdict").getAttribute("data-verdict")).toBe("saddle");
-    await shot("race");
+    await shot("race-saddle");
   });
 
   it("Training: an MLP on moons reaches 95% accuracy", async () => {

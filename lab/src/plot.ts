@@ -50,13 +50,23 @@ export function frame(container: HTMLElement, options: FrameOptions): Frame {
   root.append("g").attr("class", "grid").call(d3.axisLeft(y).ticks(6).tickSize(-width).tickFormat(() => ""));
   root.append("g").attr("class", "grid").attr("transform", `translate(0,${height})`).call(d3.axisBottom(x).ticks(8).tickSize(-height).tickFormat(() => ""));
   root.append("g").attr("class", "axis").attr("transform", `translate(0,${height})`).call(d3.axisBottom(x).ticks(options.xTicks === false ? 0 : 8));
-  root.append("g").attr("class", "axis").call(options.yScale === "log" ? d3.axisLeft(y).ticks(6, "~e") : d3.axisLeft(y).ticks(6));
+  const yAxis = options.yScale === "log" ? d3.axisLeft(y).ticks(6, "~e")
+    : options.yScale === "symlog" ? d3.axisLeft(y).tickValues(symlogTicks(options.y)).tickFormat(d3.format("~s"))
+    : d3.axisLeft(y).ticks(6);
+  root.append("g").attr("class", "axis").call(yAxis);
   if (options.xLabel) root.append("text").attr("class", "axis-label").attr("x", width / 2).attr("y", height + 34).attr("text-anchor", "middle").text(options.xLabel);
   if (options.yLabel) root.append("text").attr("class", "axis-label").attr("transform", `translate(-44,${height / 2}) rotate(-90)`).attr("text-anchor", "middle").text(options.yLabel);
   const clipId = `clip-${clipIds++}`;
   svg.append("defs").append("clipPath").attr("id", clipId).append("rect").attr("width", width).attr("height", height);
   const plot = root.append("g").attr("clip-path", `url(#${clipId})`);
   return { svg, plot, x, y, width, height };
+}
+
+/** 0 and ±10ᵏ inside the domain, thinned to about 7: d3's symlog ticks crowd near the ends. */
+function symlogTicks([lo, hi]: [number, number]): number[] {
+  const ticks = [0, ...d3.range(0, 16).flatMap((k) => [10 ** k, -(10 ** k)])].filter((v) => v >= lo && v <= hi).sort((a, b) => a - b);
+  const every = Math.ceil(ticks.length / 7);
+  return ticks.filter((v, i) => v === 0 || i % every === 0);
 }
 
 /** A polyline through (xs[i], ys[i]); non-finite values break the line instead of spiking. */

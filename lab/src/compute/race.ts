@@ -114,9 +114,28 @@ function runFirstOrder(name: OptimizerName, f: (p: nb.Tensor) => nb.Tensor, req:
   return { optimizer: name, path, losses, status };
 }
 
+/** Newton, BFGS and L-BFGS come from nb.minimize (line searches included); its history is the path. */
+const SECOND_ORDER: Partial<Record<OptimizerName, nb.Method>> = { newton: "newton", bfgs: "bfgs", lbfgs: "lbfgs" };
+
+function runMinimize(name: OptimizerName, method: nb.Method, f: (p: nb.Tensor) => nb.Tensor, req: RaceRequest): Trajectory {
+  const result = nb.minimize(f, [...req.start], { method, maxIter: req.maxIter, quiet: true });
+  const history = result.history;
+  const last = history[history.length - 1]!;
+  const diverged = !Number.isFinite(last.f) || Math.hypot(last.x[0]!, last.x[1]!) > DIVERGED;
+  return {
+    optimizer: name,
+    path: history.map((r) => [r.x[0]!, r.x[1]!]),
+    losses: history.map((r) => r.f),
+    status: diverged ? `diverged at step ${result.nit}` : result.success ? `converged in ${result.nit} steps` : result.message,
+  };
+}
+
 export function race(req: RaceRequest): Trajectory[] {
   const f = vectorFunction(parseBivariate(req.source));
-  return req.optimizers.map((name) => runFirstOrder(name, f, req));
+  return req.optimizers.map((name) => {
+    const method = SECOND_ORDER[name];
+    return method ? runMinimize(name, method, f, req) : runFirstOrder(name, f, req);
+  });
 }
 
 /** The largest |eigenvalue| below which a curvature counts as zero, relative to the largest. */

@@ -109,6 +109,8 @@ export const racePage: Page = {
       });
       f.plot.insert("g", ":first-child").attr("class", "contours").selectAll("path").data(contours).join("path")
         .attr("d", d3.geoPath(toData)).attr("fill", (d) => color(d.value - lo)).attr("fill-opacity", 0.35).attr("stroke", (d) => color(d.value - lo));
+      // Under the contours, below the lowest level (the valley floor), the lowest level's colour.
+      f.plot.insert("rect", ":first-child").attr("width", f.width).attr("height", f.height).attr("fill", color(thresholds[0]! - lo)).attr("fill-opacity", 0.35);
       f.plot.append("circle").attr("class", "start").attr("r", 6).attr("cx", f.x(state.x)).attr("cy", f.y(state.y)).attr("data-testid", "start");
       f.svg.on("click", (event: MouseEvent) => {
         const [px, py] = d3.pointer(event, f.plot.node());
@@ -213,6 +215,7 @@ export const racePage: Page = {
     const race = async (): Promise<void> => {
       const ticket = ++loadTicket;
       animation?.stop();
+      contour.dataset["done"] = "false";
       runButton.disabled = true;
       try {
         trajectories = await compute("race", { source: state.f, start: [state.x, state.y], optimizers: state.opt, lr: state.lr, maxIter: state.iters });
