@@ -114,6 +114,7 @@ export const backpropPage: Page = {
       marker.append(svgEl("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrowhead" }));
       defs.append(marker);
       svg.append(defs);
+      const labels: SVGTextElement[] = [];
       const active = state.step > forwardOrder.length ? backwardOrder[state.step - forwardOrder.length - 1] : forwardOrder[state.step - 1];
       for (const edge of r.edges) {
         const [x1, y1] = position.get(edge.from)!;
@@ -123,8 +124,8 @@ export const backpropPage: Page = {
         const cls = `edge${backwardActive ? " active-back" : active === edge.to ? " active" : ""}`;
         svg.append(svgEl("path", { class: cls, d: `M ${x1 + NODE_W / 2} ${y1} C ${x1 + NODE_W / 2 + 40} ${y1}, ${x2 - NODE_W / 2 - 40} ${y2}, ${x2 - NODE_W / 2} ${y2}`, "marker-end": "url(#arrow)" }));
         if (edge.local !== null && known(to)) {
-          const label = svgEl("text", { class: "edge-label", x: (x1 + x2) / 2 + 8, y: (y1 + y2) / 2 - 5, "text-anchor": "middle", "data-edge": `${edge.from}-${edge.to}` }, `∂ = ${fmt(edge.local, 4)}`);
-          svg.append(label);
+          // Labels go on top of the nodes: an edge may pass under a node of the column between.
+          labels.push(svgEl("text", { class: "edge-label", x: (x1 + x2) / 2 + 8, y: (y1 + y2) / 2 - 5, "text-anchor": "middle", "data-edge": `${edge.from}-${edge.to}` }, `∂ = ${fmt(edge.local, 4)}`));
         }
       }
       for (const node of r.nodes) {
@@ -143,6 +144,7 @@ export const backpropPage: Page = {
         }
         svg.append(g);
       }
+      svg.append(...labels);
       graph.replaceChildren(svg);
       narrate(r, active);
       stepBack.disabled = state.step === 0;
