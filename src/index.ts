@@ -40,6 +40,15 @@ export type { LimitOptions, LimitResult, LimitSide, OneSidedLimit } from "./nume
 
 export * from "./symbolic/index.js";
 
+export * as optim from "./optim/index.js";
+export { minimize } from "./optim/minimize/index.js";
+export type { IterationRecord, Method, MinimizeOptions, MinimizeResult, ObjectiveFunction, PointLike, StartPoint } from "./optim/minimize/index.js";
+export { testFunctions } from "./optim/test-functions/index.js";
+export type { TestFunction } from "./optim/test-functions/index.js";
+
+export * as nn from "./nn/index.js";
+export * as data from "./data/index.js";
+
 export { ProgressBar } from "./util/progress.js";
 export type { ProgressOptions, ProgressStream } from "./util/progress.js";
 

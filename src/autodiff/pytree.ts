@@ -73,3 +73,18 @@ export function treeMap(f: (leaf: Leaf, index: number) => unknown, tree: PyTree)
   const { leaves, def } = flatten(tree, "treeMap");
   return unflatten(def, leaves.map(f));
 }
+
+/**
+ * Applies `f` leafwise across several pytrees of the same structure (the first sets it),
+ * e.g. combining params, gradients and optimizer moments. Not public: optim's transforms use it.
+ */
+export function treeMapMany(f: (leaves: Leaf[], index: number) => unknown, trees: readonly unknown[], where: string): PyTree {
+  const [first, ...rest] = trees.map((t) => flatten(t, where));
+  if (!first) throw new NablaError(`${where}: no trees to map over`);
+  for (const other of rest) {
+    if (!sameStructure(first.def, other.def)) {
+      throw new NablaError(`${where}: the trees must have the same structure (nesting, lengths, keys)`);
+    }
+  }
+  return unflatten(first.def, first.leaves.map((_, i) => f([first.leaves[i]!, ...rest.map((r) => r.leaves[i]!)], i)));
+}

@@ -1,0 +1,97 @@
+/**
+ * The optimizer protocol, after optax: a Transform turns gradients into updates with
+ * `init(params) → state` and `update(updates, state, params?) → [updates, state]`; `chain`
+ * threads updates through several; `applyUpdates` adds them to the parameters. State is a
+ * plain pytree (numbers, tensors, arrays, objects), so it can be inspected and serialised.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { add } from "../ops/primitives/elementwise.js";
+import { type PyTree, flatten, treeMapMany } from "../autodiff/pytree.js";
+import { leafTensor, likeLeaf } from "../autodiff/leaves.js";
+
+/** A value that changes with the step count (0 on the first update): a learning-rate schedule. */
+export type Schedule = (count: number) => number;
+
+/** A learning rate: a constant or a schedule of the step count. */
+export type LearningRate = number | Schedule;
+
+/** A gradient transformation with a parameter-updating `step` for convenience. */
+export interface Transform<S extends PyTree = PyTree> {
+  /** The initial state for these parameters (moments are zeros shaped like them). */
+  init(params: PyTree): S;
+  /** Transforms `updates` (gradients at first); `params` is needed by weight decay and penalties. */
+  update(updates: PyTree, state: S, params?: PyTree): [PyTree, S];
+  /** `update` on the gradients, then `applyUpdates`: one optimizer step. */
+  step<P extends PyTree>(params: P, grads: P, state: S): { params: P; state: S };
+}
+
+/**
+ * Builds a Transform from its init and update, adding `step`.
+ * @example
+ * const halve = nb.optim.transform(() => ({}), (updates, state) => [nb.treeMap((u) => nb.mul(u, 0.5).item(), updates), state]);
+ * halve.step([1], [-4], halve.init([1])).params; // => [-1]
+ */
+export function transform<S extends PyTree>(
+  init: (params: PyTree) => S,
+  update: (updates: PyTree, state: S, params?: PyTree) => [PyTree, S],
+): Transform<S> {
+  return {
+    init,
+    update,
+    step<P extends PyTree>(params: P, grads: P, state: S) {
+      const [updates, next] = update(grads, state, params);
+      return { params: applyUpdates(params, updates), state: next };
+    },
+  };
+}
+
+/**
+ * Applies `f` leafwise across pytrees of one structure, on tensors; a leaf that is a JS number
+ * in the first tree comes back as a number.
+ */
+export function leafwise(f: (...leaves: Tensor[]) => Tensor, trees: readonly unknown[], where: string): PyTree {
+  return treeMapMany((leaves) => likeLeaf(f(...leaves.map(leafTensor)), leaves[0]!), trees, where);
+}
+
+/** The leaves of a pytree, in order (to reduce over all of them, as a global norm does). */
+export function leavesOf(tree: PyTree, where: string): Tensor[] {
+  return flatten(tree, where).leaves.map(leafTensor);
+}
+
+/** The learning rate at a step count. */
+export function rateAt(lr: LearningRate, count: number): number {
+  return typeof lr === "number" ? lr : lr(count);
+}
+
+/**
+ * params + updates, leafwise; the structure of `params` is kept (numbers stay numbers).
+ * @example
+ * nb.optim.applyUpdates({ w: 1, b: [2] }, { w: -0.5, b: [0.25] }); // => { w: 0.5, b: [2.25] }
+ */
+export function applyUpdates<P extends PyTree>(params: P, updates: PyTree): P {
+  return leafwise((p, u) => add(p, u), [params, updates], "applyUpdates") as P;
+}
+
+/**
+ * Composes transforms left to right: the updates of one are the input of the next; the
+ * state is the array of their states.
+ * @example
+ * const opt = nb.optim.chain(nb.optim.clipByGlobalNorm(1), nb.optim.sgd({ lr: 0.1 }));
+ * const state = opt.init({ w: 0 });
+ * opt.step({ w: 0 }, { w: 10 }, state).params; // => { w: -0.1 }
+ */
+export function chain(...transforms: Transform<PyTree>[]): Transform<PyTree[]> {
+  return transform(
+    (params) => transforms.map((t) => t.init(params)),
+    (updates, states, params) => {
+      const next: PyTree[] = [];
+      let u = updates;
+      transforms.forEach((t, i) => {
+        const [out, s] = t.update(u, states[i]!, params);
+        u = out;
+        next.push(s);
+      });
+      return [u, next];
+    },
+  );
+}

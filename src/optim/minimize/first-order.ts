@@ -1,0 +1,41 @@
+/**
+ * The first-order methods of minimize — gd, momentum, nesterov, adagrad, rmsprop, adam — are
+ * the optimizer transforms of nb.optim stepping on x with the exact gradient. They stop on
+ * the gradient norm only: their steps shrink with the learning rate, not with progress, so
+ * small steps or small changes in f say nothing about convergence.
+ */
+import { tensor } from "../../tensor/create.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import type { Transform } from "../base.js";
+import { adagrad, adam, rmsprop, sgd, type OptimizerState } from "../aliases.js";
+import type { Method, MethodContext, MethodOutcome, MinimizeOptions } from "./types.js";
+import { norm2, normInf, sub } from "./vector.js";
+
+/** The optimizers minimize's first-order methods run. */
+export const FIRST_ORDER: Partial<Record<Method, (o: MinimizeOptions) => Transform<OptimizerState>>> = {
+  gd: (o) => sgd({ lr: o.lr ?? 1e-2 }),
+  momentum: (o) => sgd({ lr: o.lr ?? 1e-2, momentum: o.momentum ?? 0.9 }),
+  nesterov: (o) => sgd({ lr: o.lr ?? 1e-2, momentum: o.momentum ?? 0.9, nesterov: true }),
+  adagrad: (o) => adagrad(o.lr === undefined ? {} : { lr: o.lr }),
+  rmsprop: (o) => rmsprop(o.lr === undefined ? {} : { lr: o.lr }),
+  adam: (o) => adam(o.lr === undefined ? {} : { lr: o.lr }),
+};
+
+export function firstOrder(optimizer: Transform<OptimizerState>, ctx: MethodContext): MethodOutcome {
+  const { objective, settings } = ctx;
+  let x = objective.start;
+  let params: Tensor = tensor(Array.from(x));
+  let state = optimizer.init(params);
+  let lastStep = 0;
+  for (;;) {
+    const [f, g] = objective.valueAndGrad(x);
+    if (!Number.isFinite(f)) return { x, f, g, success: false, message: "diverged: f is not finite (try a smaller lr)" };
+    const stop = ctx.record(x, f, g, lastStep);
+    if (normInf(g) <= settings.gtol) return { x, f, g, success: true, message: "converged: gradient norm ≤ tol" };
+    if (stop) return { x, f, g, success: false, message: ctx.stopReason };
+    ({ params, state } = optimizer.step(params, tensor(Array.from(g)), state));
+    const next = Float64Array.from(params.values());
+    lastStep = norm2(sub(next, x));
+    x = next;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The objective as minimize's methods see it: f on a flat vector, with ∇f and Hessian-vector
+ * products from nabla, and a count of every evaluation.
+ */
+import { Tensor } from "../../tensor/tensor.js";
+import { tensor } from "../../tensor/create.js";
+import { NablaError } from "../../tensor/errors.js";
+import { grad, valueAndGrad } from "../../autodiff/reverse.js";
+import { jvp } from "../../autodiff/forward.js";
+import type { Scalar } from "../../autodiff/types.js";
+import type { Vec } from "./vector.js";
+
+/** A starting point: a Tensor of any shape, a list of numbers, or one number. */
+export type StartPoint = Tensor | readonly number[] | number;
+
+/** The objective of minimize: a scalar function of a Tensor shaped like x0. */
+export type ObjectiveFunction = (x: Tensor) => Scalar;
+
+function scalarValue(out: Scalar): number {
+  return typeof out === "number" ? out : out.item();
+}
+
+/** Evaluation counts, as scipy reports them. */
+export interface EvaluationCounts {
+  nfev: number;
+  ngev: number;
+  nhev: number;
+}
+
+/** f, ∇f and H·v on flat vectors, counted. */
+export class Objective {
+  readonly n: number;
+  readonly counts: EvaluationCounts = { nfev: 0, ngev: 0, nhev: 0 };
+  private readonly shape: readonly number[];
+  private readonly valueAndGradient: (x: Tensor) => [Scalar, Tensor];
+  private readonly gradient: (x: Tensor) => Tensor;
+
+  constructor(private readonly f: ObjectiveFunction, x0: StartPoint) {
+    const start = x0 instanceof Tensor ? x0 : tensor(typeof x0 === "number" ? x0 : [...x0]);
+    this.shape = start.shape;
+    this.n = start.size;
+    if (this.n === 0) throw new NablaError("minimize: x0 has no elements");
+    this.valueAndGradient = valueAndGrad(f) as (x: Tensor) => [Scalar, Tensor];
+    this.gradient = grad(f) as (x: Tensor) => Tensor;
+    this.start = Float64Array.from(start.values());
+  }
+
+  /** x0 as a flat vector. */
+  readonly start: Vec;
+
+  /** A flat vector as the Tensor f takes. */
+  toTensor(x: Vec): Tensor {
+    return tensor(Array.from(x), { shape: [...this.shape] });
+  }
+
+  value(x: Vec): number {
+    this.counts.nfev++;
+    return scalarValue(this.f(this.toTensor(x)));
+  }
+
+  /** f and ∇f from one reverse pass (counted as one evaluation of each). */
+  valueAndGrad(x: Vec): [number, Vec] {
+    this.counts.nfev++;
+    this.counts.ngev++;
+    const [v, g] = this.valueAndGradient(this.toTensor(x));
+    return [scalarValue(v), Float64Array.from(g.values())];
+  }
+
+  /** H(x)·v by forward-over-reverse: the directional derivative of ∇f along v. */
+  hvp(x: Vec, v: Vec): Vec {
+    this.counts.nhev++;
+    const [, hv] = jvp((p: Tensor) => this.gradient(p), [this.toTensor(x)], [this.toTensor(v)]);
+    return Float64Array.from(hv.values());
+  }
+}
