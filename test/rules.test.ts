@@ -3,7 +3,8 @@
  * differences (the independent oracle in src/numeric), its VJP against its JVP by the
  * adjoint identity ⟨u, J v⟩ = ⟨Jᵀu, v⟩, and then the same checks are applied to the
  * derivative functions themselves (forward-derived and reverse-derived) up to the entry's
- * order — never finite differences of finite differences.
+ * order — never finite differences of finite differences. Each Taylor rule is checked
+ * against nested forward mode along a random line, to third order.
  */
 import { describe, expect, test } from "vitest";
 import * as nb from "../src/index.js";
@@ -74,6 +75,27 @@ function checkDerivatives(f: Fn, xs: nb.Tensor[], order: number, rng: Random, la
   checkDerivatives(reverseDerived, xs, order - 1, rng, `${label} → d(vjp)`);
 }
 
+/**
+ * Checks the Taylor rule: along the line x + t·v, coefficient k of the jet must equal the
+ * k-th derivative by nested forward mode (JVP rules) divided by k!.
+ */
+function checkTaylor(f: Fn, xs: nb.Tensor[], rng: Random, label: string): void {
+  const order = 3;
+  const v = xs.map((x) => sample("real", [...x.shape], rng));
+  const [, coefficients] = nb.jet(f, xs, v.map((vi) => [vi, nb.zerosLike(vi), nb.zerosLike(vi)]));
+  let derivative: Fn = f;
+  let factorial = 1;
+  for (let k = 1; k <= order; k++) {
+    const previous = derivative;
+    derivative = (...ys) => nb.jvp(previous, ys, v)[1];
+    factorial *= k;
+    const expected = nb.div(derivative(...xs), factorial);
+    const scale = Math.max(1, nb.max(nb.abs(expected)).item());
+    const err = nb.max(nb.abs(nb.sub(coefficients[k - 1]!, expected))).item();
+    expect(err, `${label}: Taylor coefficient ${k} differs from nested JVPs by ${err}`).toBeLessThanOrEqual(1e-10 * scale);
+  }
+}
+
 function caseLabel(c: CheckCase<unknown>): string {
   return c.shapes.map((s) => `[${s.join(",")}]`).join(" × ");
 }
@@ -82,6 +104,8 @@ describe("derivative-rule table", () => {
   test("every primitive carries check metadata", () => {
     const missing = primitives.filter((p) => !p.check || p.check.cases.length === 0 || ![1, 2, 3].includes(p.check.order));
     expect(missing.map((p) => p.name)).toEqual([]);
+    const withoutRules = primitives.filter((p) => !p.nondifferentiable && (!p.jvp || !p.vjp || !p.taylor));
+    expect(withoutRules.map((p) => p.name), "differentiable primitives need JVP, VJP and Taylor rules").toEqual([]);
     expect(primitives.length).toBeGreaterThan(40);
   });
 
@@ -109,6 +133,7 @@ describe("derivative-rule table", () => {
             return;
           }
           checkDerivatives(f, xs, prim.check.order, rng, prim.name);
+          checkTaylor(f, xs, rng, prim.name);
         });
       });
     });

@@ -18,17 +18,22 @@ import type { Inputs } from "./types.js";
 export function jvp<P extends unknown[] = Tensor[], Out = Tensor>(
   f: (...args: P) => Out, primals: Inputs<P>, tangents: Inputs<P>,
 ): [Out, Out] {
+  return jvpNamed("jvp", f as (...args: unknown[]) => Out, primals, tangents);
+}
+
+/** jvp with its trace labelled `name` (as in error messages, e.g. "hessian → …"). */
+export function jvpNamed<Out>(name: string, f: (...args: unknown[]) => Out, primals: unknown, tangents: unknown): [Out, Out] {
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
-    throw new NablaError("jvp: primals and tangents must be arrays, one entry per argument of f");
+    throw new NablaError(`${name}: primals and tangents must be arrays, one entry per argument of f`);
   }
-  const flat = flatten(primals, "jvp");
-  const tangentLeaves = flattenLike(tangents, flat.def, flat.leaves, "jvp", "tangents");
-  const trace = new JvpTrace("jvp", nextLevel());
+  const flat = flatten(primals, name);
+  const tangentLeaves = flattenLike(tangents, flat.def, flat.leaves, name, "tangents");
+  const trace = new JvpTrace(name, nextLevel());
   const value = withTrace(trace, () => {
     const inputs = flat.leaves.map((leaf, i) => new JvpTracer(trace, leafTensor(leaf), leafTensor(tangentLeaves[i]!)));
     return (f as (...a: unknown[]) => unknown)(...unflatten<unknown[]>(flat.def, inputs));
   });
-  const out = flatten(value, "jvp (f's output)");
+  const out = flatten(value, `${name} (f's output)`);
   const primalsOut = out.leaves.map((leaf) => unwrap(leaf, trace.level) as Leaf);
   const tangentsOut = out.leaves.map((leaf, i) => {
     if (leaf instanceof JvpTracer && leaf.trace === trace) return leaf.tangent;

@@ -4,7 +4,7 @@
  * lower levels (so nested transforms compose) and records what its mode needs. Levels keep
  * nested transforms' perturbations apart.
  */
-import { type Primitive, type Trace, Tracer, bind, phase, traceStack, transformStackLabel } from "../ops/core.js";
+import { type Primitive, type Series, type Trace, Tracer, bind, phase, traceStack, transformStackLabel } from "../ops/core.js";
 import { settings } from "../ops/config.js";
 import { NablaError } from "../tensor/errors.js";
 import { shapesEqual } from "../tensor/shape.js";
@@ -34,9 +34,39 @@ function escaped(trace: Trace, prim: Primitive<unknown>): never {
   );
 }
 
-function missingRule(prim: Primitive<unknown>, mode: "JVP" | "VJP"): never {
+/**
+ * Splits an op's inputs into primals (this trace's tracers unwrapped; anything else is a
+ * constant to this trace) and what the trace tracks for each input. bind only hands a trace
+ * ops with at least one of its own tracers among the inputs.
+ */
+function unpack<X>(
+  trace: Trace, prim: Primitive<unknown>, inputs: readonly Tensor[], own: (t: Tracer) => X, constant: (x: Tensor) => X,
+): [Tensor[], X[]] {
+  const primals = new Array<Tensor>(inputs.length);
+  const tracked = new Array<X>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i]!;
+    if (x.level === trace.level) {
+      if ((x as Tracer).trace !== trace) escaped(trace, prim);
+      primals[i] = (x as Tracer).primal;
+      tracked[i] = own(x as Tracer);
+    } else {
+      primals[i] = x;
+      tracked[i] = constant(x);
+    }
+  }
+  return [primals, tracked];
+}
+
+const none = (): null => null;
+
+function missingRule(prim: Primitive<unknown>, mode: "JVP" | "VJP" | "Taylor"): never {
   const stack = transformStackLabel();
-  const advice = mode === "JVP" ? "use reverse mode (grad, vjp, jacrev) or customJvp" : "use forward mode (jvp, jacfwd) or customVjp";
+  const advice = {
+    JVP: "use reverse mode (grad, vjp, jacrev) or customJvp",
+    VJP: "use forward mode (jvp, jacfwd) or customVjp",
+    Taylor: "nest jvp instead of taylor/derivatives, or give the function a customJvp",
+  }[mode];
   throw new NablaError(`${stack ? stack + " → " : ""}${prim.name}: no ${mode} rule; ${advice}`);
 }
 
@@ -57,6 +87,8 @@ export class ReverseTracer extends Tracer {
   }
 }
 
+const asParent = (t: Tracer): ReverseTracer => t as ReverseTracer;
+
 /** Records every op on its tracers on a tape, to be replayed backwards by `backward`. */
 export class ReverseTrace implements Trace {
   active = true;
@@ -64,23 +96,9 @@ export class ReverseTrace implements Trace {
   constructor(readonly name: string, readonly level: number) {}
 
   process<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
-    const primals = new Array<Tensor>(inputs.length);
-    const parents = new Array<ReverseTracer | null>(inputs.length);
-    let any = false;
-    for (let i = 0; i < inputs.length; i++) {
-      const x = inputs[i]!;
-      if (x.level === this.level) {
-        if ((x as ReverseTracer).trace !== this) escaped(this, prim as Primitive<unknown>);
-        primals[i] = (x as ReverseTracer).primal;
-        parents[i] = x as ReverseTracer;
-        any = true;
-      } else {
-        primals[i] = x;
-        parents[i] = null;
-      }
-    }
+    const [primals, parents] = unpack<ReverseTracer | null>(this, prim as Primitive<unknown>, inputs, asParent, none);
     const out = bind(prim, primals, params);
-    if (!any || prim.nondifferentiable) return out;
+    if (prim.nondifferentiable) return out;
     return new ReverseTracer(this, out, { prim: prim as Primitive<unknown>, parents, primals, params });
   }
 
@@ -130,32 +148,50 @@ export class JvpTracer extends Tracer {
   }
 }
 
+const tangentOf = (t: Tracer): Tensor => (t as JvpTracer).tangent;
+
 /** Pushes tangents forward through each op with its JVP rule. */
 export class JvpTrace implements Trace {
   active = true;
   constructor(readonly name: string, readonly level: number) {}
 
   process<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
-    const primals = new Array<Tensor>(inputs.length);
-    const tangents = new Array<Tensor | null>(inputs.length);
-    let any = false;
-    for (let i = 0; i < inputs.length; i++) {
-      const x = inputs[i]!;
-      if (x.level === this.level) {
-        if ((x as JvpTracer).trace !== this) escaped(this, prim as Primitive<unknown>);
-        primals[i] = (x as JvpTracer).primal;
-        tangents[i] = (x as JvpTracer).tangent;
-        any = true;
-      } else {
-        primals[i] = x;
-        tangents[i] = null;
-      }
-    }
+    const [primals, tangents] = unpack<Tensor | null>(this, prim as Primitive<unknown>, inputs, tangentOf, none);
     const out = bind(prim, primals, params);
-    if (!any || prim.nondifferentiable) return out;
+    if (prim.nondifferentiable) return out;
     const rule = prim.jvp ?? missingRule(prim as Primitive<unknown>, "JVP");
     const t = rule(primals, tangents, out, params);
     if (t === null) return out;
     return new JvpTracer(this, out, shapesEqual(t.shape, out.shape) ? t : broadcastTo(t, out.shape));
+  }
+}
+
+/** A value in Taylor mode: a primal and the higher coefficients of its power series. */
+export class JetTracer extends Tracer {
+  constructor(readonly trace: JetTrace, readonly primal: Tensor, readonly series: Series) {
+    super();
+  }
+}
+
+const seriesOf = (t: Tracer): Series => [t.primal, ...(t as JetTracer).series];
+const constantSeries = (x: Tensor): Series => [x];
+
+/**
+ * Propagates truncated power series x(t) = Σₖ xₖ tᵏ through each op with its Taylor rule:
+ * all derivatives up to `order` in one pass, in O(order²) work per op.
+ */
+export class JetTrace implements Trace {
+  active = true;
+  constructor(readonly name: string, readonly level: number, readonly order: number) {}
+
+  process<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
+    const [primals, series] = unpack<Series>(this, prim as Primitive<unknown>, inputs, seriesOf, constantSeries);
+    const out = bind(prim, primals, params);
+    if (prim.nondifferentiable) return out;
+    const rule = prim.taylor ?? missingRule(prim as Primitive<unknown>, "Taylor");
+    const coefficients = rule(series, out, this.order, params)
+      .slice(1, this.order + 1)
+      .map((c) => (c === null || shapesEqual(c.shape, out.shape) ? c : broadcastTo(c, out.shape)));
+    return coefficients.every((c) => c === null) ? out : new JetTracer(this, out, coefficients);
   }
 }

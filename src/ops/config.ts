@@ -2,10 +2,15 @@
 export interface Config {
   /** Throw at the first op, forward or backward, that produces NaN or ±Infinity, naming the op. */
   debugNans: boolean;
+  /**
+   * Largest dense Jacobian or Hessian, in bytes, that jacfwd, jacrev, jacobian and hessian
+   * will build (default 1 GiB); beyond it they throw and point to matrix-free products.
+   */
+  maxDenseBytes: number;
 }
 
 /** The live settings, read on hot paths (a plain object for speed). */
-export const settings: Config = { debugNans: false };
+export const settings: Config = { debugNans: false, maxDenseBytes: 2 ** 30 };
 
 /**
  * Reads or changes global settings; returns the settings now in force.

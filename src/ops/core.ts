@@ -22,11 +22,23 @@ export interface Primitive<P = unknown> {
    * input's shape after broadcasting, so rules never handle broadcasting.
    */
   readonly vjp?: (g: Tensor, primals: readonly Tensor[], out: Tensor, params: P) => readonly (Tensor | null)[];
+  /**
+   * Taylor rule: the output's truncated power series y(t) = Σₖ yₖ tᵏ, coefficients 0..order,
+   * given each input's series and the primal output y₀. Written with nabla ops and the
+   * series arithmetic of ./series.ts, so jets compose with every other transform.
+   */
+  readonly taylor?: (xs: readonly Series[], y0: Tensor, order: number, params: P) => Series;
   /** True for outputs with zero derivative everywhere (comparisons, sign, stopGradient). */
   readonly nondifferentiable?: boolean;
   /** How the rule-table test exercises this primitive. */
   readonly check: CheckSpec<P>;
 }
+
+/**
+ * Coefficients of a truncated power series, lowest order first; null (or an index past the
+ * end) is an exact zero, so constants cost nothing. Coefficients broadcast like operands.
+ */
+export type Series = readonly (Tensor | null)[];
 
 /**
  * Where the rule-table test samples inputs: chosen to avoid kinks and domain edges.

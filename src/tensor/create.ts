@@ -262,3 +262,10 @@ export function onesLike(x: TensorLike): Tensor {
   const t = toTensor(x);
   return ones(t.shape, { dtype: t.dtype });
 }
+
+/** The standard basis tensor: zeros of `shape` with a 1 at row-major position `index`. */
+export function basisTensor(shape: Shape, index: number, dtype: DType = DEFAULT_DTYPE): Tensor {
+  const t = filled(shape, 0, { dtype }, "basisTensor") as ArrayTensor;
+  t.data[index] = 1;
+  return t;
+}

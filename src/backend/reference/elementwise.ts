@@ -1,4 +1,4 @@
-import type { BinaryKernel, UnaryKernel } from "../interface.js";
+import type { BinaryKernel, ReduceKernel, UnaryKernel } from "../interface.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { erf } from "./special.js";
 
@@ -43,7 +43,9 @@ const BINARY_EXPR: Record<BinaryKernel, string> = {
   maximum: "Math.max(x, y)",
   minimum: "Math.min(x, y)",
   atan2: "Math.atan2(x, y)",
-  mulNoNan: "(x === 0 || y === 0 ? 0 : x * y)",
+  // One comparison in the common case: the product is only rechecked when it is 0 or NaN,
+  // the two results an exact zero factor can produce (+0 then, as the definition says).
+  mulNoNan: "((p = x * y) === p && p !== 0 ? p : x === 0 || y === 0 ? 0 : p)",
   equal: "(x === y ? 1 : 0)",
   less: "(x < y ? 1 : 0)",
   greater: "(x > y ? 1 : 0)",
@@ -58,8 +60,12 @@ export type BinaryLoop = (
   a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, o: TypedArray, oo: number, n: number,
 ) => void;
 
+/** Reduces x[xo .. xo + n) to one number. */
+export type ReduceLoop = (x: TypedArray, xo: number, n: number) => number;
+
 const unaryCache = new Map<string, UnaryLoop>();
 const binaryCache = new Map<string, BinaryLoop>();
+const reduceCache = new Map<string, ReduceLoop>();
 
 function compile<T>(params: string, body: string): T {
   return new Function("helpers", `const { erf } = helpers; return function (${params}) { ${body} };`)(helpers) as T;
@@ -92,9 +98,31 @@ export function binaryLoop(op: BinaryKernel, layout: "cc" | "sc" | "cs" | "ss", 
     }[layout];
     loop = compile<BinaryLoop>(
       "a, ao, as, b, bo, bs, o, oo, n",
-      `${read[2]} for (let i = 0; i < n; i++) { const x = ${read[0]}; const y = ${read[1]}; o[oo + i] = ${BINARY_EXPR[op]}; }`,
+      `${read[2]} let p = 0; for (let i = 0; i < n; i++) { const x = ${read[0]}; const y = ${read[1]}; o[oo + i] = ${BINARY_EXPR[op]}; }`,
     );
     binaryCache.set(cacheKey, loop);
+  }
+  return loop;
+}
+
+/** max and min propagate NaN: the first NaN ends the row. */
+const REDUCE_BODY: Record<ReduceKernel, string> = {
+  sum: "let s = 0; for (let i = 0; i < n; i++) s += x[xo + i]; return s;",
+  max: "let m = -Infinity; for (let i = 0; i < n; i++) { const v = x[xo + i]; if (v !== v) return NaN; if (v > m) m = v; } return m;",
+  min: "let m = Infinity; for (let i = 0; i < n; i++) { const v = x[xo + i]; if (v !== v) return NaN; if (v < m) m = v; } return m;",
+};
+
+/**
+ * The row loop of one reduction. Generated like the elementwise loops so that it is a small
+ * monomorphic function: a single large row is then optimised on the spot, where a loop
+ * inside the generic kernel would run unoptimised until the kernel itself became hot.
+ */
+export function reduceLoop(op: ReduceKernel, key: string): ReduceLoop {
+  const cacheKey = `${op}|${key}`;
+  let loop = reduceCache.get(cacheKey);
+  if (!loop) {
+    loop = compile<ReduceLoop>("x, xo, n", REDUCE_BODY[op]);
+    reduceCache.set(cacheKey, loop);
   }
   return loop;
 }

@@ -1,8 +1,8 @@
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../interface.js";
 import { type DType, type TypedArray, allocate, promote } from "../../tensor/dtype.js";
-import { type Shape, contiguousStrides, sizeOf } from "../../tensor/shape.js";
+import { type Shape, contiguousStrides, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
-import { binaryLoop, unaryLoop } from "./elementwise.js";
+import { binaryLoop, reduceLoop, unaryLoop } from "./elementwise.js";
 import { gemm } from "./matmul.js";
 
 /** The pure-TypeScript backend: the reference every faster backend is tested against. */
@@ -44,13 +44,22 @@ function broadcastStrides(x: ArrayTensor, outShape: Shape): number[] {
 }
 
 function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
+  const dtype = promote(a.dtype, b.dtype);
+  if (op === "mul" || op === "mulNoNan") {
+    // 1·x = x exactly in IEEE arithmetic (NaN and −0 included): skip the pass. The chain rule
+    // meets this constantly, multiplying by the broadcast ones that a sum's VJP seeds.
+    if (isOne(a) && b.dtype === dtype && shapesEqual(b.shape, outShape)) return b;
+    if (isOne(b) && a.dtype === dtype && shapesEqual(a.shape, outShape)) return a;
+  }
   const n = sizeOf(outShape);
-  const out = allocate(promote(a.dtype, b.dtype), n);
+  const out = allocate(dtype, n);
   const key = a.dtype + b.dtype;
-  const na = sizeOf(a.shape);
-  const nb = sizeOf(b.shape);
-  if (a.contiguous && b.contiguous && (na === n || na === 1) && (nb === n || nb === 1)) {
-    const layout = na === n ? (nb === n ? "cc" : "cs") : nb === n ? "sc" : "cc";
+  // Fast layouts: each side either covers the output contiguously or is one repeated value
+  // (a single element, or a stride-0 broadcast such as the seed a reduction's VJP expands).
+  const ca = a.contiguous && sizeOf(a.shape) === n;
+  const cb = b.contiguous && sizeOf(b.shape) === n;
+  const layout = ca ? (cb ? "cc" : isSingleValue(b) ? "cs" : null) : cb && isSingleValue(a) ? "sc" : null;
+  if (layout !== null) {
     binaryLoop(op, layout, key)(a.data, a.offset, 1, b.data, b.offset, 1, out, 0, n);
     return new ArrayTensor(out, outShape);
   }
@@ -61,6 +70,17 @@ function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shap
     loop(a.data, offsets[0]!, sa[sa.length - 1]!, b.data, offsets[1]!, sb[sb.length - 1]!, out, oo, inner);
   });
   return new ArrayTensor(out, outShape);
+}
+
+/** True when `x` is one repeated value equal to 1. */
+function isOne(x: ArrayTensor): boolean {
+  return isSingleValue(x) && x.data[x.offset] === 1;
+}
+
+/** True when every element of `x` is the one at its offset (all non-trivial strides 0). */
+function isSingleValue(x: ArrayTensor): boolean {
+  for (let i = 0; i < x.shape.length; i++) if (x.shape[i] !== 1 && x.strides[i] !== 0) return false;
+  return true;
 }
 
 /**
@@ -115,26 +135,8 @@ function reduce(op: ReduceKernel, x: ArrayTensor, axes: readonly number[]): Arra
   const rows = sizeOf(outShape);
   const len = sizeOf(axes.map((i) => x.shape[i]!));
   const out = allocate(x.dtype, rows);
-  const d = src.data;
-  let base = src.offset;
-  for (let r = 0; r < rows; r++, base += len) {
-    if (op === "sum") {
-      let s = 0;
-      for (let i = 0; i < len; i++) s += d[base + i]!;
-      out[r] = s;
-    } else {
-      let m = op === "max" ? -Infinity : Infinity;
-      for (let i = 0; i < len; i++) {
-        const v = d[base + i]!;
-        if (v !== v) {
-          m = NaN;
-          break;
-        }
-        if (op === "max" ? v > m : v < m) m = v;
-      }
-      out[r] = m;
-    }
-  }
+  const loop = reduceLoop(op, x.dtype);
+  for (let r = 0, base = src.offset; r < rows; r++, base += len) out[r] = loop(src.data, base, len);
   return new ArrayTensor(out, outShape);
 }
 

@@ -8,6 +8,7 @@ const NC = 512;
 
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
+const edgeTile = new Float64Array(16);
 
 /**
  * C[m×n] += A[m×k] · B[k×n] for contiguous row-major operands at the given offsets,
@@ -20,6 +21,10 @@ export function gemm(
   a: TypedArray, ao: number, b: TypedArray, bo: number, c: Float64Array, co: number,
   m: number, k: number, n: number,
 ): void {
+  if (n === 1) {
+    gemv(a, ao, b, bo, c, co, m, k);
+    return;
+  }
   if (m * n * k <= SMALL_WORK || m < 4 || n < 4) {
     gemmSimple(a, ao, b, bo, c, co, m, k, n);
     return;
@@ -45,6 +50,26 @@ export function gemm(
         }
       }
     }
+  }
+}
+
+/**
+ * Matrix times vector as m dot products over contiguous rows. The general i-p-j loop would
+ * run an inner loop of length one here, at a tenth of the speed. Two accumulators halve the
+ * dependency chain of the additions.
+ */
+function gemv(a: TypedArray, ao: number, b: TypedArray, bo: number, c: Float64Array, co: number, m: number, k: number): void {
+  for (let i = 0; i < m; i++) {
+    const row = ao + i * k;
+    let s0 = 0;
+    let s1 = 0;
+    let p = 0;
+    for (; p + 1 < k; p += 2) {
+      s0 += a[row + p]! * b[bo + p]!;
+      s1 += a[row + p + 1]! * b[bo + p + 1]!;
+    }
+    if (p < k) s0 += a[row + p]! * b[bo + p]!;
+    c[co + i] = c[co + i]! + s0 + s1;
   }
 }
 
@@ -121,6 +146,9 @@ function microKernel(
     c[ci] = c[ci]! + c30; c[ci + 1] = c[ci + 1]! + c31; c[ci + 2] = c[ci + 2]! + c32; c[ci + 3] = c[ci + 3]! + c33;
     return;
   }
-  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-  for (let r = 0; r < rows; r++) for (let q = 0; q < cols; q++) c[ci + r * ldc + q] = c[ci + r * ldc + q]! + tile[r * 4 + q]!;
+  // A partial tile at the bottom or right edge: stage it in a fixed scratch (no allocation).
+  const t = edgeTile;
+  t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03; t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
+  t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23; t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
+  for (let r = 0; r < rows; r++) for (let q = 0; q < cols; q++) c[ci + r * ldc + q] = c[ci + r * ldc + q]! + t[r * 4 + q]!;
 }

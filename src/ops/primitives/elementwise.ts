@@ -4,7 +4,11 @@
  * applied with `mulNoNan`, so a zero cotangent stays zero even where the derivative is not
  * finite: that is what keeps `where(x > 0, sqrt(x), 0)` differentiable at x < 0.
  */
-import { type CheckCase, type Domain, type Primitive, bind, definePrimitive } from "../core.js";
+import { type CheckCase, type Domain, type Primitive, type Series, bind, definePrimitive } from "../core.js";
+import {
+  coef, integrate, mapLinear, seriesAdd, seriesAddConstant, seriesDiv, seriesExp, seriesIntegerPower, seriesLog,
+  seriesMul, seriesReciprocal, seriesScale, seriesSinCos, seriesSinhCosh, seriesSqrt,
+} from "../series.js";
 import { backend } from "../../backend/registry.js";
 import type { BinaryKernel, UnaryKernel } from "../../backend/interface.js";
 import { type DType, checkDType } from "../../tensor/dtype.js";
@@ -17,16 +21,38 @@ import { binaryCases, unaryCases } from "./cases.js";
 type Unary = Primitive<undefined>;
 type Rule = (x: Tensor, out: Tensor) => Tensor;
 
-/** A unary primitive whose rules both come from its local derivative dy/dx. */
-function elementwise(kernel: UnaryKernel, dydx: Rule, domain: Domain, order: 1 | 2 | 3 = 2): Unary {
+type SeriesRule = (x: Series, y0: Tensor, order: number) => Series;
+
+/**
+ * A unary primitive whose JVP and VJP both come from its local derivative dy/dx; its Taylor
+ * rule propagates a whole power series.
+ */
+function elementwise(kernel: UnaryKernel, dydx: Rule, series: SeriesRule, domain: Domain, order: 1 | 2 | 3 = 2): Unary {
   return definePrimitive<undefined>({
     name: kernel,
     impl: ([x]) => backend().unary(kernel, x!),
     jvp: ([x], [t], out) => mulNoNan(t!, dydx(x!, out)),
     vjp: (g, [x], out) => [mulNoNan(g, dydx(x!, out))],
+    taylor: ([x], y0, n) => series(x!, y0, n),
     check: { domain, order, cases: unaryCases() },
   });
 }
+
+/** y′ = D(x)·x′ with D a series computed from x alone (to one order less than y). */
+const fromDerivative = (d: (x: Series, order: number) => Series): SeriesRule => (x, y0, n) => {
+  const dx = d(x, n - 1);
+  return integrate([x], y0, n, () => [dx]);
+};
+/** y′ = D(y)·x′ with D a series in y's own known coefficients. */
+const fromOutput = (d: (y: Series, order: number) => Series): SeriesRule => (x, y0, n) => integrate([x], y0, n, (y, m) => [d(y, m)]);
+/** Piecewise-linear near x₀ ≠ 0: every higher coefficient is scaled by the slope there. */
+const piecewiseLinear = (slope: (x0: Tensor) => Tensor): SeriesRule => (x, y0) => {
+  const s = slope(coef(x, 0)!);
+  return [y0, ...mapLinear(x.slice(1), (c) => mul(c, s))];
+};
+const oneMinusSquare = (s: Series, n: number): Series => seriesAddConstant(seriesScale(seriesMul(s, s, n), -1), 1);
+/** σ′ = σ(1 − σ), as a series in σ. */
+const logisticDerivative = (y: Series, n: number): Series => seriesMul(y, seriesAddConstant(seriesScale(y, -1), 1), n);
 
 /** A unary primitive with zero derivative everywhere (its output is piecewise constant). */
 function piecewiseConstant(kernel: UnaryKernel): Unary {
@@ -58,32 +84,33 @@ export const negP = definePrimitive<undefined>({
   impl: ([x]) => backend().unary("neg", x!),
   jvp: (_, [t]) => neg(t!),
   vjp: (g) => [neg(g)],
+  taylor: ([x], y0) => [y0, ...mapLinear(x!.slice(1), neg)],
   check: { domain: "real", order: 3, cases: unaryCases() },
 });
-export const expP = elementwise("exp", (_, y) => y, "real", 3);
-export const logP = elementwise("log", (x) => reciprocal(x), "positive", 3);
-export const log1pP = elementwise("log1p", (x) => reciprocal(add(x, 1)), "positive");
-export const expm1P = elementwise("expm1", (_, y) => add(y, 1), "real");
-export const sqrtP = elementwise("sqrt", (_, y) => div(0.5, y), "positive");
-export const reciprocalP = elementwise("reciprocal", (_, y) => neg(mul(y, y)), "awayFromZero");
+export const expP = elementwise("exp", (_, y) => y, (x, y0, n) => seriesExp(x, n, y0), "real", 3);
+export const logP = elementwise("log", (x) => reciprocal(x), (x, y0, n) => seriesLog(x, n, y0), "positive", 3);
+export const log1pP = elementwise("log1p", (x) => reciprocal(add(x, 1)), (x, y0, n) => seriesLog(seriesAddConstant(x, 1), n, y0), "positive");
+export const expm1P = elementwise("expm1", (_, y) => add(y, 1), (x, y0, n) => [y0, ...seriesExp(x, n, add(y0, 1)).slice(1)], "real");
+export const sqrtP = elementwise("sqrt", (_, y) => div(0.5, y), (x, y0, n) => seriesSqrt(x, n, y0), "positive");
+export const reciprocalP = elementwise("reciprocal", (_, y) => neg(mul(y, y)), (x, y0, n) => seriesReciprocal(x, n, y0), "awayFromZero");
 /** abs'(0) = 0, the subgradient convention (sign(0) = 0). */
-export const absP = elementwise("abs", (x) => sign(x), "awayFromZero");
-export const sinP = elementwise("sin", (x) => cos(x), "real", 3);
-export const cosP = elementwise("cos", (x) => neg(sin(x)), "real");
-export const tanP = elementwise("tan", (_, y) => add(1, mul(y, y)), "unit");
-export const asinP = elementwise("asin", (x) => reciprocal(sqrt(sub(1, mul(x, x)))), "unit");
-export const acosP = elementwise("acos", (x) => neg(reciprocal(sqrt(sub(1, mul(x, x))))), "unit");
-export const atanP = elementwise("atan", (x) => reciprocal(add(1, mul(x, x))), "real");
-export const sinhP = elementwise("sinh", (x) => cosh(x), "real");
-export const coshP = elementwise("cosh", (x) => sinh(x), "real");
-export const tanhP = elementwise("tanh", (_, y) => sub(1, mul(y, y)), "real", 3);
-export const erfP = elementwise("erf", (x) => mul(2 / Math.sqrt(Math.PI), exp(neg(mul(x, x)))), "real");
+export const absP = elementwise("abs", (x) => sign(x), piecewiseLinear((x0) => sign(x0)), "awayFromZero");
+export const sinP = elementwise("sin", (x) => cos(x), (x, y0, n) => seriesSinCos(x, n, y0)[0], "real", 3);
+export const cosP = elementwise("cos", (x) => neg(sin(x)), (x, y0, n) => seriesSinCos(x, n, undefined, y0)[1], "real");
+export const tanP = elementwise("tan", (_, y) => add(1, mul(y, y)), fromOutput((y, m) => seriesAddConstant(seriesMul(y, y, m), 1)), "unit");
+export const asinP = elementwise("asin", (x) => reciprocal(sqrt(sub(1, mul(x, x)))), fromDerivative((x, m) => seriesReciprocal(seriesSqrt(oneMinusSquare(x, m), m), m)), "unit");
+export const acosP = elementwise("acos", (x) => neg(reciprocal(sqrt(sub(1, mul(x, x))))), fromDerivative((x, m) => seriesScale(seriesReciprocal(seriesSqrt(oneMinusSquare(x, m), m), m), -1)), "unit");
+export const atanP = elementwise("atan", (x) => reciprocal(add(1, mul(x, x))), fromDerivative((x, m) => seriesReciprocal(seriesAddConstant(seriesMul(x, x, m), 1), m)), "real");
+export const sinhP = elementwise("sinh", (x) => cosh(x), (x, y0, n) => seriesSinhCosh(x, n, y0)[0], "real");
+export const coshP = elementwise("cosh", (x) => sinh(x), (x, y0, n) => seriesSinhCosh(x, n, undefined, y0)[1], "real");
+export const tanhP = elementwise("tanh", (_, y) => sub(1, mul(y, y)), fromOutput(oneMinusSquare), "real", 3);
+export const erfP = elementwise("erf", (x) => mul(2 / Math.sqrt(Math.PI), exp(neg(mul(x, x)))), fromDerivative((x, m) => seriesScale(seriesExp(seriesScale(seriesMul(x, x, m), -1), m), 2 / Math.sqrt(Math.PI))), "real");
 /** Stable primitive (branches on the sign of x) with σ' = σ(1 − σ). */
-export const sigmoidP = elementwise("sigmoid", (_, y) => mul(y, sub(1, y)), "real", 3);
+export const sigmoidP = elementwise("sigmoid", (_, y) => mul(y, sub(1, y)), fromOutput(logisticDerivative), "real", 3);
 /** Stable primitive log(1 + eˣ) with derivative σ(x). */
-export const softplusP = elementwise("softplus", (x) => sigmoid(x), "real");
+export const softplusP = elementwise("softplus", (x) => sigmoid(x), fromDerivative((x, m) => fromOutput(logisticDerivative)(x, sigmoid(coef(x, 0)!), m)), "real");
 /** relu'(0) = 0: the subgradient convention. */
-export const reluP = elementwise("relu", (x) => step(x), "awayFromZero");
+export const reluP = elementwise("relu", (x) => step(x), piecewiseLinear((x0) => step(x0)), "awayFromZero");
 export const signP = piecewiseConstant("sign");
 /** 1 where x > 0, else 0: the derivative of relu. */
 export const stepP = piecewiseConstant("step");
@@ -93,6 +120,7 @@ export const addP = definePrimitive<undefined>({
   impl: binaryImpl("add"),
   jvp: (_, [ta, tb]) => sumTangents(ta ?? null, tb ?? null),
   vjp: (g) => [g, g],
+  taylor: ([a, b], y0, n) => [y0, ...seriesAdd(a!, b!, n).slice(1)],
   check: { domain: "real", order: 3, cases: binaryCases() },
 });
 export const subP = definePrimitive<undefined>({
@@ -100,6 +128,7 @@ export const subP = definePrimitive<undefined>({
   impl: binaryImpl("sub"),
   jvp: (_, [ta, tb]) => sumTangents(ta ?? null, tb ? neg(tb) : null),
   vjp: (g) => [g, neg(g)],
+  taylor: ([a, b], y0, n) => [y0, ...seriesAdd(a!, mapLinear(b!, neg), n).slice(1)],
   check: { domain: "real", order: 2, cases: binaryCases() },
 });
 export const mulP = definePrimitive<undefined>({
@@ -107,6 +136,7 @@ export const mulP = definePrimitive<undefined>({
   impl: binaryImpl("mul"),
   jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
   vjp: (g, [a, b]) => [mulNoNan(g, b!), mulNoNan(g, a!)],
+  taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, mul, y0),
   check: { domain: "real", order: 3, cases: binaryCases() },
 });
 export const divP = definePrimitive<undefined>({
@@ -114,6 +144,7 @@ export const divP = definePrimitive<undefined>({
   impl: binaryImpl("div"),
   jvp: ([, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => reciprocal(b!)), apply(tb ?? null, () => neg(div(out, b!)))),
   vjp: (g, [, b], out) => [mulNoNan(g, reciprocal(b!)), mulNoNan(g, neg(div(out, b!)))],
+  taylor: ([a, b], y0, n) => seriesDiv(a!, b!, n, y0),
   check: { domain: "real", order: 2, cases: binaryCases(["real", "awayFromZero"]) },
 });
 /** d/db aᵇ = aᵇ·log a for a > 0, and 0 where a ≤ 0 (no real logarithm there). */
@@ -127,38 +158,50 @@ export const powP = definePrimitive<undefined>({
   impl: binaryImpl("pow"),
   jvp: ([a, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => powBaseRule(a!, b!)), apply(tb ?? null, () => powExponentRule(a!, out))),
   vjp: (g, [a, b], out) => [mulNoNan(g, powBaseRule(a!, b!)), mulNoNan(g, powExponentRule(a!, out))],
+  taylor: ([a, b], y0, n) => powSeries(a!, b!, y0, n),
   check: { domain: "positive", order: 2, cases: binaryCases(["positive", "real"]) },
 });
-/** Ties share the gradient equally (weight ½ each), as DESIGN.md requires. */
-function tieWeights(first: Tensor, a: Tensor, b: Tensor): Tensor {
-  return add(first, mul(0.5, equal(a, b)));
+/**
+ * aᵇ as a series. A constant non-negative integer exponent uses exact repeated products (so
+ * x³ at x = 0 is fine); any other exponent uses aᵇ = exp(b·log a), which needs a > 0.
+ */
+function powSeries(a: Series, b: Series, y0: Tensor, n: number): Series {
+  const b0 = coef(b, 0)!;
+  const constantExponent = b.slice(1).every((c) => c === null);
+  if (constantExponent && b0.size === 1 && b0.level === 0) {
+    const e = b0.item();
+    if (Number.isInteger(e) && e >= 0 && e <= 64) return [y0, ...seriesIntegerPower(a, e, n).slice(1)];
+  }
+  return seriesExp(seriesMul(b, seriesLog(a, n), n), n, y0);
 }
-export const maximumP = definePrimitive<undefined>({
-  name: "maximum",
-  impl: binaryImpl("maximum"),
-  jvp: ([a, b], [ta, tb]) => {
-    const w = tieWeights(greater(a!, b!), a!, b!);
-    return sumTangents(apply(ta ?? null, () => w), apply(tb ?? null, () => sub(1, w)));
-  },
-  vjp: (g, [a, b]) => {
-    const w = tieWeights(greater(a!, b!), a!, b!);
-    return [mulNoNan(g, w), mulNoNan(g, sub(1, w))];
-  },
-  check: { domain: "real", order: 2, cases: binaryCases() },
-});
-export const minimumP = definePrimitive<undefined>({
-  name: "minimum",
-  impl: binaryImpl("minimum"),
-  jvp: ([a, b], [ta, tb]) => {
-    const w = tieWeights(less(a!, b!), a!, b!);
-    return sumTangents(apply(ta ?? null, () => w), apply(tb ?? null, () => sub(1, w)));
-  },
-  vjp: (g, [a, b]) => {
-    const w = tieWeights(less(a!, b!), a!, b!);
-    return [mulNoNan(g, w), mulNoNan(g, sub(1, w))];
-  },
-  check: { domain: "real", order: 2, cases: binaryCases() },
-});
+
+/**
+ * maximum and minimum: the first operand's weight is 1 where it wins, ½ at ties (the
+ * gradient is shared equally, as DESIGN.md requires) and 0 where it loses.
+ */
+function extremum(kernel: "maximum" | "minimum", wins: (a: Tensor, b: Tensor) => Tensor): Binary {
+  const weight = (a: Tensor, b: Tensor): Tensor => add(wins(a, b), mul(0.5, equal(a, b)));
+  return definePrimitive<undefined>({
+    name: kernel,
+    impl: binaryImpl(kernel),
+    jvp: ([a, b], [ta, tb]) => {
+      const w = weight(a!, b!);
+      return sumTangents(apply(ta ?? null, () => w), apply(tb ?? null, () => sub(1, w)));
+    },
+    vjp: (g, [a, b]) => {
+      const w = weight(a!, b!);
+      return [mulNoNan(g, w), mulNoNan(g, sub(1, w))];
+    },
+    // The selection is fixed by the primals; each coefficient blends w·a + (1 − w)·b.
+    taylor: ([a, b], y0, n) => {
+      const w = weight(coef(a!, 0)!, coef(b!, 0)!);
+      return [y0, ...seriesAdd(seriesScale(a!, w), seriesScale(b!, sub(1, w)), n).slice(1)];
+    },
+    check: { domain: "real", order: 2, cases: binaryCases() },
+  });
+}
+export const maximumP = extremum("maximum", (a, b) => greater(a, b));
+export const minimumP = extremum("minimum", (a, b) => less(a, b));
 export const atan2P = definePrimitive<undefined>({
   name: "atan2",
   impl: binaryImpl("atan2"),
@@ -170,6 +213,11 @@ export const atan2P = definePrimitive<undefined>({
     const r2 = add(mul(a!, a!), mul(b!, b!));
     return [mulNoNan(g, div(b!, r2)), mulNoNan(g, neg(div(a!, r2)))];
   },
+  // y′ = (b·a′ − a·b′) / (a² + b²)
+  taylor: ([a, b], y0, n) => {
+    const r2 = seriesAdd(seriesMul(a!, a!, n - 1), seriesMul(b!, b!, n - 1), n - 1);
+    return integrate([a!, b!], y0, n, () => [seriesDiv(b!, r2, n - 1), seriesScale(seriesDiv(a!, r2, n - 1), -1)]);
+  },
   check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
 });
 export const mulNoNanP = definePrimitive<undefined>({
@@ -177,6 +225,7 @@ export const mulNoNanP = definePrimitive<undefined>({
   impl: binaryImpl("mulNoNan"),
   jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
   vjp: (g, [a, b]) => [mulNoNan(g, b!), mulNoNan(g, a!)],
+  taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, mulNoNan, y0),
   check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
 });
 
@@ -198,6 +247,15 @@ export const whereP = definePrimitive<undefined>({
   jvp: ([c], [, ta, tb]) => where(c!, ta ?? 0, tb ?? 0),
   // Selection, not multiplication: the unselected branch gets an exact zero, never 0·NaN.
   vjp: (g, [c]) => [null, where(c!, g, 0), where(c!, 0, g)],
+  taylor: ([c, a, b], y0, n) => {
+    const cond = coef(c!, 0)!;
+    return Array.from({ length: n + 1 }, (_, k) => {
+      if (k === 0) return y0;
+      const ak = coef(a!, k);
+      const bk = coef(b!, k);
+      return ak === null && bk === null ? null : where(cond, ak ?? 0, bk ?? 0);
+    });
+  },
   check: {
     domain: "real",
     order: 3,
@@ -214,6 +272,7 @@ export const castP = definePrimitive<{ dtype: DType }>({
   impl: ([x], { dtype }) => backend().cast(x!, dtype),
   jvp: (_, [t], __, { dtype }) => cast(t!, dtype),
   vjp: (g, [x]) => [cast(g, x!.dtype)],
+  taylor: ([x], y0, _, { dtype }) => [y0, ...mapLinear(x!.slice(1), (c) => cast(c, dtype))],
   check: { domain: "real", order: 2, cases: [{ shapes: [[3]], params: { dtype: "float64" } }] },
 });
 

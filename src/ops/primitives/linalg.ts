@@ -1,5 +1,6 @@
 /** matmul: the one linear-algebra primitive this layer needs; batch axes broadcast as in NumPy. */
 import { type Primitive, definePrimitive } from "../core.js";
+import { seriesMul } from "../series.js";
 import { backend } from "../../backend/registry.js";
 import { NablaError } from "../../tensor/errors.js";
 import { broadcastShapes, formatShape } from "../../tensor/shape.js";
@@ -36,6 +37,7 @@ export const matmulP: Primitive<undefined> = definePrimitive<undefined>({
     return left && right ? add(left, right) : left ?? right;
   },
   vjp: (g, [a, b]) => [bind(matmulP, [g, matrixTranspose(b!)], undefined), bind(matmulP, [matrixTranspose(a!), g], undefined)],
+  taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, (x, y) => bind(matmulP, [x, y], undefined), y0),
   check: {
     domain: "real",
     order: 2,

@@ -1,5 +1,6 @@
 /** Reduction primitives. Each reduces over sorted unique axes and drops them; keepdims is a reshape. */
 import { type Primitive, bind, definePrimitive } from "../core.js";
+import { coef, linearTaylor, mapLinear } from "../series.js";
 import { backend } from "../../backend/registry.js";
 import type { ReduceKernel } from "../../backend/interface.js";
 import { type TensorLike, toTensor } from "../../tensor/create.js";
@@ -34,6 +35,7 @@ export const sumP: Primitive<Axes> = definePrimitive<Axes>({
   impl: ([x], { axes }) => backend().reduce("sum", x!, axes),
   jvp: (_, [t], __, { axes }) => bind(sumP, [t!], { axes }),
   vjp: (g, [x], __, { axes }) => [expandBack(g, x!, axes)],
+  taylor: linearTaylor(() => sumP),
   check: { domain: "real", order: 3, cases: reduceCases },
 });
 
@@ -56,6 +58,10 @@ function extremum(kernel: Extract<ReduceKernel, "max" | "min">) {
     vjp: (g, [x], out, { axes }) => {
       const [mask, count] = tieShare(x!, out, axes);
       return [mul(mask, expandBack(div(g, count), x!, axes))];
+    },
+    taylor: ([x], y0, _, { axes }) => {
+      const [mask, count] = tieShare(coef(x!, 0)!, y0, axes);
+      return [y0, ...mapLinear(x!.slice(1), (c) => div(bind(sumP, [mul(c, mask)], { axes }), count))];
     },
     check: { domain: "distinct", order: 2, cases: reduceCases },
   });

@@ -3,6 +3,7 @@
  * linear, so its JVP applies the op to the tangent and its VJP is the transposed op.
  */
 import { type CheckCase, type Primitive, bind, definePrimitive } from "../core.js";
+import { coef, linearTaylor } from "../series.js";
 import { backend } from "../../backend/registry.js";
 import { type TensorLike, toTensor } from "../../tensor/create.js";
 import { NablaError } from "../../tensor/errors.js";
@@ -10,7 +11,7 @@ import { type Shape, broadcastReductionAxes, broadcastShapes, checkShape, contig
 import { ArrayTensor, Tensor } from "../../tensor/tensor.js";
 import { sum } from "./reduce.js";
 
-export const reshapeP = definePrimitive<{ shape: Shape }>({
+export const reshapeP: Primitive<{ shape: Shape }> = definePrimitive<{ shape: Shape }>({
   name: "reshape",
   impl: ([x], { shape }) => {
     const src = backend().contiguous(x!);
@@ -18,18 +19,20 @@ export const reshapeP = definePrimitive<{ shape: Shape }>({
   },
   jvp: (_, [t], __, { shape }) => reshape(t!, shape),
   vjp: (g, [x]) => [reshape(g, x!.shape)],
+  taylor: linearTaylor(() => reshapeP),
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3]], params: { shape: [3, 2] } }, { shapes: [[]], params: { shape: [1, 1] } }] },
 });
 
-export const transposeP = definePrimitive<{ perm: readonly number[] }>({
+export const transposeP: Primitive<{ perm: readonly number[] }> = definePrimitive<{ perm: readonly number[] }>({
   name: "transpose",
   impl: ([x], { perm }) => new ArrayTensor(x!.data, perm.map((p) => x!.shape[p]!), perm.map((p) => x!.strides[p]!), x!.offset),
   jvp: (_, [t], __, { perm }) => transpose(t!, perm),
   vjp: (g, _, __, { perm }) => [transpose(g, invertPermutation(perm))],
+  taylor: linearTaylor(() => transposeP),
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3, 4]], params: { perm: [2, 0, 1] } }] },
 });
 
-export const broadcastToP = definePrimitive<{ shape: Shape }>({
+export const broadcastToP: Primitive<{ shape: Shape }> = definePrimitive<{ shape: Shape }>({
   name: "broadcastTo",
   impl: ([x], { shape }) => {
     const lead = shape.length - x!.ndim;
@@ -38,6 +41,7 @@ export const broadcastToP = definePrimitive<{ shape: Shape }>({
   },
   jvp: (_, [t], __, { shape }) => broadcastTo(t!, shape),
   vjp: (g, [x]) => [sumToShape(g, x!.shape)],
+  taylor: linearTaylor(() => broadcastToP),
   check: { domain: "real", order: 2, cases: [{ shapes: [[3]], params: { shape: [2, 3] } }, { shapes: [[2, 1]], params: { shape: [2, 4] } }, { shapes: [[]], params: { shape: [3] } }] },
 });
 
@@ -50,6 +54,7 @@ export const sliceP: Primitive<{ begin: readonly number[]; size: readonly number
   },
   jvp: (_, [t], __, p) => bind(sliceP, [t!], p),
   vjp: (g, [x], __, { begin, size }) => [bind(padP, [g], { before: begin, after: x!.shape.map((d, i) => d - begin[i]! - size[i]!) })],
+  taylor: linearTaylor(() => sliceP),
   check: { domain: "real", order: 2, cases: [{ shapes: [[4, 5]], params: { begin: [1, 2], size: [2, 3] } }] },
 });
 
@@ -58,6 +63,7 @@ export const padP: Primitive<{ before: readonly number[]; after: readonly number
   impl: ([x], { before, after }) => backend().pad(x!, before, after),
   jvp: (_, [t], __, p) => bind(padP, [t!], p),
   vjp: (g, [x], __, { before }) => [bind(sliceP, [g], { begin: before, size: x!.shape })],
+  taylor: linearTaylor(() => padP),
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3]], params: { before: [1, 0], after: [0, 2] } }] },
 });
 
@@ -73,6 +79,12 @@ export const concatP: Primitive<{ axis: number }> = definePrimitive<{ axis: numb
       return bind(sliceP, [g], { begin, size: x.shape });
     });
   },
+  taylor: (xs, y0, n, { axis }) =>
+    Array.from({ length: n + 1 }, (_, k) => {
+      if (k === 0) return y0;
+      if (xs.every((x) => coef(x, k) === null)) return null;
+      return bind(concatP, xs.map((x) => coef(x, k) ?? zerosLike(coef(x, 0)!)), { axis });
+    }),
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3], [2, 1], [2, 2]], params: { axis: 1 } }] },
 });
 
@@ -87,6 +99,7 @@ export const gatherP: Primitive<GatherParams> = definePrimitive<GatherParams>({
   impl: ([x], { indices, indicesShape, axis }) => backend().gather(x!, indices, indicesShape, axis),
   jvp: (_, [t], __, p) => bind(gatherP, [t!], p),
   vjp: (g, [x], __, p) => [bind(scatterAddP, [g], { ...p, size: x!.shape[p.axis]! })],
+  taylor: linearTaylor(() => gatherP),
   check: { domain: "real", order: 2, cases: [{ shapes: [[4, 3]], params: { indices: Int32Array.of(2, 0, 2), indicesShape: [3], axis: 0 } }] },
 });
 
@@ -96,6 +109,7 @@ export const scatterAddP: Primitive<GatherParams & { size: number }> = definePri
   impl: ([g], { indices, indicesShape, axis, size }) => backend().scatterAdd(g!, indices, indicesShape, axis, size),
   jvp: (_, [t], __, p) => bind(scatterAddP, [t!], p),
   vjp: (g, _, __, p) => [bind(gatherP, [g], p)],
+  taylor: linearTaylor(() => scatterAddP),
   check: { domain: "real", order: 2, cases: [{ shapes: [[3, 2]], params: { indices: Int32Array.of(1, 0, 1), indicesShape: [3], axis: 0, size: 4 } }] satisfies CheckCase<GatherParams & { size: number }>[] },
 });
 
