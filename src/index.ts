@@ -19,7 +19,7 @@ export { setGlobalSeed as seed } from "./tensor/random.js";
 export * from "./ops/index.js";
 
 export { grad, valueAndGrad, vjp } from "./autodiff/reverse.js";
-export type { GradOptions, VjpFn } from "./autodiff/reverse.js";
+export type { GradOptions, VjpFn, WithAux } from "./autodiff/reverse.js";
 export { jvp } from "./autodiff/forward.js";
 export { jacfwd, jacrev, jacobian, hessian } from "./autodiff/jacobian.js";
 export type { JacobianFn, JacobianOptions } from "./autodiff/jacobian.js";
@@ -27,7 +27,7 @@ export { hvp, linearize, directional } from "./autodiff/products.js";
 export { jet, derivatives, taylor } from "./autodiff/taylor.js";
 export type { TaylorPolynomial, QuadraticModel } from "./autodiff/taylor.js";
 export { customJvp, customVjp } from "./autodiff/custom.js";
-export type { CustomFn } from "./autodiff/custom.js";
+export type { CustomFn, RuleArgs } from "./autodiff/custom.js";
 export { treeMap } from "./autodiff/pytree.js";
 export type { PyTree, Leaf } from "./autodiff/pytree.js";
 export type { Input, Inputs, Output, Scalar } from "./autodiff/types.js";
@@ -35,6 +35,10 @@ export type { Input, Inputs, Output, Scalar } from "./autodiff/types.js";
 export * as numeric from "./numeric/index.js";
 export { checkGrad } from "./numeric/check.js";
 export type { CheckGradOptions, CheckGradResult, GradMismatch } from "./numeric/check.js";
+export { limit } from "./numeric/limit.js";
+export type { LimitOptions, LimitResult, LimitSide, OneSidedLimit } from "./numeric/limit.js";
+
+export * from "./symbolic/index.js";
 
 export * as optim from "./optim/index.js";
 export { minimize } from "./optim/minimize/index.js";

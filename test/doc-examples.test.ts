@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import * as nb from "../src/index.js";
-import { type DocExample, markdownExamples, publicSymbols, runExample } from "./doctest.js";
+import { type DocExample, markdownExamples, publicSymbols, runExample, typeErrors } from "./doctest.js";
 
 const symbols = publicSymbols("src/index.ts");
 
@@ -29,9 +29,21 @@ describe.runIf(existsSync("README.md"))("README.md ```ts blocks run", () => {
   });
 });
 
+test("every example and README block typechecks as user code", () => {
+  const all = [...symbols.flatMap((s) => s.examples), ...(existsSync("README.md") ? markdownExamples("README.md") : [])];
+  expect([...typeErrors(all, "src/index.ts").values()]).toEqual([]);
+});
+
 describe("the doctest runner itself", () => {
   const example = (code: string): DocExample => ({
     symbol: "probe", file: "probe.ts", lines: code.split("\n").map((text, i) => ({ text, line: i + 1 })),
+  });
+  test("type errors are reported with the example's own line", () => {
+    const good = example('const t = nb.tensor([1, 2]);\nt.shape; // => [2]');
+    const bad = example('const t = nb.tensor([1, 2]);\nconst n: number = t.shape;');
+    const errors = typeErrors([good, bad], "src/index.ts");
+    expect(errors.has(good)).toBe(false);
+    expect(errors.get(bad)).toMatch(/^probe\.ts:2 \(probe\): Type 'Shape' is not assignable to type 'number'/);
   });
   test("asserts values, tensors, NaN and multi-line statements", async () => {
     await runExample(example([

@@ -4,7 +4,7 @@
  * them with `nb` in scope. A statement ending in `// => literal` asserts its value.
  */
 import { readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import ts from "typescript";
 import { Tensor } from "../src/index.js";
 
@@ -282,4 +282,40 @@ export function show(x: unknown, depth = 0): string {
     return `{ ${Object.entries(a).map(([k, v]) => `${k}: ${show(v, depth + 1)}`).join(", ")} }`;
   }
   return String(a);
+}
+
+/**
+ * Type errors of each example as a user would compile it (strict, noUncheckedIndexedAccess,
+ * `nb` imported from the package entry): one message per failing example, keyed by location.
+ */
+export function typeErrors(examples: readonly DocExample[], entry: string): Map<DocExample, string> {
+  const options: ts.CompilerOptions = {
+    strict: true, noUncheckedIndexedAccess: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true, types: ["node"],
+  };
+  const entryPath = resolve(entry).replace(/\.ts$/, ".js");
+  const virtual = new Map(examples.map((ex, i) => {
+    const body = ex.lines.map((l) => l.text).filter((t) => !/^\s*import\b.*from\s+["']nabla["']/.test(t)).join("\n");
+    return [resolve(`.doc-example-${i}.ts`), `import * as nb from ${JSON.stringify(entryPath)};\nexport async function example() {\n${body}\n}\n`];
+  }));
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  host.getSourceFile = (f, lang) => (virtual.has(f) ? ts.createSourceFile(f, virtual.get(f)!, lang) : getSourceFile(f, lang));
+  host.fileExists = (f) => virtual.has(f) || fileExists(f);
+  host.readFile = (f) => virtual.get(f) ?? readFile(f);
+  const program = ts.createProgram([...virtual.keys()], options, host);
+  const errors = new Map<DocExample, string>();
+  [...virtual.keys()].forEach((file, i) => {
+    const [first] = ts.getPreEmitDiagnostics(program, program.getSourceFile(file));
+    if (first) {
+      // Lines 1-2 of the virtual file are the wrapper; example line k sits at file line k + 2.
+      const line = first.file && first.start !== undefined ? first.file.getLineAndCharacterOfPosition(first.start).line - 2 : 0;
+      const ex = examples[i]!;
+      const at = ex.lines[Math.max(0, Math.min(line, ex.lines.length - 1))]!.line;
+      errors.set(ex, `${ex.file}:${at} (${ex.symbol}): ${ts.flattenDiagnosticMessageText(first.messageText, " ")}`);
+    }
+  });
+  return errors;
 }

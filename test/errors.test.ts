@@ -83,3 +83,15 @@ describe("debugNans", () => {
     expect(Number.isNaN(nb.log(-1).item())).toBe(true);
   });
 });
+
+describe("hasAux", () => {
+  test("aux may hold anything; tracers inside it come back as plain tensors", () => {
+    const [g, aux] = nb.grad((x) => [nb.square(x), { label: "square", value: x, parts: [x, 1] }], { hasAux: true })(3);
+    expect(g).toBe(6);
+    const a = aux as { label: string; value: nb.Tensor; parts: [nb.Tensor, number] };
+    expect(a.label).toBe("square");
+    expect(a.value.level).toBe(0);
+    expect(a.parts[0].level).toBe(0);
+    expect(a.value.item()).toBe(3);
+  });
+});

@@ -20,6 +20,9 @@ function evaluate(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], nam
   return out.concrete();
 }
 
+/** Arguments of a custom rule: at least one tensor (so `([x], [t]) => …` destructures cleanly). */
+export type RuleArgs = [Tensor, ...Tensor[]];
+
 /** A function of Tensors to a Tensor, callable with anything tensor-like. */
 export type CustomFn = (...args: TensorLike[]) => Tensor;
 
@@ -35,9 +38,9 @@ export type CustomFn = (...args: TensorLike[]) => Tensor;
  * );
  * nb.grad((x) => softplus(x))(1000); // => 1
  */
-export function customJvp(f: (...xs: Tensor[]) => Tensor, jvpRule: (primals: Tensor[], tangents: Tensor[]) => [Tensor, Tensor]): CustomFn {
+export function customJvp(f: (...xs: Tensor[]) => Tensor, jvpRule: (primals: RuleArgs, tangents: RuleArgs) => [Tensor, Tensor]): CustomFn {
   const name = named(f, "customJvp");
-  const tangentMap = (primals: readonly Tensor[]) => (...tangents: Tensor[]) => jvpRule([...primals], tangents)[1];
+  const tangentMap = (primals: readonly Tensor[]) => (...tangents: Tensor[]) => jvpRule(primals as RuleArgs, tangents as RuleArgs)[1];
   const prim: Primitive<undefined> = {
     name,
     impl: (inputs) => evaluate(f, inputs, name),

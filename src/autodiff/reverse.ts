@@ -8,19 +8,27 @@ import { type Leaf, type PyTree, flatten, unflatten } from "./pytree.js";
 import { flattenLike, leafTensor, likeLeaf, unwrap } from "./leaves.js";
 import type { Inputs, Output, Scalar } from "./types.js";
 
-/** The pullback returned by `vjp`: cotangent of the output in, cotangents of the inputs out. */
-export type VjpFn = (cotangent: PyTree) => PyTree[];
+/**
+ * The pullback returned by `vjp`: the output's cotangent in, one cotangent per primal out,
+ * each of its primal's kind (a number for a number).
+ */
+export type VjpFn<A extends readonly unknown[]> = (cotangent: PyTree) => { -readonly [K in keyof A]: Output<A[K]> };
+
+/** The untyped pullback the transforms pass around internally. */
+export type Pullback = (cotangent: PyTree) => PyTree[];
 
 interface Traced {
   out: unknown;
-  pullback: VjpFn;
+  pullback: Pullback;
+  /** With hasAux: what f returned beside its output, with this trace's tracers unwrapped. */
+  aux?: unknown;
 }
 
 /**
- * Evaluates f on tracers of a new reverse trace. `split` separates f's result into the
- * differentiated output and anything carried alongside (aux), which is returned unwrapped.
+ * Evaluates f on tracers of a new reverse trace and returns its output with the pullback.
+ * With hasAux, f returns [output, aux] and only the output is differentiated.
  */
-function traceReverse(name: string, f: (...args: never[]) => unknown, primals: readonly unknown[], hasAux: boolean): Traced & { aux?: unknown } {
+function traceReverse(name: string, f: (...args: never[]) => unknown, primals: readonly unknown[], hasAux: boolean): Traced {
   const flat = flatten(primals, name);
   const trace = new ReverseTrace(name, nextLevel());
   const result = withTrace(trace, () => {
@@ -35,11 +43,11 @@ function traceReverse(name: string, f: (...args: never[]) => unknown, primals: r
       throw new NablaError(`${name}: with hasAux, f must return a pair [output, aux]`);
     }
     [value, aux] = value;
-    aux = unflattenMap(aux, trace.level);
+    aux = unwrapAll(aux, trace.level);
   }
   const outFlat = flatten(value, `${name} (f's output)`);
   const outputs = outFlat.leaves.map((leaf) => unwrap(leaf, trace.level) as Leaf);
-  const pullback: VjpFn = (cotangent) => {
+  const pullback: Pullback = (cotangent) => {
     const seeds = flattenLike(cotangent, outFlat.def, outputs, `${name} pullback`, "cotangent").map(leafTensor);
     const live = outFlat.leaves.flatMap((leaf, i) => (leaf instanceof ReverseTracer && leaf.trace === trace ? [[leaf, seeds[i]!] as const] : []));
     const cts = trace.backward(live.map(([t]) => t), live.map(([, s]) => s), result.inputs);
@@ -52,14 +60,13 @@ function traceReverse(name: string, f: (...args: never[]) => unknown, primals: r
   return { out: unflatten(outFlat.def, outputs), pullback, aux };
 }
 
-/** Replaces this level's tracers anywhere in an aux value by their primals. */
-function unflattenMap(aux: unknown, level: number): unknown {
-  try {
-    const { leaves, def } = flatten(aux, "aux");
-    return unflatten(def, leaves.map((l) => unwrap(l, level)));
-  } catch {
-    return unwrap(aux, level);
+/** Replaces this level's tracers anywhere inside arrays and plain objects; other values pass through. */
+function unwrapAll(x: unknown, level: number): unknown {
+  if (Array.isArray(x)) return x.map((v) => unwrapAll(v, level));
+  if (typeof x === "object" && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, unwrapAll(v, level)]));
   }
+  return unwrap(x, level);
 }
 
 /**
@@ -71,15 +78,18 @@ function unflattenMap(aux: unknown, level: number): unknown {
  * y.toArray(); // => [1, 4, 9]
  * pullback(nb.tensor([1, 1, 1]))[0].toArray(); // => [2, 4, 6]
  */
-export function vjp<P extends unknown[] = Tensor[], Out = Tensor>(f: (...args: P) => Out, ...primals: Inputs<P>): [Out, VjpFn] {
-  return vjpNamed("vjp", f as (...args: unknown[]) => Out, primals);
+export function vjp<P extends unknown[] = Tensor[], Out = Tensor, A extends Inputs<P> = Inputs<P>>(f: (...args: P) => Out, ...primals: A): [Out, VjpFn<A>] {
+  return vjpNamed("vjp", f as (...args: unknown[]) => Out, primals) as [Out, VjpFn<A>];
 }
 
 /** vjp with its trace labelled `name` (as in error messages, e.g. "jacrev → …"). */
-export function vjpNamed<Out>(name: string, f: (...args: unknown[]) => Out, primals: readonly unknown[]): [Out, VjpFn] {
+export function vjpNamed<Out>(name: string, f: (...args: unknown[]) => Out, primals: readonly unknown[]): [Out, Pullback] {
   const { out, pullback } = traceReverse(name, f, primals, false);
   return [out as Out, pullback];
 }
+
+/** What f returns with hasAux: its scalar output and anything to carry alongside. */
+export type WithAux = readonly [Scalar, unknown];
 
 /** Options for grad and valueAndGrad. */
 export interface GradOptions {
@@ -147,9 +157,9 @@ function valueAndGradImpl(f: (...args: never[]) => unknown, options: GradOptions
 export function grad<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Scalar, options?: { argnums?: N; hasAux?: false },
 ): <A extends Inputs<P>>(...args: A) => Output<A[N]>;
-export function grad<P extends unknown[] = Tensor[], N extends number = 0, Aux = unknown>(
-  f: (...args: P) => [Scalar, Aux], options: { argnums?: N; hasAux: true },
-): <A extends Inputs<P>>(...args: A) => [Output<A[N]>, Aux];
+export function grad<P extends unknown[] = Tensor[], N extends number = 0, const R extends WithAux = WithAux>(
+  f: (...args: P) => R, options: { argnums?: N; hasAux: true },
+): <A extends Inputs<P>>(...args: A) => [Output<A[N]>, R[1]];
 export function grad<P extends unknown[] = Tensor[]>(
   f: (...args: P) => Scalar, options: { argnums: readonly number[]; hasAux?: false },
 ): (...args: Inputs<P>) => PyTree[];
@@ -176,9 +186,9 @@ export function grad(f: (...args: never[]) => unknown, options: GradOptions = {}
 export function valueAndGrad<P extends unknown[] = Tensor[], N extends number = 0>(
   f: (...args: P) => Scalar, options?: { argnums?: N; hasAux?: false },
 ): <A extends Inputs<P>>(...args: A) => [Scalar, Output<A[N]>];
-export function valueAndGrad<P extends unknown[] = Tensor[], N extends number = 0, Aux = unknown>(
-  f: (...args: P) => [Scalar, Aux], options: { argnums?: N; hasAux: true },
-): <A extends Inputs<P>>(...args: A) => [[Scalar, Aux], Output<A[N]>];
+export function valueAndGrad<P extends unknown[] = Tensor[], N extends number = 0, const R extends WithAux = WithAux>(
+  f: (...args: P) => R, options: { argnums?: N; hasAux: true },
+): <A extends Inputs<P>>(...args: A) => [[Scalar, R[1]], Output<A[N]>];
 export function valueAndGrad<P extends unknown[] = Tensor[]>(
   f: (...args: P) => Scalar, options: { argnums: readonly number[]; hasAux?: false },
 ): (...args: Inputs<P>) => [Scalar, PyTree[]];

@@ -18,8 +18,8 @@ import { hessian } from "./jacobian.js";
  * coefficients of t¹…tᴷ (K = the longest input series). Coefficient k is f's k-th
  * derivative along the path divided by k!.
  * @example
- * const [y, [c1, c2, c3]] = nb.jet((x) => nb.exp(x), [0], [[1, 0, 0]]);
- * [y.item(), c1.item(), c2.item(), c3.item()]; // => [1, 1, 0.5, 1 / 6]
+ * const [y, coefficients] = nb.jet((x) => nb.exp(x), [0], [[1, 0, 0]]);
+ * [y.item(), ...coefficients.map((c) => c.item())]; // => [1, 1, 0.5, 1 / 6]
  */
 export function jet(f: (...xs: Tensor[]) => Tensor, primals: readonly TensorLike[], series: readonly (readonly TensorLike[])[]): [Tensor, Tensor[]] {
   if (primals.length !== series.length) {

@@ -315,7 +315,7 @@ function scalarFunction(f: (x: Tensor) => ScalarResult, shape: Shape, where: str
   return (point) => Float64Array.of(scalarValue(f(new ArrayTensor(point, shape)), where));
 }
 
-function scalarValue(value: unknown, where: string): number {
+export function scalarValue(value: unknown, where: string): number {
   if (typeof value === "number") return value;
   const t = asTensor(value, where);
   if (t.size !== 1) {

@@ -95,7 +95,7 @@ export function mean(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
  * including at zeros, is exact).
  * @example
  * nb.prod([1, 2, 3, 4]).item(); // => 24
- * nb.grad((x) => nb.prod(x))([2, 0, 5]); // => [0, 10, 0]
+ * nb.grad((x: nb.Tensor[]) => nb.prod(x))([2, 0, 5]); // => [0, 10, 0]
  */
 export function prod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   const t = toTensor(x);

@@ -21,6 +21,10 @@ export function gemm(
   a: TypedArray, ao: number, b: TypedArray, bo: number, c: Float64Array, co: number,
   m: number, k: number, n: number,
 ): void {
+  if (n === 1) {
+    gemv(a, ao, b, bo, c, co, m, k);
+    return;
+  }
   if (m * n * k <= SMALL_WORK || m < 4 || n < 4) {
     gemmSimple(a, ao, b, bo, c, co, m, k, n);
     return;
@@ -46,6 +50,26 @@ export function gemm(
         }
       }
     }
+  }
+}
+
+/**
+ * Matrix times vector as m dot products over contiguous rows. The general i-p-j loop would
+ * run an inner loop of length one here, at a tenth of the speed. Two accumulators halve the
+ * dependency chain of the additions.
+ */
+function gemv(a: TypedArray, ao: number, b: TypedArray, bo: number, c: Float64Array, co: number, m: number, k: number): void {
+  for (let i = 0; i < m; i++) {
+    const row = ao + i * k;
+    let s0 = 0;
+    let s1 = 0;
+    let p = 0;
+    for (; p + 1 < k; p += 2) {
+      s0 += a[row + p]! * b[bo + p]!;
+      s1 += a[row + p + 1]! * b[bo + p + 1]!;
+    }
+    if (p < k) s0 += a[row + p]! * b[bo + p]!;
+    c[co + i] = c[co + i]! + s0 + s1;
   }
 }
 

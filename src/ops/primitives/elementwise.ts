@@ -175,43 +175,33 @@ function powSeries(a: Series, b: Series, y0: Tensor, n: number): Series {
   return seriesExp(seriesMul(b, seriesLog(a, n), n), n, y0);
 }
 
-/** Ties share the gradient equally (weight ½ each), as DESIGN.md requires. */
-function tieWeights(first: Tensor, a: Tensor, b: Tensor): Tensor {
-  return add(first, mul(0.5, equal(a, b)));
+/**
+ * maximum and minimum: the first operand's weight is 1 where it wins, ½ at ties (the
+ * gradient is shared equally, as DESIGN.md requires) and 0 where it loses.
+ */
+function extremum(kernel: "maximum" | "minimum", wins: (a: Tensor, b: Tensor) => Tensor): Binary {
+  const weight = (a: Tensor, b: Tensor): Tensor => add(wins(a, b), mul(0.5, equal(a, b)));
+  return definePrimitive<undefined>({
+    name: kernel,
+    impl: binaryImpl(kernel),
+    jvp: ([a, b], [ta, tb]) => {
+      const w = weight(a!, b!);
+      return sumTangents(apply(ta ?? null, () => w), apply(tb ?? null, () => sub(1, w)));
+    },
+    vjp: (g, [a, b]) => {
+      const w = weight(a!, b!);
+      return [mulNoNan(g, w), mulNoNan(g, sub(1, w))];
+    },
+    // The selection is fixed by the primals; each coefficient blends w·a + (1 − w)·b.
+    taylor: ([a, b], y0, n) => {
+      const w = weight(coef(a!, 0)!, coef(b!, 0)!);
+      return [y0, ...seriesAdd(seriesScale(a!, w), seriesScale(b!, sub(1, w)), n).slice(1)];
+    },
+    check: { domain: "real", order: 2, cases: binaryCases() },
+  });
 }
-
-/** w·a + (1 − w)·b coefficient by coefficient, for a selection fixed by the primals. */
-function blendSeries(w: Tensor, a: Series, b: Series, y0: Tensor, n: number): Series {
-  return [y0, ...seriesAdd(seriesScale(a, w), seriesScale(b, sub(1, w)), n).slice(1)];
-}
-export const maximumP = definePrimitive<undefined>({
-  name: "maximum",
-  impl: binaryImpl("maximum"),
-  jvp: ([a, b], [ta, tb]) => {
-    const w = tieWeights(greater(a!, b!), a!, b!);
-    return sumTangents(apply(ta ?? null, () => w), apply(tb ?? null, () => sub(1, w)));
-  },
-  vjp: (g, [a, b]) => {
-    const w = tieWeights(greater(a!, b!), a!, b!);
-    return [mulNoNan(g, w), mulNoNan(g, sub(1, w))];
-  },
-  taylor: ([a, b], y0, n) => blendSeries(tieWeights(greater(coef(a!, 0)!, coef(b!, 0)!), coef(a!, 0)!, coef(b!, 0)!), a!, b!, y0, n),
-  check: { domain: "real", order: 2, cases: binaryCases() },
-});
-export const minimumP = definePrimitive<undefined>({
-  name: "minimum",
-  impl: binaryImpl("minimum"),
-  jvp: ([a, b], [ta, tb]) => {
-    const w = tieWeights(less(a!, b!), a!, b!);
-    return sumTangents(apply(ta ?? null, () => w), apply(tb ?? null, () => sub(1, w)));
-  },
-  vjp: (g, [a, b]) => {
-    const w = tieWeights(less(a!, b!), a!, b!);
-    return [mulNoNan(g, w), mulNoNan(g, sub(1, w))];
-  },
-  taylor: ([a, b], y0, n) => blendSeries(tieWeights(less(coef(a!, 0)!, coef(b!, 0)!), coef(a!, 0)!, coef(b!, 0)!), a!, b!, y0, n),
-  check: { domain: "real", order: 2, cases: binaryCases() },
-});
+export const maximumP = extremum("maximum", (a, b) => greater(a, b));
+export const minimumP = extremum("minimum", (a, b) => less(a, b));
 export const atan2P = definePrimitive<undefined>({
   name: "atan2",
   impl: binaryImpl("atan2"),

@@ -1,0 +1,73 @@
+/** `nabla hessian`: the symbolic Hessian; at a point, its eigenvalues and what kind of point it is. */
+import * as nb from "../../index.js";
+import { AT_OPTION, type Command, WRT_LIST_OPTION, expressionArgument, formatNumber, formatPoint, pointFor, variablesOption } from "../command.js";
+
+/** What the second-derivative test says about the point. */
+export type Verdict = "minimum" | "maximum" | "saddle" | "degenerate" | "not a critical point";
+
+export interface HessianResult {
+  expression: string;
+  variables: string[];
+  hessian: string[][];
+  at?: Record<string, number>;
+  value?: number;
+  gradient?: number[];
+  matrix?: number[][];
+  eigenvalues?: number[];
+  verdict?: Verdict;
+}
+
+/** A gradient this small relative to max(1, |f|) counts as zero (rounding in f's value). */
+const CRITICAL_TOLERANCE = 1e-8;
+/** Eigenvalues within this of zero, relative to the largest, count as zero. */
+const EIGEN_TOLERANCE = 1e-10;
+
+/**
+ * The second-derivative test: at a critical point a positive definite Hessian is a local
+ * minimum, a negative definite one a local maximum, an indefinite one a saddle; a singular
+ * one leaves the test inconclusive (degenerate).
+ */
+export function classify(gradient: readonly number[], value: number, eigenvalues: readonly number[]): Verdict {
+  if (Math.hypot(...gradient) > CRITICAL_TOLERANCE * Math.max(1, Math.abs(value))) return "not a critical point";
+  const tol = EIGEN_TOLERANCE * Math.max(1, ...eigenvalues.map(Math.abs));
+  const positive = eigenvalues.filter((l) => l > tol).length;
+  const negative = eigenvalues.filter((l) => l < -tol).length;
+  if (positive > 0 && negative > 0) return "saddle";
+  if (positive === eigenvalues.length) return "minimum";
+  if (negative === eigenvalues.length) return "maximum";
+  return "degenerate";
+}
+
+export const hessian: Command<HessianResult> = {
+  name: "hessian",
+  describe: "the Hessian of an expression; at a point, its eigenvalues and the critical-point verdict",
+  usage: "<expression> [--wrt x,y] [--at x=0,y=0]",
+  examples: ['nabla hessian "x^2 - y^2" --at x=0,y=0', 'nabla hessian "x^4 + y^2" --at x=0,y=0 --json'],
+  options: [WRT_LIST_OPTION, AT_OPTION],
+  run(input) {
+    const expr = expressionArgument(input);
+    const variables = variablesOption(expr, input);
+    const symbolic = expr.hessian(variables);
+    const result: HessianResult = { expression: expr.toString(), variables, hessian: symbolic.map((row) => row.map(String)) };
+    const at = pointFor(expr, input, false);
+    if (at) {
+      const matrix = symbolic.map((row) => row.map((h) => h.evaluate(at)));
+      const gradient = expr.gradient(variables).map((g) => g.evaluate(at));
+      const value = expr.evaluate(at);
+      const eigenvalues = nb.numeric.symmetricEigen(matrix).values;
+      Object.assign(result, { at, value, gradient, matrix, eigenvalues, verdict: classify(gradient, value, eigenvalues) });
+    }
+    return result;
+  },
+  render(r) {
+    const lines = [`Hessian of ${r.expression} in (${r.variables.join(", ")}):`, ...r.hessian.map((row) => `  [${row.join(", ")}]`)];
+    if (r.at && r.matrix && r.eigenvalues && r.gradient) {
+      lines.push(`at ${formatPoint(r.at)}:`);
+      lines.push(...r.matrix.map((row) => `  [${row.map(formatNumber).join(", ")}]`));
+      lines.push(`gradient: [${r.gradient.map(formatNumber).join(", ")}]`);
+      lines.push(`eigenvalues: ${r.eigenvalues.map(formatNumber).join(", ")}`);
+      lines.push(`verdict: ${r.verdict}`);
+    }
+    return lines.join("\n");
+  },
+};

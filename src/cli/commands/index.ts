@@ -1,0 +1,11 @@
+/** Every `nabla` command, in the order `nabla --help` lists them. Add a command here. */
+import type { Command } from "../command.js";
+import { diff } from "./diff.js";
+import { evaluate } from "./eval.js";
+import { grad } from "./grad.js";
+import { hessian } from "./hessian.js";
+import { jacobian } from "./jacobian.js";
+import { limit } from "./limit.js";
+import { taylor } from "./taylor.js";
+
+export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, evaluate];
