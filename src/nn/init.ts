@@ -92,7 +92,7 @@ export function heNormal(shape: Shape, options: InitOptions = {}): Tensor {
  * factor of a Gaussian matrix, with the signs fixed so that the distribution is uniform.
  * @example
  * const q = nb.nn.orthogonal([3, 3], { seed: 0 });
- * nb.matmul(nb.transpose(q), q).toArray().flat().map((v) => Math.round(v * 1e12) / 1e12); // => [1, 0, 0, 0, 1, 0, 0, 0, 1]
+ * (nb.matmul(nb.transpose(q), q).toArray() as number[][]).flat().map((v) => Math.round(v * 1e12) / 1e12); // => [1, 0, 0, 0, 1, 0, 0, 0, 1]
  */
 export function orthogonal(shape: Shape, options: InitOptions = {}): Tensor {
   fans(shape, "orthogonal");

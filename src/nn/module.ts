@@ -39,7 +39,7 @@ export interface ModuleConfig {
  * }
  * const m = new Scale();
  * Object.keys(m.parameters()); // => ["factor"]
- * nb.grad((p: nb.nn.Params) => nb.sum(m.withParams(p).forward(nb.tensor([1, 2]))))(m.parameters()).factor.toArray(); // => [3]
+ * nb.grad((p: nb.nn.Params) => nb.sum(m.withParams(p).forward(nb.tensor([1, 2]))))(m.parameters()).factor!.toArray(); // => [3]
  */
 export abstract class Module {
   /** Training mode (the default) or evaluation mode; changes Dropout and BatchNorm. */

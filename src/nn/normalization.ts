@@ -33,8 +33,8 @@ function checkFeatures(x: Tensor, n: number, layer: string): void {
  * @example
  * const bn = new nb.nn.BatchNorm(2);
  * const y = bn.forward(nb.tensor([[1, 10], [3, 30]]));
- * y.toArray().flat().map((v) => Math.round(v * 1000) / 1000); // => [-1, -1, 1, 1]
- * bn.buffers().runningMean.toArray(); // => [0.2, 2]
+ * (y.toArray() as number[][]).flat().map((v) => Math.round(v * 1000) / 1000); // => [-1, -1, 1, 1]
+ * bn.buffers().runningMean!.toArray(); // => [0.2, 2]
  */
 export class BatchNorm extends Module {
   weight: Tensor;
