@@ -16,6 +16,9 @@ function everyLayer(): nb.nn.Module {
     new nn.Embedding(5, 4, { seed: 0 }),
     new nn.PositionalEmbedding(6, 4, { seed: 1 }),
     new nn.Residual(new nn.Sequential(new nn.LayerNorm(4), new nn.MultiHeadSelfAttention(4, 2, { causal: true, seed: 2 }))),
+    new nn.Conv1d(4, 4, 2, { padding: 1, seed: 6 }),
+    new nn.MaxPool1d(2, 1),
+    new nn.AvgPool1d(1),
     new nn.BatchNorm(4),
     new nn.SpectralNorm(new nn.Linear(4, 4, { seed: 3 })),
     new nn.LeakyReLU(0.2), new nn.GELU("tanh"), new nn.SiLU(), new nn.Softplus(), new nn.Tanh(), new nn.Sigmoid(), new nn.ReLU(),
@@ -39,6 +42,17 @@ describe("model files", () => {
     expect(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.parameters(loaded))).toEqual(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.parameters(model)));
     expect(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.buffers(loaded))).toEqual(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.buffers(model)));
     expect(loaded.forward(input).toArray()).toEqual(model.clone().eval().forward(input).toArray());
+  });
+
+  test("a convolutional model survives the round trip", () => {
+    const cnn = new nn.Sequential(
+      new nn.Conv2d(1, 3, [3, 2], { stride: [1, 2], padding: 1, seed: 0 }), new nn.ReLU(),
+      new nn.MaxPool2d(2), new nn.AvgPool2d([1, 2], [1, 1]), new nn.Flatten(), new nn.Linear(6, 2, { seed: 1 }),
+    );
+    const images = nb.randn([2, 4, 6, 1], { seed: 2 });
+    const copy = nn.modelFromJson(nn.modelToJson(cnn));
+    expect(copy.config()).toEqual(cnn.config());
+    expect(copy.forward(images).toArray()).toEqual(cnn.forward(images).toArray());
   });
 
   test("an existing file is kept unless overwrite is asked for", () => {

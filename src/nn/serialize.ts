@@ -17,6 +17,7 @@ import {
 } from "./layers.js";
 import { BatchNorm, LayerNorm, SpectralNorm } from "./normalization.js";
 import { MultiHeadSelfAttention } from "./attention.js";
+import { AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, MaxPool1d, MaxPool2d } from "./convolution.js";
 import type { InitializerName } from "./init.js";
 
 const FORMAT = "nabla-model";
@@ -102,6 +103,15 @@ class Fields {
     const v = this.get(name);
     if (typeof v !== "number" || !Number.isInteger(v) || v < 1) this.fail(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
     return v;
+  }
+
+  /** `length` integers ≥ `min` (kernel sizes, strides, paddings). */
+  integers(name: string, length: number, min: number): number[] {
+    const v = this.get(name);
+    if (!Array.isArray(v) || v.length !== length || v.some((n) => typeof n !== "number" || !Number.isInteger(n) || n < min)) {
+      this.fail(`${name} must be ${length} integer(s) ≥ ${min}, got ${JSON.stringify(v)}`);
+    }
+    return v as number[];
   }
 
   number(name: string, lo: number, hi: number, fallback?: number): number {
@@ -205,6 +215,13 @@ const builders: Record<string, (f: Fields) => Module> = {
     if (!(inner instanceof Linear)) return f.fail("inner must be a Linear layer");
     return new SpectralNorm(inner, { powerIterations: f.size("powerIterations") });
   },
+  Conv1d: (f) => convolution(f, 1),
+  Conv2d: (f) => convolution(f, 2),
+  MaxPool1d: (f) => new MaxPool1d(f.integers("kernel", 1, 1)[0]!, f.integers("stride", 1, 1)[0]!),
+  MaxPool2d: (f) => new MaxPool2d(pair(f, "kernel"), pair(f, "stride")),
+  AvgPool1d: (f) => new AvgPool1d(f.integers("kernel", 1, 1)[0]!, f.integers("stride", 1, 1)[0]!),
+  AvgPool2d: (f) => new AvgPool2d(pair(f, "kernel"), pair(f, "stride")),
+  Flatten: () => new Flatten(),
   MultiHeadSelfAttention: (f) => {
     const [dim, heads] = [f.size("dim"), f.size("heads")];
     f.allocate(4, dim + 1, dim);
@@ -212,6 +229,20 @@ const builders: Record<string, (f: Fields) => Module> = {
     return new MultiHeadSelfAttention(dim, heads, { causal: f.boolean("causal") });
   },
 };
+
+function convolution(f: Fields, d: 1 | 2): Module {
+  const [inChannels, outChannels] = [f.size("inChannels"), f.size("outChannels")];
+  const kernel = f.integers("kernel", d, 1);
+  const bias = f.boolean("bias");
+  f.allocate(kernel.reduce((a, b) => a * b, 1) * inChannels + (bias ? 1 : 0), outChannels);
+  const options = { stride: f.integers("stride", d, 1), padding: f.integers("padding", d, 0), bias, init: f.choice("init", initializerNames) };
+  return d === 1 ? new Conv1d(inChannels, outChannels, kernel[0]!, options) : new Conv2d(inChannels, outChannels, kernel as [number, number], options);
+}
+
+/** Two positive integers (a 2-D pooling window or stride). */
+function pair(f: Fields, name: string): [number, number] {
+  return f.integers(name, 2, 1) as [number, number];
+}
 
 function isObject(v: unknown): v is Record<string, JsonValue> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
