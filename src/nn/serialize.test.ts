@@ -20,6 +20,7 @@ function everyLayer(): nb.nn.Module {
     new nn.MaxPool1d(2, 1),
     new nn.AvgPool1d(1),
     new nn.BatchNorm(4),
+    new nn.Standardize(nb.tensor([1, 2, 3, 4]), nb.tensor([2, 2, 2, 2])),
     new nn.SpectralNorm(new nn.Linear(4, 4, { seed: 3 })),
     new nn.LeakyReLU(0.2), new nn.GELU("tanh"), new nn.SiLU(), new nn.Softplus(), new nn.Tanh(), new nn.Sigmoid(), new nn.ReLU(),
     new nn.Dropout(0.1, { seed: 4 }),
@@ -36,8 +37,9 @@ describe("model files", () => {
     model.forward(input); // training mode: BatchNorm and SpectralNorm update their buffers
     const dir = mkdtempSync(join(tmpdir(), "nabla-"));
     const path = join(dir, "model.nabla");
-    nn.saveModel(model, path);
-    const loaded = nn.loadModel(path);
+    nn.saveModel(model, path, { metadata: { task: "demo", classes: ["a", "b"] } });
+    const { model: loaded, metadata } = nn.readModelFile(path);
+    expect(metadata).toEqual({ task: "demo", classes: ["a", "b"] });
     expect(loaded.config()).toEqual(model.config());
     expect(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.parameters(loaded))).toEqual(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.parameters(model)));
     expect(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.buffers(loaded))).toEqual(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.buffers(model)));
@@ -87,6 +89,7 @@ describe("model files", () => {
     ["short data", edit((d) => d.parameters["layers.0.weight"].data.pop()), "parameters.layers.0.weight.data must hold 4 numbers, got 3"],
     ["a non-number", edit((d) => (d.parameters["layers.0.weight"].data[1] = "1")), 'parameters.layers.0.weight.data[1] is "1", not a finite number'],
     ["a missing buffer", edit((d) => delete d.buffers["layers.1.runningMean"]), "buffers.layers.1.runningMean is missing"],
+    ["metadata that is not an object", edit((d) => (d.metadata = [1])), 'model file: "metadata" must be an object'],
     ["a bad dtype", edit((d) => (d.buffers["layers.1.runningMean"].dtype = "int8")), 'buffers.layers.1.runningMean.dtype must be "float64" or "float32"'],
   ])("rejects %s", (_, text, message) => {
     expect(() => nn.modelFromJson(text)).toThrow(message);

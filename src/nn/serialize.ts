@@ -15,10 +15,10 @@ import { type JsonValue, type Module, type ModuleConfig, type Params, buffers, n
 import {
   Dropout, Embedding, GELU, LeakyReLU, Linear, PositionalEmbedding, ReLU, Residual, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
 } from "./layers.js";
-import { BatchNorm, LayerNorm, SpectralNorm } from "./normalization.js";
+import { BatchNorm, LayerNorm, SpectralNorm, Standardize } from "./normalization.js";
 import { MultiHeadSelfAttention } from "./attention.js";
 import { AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, MaxPool1d, MaxPool2d } from "./convolution.js";
-import type { InitializerName } from "./init.js";
+import { type InitializerName, zeros } from "./init.js";
 
 const FORMAT = "nabla-model";
 const VERSION = 1;
@@ -40,6 +40,8 @@ export interface ModelFile {
   architecture: ModuleConfig;
   parameters: Record<string, StoredTensor>;
   buffers: Record<string, StoredTensor>;
+  /** Free-form JSON about the model (the task, feature and class names, …); read, never run. */
+  metadata?: { [key: string]: JsonValue };
 }
 
 function store(path: string, t: Tensor): StoredTensor {
@@ -57,8 +59,11 @@ const storeAll = (ts: Params): Record<string, StoredTensor> => Object.fromEntrie
  * const text = nb.nn.modelToJson(new nb.nn.Linear(2, 1, { seed: 0 }));
  * JSON.parse(text).architecture; // => { type: "Linear", inFeatures: 2, outFeatures: 1, bias: true, init: "glorotUniform" }
  */
-export function modelToJson(model: Module): string {
-  const file: ModelFile = { format: FORMAT, version: VERSION, architecture: model.config(), parameters: storeAll(parameters(model)), buffers: storeAll(buffers(model)) };
+export function modelToJson(model: Module, metadata?: { [key: string]: JsonValue }): string {
+  const file: ModelFile = {
+    format: FORMAT, version: VERSION, architecture: model.config(), parameters: storeAll(parameters(model)), buffers: storeAll(buffers(model)),
+    ...(metadata ? { metadata } : {}),
+  };
   return JSON.stringify(file);
 }
 
@@ -68,8 +73,8 @@ export function modelToJson(model: Module): string {
  * @example
  * typeof nb.nn.saveModel; // => "function"
  */
-export function saveModel(model: Module, path: string, options: { overwrite?: boolean } = {}): void {
-  writeTextFile(path, modelToJson(model), { overwrite: options.overwrite ?? false, where: "saveModel" });
+export function saveModel(model: Module, path: string, options: { overwrite?: boolean; metadata?: { [key: string]: JsonValue } } = {}): void {
+  writeTextFile(path, modelToJson(model, options.metadata), { overwrite: options.overwrite ?? false, where: "saveModel" });
 }
 
 /**
@@ -79,7 +84,16 @@ export function saveModel(model: Module, path: string, options: { overwrite?: bo
  * typeof nb.nn.loadModel; // => "function"
  */
 export function loadModel(path: string): Module {
-  return modelFromJson(readTextFile(path, "loadModel"), path);
+  return decode(readTextFile(path, "loadModel"), path).model;
+}
+
+/**
+ * Reads a model file with its metadata (Node only).
+ * @example
+ * typeof nb.nn.readModelFile; // => "function"
+ */
+export function readModelFile(path: string): { model: Module; metadata: { [key: string]: JsonValue } } {
+  return decode(readTextFile(path, "readModelFile"), path);
 }
 
 /** Reads and checks one object's fields; every error names the field's path in the file. */
@@ -222,6 +236,12 @@ const builders: Record<string, (f: Fields) => Module> = {
   AvgPool1d: (f) => new AvgPool1d(f.integers("kernel", 1, 1)[0]!, f.integers("stride", 1, 1)[0]!),
   AvgPool2d: (f) => new AvgPool2d(pair(f, "kernel"), pair(f, "stride")),
   Flatten: () => new Flatten(),
+  Standardize: (f) => {
+    const n = f.size("features");
+    f.allocate(2, n);
+    // Placeholders of the right shape; the file's buffers replace them.
+    return new Standardize(zeros([n]), zeros([n]));
+  },
   MultiHeadSelfAttention: (f) => {
     const [dim, heads] = [f.size("dim"), f.size("heads")];
     f.allocate(4, dim + 1, dim);
@@ -300,6 +320,10 @@ function readTensors(section: JsonValue | undefined, name: string, expected: Par
  * message.startsWith("model file: not valid JSON (truncated?)"); // => true
  */
 export function modelFromJson(text: string, source = "model file"): Module {
+  return decode(text, source).model;
+}
+
+function decode(text: string, source: string): { model: Module; metadata: { [key: string]: JsonValue } } {
   let doc: JsonValue;
   try {
     doc = JSON.parse(text) as JsonValue;
@@ -308,7 +332,7 @@ export function modelFromJson(text: string, source = "model file"): Module {
   }
   if (!isObject(doc) || doc.format !== FORMAT) throw new NablaError(`model file: ${source} is not a nabla model file (expected "format": "${FORMAT}")`);
   if (doc.version !== VERSION) throw new NablaError(`model file: ${source} has version ${JSON.stringify(doc.version)}; this nabla reads version ${VERSION}`);
-  const extra = Object.keys(doc).filter((k) => !["format", "version", "architecture", "parameters", "buffers"].includes(k));
+  const extra = Object.keys(doc).filter((k) => !["format", "version", "architecture", "parameters", "buffers", "metadata"].includes(k));
   if (extra.length) throw new NablaError(`model file: unknown top-level field ${JSON.stringify(extra[0])}`);
   const stored = isObject(doc.parameters) ? Object.values(doc.parameters) : [];
   // The slack lets a file that is a few numbers short reach the precise per-tensor error below.
@@ -320,5 +344,6 @@ export function modelFromJson(text: string, source = "model file"): Module {
     const own = Object.keys(m.buffers());
     if (own.length) m.setBuffers(Object.fromEntries(own.map((b) => [b, state[path ? `${path}.${b}` : b]!])));
   }
-  return loaded.eval();
+  if (doc.metadata !== undefined && !isObject(doc.metadata)) throw new NablaError("model file: \"metadata\" must be an object");
+  return { model: loaded.eval(), metadata: doc.metadata ?? {} };
 }
