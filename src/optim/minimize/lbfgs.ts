@@ -56,6 +56,7 @@ export function lbfgs(ctx: MethodContext): MethodOutcome {
   let pairs: CorrectionPair[] = [];
   return lineSearchLoop(ctx, {
     wolfe: WOLFE,
+    keepClearDecrease: false,
     direction: (_x, g) => direction(g, pairs),
     // Without curvature pairs the direction is −∇f, whose scale says nothing about the step:
     // try a step of unit length, as L-BFGS-B does.
