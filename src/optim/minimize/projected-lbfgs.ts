@@ -15,7 +15,7 @@ const ARMIJO = 1e-4;
 const MAX_BACKTRACKS = 30;
 
 /** Clamps x into the box. */
-export function project(x: Vec, lower: Vec, upper: Vec): Vec {
+function project(x: Vec, lower: Vec, upper: Vec): Vec {
   return x.map((v, i) => Math.min(upper[i]!, Math.max(lower[i]!, v)));
 }
 
