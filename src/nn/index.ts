@@ -14,9 +14,9 @@ export type { LayerOptions, LinearOptions } from "./layers.js";
 export { BatchNorm, LayerNorm, SpectralNorm, Standardize, spectralNormOf } from "./normalization.js";
 export type { BatchNormOptions } from "./normalization.js";
 export { MultiHeadSelfAttention } from "./attention.js";
+export type { AttentionOptions } from "./attention.js";
 export { AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, MaxPool1d, MaxPool2d } from "./convolution.js";
 export type { ConvOptions } from "./convolution.js";
-export type { AttentionOptions } from "./attention.js";
 export { glorotNormal, glorotUniform, heNormal, heUniform, orthogonal, zeros } from "./init.js";
 export type { InitOptions, Initializer, InitializerName } from "./init.js";
 export {
