@@ -42,7 +42,9 @@ export * from "./symbolic/index.js";
 
 export * as optim from "./optim/index.js";
 export { minimize } from "./optim/minimize/index.js";
-export type { IterationRecord, Method, MinimizeOptions, MinimizeResult, ObjectiveFunction, PointLike, StartPoint } from "./optim/minimize/index.js";
+export type {
+  Bounds, Constraint, IterationRecord, KktResiduals, Method, MinimizeOptions, MinimizeResult, Multipliers, ObjectiveFunction, PointLike, StartPoint,
+} from "./optim/minimize/index.js";
 export { testFunctions } from "./optim/test-functions/index.js";
 export type { TestFunction } from "./optim/test-functions/index.js";
 

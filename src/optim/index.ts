@@ -10,7 +10,7 @@ export {
   addDecayedWeights, addElasticNet, clip, clipByGlobalNorm, globalNorm, proximalL1, scaleByAdadelta, scaleByAdagrad,
   scaleByAdam, scaleByAdamax, scaleByLearningRate, scaleByLion, scaleByNadam, scaleByRms, traceMomentum,
 } from "./transforms.js";
-export type { AdadeltaState, AdagradState, AdamOptions, AdamState, CountState, LionState, RmsState, TraceState } from "./transforms.js";
+export type { AdadeltaState, AdagradState, AdamOptions, AdamState, CountState, EmptyState, LionState, RmsState, TraceState } from "./transforms.js";
 export { adadelta, adagrad, adam, adamax, adamw, lion, nadam, rmsprop, sgd } from "./aliases.js";
 export type { OptimizerState } from "./aliases.js";
 export { elasticNetPenalty, l1Penalty, l2Penalty } from "./penalties.js";

@@ -256,8 +256,9 @@ export function scaleByLion(options: { b1?: number; b2?: number } = {}): Transfo
   );
 }
 
-type Empty = Record<string, never>;
-const stateless = (f: (updates: PyTree, params?: PyTree) => PyTree): Transform<Empty> =>
+/** The state of a stateless transform. */
+export type EmptyState = Record<string, never>;
+const stateless = (f: (updates: PyTree, params?: PyTree) => PyTree): Transform<EmptyState> =>
   transform(() => ({}), (updates, state, params) => [f(updates, params), state]);
 
 /**
@@ -266,7 +267,7 @@ const stateless = (f: (updates: PyTree, params?: PyTree) => PyTree): Transform<E
  * const t = nb.optim.clip(1);
  * t.update([-3, 0.5, 2], t.init([0, 0, 0]))[0]; // => [-1, 0.5, 1]
  */
-export function clip(maxDelta: number): Transform<Empty> {
+export function clip(maxDelta: number): Transform<EmptyState> {
   return stateless((updates) => leafwise((u) => clipValues(u, -maxDelta, maxDelta), [updates], "clip"));
 }
 
@@ -286,7 +287,7 @@ export function globalNorm(tree: PyTree): number {
  * const t = nb.optim.clipByGlobalNorm(1);
  * t.update({ a: [3], b: 4 }, t.init({ a: [0], b: 0 }))[0]; // => { a: [0.6], b: 0.8 }
  */
-export function clipByGlobalNorm(maxNorm: number): Transform<Empty> {
+export function clipByGlobalNorm(maxNorm: number): Transform<EmptyState> {
   return stateless((updates) => {
     const norm = globalNorm(updates);
     if (norm <= maxNorm) return updates;
@@ -302,7 +303,7 @@ export function clipByGlobalNorm(maxNorm: number): Transform<Empty> {
  * const t = nb.optim.addDecayedWeights(0.1);
  * t.update([1], t.init([5]), [5])[0]; // => [1.5]
  */
-export function addDecayedWeights(weightDecay: number): Transform<Empty> {
+export function addDecayedWeights(weightDecay: number): Transform<EmptyState> {
   return stateless((updates, params) =>
     leafwise((u, p) => add(u, mul(p, weightDecay)), [updates, needParams(params, "addDecayedWeights")], "addDecayedWeights"));
 }
@@ -317,7 +318,7 @@ export function addDecayedWeights(weightDecay: number): Transform<Empty> {
  * const t = nb.optim.addElasticNet(0.1, 0.5);
  * t.update([0, 0, 0], t.init([-2, 0, 4]), [-2, 0, 4])[0]; // => [-0.15, 0, 0.25]
  */
-export function addElasticNet(lambda: number, l1Ratio: number): Transform<Empty> {
+export function addElasticNet(lambda: number, l1Ratio: number): Transform<EmptyState> {
   return stateless((updates, params) =>
     leafwise((u, p) => add(u, mul(add(mul(sign(p), l1Ratio), mul(p, 1 - l1Ratio)), lambda)),
       [updates, needParams(params, "addElasticNet")], "addElasticNet"));

@@ -3,9 +3,6 @@ import type { Objective } from "../minimize/objective.js";
 import { type Vec, axpy, dot } from "../minimize/vector.js";
 import { type WolfeOptions, moreThuente } from "./more-thuente.js";
 
-export { moreThuente } from "./more-thuente.js";
-export type { LineFunction, LineSearchResult, WolfeOptions } from "./more-thuente.js";
-
 /** The point a line search stopped at, with f and ∇f there. */
 export interface LineSearchStep {
   ok: boolean;

@@ -34,12 +34,17 @@ const WOLFE = { c1: 1e-4, c2: 0.9, maxStep: 50 };
 export function bfgs(ctx: MethodContext): MethodOutcome {
   const n = ctx.objective.n;
   let H = identity(n);
-  // Whether H holds curvature information yet (before that, −∇f has no natural step length).
+  // Whether H holds curvature information yet (a reset is pointless before).
   let updated = false;
   return lineSearchLoop(ctx, {
     wolfe: WOLFE,
     direction: (_x, g) => scale(matVec(H, g), -1),
-    initialStep: (g) => (updated ? 1 : Math.min(1, 1 / norm2(g))),
+    // The step that would repeat the last decrease on a quadratic model (Nocedal & Wright
+    // eq. 3.60), capped at the quasi-Newton step 1: scipy's BFGS rule.
+    initialStep: (g, d, f, fPrevious) => {
+      const step = (2.02 * (f - fPrevious)) / dot(g, d);
+      return step > 0 ? Math.min(1, step) : 1;
+    },
     reset: () => {
       if (!updated) return false;
       H = identity(n);

@@ -8,7 +8,7 @@ import { tensor } from "../../tensor/create.js";
 import { NablaError } from "../../tensor/errors.js";
 import { type ObjectiveFunction, Objective, type StartPoint } from "./objective.js";
 import { iterationLog } from "./iterations.js";
-import type { IterationRecord, Method, MethodContext, MethodOutcome, MinimizeOptions, Settings } from "./types.js";
+import type { Method, MethodContext, MethodOutcome, MinimizeOptions, MinimizeResult, Settings } from "./types.js";
 import type { Vec } from "./vector.js";
 import { FIRST_ORDER, firstOrder } from "./first-order.js";
 import { bfgs } from "./bfgs.js";
@@ -17,33 +17,14 @@ import { newton } from "./newton.js";
 import { newtonCg } from "./newton-cg.js";
 import { trustNcg } from "./trust-ncg.js";
 import { nelderMead } from "./nelder-mead.js";
+import { projectedLbfgs } from "./projected-lbfgs.js";
+import { type FlatResult, augmentedLagrangian, boundVector } from "./augmented-lagrangian.js";
 
 export type { ObjectiveFunction, StartPoint } from "./objective.js";
-export type { IterationRecord, Method, MinimizeOptions } from "./types.js";
+export type { Bounds, Constraint, IterationRecord, KktResiduals, Method, MinimizeOptions, MinimizeResult, Multipliers } from "./types.js";
 
 /** A point of the kind x0 was: a number, a number[] or a Tensor of x0's shape. */
 export type PointLike<X> = X extends number ? number : X extends Tensor ? Tensor : number[];
-
-/** The result of minimize, shaped like scipy's OptimizeResult. */
-export interface MinimizeResult<X = number[]> {
-  /** The solution, of the same kind as x0. */
-  x: X;
-  /** f(x). */
-  fun: number;
-  /** ∇f(x). */
-  grad: X;
-  /** Iterations (accepted steps). */
-  nit: number;
-  /** Evaluations of f, of ∇f, and Hessian-vector products (a dense Hessian counts n). */
-  nfev: number;
-  ngev: number;
-  nhev?: number;
-  /** True when a convergence test was met; `message` says which, or why the run stopped. */
-  success: boolean;
-  message: string;
-  /** One entry per iteration, the starting point first. */
-  history: IterationRecord[];
-}
 
 const METHODS: Record<Method, (ctx: MethodContext) => MethodOutcome> = {
   ...Object.fromEntries(Object.entries(FIRST_ORDER).map(([name, make]) => [name, (ctx: MethodContext) => firstOrder(make(ctx.settings.options), ctx)])),
@@ -54,7 +35,7 @@ const USES_HESSIAN = new Set<Method>(["newton", "newton-cg", "trust-ncg"]);
 
 function settingsFor(method: Method, n: number, options: MinimizeOptions): Settings {
   const firstOrderMethod = method in FIRST_ORDER;
-  return {
+  const settings: Settings = {
     gtol: options.tol ?? 1e-5,
     // Only L-BFGS stops on a small relative reduction of f by default, as L-BFGS-B does; on
     // the others that test ends badly scaled problems early, so they rely on ∇f and the step.
@@ -63,6 +44,43 @@ function settingsFor(method: Method, n: number, options: MinimizeOptions): Setti
     maxIter: options.maxIter ?? (firstOrderMethod ? 10_000 : 200 * n),
     options,
   };
+  if (options.bounds) {
+    if (method !== "lbfgs") throw new NablaError(`minimize: bounds need method "lbfgs" (a projected L-BFGS), not "${method}"`);
+    settings.lower = boundVector(options.bounds.lower, n, -Infinity);
+    settings.upper = boundVector(options.bounds.upper, n, Infinity);
+    if (settings.lower.length !== n || settings.upper.length !== n) {
+      throw new NablaError(`minimize: bounds need one value, or one per variable (${n}), on each side`);
+    }
+  }
+  return settings;
+}
+
+/** One run of a method on an unconstrained (or bounded) problem. */
+function run(f: ObjectiveFunction, x0: StartPoint, options: MinimizeOptions): FlatResult {
+  const method = options.method ?? "lbfgs";
+  const runMethod = options.bounds ? projectedLbfgs : METHODS[method];
+  if (!runMethod) throw new NablaError(`minimize: unknown method "${method}"; use one of ${Object.keys(METHODS).join(", ")}`);
+  const objective = new Objective(f, x0);
+  const settings = settingsFor(method, objective.n, options);
+  const log = iterationLog(objective, settings, method);
+  let outcome: MethodOutcome;
+  try {
+    outcome = runMethod(log);
+  } finally {
+    log.finish();
+  }
+  return {
+    x: outcome.x,
+    fun: outcome.f,
+    grad: outcome.g ?? objective.valueAndGrad(outcome.x)[1],
+    nit: log.nit,
+    nfev: objective.counts.nfev,
+    ngev: objective.counts.ngev,
+    ...(USES_HESSIAN.has(method) ? { nhev: objective.counts.nhev } : {}),
+    success: outcome.success,
+    message: outcome.message,
+    history: log.history,
+  };
 }
 
 /**
@@ -70,6 +88,9 @@ function settingsFor(method: Method, n: number, options: MinimizeOptions): Setti
  * or number; f receives a Tensor of x0's shape). Methods: first-order `gd momentum nesterov
  * adagrad rmsprop adam`; quasi-Newton `bfgs lbfgs` (the default); `newton` (modified
  * Hessian, line search); matrix-free `newton-cg trust-ncg`; derivative-free `nelder-mead`.
+ * `bounds` (with lbfgs) keep lower ≤ x ≤ upper; `constraints` (`{type: "eq" | "ineq", fun}`,
+ * fun(x) = 0 or ≥ 0) are met by an augmented Lagrangian around the method, and the result
+ * then carries the Lagrange `multipliers` and the `kkt` residuals.
  * Returns `{x, fun, grad, nit, nfev, ngev, nhev?, success, message, history}`.
  * @example
  * const rosenbrock = (p: nb.Tensor) => {
@@ -80,34 +101,20 @@ function settingsFor(method: Method, n: number, options: MinimizeOptions): Setti
  * result.success; // => true
  * result.x.map((v) => Math.round(v * 1e4) / 1e4); // => [1, 1]
  * nb.minimize((x) => nb.square(nb.sub(x, 3)), 0, { method: "newton" }).x; // => 3
+ * // x² + y² on the line x + y = 1: the minimum (½, ½) with multiplier λ = 1.
+ * const onLine = nb.minimize((p) => nb.sum(nb.square(p)), [0, 0], {
+ *   constraints: [{ type: "eq", fun: (p) => nb.sub(nb.sum(p), 1) }],
+ * });
+ * onLine.x.map((v) => Math.round(v * 1e5) / 1e5); // => [0.5, 0.5]
+ * Math.round(onLine.multipliers!.eq[0]! * 1e5) / 1e5; // => 1
  */
 export function minimize<X extends StartPoint>(f: ObjectiveFunction, x0: X, options: MinimizeOptions = {}): MinimizeResult<PointLike<X>> {
-  const method = options.method ?? "lbfgs";
-  const run = METHODS[method];
-  if (!run) throw new NablaError(`minimize: unknown method "${method}"; use one of ${Object.keys(METHODS).join(", ")}`);
-  const objective = new Objective(f, x0);
-  const settings = settingsFor(method, objective.n, options);
-  const log = iterationLog(objective, settings, method);
-  let outcome: MethodOutcome;
-  try {
-    outcome = run(log);
-  } finally {
-    log.finish();
-  }
-  const g = outcome.g ?? objective.valueAndGrad(outcome.x)[1];
+  const start = x0 instanceof Tensor ? x0 : tensor(typeof x0 === "number" ? x0 : [...(x0 as readonly number[])]);
+  const flat = options.constraints?.length
+    ? augmentedLagrangian(f, start, options, run)
+    : run(f, x0, options);
   const shape = (v: Vec): PointLike<X> => (x0 instanceof Tensor
     ? tensor(Array.from(v), { shape: [...x0.shape] })
     : typeof x0 === "number" ? v[0]! : Array.from(v)) as PointLike<X>;
-  return {
-    x: shape(outcome.x),
-    fun: outcome.f,
-    grad: shape(g),
-    nit: log.nit,
-    nfev: objective.counts.nfev,
-    ngev: objective.counts.ngev,
-    ...(USES_HESSIAN.has(method) ? { nhev: objective.counts.nhev } : {}),
-    success: outcome.success,
-    message: outcome.message,
-    history: log.history,
-  };
+  return { ...flat, x: shape(flat.x), grad: shape(flat.grad) };
 }

@@ -7,8 +7,8 @@ import { type Vec, norm2, normInf, sub } from "./vector.js";
 /** Show a progress bar only for minimisations that run longer than this. */
 const PROGRESS_AFTER_MS = 1000;
 
-export const STOPPED_BY_CALLBACK = "stopped by the callback";
-export const MAX_ITER_REACHED = "maximum number of iterations reached";
+const STOPPED_BY_CALLBACK = "stopped by the callback";
+const MAX_ITER_REACHED = "maximum number of iterations reached";
 
 /** Builds the context a method runs in. */
 export function iterationLog(objective: Objective, settings: Settings, method: string): MethodContext & { history: IterationRecord[]; stopReason: string; finish(): void } {

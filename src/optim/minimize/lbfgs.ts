@@ -7,8 +7,25 @@ import { lineSearchLoop } from "./line-search-loop.js";
 import type { MethodContext, MethodOutcome } from "./types.js";
 import { type Vec, axpy, dot, norm2, scale } from "./vector.js";
 
+/** A correction pair s = xₖ₊₁ − xₖ, y = ∇fₖ₊₁ − ∇fₖ, with ρ = 1/yᵀs. */
+export interface CorrectionPair {
+  s: Vec;
+  y: Vec;
+  rho: number;
+}
+
+/** Keeps the pair (dropping the oldest beyond `memory`) when its curvature yᵀs is positive. */
+export function addPair(pairs: CorrectionPair[], s: Vec, y: Vec, memory: number): void {
+  const sy = dot(s, y);
+  // The Wolfe conditions give yᵀs > 0; this guards against rounding on nearly flat steps.
+  if (sy > 1e-10 * norm2(s) * norm2(y)) {
+    pairs.push({ s, y, rho: 1 / sy });
+    if (pairs.length > memory) pairs.shift();
+  }
+}
+
 /** −H∇f by the two-loop recursion over the stored pairs (oldest first). */
-function direction(g: Vec, pairs: { s: Vec; y: Vec; rho: number }[]): Vec {
+export function direction(g: Vec, pairs: readonly CorrectionPair[]): Vec {
   let q: Vec = g.slice();
   const alphas: number[] = [];
   for (let i = pairs.length - 1; i >= 0; i--) {
@@ -36,9 +53,10 @@ const WOLFE = { c1: 1e-3, c2: 0.9, xtol: 0.1, maxEvaluations: 20 };
 
 export function lbfgs(ctx: MethodContext): MethodOutcome {
   const memory = ctx.settings.options.memory ?? 10;
-  let pairs: { s: Vec; y: Vec; rho: number }[] = [];
+  let pairs: CorrectionPair[] = [];
   return lineSearchLoop(ctx, {
     wolfe: WOLFE,
+    keepClearDecrease: false,
     direction: (_x, g) => direction(g, pairs),
     // Without curvature pairs the direction is −∇f, whose scale says nothing about the step:
     // try a step of unit length, as L-BFGS-B does.
@@ -48,13 +66,6 @@ export function lbfgs(ctx: MethodContext): MethodOutcome {
       pairs = [];
       return true;
     },
-    accepted: (s, y) => {
-      const sy = dot(s, y);
-      // The Wolfe conditions give yᵀs > 0; this guards against rounding on nearly flat steps.
-      if (sy > 1e-10 * norm2(s) * norm2(y)) {
-        pairs.push({ s, y, rho: 1 / sy });
-        if (pairs.length > memory) pairs.shift();
-      }
-    },
+    accepted: (s, y) => addPair(pairs, s, y, memory),
   });
 }

@@ -13,8 +13,8 @@ import { type Vec, dot, norm2, normInf, scale, sub } from "./vector.js";
 export interface LineSearchStrategy {
   /** A descent direction at x (the loop falls back to −∇f if it is not one). */
   direction(x: Vec, g: Vec): Vec;
-  /** The first trial step along it. */
-  initialStep(g: Vec, d: Vec): number;
+  /** The first trial step along d, given f now and f before the last step. */
+  initialStep(g: Vec, d: Vec, f: number, fPrevious: number): number;
   /** Constants of the Moré–Thuente search. */
   wolfe?: WolfeOptions;
   /**
@@ -22,6 +22,12 @@ export interface LineSearchStrategy {
    * retry once along −∇f, or false to stop.
    */
   reset?(): boolean;
+  /**
+   * Whether a search that missed the Wolfe conditions but still decreased f clearly is taken
+   * as a step (default true, standing in for the second line search that scipy's BFGS and
+   * Newton-CG fall back to; L-BFGS-B, and lbfgs here, stop instead).
+   */
+  keepClearDecrease?: boolean;
   /** Called after each accepted step s with gradient change y. */
   accepted?(s: Vec, y: Vec): void;
 }
@@ -38,19 +44,23 @@ export function start(ctx: MethodContext): { x: Vec; f: number; g: Vec; done?: M
 export function lineSearchLoop(ctx: MethodContext, strategy: LineSearchStrategy): MethodOutcome {
   const { objective, settings } = ctx;
   let { x, f, g, done: atStart } = start(ctx);
+  // Before the first step, a previous value for which scipy's step rule gives 1.01/‖∇f‖.
+  let fPrevious = f + norm2(g) / 2;
   if (atStart) return atStart;
   const search = (d: Vec, step: number): LineSearchStep => searchAlong(objective, x, f, g, d, step, strategy.wolfe);
   for (;;) {
     let d = strategy.direction(x, g);
     if (!(dot(d, g) < 0)) d = scale(g, -1);
-    let ls = search(d, strategy.initialStep(g, d));
+    let ls = search(d, strategy.initialStep(g, d, f, fPrevious));
     if (!ls.ok && ls.f >= f && strategy.reset?.()) {
       d = scale(g, -1);
-      ls = search(d, strategy.initialStep(g, d));
+      ls = search(d, strategy.initialStep(g, d, f, fPrevious));
     }
-    if (!ls.ok) {
-      // As scipy does: a search that fails even along −∇f means f cannot be decreased
-      // further at machine precision; keep any decrease it found, and stop.
+    // A search can miss the Wolfe conditions on badly scaled problems (exp(10x) terms defeat
+    // the interpolation, not the descent); one that did not even decrease f beyond rounding
+    // means no further progress is possible at machine precision.
+    const clearDecrease = f - ls.f > 1e-10 * Math.max(1, Math.abs(f));
+    if (!ls.ok && !(clearDecrease && (strategy.keepClearDecrease ?? true))) {
       const message = `line search failed (${ls.message}): no further progress at machine precision`;
       if (!(ls.f < f)) return { x, f, g, success: false, message };
       ctx.record(ls.x, ls.f, ls.g, norm2(sub(ls.x, x)));
@@ -59,6 +69,7 @@ export function lineSearchLoop(ctx: MethodContext, strategy: LineSearchStrategy)
     const s = sub(ls.x, x);
     const y = sub(ls.g, g);
     const [xOld, fOld] = [x, f];
+    fPrevious = f;
     [x, f, g] = [ls.x, ls.f, ls.g];
     const stop = ctx.record(x, f, g, norm2(s));
     const converged = convergence(settings, xOld, fOld, x, f, g);

@@ -1,7 +1,7 @@
 /**
  * Newton's method with a modified Hessian and a line search (Nocedal & Wright §3.4,
- * Algorithm 3.3 "Cholesky with added multiple of the identity"): the Hessian is formed
- * column by column from Hessian-vector products, H + τI is factored with τ raised until the
+ * Algorithm 3.3 "Cholesky with added multiple of the identity"): the Hessian comes from
+ * nb.hessian, H + τI is factored with τ raised until the
  * Cholesky factorisation succeeds (so the direction always descends), and the step is
  * chosen by a strong-Wolfe search starting from the full Newton step.
  */
@@ -10,17 +10,10 @@ import type { Objective } from "./objective.js";
 import type { MethodContext, MethodOutcome } from "./types.js";
 import type { Vec } from "./vector.js";
 
-/** The dense Hessian (row-major), symmetrised, from n Hessian-vector products. */
-function denseHessian(objective: Objective, x: Vec): Vec {
+/** The Hessian, symmetrised against rounding. */
+function symmetricHessian(objective: Objective, x: Vec): Vec {
   const n = x.length;
-  const H = new Float64Array(n * n);
-  const e = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    e.fill(0);
-    e[j] = 1;
-    const column = objective.hvp(x, e);
-    for (let i = 0; i < n; i++) H[i * n + j] = column[i]!;
-  }
+  const H = objective.hessian(x);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) H[i * n + j] = H[j * n + i] = (H[i * n + j]! + H[j * n + i]!) / 2;
   }
@@ -79,7 +72,7 @@ export function newton(ctx: MethodContext): MethodOutcome {
   const { objective } = ctx;
   const n = objective.n;
   return lineSearchLoop(ctx, {
-    direction: (x, g) => choleskySolve(modifiedCholesky(denseHessian(objective, x), n), n, g.map((v) => -v)),
+    direction: (x, g) => choleskySolve(modifiedCholesky(symmetricHessian(objective, x), n), n, g.map((v) => -v)),
     initialStep: () => 1,
   });
 }

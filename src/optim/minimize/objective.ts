@@ -5,8 +5,9 @@
 import { Tensor } from "../../tensor/tensor.js";
 import { tensor } from "../../tensor/create.js";
 import { NablaError } from "../../tensor/errors.js";
-import { grad, valueAndGrad } from "../../autodiff/reverse.js";
-import { jvp } from "../../autodiff/forward.js";
+import { valueAndGrad } from "../../autodiff/reverse.js";
+import { hessian } from "../../autodiff/jacobian.js";
+import { hvp } from "../../autodiff/products.js";
 import type { Scalar } from "../../autodiff/types.js";
 import type { Vec } from "./vector.js";
 
@@ -33,7 +34,6 @@ export class Objective {
   readonly counts: EvaluationCounts = { nfev: 0, ngev: 0, nhev: 0 };
   private readonly shape: readonly number[];
   private readonly valueAndGradient: (x: Tensor) => [Scalar, Tensor];
-  private readonly gradient: (x: Tensor) => Tensor;
 
   constructor(private readonly f: ObjectiveFunction, x0: StartPoint) {
     const start = x0 instanceof Tensor ? x0 : tensor(typeof x0 === "number" ? x0 : [...x0]);
@@ -41,7 +41,6 @@ export class Objective {
     this.n = start.size;
     if (this.n === 0) throw new NablaError("minimize: x0 has no elements");
     this.valueAndGradient = valueAndGrad(f) as (x: Tensor) => [Scalar, Tensor];
-    this.gradient = grad(f) as (x: Tensor) => Tensor;
     this.start = Float64Array.from(start.values());
   }
 
@@ -66,10 +65,15 @@ export class Objective {
     return [scalarValue(v), Float64Array.from(g.values())];
   }
 
-  /** H(x)·v by forward-over-reverse: the directional derivative of ∇f along v. */
+  /** H(x)·v by forward-over-reverse (nb.hvp), never forming H. */
   hvp(x: Vec, v: Vec): Vec {
     this.counts.nhev++;
-    const [, hv] = jvp((p: Tensor) => this.gradient(p), [this.toTensor(x)], [this.toTensor(v)]);
-    return Float64Array.from(hv.values());
+    return Float64Array.from(hvp(this.f, this.toTensor(x), this.toTensor(v)).values());
+  }
+
+  /** The dense Hessian, row-major (nb.hessian: n forward passes over ∇f, counted as n products). */
+  hessian(x: Vec): Vec {
+    this.counts.nhev += this.n;
+    return Float64Array.from((hessian(this.f)(this.toTensor(x)) as Tensor).values());
   }
 }

@@ -1,4 +1,6 @@
 /** The shapes minimize and its methods share: options, results, iteration records. */
+import type { Tensor } from "../../tensor/tensor.js";
+import type { Scalar } from "../../autodiff/types.js";
 import type { LearningRate } from "../base.js";
 import type { ProgressStream } from "../../util/progress.js";
 import type { Objective } from "./objective.js";
@@ -18,6 +20,21 @@ export interface IterationRecord {
   gradNorm: number;
   /** ‖xₖ − xₖ₋₁‖₂, the length of the step that led here (0 for the start). */
   stepSize: number;
+}
+
+/** Box constraints lower ≤ x ≤ upper: one number for every variable or one per variable (±Infinity for none). */
+export interface Bounds {
+  lower?: number | readonly number[];
+  upper?: number | readonly number[];
+}
+
+/**
+ * A general constraint, as in scipy: `"eq"` requires fun(x) = 0, `"ineq"` requires
+ * fun(x) ≥ 0; fun may return a scalar or a vector of constraints.
+ */
+export interface Constraint {
+  type: "eq" | "ineq";
+  fun: (x: Tensor) => Tensor | Scalar;
 }
 
 /** Options of minimize; each method reads the ones that apply to it. */
@@ -43,10 +60,59 @@ export interface MinimizeOptions {
   /** trust-ncg: the initial and the largest trust radius (default 1 and 1000). */
   initialTrustRadius?: number;
   maxTrustRadius?: number;
+  /** Box constraints (method lbfgs: a projected L-BFGS). */
+  bounds?: Bounds;
+  /** Equality and inequality constraints, handled by an augmented Lagrangian around the method. */
+  constraints?: readonly Constraint[];
+  /** With constraints: the largest constraint violation accepted (default 1e-6). */
+  ctol?: number;
   /** No progress bar (one appears on stderr when a minimisation runs for more than a second). */
   quiet?: boolean;
   /** Where the progress bar writes (default process.stderr). */
   progressStream?: ProgressStream;
+}
+
+/** Lagrange multipliers: one per equality and one per inequality constraint, in order. */
+export interface Multipliers {
+  eq: number[];
+  ineq: number[];
+}
+
+/** How far a point is from satisfying the KKT conditions (each 0 at a KKT point). */
+export interface KktResiduals {
+  /** ‖∇f − Σλ∇c_E − Σμ∇c_I‖∞ (projected onto the bounds when there are any). */
+  stationarity: number;
+  /** max(|c_E|, max(0, −c_I)). */
+  primalFeasibility: number;
+  /** max(0, −μ). */
+  dualFeasibility: number;
+  /** max |μᵢ c_I,i|. */
+  complementarity: number;
+}
+
+/** The result of minimize, shaped like scipy's OptimizeResult. */
+export interface MinimizeResult<X = number[]> {
+  /** The solution, of the same kind as x0. */
+  x: X;
+  /** f(x). */
+  fun: number;
+  /** ∇f(x) (with constraints, the gradient of the Lagrangian f − λᵀc_E − μᵀc_I). */
+  grad: X;
+  /** Iterations: steps taken (trust-ncg also counts rejected ones; with constraints, outer iterations). */
+  nit: number;
+  /** Evaluations of f, of ∇f, and Hessian-vector products (a dense Hessian counts n). */
+  nfev: number;
+  ngev: number;
+  nhev?: number;
+  /** True when a convergence test was met; `message` says which, or why the run stopped. */
+  success: boolean;
+  message: string;
+  /** One entry per iteration, the starting point first (with constraints: per outer iteration). */
+  history: IterationRecord[];
+  /** With constraints: the Lagrange multipliers (∇f = Σλ∇c_eq + Σμ∇c_ineq, μ ≥ 0). */
+  multipliers?: Multipliers;
+  /** With constraints: the KKT residuals at x. */
+  kkt?: KktResiduals;
 }
 
 /** Options with every tolerance resolved. */
@@ -55,6 +121,9 @@ export interface Settings {
   ftol: number;
   xtol: number;
   maxIter: number;
+  /** The bounds as one lower and one upper value per variable (±Infinity where there is none). */
+  lower?: Float64Array<ArrayBuffer>;
+  upper?: Float64Array<ArrayBuffer>;
   options: MinimizeOptions;
 }
 

@@ -1,0 +1,78 @@
+/**
+ * SVG pictures for the CLI: contour lines of f(x, y) by marching squares, with an optimizer's
+ * trajectory drawn over them.
+ */
+import * as nb from "../index.js";
+
+const SIZE = 480;
+const GRID = 96;
+const LEVELS = 14;
+
+/** A segment of a contour line, in grid coordinates. */
+type Segment = [number, number, number, number];
+
+/**
+ * Marching squares on a (GRID+1)² grid of values: for each cell, the edges where the level is
+ * crossed, joined in pairs (the saddle cases pick one of the two pairings).
+ */
+function contourSegments(values: Float64Array, level: number): Segment[] {
+  const n = GRID + 1;
+  const at = (i: number, j: number): number => values[j * n + i]!;
+  const segments: Segment[] = [];
+  for (let j = 0; j < GRID; j++) {
+    for (let i = 0; i < GRID; i++) {
+      const corners: [number, number, number][] = [[i, j, at(i, j)], [i + 1, j, at(i + 1, j)], [i + 1, j + 1, at(i + 1, j + 1)], [i, j + 1, at(i, j + 1)]];
+      const points: [number, number][] = [];
+      for (let k = 0; k < 4; k++) {
+        const [x1, y1, v1] = corners[k]!;
+        const [x2, y2, v2] = corners[(k + 1) % 4]!;
+        if ((v1 < level) !== (v2 < level) && Number.isFinite(v1) && Number.isFinite(v2)) {
+          const t = (level - v1) / (v2 - v1);
+          points.push([x1 + t * (x2 - x1), y1 + t * (y2 - y1)]);
+        }
+      }
+      for (let k = 0; k + 1 < points.length; k += 2) segments.push([points[k]![0], points[k]![1], points[k + 1]![0], points[k + 1]![1]]);
+    }
+  }
+  return segments;
+}
+
+/** The SVG of f's contours over the box around the path, with the path on top. */
+export function contourSvg(f: (x: nb.Tensor, y: nb.Tensor) => nb.Tensor, path: readonly (readonly number[])[], names: readonly string[]): string {
+  const xs = path.map((p) => p[0]!);
+  const ys = path.map((p) => p[1]!);
+  const pad = (lo: number, hi: number): [number, number] => {
+    const half = Math.max((hi - lo) * 0.75, 0.5);
+    const mid = (lo + hi) / 2;
+    return [mid - half, mid + half];
+  };
+  const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
+  const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
+  const gx = nb.reshape(nb.linspace(x0, x1, GRID + 1), [1, GRID + 1]);
+  const gy = nb.reshape(nb.linspace(y0, y1, GRID + 1), [GRID + 1, 1]);
+  const values = Float64Array.from(nb.broadcastTo(f(gx, gy), [GRID + 1, GRID + 1]).values());
+  const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  // Levels at quantiles of f over the box, denser near the minimum, so steep and flat regions both show.
+  const levels = Array.from({ length: LEVELS }, (_, k) => finite[Math.floor(((k + 1) / (LEVELS + 1)) ** 2 * (finite.length - 1))]!);
+  const toX = (i: number): number => (i / GRID) * SIZE;
+  const toY = (j: number): number => SIZE - (j / GRID) * SIZE;
+  const px = (x: number): number => ((x - x0) / (x1 - x0)) * SIZE;
+  const py = (y: number): number => SIZE - ((y - y0) / (y1 - y0)) * SIZE;
+  const lines = [...new Set(levels)].map((level, k) => {
+    const d = contourSegments(values, level).map(([a, b, c, e]) => `M${toX(a).toFixed(1)} ${toY(b).toFixed(1)}L${toX(c).toFixed(1)} ${toY(e).toFixed(1)}`).join("");
+    return `<path d="${d}" stroke="hsl(${210 - (k * 180) / LEVELS},60%,45%)" stroke-width="1" fill="none"/>`;
+  });
+  const trajectory = path.map((p) => `${px(p[0]!).toFixed(1)},${py(p[1]!).toFixed(1)}`).join(" ");
+  const [start, end] = [path[0]!, path[path.length - 1]!];
+  const fmt = (v: number): string => String(Number(v.toPrecision(4)));
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${SIZE}" height="${SIZE + 24}" viewBox="0 0 ${SIZE} ${SIZE + 24}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${SIZE}" height="${SIZE}" fill="white" stroke="#999"/>`,
+    ...lines,
+    `<polyline points="${trajectory}" fill="none" stroke="black" stroke-width="1.5"/>`,
+    `<circle cx="${px(start[0]!).toFixed(1)}" cy="${py(start[1]!).toFixed(1)}" r="4" fill="white" stroke="black"/>`,
+    `<circle cx="${px(end[0]!).toFixed(1)}" cy="${py(end[1]!).toFixed(1)}" r="4" fill="crimson"/>`,
+    `<text x="4" y="${SIZE + 16}">${names[0]} ∈ [${fmt(x0)}, ${fmt(x1)}], ${names[1]} ∈ [${fmt(y0)}, ${fmt(y1)}]; ○ start, ● end, ${path.length - 1} steps</text>`,
+    "</svg>",
+  ].join("\n");
+}
