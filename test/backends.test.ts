@@ -245,4 +245,36 @@ describe("backend selection in Node", () => {
     expect(unknown.notices).toHaveLength(1);
     expect(unknown.backend).toBe(hasNative ? "native" : "reference");
   });
+
+  // The addon picks its GEMM kernels once per process from the CPU; NABLA_NATIVE_ISA caps the
+  // choice, so the AVX2 and portable kernels are checked here too, on odd edge tiles.
+  test.runIf(others.some((b) => b.name === "native"))("the AVX2 and portable matmul kernels agree with the reference", () => {
+    const script = `
+      const nb = await import("nabla");
+      const { nativeIsa } = await import("./dist/backend/native/index.js");
+      const worst = [];
+      for (const dtype of ["float64", "float32"]) {
+        const a = nb.randn([65, 300], { seed: 1, dtype }), b = nb.randn([300, 97], { seed: 2, dtype }).transpose().transpose();
+        const fast = nb.matmul(a, b);
+        nb.setBackend("reference");
+        const ref = nb.matmul(a, b);
+        const bound = nb.matmul(nb.abs(a), nb.abs(b));
+        nb.setBackend("native");
+        worst.push(nb.max(nb.div(nb.abs(nb.sub(fast, ref)), bound)).item());
+      }
+      console.log(JSON.stringify([nativeIsa(), worst]));`;
+    for (const isa of ["avx2", "generic"]) {
+      const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, NABLA_BACKEND: "", NABLA_NATIVE_BINARY: "", NABLA_NATIVE_ISA: isa },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const [chosen, [f64, f32]] = JSON.parse(run.stdout) as [string, [number, number]];
+      // avx2 on a CPU without it falls to generic: either way a capped kernel ran.
+      expect(["avx2", "generic"]).toContain(chosen);
+      expect(f64).toBeLessThan(2 * 300 * 2 ** -53);
+      expect(f32).toBeLessThan(2 * 300 * 2 ** -24);
+    }
+  });
 });

@@ -110,19 +110,27 @@ struct Gemm {
   /** C tile (MR×NR at c, row stride ldc) += packed A panel · packed B panel over kc. */
   static inline void microKernel(ptrdiff_t kc, const T* ap, const T* bp, T* c, ptrdiff_t ldc,
                                  int rows, int cols) {
+    // The loops over r and v have constant bounds and are fully unrolled, so that acc[][] and
+    // b[] become named registers rather than memory.
     V acc[MR][NV];
+#pragma GCC unroll 16
     for (int r = 0; r < MR; r++)
+#pragma GCC unroll 4
       for (int v = 0; v < NV; v++) acc[r][v] = Ops::zero();
-    for (ptrdiff_t p = 0; p < kc; p++) {
+    // kc ≥ 1 always; a do-while says so, which lets GCC keep acc in registers across the loop.
+    do {
       V b[NV];
+#pragma GCC unroll 4
       for (int v = 0; v < NV; v++) b[v] = Ops::load(bp + v * W);
+#pragma GCC unroll 16
       for (int r = 0; r < MR; r++) {
         const V a = Ops::broadcast(ap + r);
+#pragma GCC unroll 4
         for (int v = 0; v < NV; v++) acc[r][v] = Ops::fma(a, b[v], acc[r][v]);
       }
       ap += MR;
       bp += NR;
-    }
+    } while (--kc > 0);
     if (rows == MR && cols == NR) {
       for (int r = 0; r < MR; r++)
         for (int v = 0; v < NV; v++) Ops::addStore(c + r * ldc + v * W, acc[r][v]);

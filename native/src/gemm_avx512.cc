@@ -11,8 +11,8 @@ namespace {
 struct OpsF64 {
   using V = __m512d;
   static constexpr int W = 8, MR = 12, NV = 2;
-  // KC·NR·8 B = 32 KB: one packed B micro-panel fills half of Zen 4's 64 KB... of L1 per core
-  // budget (32 KB data L1 + the A panel streaming through); MC·KC·8 B = 192 KB of L2.
+  // KC·NR·8 B = 32 KB: the packed B micro-panel that every A micro-panel of a block reuses
+  // sits in a 32 KB L1d; MC·KC·8 B = 192 KB of A stays in a 1 MB L2; KC·NC·8 B = 4 MB of B in L3.
   static constexpr ptrdiff_t KC = 256, MC = 96, NC = 2048;
   static V zero() { return _mm512_setzero_pd(); }
   static V load(const double* p) { return _mm512_load_pd(p); }
@@ -25,6 +25,7 @@ struct OpsF64 {
 struct OpsF32 {
   using V = __m512;
   static constexpr int W = 16, MR = 12, NV = 2;
+  // The float32 panels are half the bytes: the same KC keeps B's micro-panel at 32 KB.
   static constexpr ptrdiff_t KC = 256, MC = 192, NC = 4096;
   static V zero() { return _mm512_setzero_ps(); }
   static V load(const float* p) { return _mm512_load_ps(p); }
