@@ -1,16 +1,24 @@
-// `npm run bench`: nabla's reference backend against TensorFlow.js (cpu), jax-js (Wasm) and
-// hand-written JavaScript, on this machine, in one run. `--json` prints machine-readable
-// results; `--quiet` hides the progress lines on stderr; `--only=TEXT` runs only the rows
-// whose name contains TEXT. Every figure is the median of
-// several timed repetitions after warm-up. Not part of `npm test`: nothing here asserts.
+// `npm run bench`: nabla's backends (reference and native, the native matmul on one thread and
+// on all cores) against TensorFlow.js (cpu and wasm backends), jax-js (Wasm), PyTorch (where
+// Debian's python3-torch is installed: /usr/bin/python3, one thread) and hand-written
+// JavaScript, on this machine, in one run. Writes the results to bench/results/latest.json.
+// `--quick` runs fewer sizes and repetitions (about a minute); `--json` prints the record
+// instead of the table; `--quiet` hides the progress lines on stderr; `--only=TEXT` runs only
+// the rows whose name contains TEXT. Every figure is the median of several timed repetitions
+// after warm-up. Not part of `npm test`: nothing here asserts.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import * as nb from "../dist/index.js";
+import * as nb from "../dist/node.js";
+import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
 
 const argv = new Set(process.argv.slice(2));
 const JSON_OUT = argv.has("--json");
 const QUIET = JSON_OUT || argv.has("--quiet");
 const ONLY = [...argv].find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const QUICK = argv.has("--quick");
+const CORES = os.availableParallelism?.() ?? os.cpus().length;
 const progress = (msg) => {
   if (!QUIET) process.stderr.write(`  ${msg}\n`);
 };
@@ -59,17 +67,19 @@ async function attempt(label, body) {
 // ---------------------------------------------------------------------------------------
 // Peers, loaded defensively: a missing or broken peer becomes "n/a", never a crash.
 
-async function loadTf() {
+/** TF.js with one of its backends ("cpu" or "wasm"), or why it cannot run. */
+async function loadTf(backend) {
   try {
     const tf = await import("@tensorflow/tfjs-core");
-    await import("@tensorflow/tfjs-backend-cpu");
+    await import(backend === "wasm" ? "@tensorflow/tfjs-backend-wasm" : "@tensorflow/tfjs-backend-cpu");
     // Production mode: no debug checks and no console banner; TF.js at its fastest.
     tf.enableProdMode();
-    await tf.setBackend("cpu");
+    if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
     await tf.ready();
-    if (tf.getBackend() !== "cpu") throw new Error(`backend is ${tf.getBackend()}`);
+    if (tf.getBackend() !== backend) throw new Error(`backend is ${tf.getBackend()}`);
     registerTfGradients(tf);
-    return { lib: tf };
+    // Both TF.js backends share one engine: each case switches to the one it times.
+    return { lib: tf, use: () => tf.setBackend(backend) };
   } catch (e) {
     return { error: `failed to load: ${String(e?.message ?? e).split("\n")[0]}` };
   }
@@ -112,6 +122,70 @@ async function loadJax() {
   } catch (e) {
     return { error: `failed to load: ${String(e?.message ?? e).split("\n")[0]}` };
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// nabla's backends and TF.js's, each timed on the same work
+
+/**
+ * nabla's variants: every backend that loaded, and for matmul rows the native backend again
+ * with all cores (the others run single-threaded, as PyTorch does here).
+ */
+const NABLA_VARIANTS = [
+  { key: "reference", backend: "reference", threads: 1 },
+  { key: "native", backend: "native", threads: 1 },
+  { key: `native ${CORES}T`, backend: "native", threads: CORES, threadedOnly: true },
+];
+
+async function forNabla(label, { threaded = false }, body) {
+  const out = {};
+  for (const v of NABLA_VARIANTS) {
+    if (v.threadedOnly && !threaded) {
+      out[v.key] = na("threads only matter for matmul");
+      continue;
+    }
+    if (!nb.listBackends().includes(v.backend)) {
+      out[v.key] = na(`backend ${v.backend} did not load`);
+      continue;
+    }
+    nb.setBackend(v.backend);
+    if (v.backend === "native") setNativeThreads(v.threads);
+    out[v.key] = await attempt(`${label}: nabla ${v.key}`, body);
+  }
+  nb.setBackend(nb.listBackends().includes("native") ? "native" : "reference");
+  return out;
+}
+
+/** Runs `body(tf)` once per TF.js backend that loaded; a peer that failed to load is n/a. */
+async function forTf(tfs, label, body) {
+  const out = {};
+  for (const [key, tf] of Object.entries(tfs)) {
+    if (tf.error) {
+      out[key] = na(tf.error);
+      continue;
+    }
+    await tf.use();
+    out[key] = await attempt(`${label}: ${key}`, () => body(tf.lib));
+  }
+  return out;
+}
+
+/**
+ * PyTorch's figures for every case, from one child process of Debian's Python (torch is never
+ * a project dependency); {} with a reason where it is not installed.
+ */
+function runTorch(cases) {
+  const python = "/usr/bin/python3";
+  progress("PyTorch (child process)");
+  const run = spawnSync(python, [new URL("./torch_bench.py", import.meta.url).pathname, JSON.stringify(cases)], {
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  if (run.error || run.status !== 0) {
+    const why = run.error ? String(run.error.message) : (run.stderr.trim().split("\n").pop() ?? "failed");
+    return { error: why.includes("No module named") || why.includes("ENOENT") ? "python3-torch not installed" : why.slice(0, 80) };
+  }
+  return JSON.parse(run.stdout);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -188,24 +262,20 @@ const RECORDED_OPS = 1000;
 
 async function matmulCase(n, dtype, tf, jax) {
   const flops = 2 * n ** 3;
-  const reps = n >= 1024 ? 3 : n >= 256 ? 7 : 25;
-  const inner = n >= 1024 ? 1 : n >= 256 ? 2 : 40;
-  const warmup = n >= 1024 ? 1 : 2;
-  const opts = { warmup, reps, inner };
+  const opts = matmulOpts(n);
   const gflops = (ms) => flops / (ms * 1e6);
   const Ctor = dtype === "float64" ? Float64Array : Float32Array;
   const A = randomArray(n * n, Ctor, 1);
   const B = randomArray(n * n, Ctor, 2);
   const label = `matmul ${n}×${n} ${dtype}`;
 
-  const nabla = await attempt(`${label}: nabla`, async () => {
+  const nabla = await forNabla(label, { threaded: true }, async () => {
     const a = nb.tensor(A, { shape: [n, n] });
     const b = nb.tensor(B, { shape: [n, n] });
     return ok(gflops(await timeMs(() => nb.matmul(a, b), opts)));
   });
-  const tfjs = tf.error ? na(tf.error) : dtype === "float64" ? na("TF.js has no float64")
-    : await attempt(`${label}: tfjs-cpu`, async () => {
-      const t = tf.lib;
+  const tfjs = await forTf(tf, label, async (t) => {
+      if (dtype === "float64") return na("TF.js has no float64");
       const a = t.tensor2d(A, [n, n]);
       const b = t.tensor2d(B, [n, n]);
       const r = ok(gflops(await timeMs(() => t.matMul(a, b).dispose(), opts)));
@@ -224,7 +294,7 @@ async function matmulCase(n, dtype, tf, jax) {
   });
   progress(`${label}: hand JS`);
   const hand = ok(gflops(await timeMs(() => handMatmul(A, B, n, Ctor), opts)));
-  return { nabla, tfjs, jax: jx, hand };
+  return { ...nabla, ...tfjs, jax: jx, hand };
 }
 
 async function tanhCase(tf, jax) {
@@ -233,12 +303,11 @@ async function tanhCase(tf, jax) {
   const opts = { warmup: 3, reps: 9 };
   const nsPerElement = (ms) => (ms * 1e6) / N;
   const label = "tanh(x)*x+1";
-  const nabla = await attempt(`${label}: nabla`, async () => {
+  const nabla = await forNabla(label, {}, async () => {
     const x = nb.tensor(X);
     return ok(nsPerElement(await timeMs(() => nb.add(nb.mul(nb.tanh(x), x), 1), opts)));
   });
-  const tfjs = tf.error ? na(tf.error) : await attempt(`${label}: tfjs-cpu`, async () => {
-    const t = tf.lib;
+  const tfjs = await forTf(tf, label, async (t) => {
     const x = t.tensor1d(Float32Array.from(X));
     const r = ok(nsPerElement(await timeMs(() => t.tidy(() => t.add(t.mul(t.tanh(x), x), 1)).dispose(), opts)), "float32");
     x.dispose();
@@ -253,7 +322,7 @@ async function tanhCase(tf, jax) {
   });
   progress(`${label}: hand JS`);
   const hand = ok(nsPerElement(await timeMs(() => handTanhExpr(X), opts)));
-  return { nabla, tfjs, jax: jx, hand };
+  return { ...nabla, ...tfjs, jax: jx, hand };
 }
 
 async function gradCase(tf, jax) {
@@ -261,13 +330,12 @@ async function gradCase(tf, jax) {
   const X = randomArray(N);
   const opts = { warmup: 3, reps: 7 };
   const label = "valueAndGrad sum(sin(x)*x)";
-  const nabla = await attempt(`${label}: nabla`, async () => {
+  const nabla = await forNabla(label, {}, async () => {
     const x = nb.tensor(X);
     const f = nb.valueAndGrad((x) => nb.sum(nb.mul(nb.sin(x), x)));
     return ok(await timeMs(() => f(x), opts));
   });
-  const tfjs = tf.error ? na(tf.error) : await attempt(`${label}: tfjs-cpu`, async () => {
-    const t = tf.lib;
+  const tfjs = await forTf(tf, label, async (t) => {
     const x = t.tensor1d(Float32Array.from(X));
     const f = t.valueAndGrad((x) => t.sum(t.mul(t.sin(x), x)));
     const r = ok(await timeMs(() => {
@@ -292,7 +360,7 @@ async function gradCase(tf, jax) {
   });
   progress(`${label}: hand JS`);
   const hand = ok(await timeMs(() => handSinValueAndGrad(X), opts));
-  return { nabla, tfjs, jax: jx, hand };
+  return { ...nabla, ...tfjs, jax: jx, hand };
 }
 
 async function tinyEagerCase(tf, jax) {
@@ -301,12 +369,11 @@ async function tinyEagerCase(tf, jax) {
   const opts = { warmup: 3, reps: 9, inner: 20000 };
   const us = (ms) => ms * 1e3;
   const label = "tiny add, eager";
-  const nabla = await attempt(`${label}: nabla`, async () => {
+  const nabla = await forNabla(label, {}, async () => {
     const a = nb.tensor(A), b = nb.tensor(B);
     return ok(us(await timeMs(() => nb.add(a, b), opts)));
   });
-  const tfjs = tf.error ? na(tf.error) : await attempt(`${label}: tfjs-cpu`, async () => {
-    const t = tf.lib;
+  const tfjs = await forTf(tf, label, async (t) => {
     const a = t.tensor1d(Float32Array.from(A)), b = t.tensor1d(Float32Array.from(B));
     const r = ok(us(await timeMs(() => t.add(a, b).dispose(), opts)), "float32");
     a.dispose();
@@ -323,7 +390,7 @@ async function tinyEagerCase(tf, jax) {
   });
   progress(`${label}: hand JS`);
   const hand = ok(us(await timeMs(() => handTinyAdd(A, B), opts)));
-  return { nabla, tfjs, jax: jx, hand };
+  return { ...nabla, ...tfjs, jax: jx, hand };
 }
 
 /**
@@ -337,7 +404,7 @@ async function tinyRecordedCase(tf, jax) {
   const opts = { warmup: 3, reps: 9, inner: 5 };
   const perOp = (ms) => (ms * 1e3) / RECORDED_OPS;
   const label = "tiny add, recorded";
-  const nabla = await attempt(`${label}: nabla`, async () => {
+  const nabla = await forNabla(label, {}, async () => {
     const a = nb.tensor(A), b = nb.tensor(B);
     const f = (x) => {
       let y = nb.add(x, b);
@@ -346,8 +413,7 @@ async function tinyRecordedCase(tf, jax) {
     };
     return ok(perOp(await timeMs(() => nb.vjp(f, a), opts)), "nb.vjp forward");
   });
-  const tfjs = tf.error ? na(tf.error) : await attempt(`${label}: tfjs-cpu`, async () => {
-    const t = tf.lib;
+  const tfjs = await forTf(tf, label, async (t) => {
     const engine = t.engine();
     const a = t.tensor1d(Float32Array.from(A)), b = t.tensor1d(Float32Array.from(B));
     const f = () => {
@@ -384,7 +450,7 @@ async function tinyRecordedCase(tf, jax) {
     b.dispose();
     return r;
   });
-  return { nabla, tfjs, jax: jx, hand: na("no graph to record") };
+  return { ...nabla, ...tfjs, jax: jx, hand: na("no graph to record") };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -395,61 +461,93 @@ const isF32 = (f) => f.note?.startsWith("float32") ?? false;
 const cell = (f) => (f.value === null ? "n/a" : fmt(f.value) + (isF32(f) ? "*" : ""));
 const ratio = (a, b) => (a.value === null || b.value === null ? null : a.value / b.value);
 
-async function main() {
-  const tf = await loadTf();
-  const jax = await loadJax();
-  const rows = [];
-  const add = async (work, unit, better, run) => {
-    if (ONLY === undefined || work.includes(ONLY)) rows.push({ work, unit, better, ...(await run()) });
-  };
+/** Timing repetitions of one matmul size (shared with the PyTorch script, so both do the same). */
+function matmulOpts(n) {
+  if (QUICK) return { warmup: 1, reps: n >= 1024 ? 2 : 5, inner: n >= 256 ? 1 : 10 };
+  return { warmup: n >= 1024 ? 1 : 2, reps: n >= 1024 ? 3 : n >= 256 ? 7 : 25, inner: n >= 1024 ? 1 : n >= 256 ? 2 : 40 };
+}
 
-  for (const dtype of ["float64", "float32"]) {
-    for (const n of [64, 256, 1024]) await add(`matmul ${n} ${dtype}`, "GFLOP/s", "higher", () => matmulCase(n, dtype, tf, jax));
+const MATMUL_SIZES = QUICK ? [256, 1024] : [64, 256, 1024];
+/** Every row: its PyTorch case and the JavaScript that measures everything else. */
+const ROWS = [
+  ...["float64", "float32"].flatMap((dtype) => MATMUL_SIZES.map((n) => ({
+    work: `matmul ${n} ${dtype}`, unit: "GFLOP/s", better: "higher",
+    torch: { kind: "matmul", n, dtype, ...matmulOpts(n) },
+    run: (tf, jax) => matmulCase(n, dtype, tf, jax),
+  }))),
+  { work: "tanh(x)*x+1, 1e6 f64", unit: "ns/elem", better: "lower", torch: { kind: "tanh", reps: 9 }, run: tanhCase },
+  { work: "valueAndGrad sum(sin(x)*x), 1e6", unit: "ms", better: "lower", torch: { kind: "grad", reps: 7 }, run: gradCase },
+  { work: "tiny add [2], eager", unit: "µs/op", better: "lower", torch: { kind: "tinyEager", reps: 9 }, run: tinyEagerCase },
+  { work: "tiny add [2], recorded", unit: "µs/op", better: "lower", torch: { kind: "tinyRecorded", reps: 9, ops: RECORDED_OPS }, run: tinyRecordedCase },
+].filter((r) => ONLY === undefined || r.work.includes(ONLY));
+
+const NABLA_KEYS = NABLA_VARIANTS.map((v) => v.key);
+const PEER_KEYS = ["tfjs-cpu", "tfjs-wasm", "jax", "torch", "hand"];
+/** The ratios printed: the native backend (one thread) against each peer, and the reference against TF.js cpu. */
+const RATIOS = [["native", "torch"], ["native", "tfjs-wasm"], ["native", "jax"], ["native", "hand"], ["reference", "tfjs-cpu"]];
+
+async function main() {
+  const tf = { "tfjs-cpu": await loadTf("cpu"), "tfjs-wasm": await loadTf("wasm") };
+  const jax = await loadJax();
+  const torch = runTorch(ROWS.map((r, id) => ({ id: String(id), ...r.torch })));
+  const rows = [];
+  for (const [id, r] of ROWS.entries()) {
+    const figures = await r.run(tf, jax);
+    const t = torch.results?.[String(id)];
+    figures.torch = torch.error ? na(torch.error) : typeof t === "number" ? ok(t, `torch ${torch.version}, 1 thread`) : na("no result");
+    rows.push({ work: r.work, unit: r.unit, better: r.better, ...figures });
   }
-  await add("tanh(x)*x+1, 1e6 f64", "ns/elem", "lower", () => tanhCase(tf, jax));
-  await add("valueAndGrad sum(sin(x)*x), 1e6", "ms", "lower", () => gradCase(tf, jax));
-  await add("tiny add [2], eager", "µs/op", "lower", () => tinyEagerCase(tf, jax));
-  await add("tiny add [2], recorded", "µs/op", "lower", () => tinyRecordedCase(tf, jax));
 
   const machine = {
     cpu: os.cpus()[0]?.model ?? "unknown",
-    cores: os.availableParallelism?.() ?? os.cpus().length,
+    cores: CORES,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    nativeIsa: nativeIsa() ?? null,
+    torch: torch.version ?? null,
+    load: os.loadavg().map((x) => Number(x.toFixed(2))),
   };
-  const peers = ["tfjs", "jax", "hand"];
-
-  if (JSON_OUT) {
-    const out = rows.map((r) => ({
+  const record = {
+    date: new Date().toISOString(),
+    quick: QUICK,
+    machine,
+    results: rows.map((r) => ({
       work: r.work,
       unit: r.unit,
       better: r.better,
-      ...Object.fromEntries(["nabla", ...peers].map((k) => [k, r[k]])),
-      ratios: Object.fromEntries(peers.map((k) => [`nabla/${k}`, ratio(r.nabla, r[k])])),
-    }));
-    process.stdout.write(JSON.stringify({ machine, results: out }, null, 2) + "\n");
+      ...Object.fromEntries([...NABLA_KEYS, ...PEER_KEYS].map((k) => [k, r[k]])),
+      ratios: Object.fromEntries(RATIOS.map(([a, b]) => [`${a}/${b}`, ratio(r[a], r[b])])),
+    })),
+  };
+  const dir = new URL("./results/", import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");
+  if (JSON_OUT) {
+    process.stdout.write(JSON.stringify(record, null, 2) + "\n");
     return;
   }
 
-  const header = ["work", "unit", "nabla", "tfjs-cpu", "jax-js", "hand JS", "n/tfjs", "n/jax", "n/hand"];
+  const header = ["work", "unit", ...NABLA_KEYS, ...PEER_KEYS.map((k) => (k === "hand" ? "hand JS" : k === "jax" ? "jax-js" : k)),
+    ...RATIOS.map(([a, b]) => `${a === "reference" ? "ref" : "nat"}/${b === "hand" ? "hand" : b}`)];
   const table = rows.map((r) => [
     r.work, `${r.unit} (${r.better === "higher" ? "↑" : "↓"})`,
-    cell(r.nabla), cell(r.tfjs), cell(r.jax), cell(r.hand),
-    ...peers.map((k) => { const q = ratio(r.nabla, r[k]); return q === null ? "-" : `${q.toFixed(2)}×`; }),
+    ...[...NABLA_KEYS, ...PEER_KEYS].map((k) => cell(r[k])),
+    ...RATIOS.map(([a, b]) => { const q = ratio(r[a], r[b]); return q === null ? "-" : `${q.toFixed(2)}×`; }),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
   const line = (row) => row.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  console.log(`nabla bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+  console.log(`nabla bench${QUICK ? " (--quick)" : ""} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, native kernels: ${machine.nativeIsa ?? "not loaded"}, load average ${machine.load.join(" ")}`);
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const row of table) console.log(line(row));
-  console.log("\n↑ higher is better, ↓ lower; n/x = nabla ÷ x in the row's unit. * = float32 (TF.js has no float64).");
+  console.log("\n↑ higher is better, ↓ lower; a/b = a ÷ b in the row's unit (nat = nabla native, 1 thread; ref = nabla reference).");
+  console.log("* = float32 (TF.js has no float64). PyTorch runs one thread. Written to bench/results/latest.json.");
   const notes = [];
   for (const r of rows) {
-    for (const k of ["nabla", ...peers]) {
+    for (const k of [...NABLA_KEYS, ...PEER_KEYS]) {
       const f = r[k];
-      if (f.value === null) notes.push(`${r.work} — ${k}: n/a (${f.reason})`);
-      else if (f.note && f.note !== "float32") notes.push(`${r.work} — ${k}: ${f.note}`);
+      if (f.value === null && !notes.some((n) => n.endsWith(`${k}: n/a (${f.reason})`))) notes.push(`${r.work} — ${k}: n/a (${f.reason})`);
+      else if (f.note && f.note !== "float32" && !f.note.startsWith("torch")) notes.push(`${r.work} — ${k}: ${f.note}`);
     }
   }
   if (notes.length) console.log(notes.map((n) => `  ${n}`).join("\n"));

@@ -54,6 +54,6 @@ export * as data from "./data/index.js";
 export { ProgressBar } from "./util/progress.js";
 export type { ProgressOptions, ProgressStream } from "./util/progress.js";
 
-export { setBackend, registerBackend, backends } from "./backend/registry.js";
+export { setBackend, getBackend, listBackends, registerBackend, backends } from "./backend/registry.js";
 export type { Backend, UnaryKernel, BinaryKernel, ReduceKernel } from "./backend/interface.js";
 export type { ArrayTensor } from "./tensor/tensor.js";

@@ -2,7 +2,7 @@ import type { Backend } from "./interface.js";
 import { referenceBackend } from "./reference/index.js";
 import { NablaError } from "../tensor/errors.js";
 
-/** The backends nabla ships, by name. */
+/** The backends nabla ships in every environment, by name. */
 export const backends = { reference: referenceBackend } as const;
 
 const registered = new Map<string, Backend>([[referenceBackend.name, referenceBackend]]);
@@ -28,7 +28,9 @@ export function registerBackend(b: Backend): void {
 }
 
 /**
- * Switches every later op to the named backend.
+ * Switches every later op to the named backend. In Node, nabla starts on the fastest backend
+ * that loads ("native" where its addon was built at install, else "reference"); the
+ * environment variable NABLA_BACKEND picks another at startup.
  *
  * @example
  * nb.setBackend("reference");
@@ -36,6 +38,33 @@ export function registerBackend(b: Backend): void {
  */
 export function setBackend(name: string): void {
   const b = registered.get(name);
-  if (!b) throw new NablaError(`setBackend: no backend named "${name}"; available: ${[...registered.keys()].join(", ")}`);
+  if (!b) throw new NablaError(`setBackend: no backend named "${name}"; available: ${listBackends().join(", ")}`);
   active = b;
+}
+
+/**
+ * The name of the backend that runs every kernel now.
+ *
+ * @example
+ * nb.setBackend("reference");
+ * nb.getBackend(); // => "reference"
+ */
+export function getBackend(): string {
+  return active.name;
+}
+
+/**
+ * The names of every registered backend, in the order they were registered: "reference"
+ * first, then "native" in Node where the addon loads, then any added by `registerBackend`.
+ *
+ * @example
+ * nb.listBackends().includes("reference"); // => true
+ */
+export function listBackends(): string[] {
+  return [...registered.keys()];
+}
+
+/** Every registered backend (for the kernel contract test). */
+export function registeredBackends(): Backend[] {
+  return [...registered.values()];
 }

@@ -35,7 +35,7 @@ function unary(op: UnaryKernel, x: ArrayTensor): ArrayTensor {
 }
 
 /** Strides of `x` as seen from a broadcast output of rank `rank`: 0 along broadcast axes. */
-function broadcastStrides(x: ArrayTensor, outShape: Shape): number[] {
+export function broadcastStrides(x: ArrayTensor, outShape: Shape): number[] {
   const rank = outShape.length;
   const lead = rank - x.shape.length;
   const strides = new Array<number>(rank).fill(0);
@@ -73,12 +73,12 @@ function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shap
 }
 
 /** True when `x` is one repeated value equal to 1. */
-function isOne(x: ArrayTensor): boolean {
+export function isOne(x: ArrayTensor): boolean {
   return isSingleValue(x) && x.data[x.offset] === 1;
 }
 
 /** True when every element of `x` is the one at its offset (all non-trivial strides 0). */
-function isSingleValue(x: ArrayTensor): boolean {
+export function isSingleValue(x: ArrayTensor): boolean {
   for (let i = 0; i < x.shape.length; i++) if (x.shape[i] !== 1 && x.strides[i] !== 0) return false;
   return true;
 }
@@ -87,7 +87,7 @@ function isSingleValue(x: ArrayTensor): boolean {
  * Visits the output row by row (all axes but the last), tracking each input's offset
  * through its broadcast strides: the shared odometer of every strided kernel.
  */
-function forEachRow(
+export function forEachRow(
   outShape: Shape, strides: number[][], starts: number[],
   visit: (outOffset: number, offsets: number[], inner: number) => void,
 ): void {

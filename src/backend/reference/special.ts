@@ -5,6 +5,8 @@
  */
 export function erf(x: number): number {
   if (Number.isNaN(x)) return NaN;
+  // erf is odd: −0 maps to −0 (the series below would round it to +0).
+  if (x === 0) return x;
   const ax = Math.abs(x);
   if (ax < 2.5) {
     const x2 = x * x;

@@ -1,0 +1,92 @@
+# PyTorch's side of `npm run bench`, run by bench/run.js as a child process with Debian's
+# /usr/bin/python3 (python3-torch; never a project dependency). One thread, as the bench
+# compares single-threaded kernels. Reads the cases as JSON on argv[1], prints results as JSON.
+import json
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(1)
+
+
+def time_ms(fn, warmup=2, reps=5, inner=1):
+    """Median milliseconds per call, as bench/run.js's timeMs measures."""
+    for _ in range(warmup):
+        for _ in range(inner):
+            fn()
+    samples = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        samples.append((time.perf_counter() - t0) * 1e3 / inner)
+    samples.sort()
+    return samples[len(samples) // 2]
+
+
+def matmul(n, dtype, reps, inner, warmup):
+    dt = torch.float64 if dtype == "float64" else torch.float32
+    a = torch.rand(n, n, dtype=dt) * 2 - 1
+    b = torch.rand(n, n, dtype=dt) * 2 - 1
+    ms = time_ms(lambda: a @ b, warmup, reps, inner)
+    return 2 * n**3 / (ms * 1e6)
+
+
+def tanh_expr(reps):
+    x = torch.rand(1_000_000, dtype=torch.float64) * 2 - 1
+    # ms for 10⁶ elements = ns per element.
+    return time_ms(lambda: torch.tanh(x) * x + 1, 3, reps)
+
+
+def value_and_grad(reps):
+    x = (torch.rand(1_000_000, dtype=torch.float64) * 2 - 1).requires_grad_()
+
+    def step():
+        y = (torch.sin(x) * x).sum()
+        return y.item(), torch.autograd.grad(y, x)[0]
+
+    return time_ms(step, 3, reps)
+
+
+def tiny_eager(reps):
+    a = torch.tensor([1.0, 2.0], dtype=torch.float64)
+    b = torch.tensor([3.0, 4.0], dtype=torch.float64)
+    return time_ms(lambda: a + b, 3, reps, 20000) * 1e3
+
+
+def tiny_recorded(reps, ops):
+    a = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor([3.0, 4.0], dtype=torch.float64)
+
+    def forward():
+        y = a + b
+        for _ in range(ops - 1):
+            y = a + b
+        return y
+
+    return time_ms(forward, 3, reps, 5) * 1e3 / ops
+
+
+def main():
+    cases = json.loads(sys.argv[1])
+    out = {"version": torch.__version__, "threads": torch.get_num_threads(), "results": {}}
+    for case in cases:
+        kind = case["kind"]
+        if kind == "matmul":
+            value = matmul(case["n"], case["dtype"], case["reps"], case["inner"], case["warmup"])
+        elif kind == "tanh":
+            value = tanh_expr(case["reps"])
+        elif kind == "grad":
+            value = value_and_grad(case["reps"])
+        elif kind == "tinyEager":
+            value = tiny_eager(case["reps"])
+        elif kind == "tinyRecorded":
+            value = tiny_recorded(case["reps"], case["ops"])
+        else:
+            continue
+        out["results"][case["id"]] = value
+    print(json.dumps(out))
+
+
+main()

@@ -1,0 +1,277 @@
+// The N-API surface of the native backend: thin, synchronous wrappers that check their
+// arguments and hand raw pointers to the kernels. All allocation happens in JavaScript (the
+// output typed arrays are created there), so a kernel never owns memory across calls.
+#include <node_api.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "elementwise.h"
+#include "gemm.h"
+
+namespace nabla {
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Instruction-set selection, once, at load.
+
+struct Isa {
+  const char* name;
+  GemmF64 f64;
+  GemmF32 f32;
+};
+
+Isa selectIsa() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  // NABLA_NATIVE_ISA=avx2|generic caps the choice: a way to test the other kernels here.
+  const char* cap = std::getenv("NABLA_NATIVE_ISA");
+  const std::string want = cap ? cap : "";
+  const bool allow512 = want.empty() || want == "avx512";
+  const bool allow2 = allow512 || want == "avx2";
+  if (allow512 && __builtin_cpu_supports("avx512f")) return {"avx512", gemmF64Avx512, gemmF32Avx512};
+  if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {"avx2", gemmF64Avx2, gemmF32Avx2};
+#endif
+  return {"generic", gemmF64Generic, gemmF32Generic};
+}
+
+const Isa isa = selectIsa();
+unsigned threadCount = std::max(1u, std::thread::hardware_concurrency());
+
+// ---------------------------------------------------------------------------------------
+// Argument helpers. A failed check throws a JavaScript error and returns nullptr.
+
+struct Array {
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+};
+
+bool getArray(napi_env env, napi_value v, Array* out) {
+  napi_value buffer;
+  size_t byteOffset;
+  if (napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buffer, &byteOffset) != napi_ok ||
+      (out->type != napi_float64_array && out->type != napi_float32_array)) {
+    napi_throw_type_error(env, nullptr, "nabla native: expected a Float64Array or Float32Array");
+    return false;
+  }
+  return true;
+}
+
+bool getInt(napi_env env, napi_value v, int64_t* out) {
+  if (napi_get_value_int64(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "nabla native: expected an integer");
+    return false;
+  }
+  return true;
+}
+
+/** Checks that indices off + Σ (extent_i − 1)·stride_i stay inside the array. */
+bool inBounds(napi_env env, const Array& a, int64_t off, std::initializer_list<std::pair<int64_t, int64_t>> dims) {
+  int64_t lo = off, hi = off;
+  bool empty = false;
+  for (auto [extent, stride] : dims) {
+    if (extent <= 0) empty = true;
+    else if (stride >= 0) hi += (extent - 1) * stride;
+    else lo += (extent - 1) * stride;
+  }
+  if (empty || (lo >= 0 && hi < int64_t(a.length))) return true;
+  napi_throw_range_error(env, nullptr, "nabla native: index out of bounds");
+  return false;
+}
+
+template <size_t N>
+bool getArgs(napi_env env, napi_callback_info info, napi_value (&args)[N]) {
+  size_t argc = N;
+  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok || argc != N) {
+    napi_throw_type_error(env, nullptr, "nabla native: wrong number of arguments");
+    return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// matmul
+
+/** Below this many multiply-adds a second thread costs more to start than it saves. */
+constexpr int64_t kThreadedWork = int64_t(1) << 22;
+
+template <typename T, typename Fn>
+void gemmThreaded(Fn kernel, MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
+  const int64_t work = int64_t(m) * n * k;
+  unsigned t = work < kThreadedWork ? 1u : threadCount;
+  // Split C by columns (each thread packs its own columns of B and all of A), or by rows when
+  // C is too narrow to give every thread a whole number of column panels.
+  const bool byColumns = n >= ptrdiff_t(t) * kThreadColumnAlign;
+  if (!byColumns) t = std::min<unsigned>(t, unsigned(std::max<ptrdiff_t>(1, m / 32)));
+  if (t <= 1) {
+    kernel(a, b, c, m, k, n, 0, n);
+    return;
+  }
+  std::vector<std::thread> workers;
+  auto share = [&](unsigned i) {
+    if (byColumns) {
+      const ptrdiff_t per = ((n + t - 1) / t + kThreadColumnAlign - 1) / kThreadColumnAlign * kThreadColumnAlign;
+      const ptrdiff_t j0 = std::min<ptrdiff_t>(n, per * i), j1 = std::min<ptrdiff_t>(n, per * (i + 1));
+      if (j0 < j1) kernel(a, b, c, m, k, n, j0, j1);
+    } else {
+      const ptrdiff_t per = (m + t - 1) / t;
+      const ptrdiff_t i0 = std::min<ptrdiff_t>(m, per * i), i1 = std::min<ptrdiff_t>(m, per * (i + 1));
+      MatView<T> rows{a.data + i0 * a.rs, a.rs, a.cs};
+      if (i0 < i1) kernel(rows, b, c + i0 * n, i1 - i0, k, n, 0, n);
+    }
+  };
+  for (unsigned i = 1; i < t; i++) workers.emplace_back(share, i);
+  share(0);
+  for (auto& w : workers) w.join();
+}
+
+// gemm(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset, m, k, n):
+// c[cOffset ..] (contiguous m×n) += A·B. a, b and c share one dtype.
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  napi_value args[13];
+  if (!getArgs(env, info, args)) return nullptr;
+  Array a, b, c;
+  int64_t ao, ars, acs, bo, brs, bcs, co, m, k, n;
+  if (!getArray(env, args[0], &a) || !getInt(env, args[1], &ao) || !getInt(env, args[2], &ars) ||
+      !getInt(env, args[3], &acs) || !getArray(env, args[4], &b) || !getInt(env, args[5], &bo) ||
+      !getInt(env, args[6], &brs) || !getInt(env, args[7], &bcs) || !getArray(env, args[8], &c) ||
+      !getInt(env, args[9], &co) || !getInt(env, args[10], &m) || !getInt(env, args[11], &k) ||
+      !getInt(env, args[12], &n))
+    return nullptr;
+  if (a.type != b.type || a.type != c.type) {
+    napi_throw_type_error(env, nullptr, "nabla native gemm: operands must share a dtype");
+    return nullptr;
+  }
+  if (!inBounds(env, a, ao, {{m, ars}, {k, acs}}) || !inBounds(env, b, bo, {{k, brs}, {n, bcs}}) ||
+      !inBounds(env, c, co, {{m, n}, {n, 1}}))
+    return nullptr;
+  if (m == 0 || n == 0 || k == 0) return nullptr;
+  if (a.type == napi_float64_array) {
+    gemmThreaded(isa.f64, MatView<double>{static_cast<double*>(a.data) + ao, ars, acs},
+                 MatView<double>{static_cast<double*>(b.data) + bo, brs, bcs}, static_cast<double*>(c.data) + co, m, k, n);
+  } else {
+    gemmThreaded(isa.f32, MatView<float>{static_cast<float*>(a.data) + ao, ars, acs},
+                 MatView<float>{static_cast<float*>(b.data) + bo, brs, bcs}, static_cast<float*>(c.data) + co, m, k, n);
+  }
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------------------
+// Elementwise and reductions
+
+// unary(op, x, xOffset, out, n): out[0..n) = f(x[xOffset ..]); x and out share a dtype.
+napi_value Unary(napi_env env, napi_callback_info info) {
+  napi_value args[5];
+  if (!getArgs(env, info, args)) return nullptr;
+  Array x, o;
+  int64_t op, xo, n;
+  if (!getInt(env, args[0], &op) || !getArray(env, args[1], &x) || !getInt(env, args[2], &xo) ||
+      !getArray(env, args[3], &o) || !getInt(env, args[4], &n))
+    return nullptr;
+  if (op < 0 || op >= int64_t(UnaryOp::count) || x.type != o.type) {
+    napi_throw_type_error(env, nullptr, "nabla native unary: bad op or dtype");
+    return nullptr;
+  }
+  if (!inBounds(env, x, xo, {{n, 1}}) || !inBounds(env, o, 0, {{n, 1}})) return nullptr;
+  if (x.type == napi_float64_array) unaryF64(UnaryOp(op), static_cast<double*>(x.data) + xo, static_cast<double*>(o.data), n);
+  else unaryF32(UnaryOp(op), static_cast<float*>(x.data) + xo, static_cast<float*>(o.data), n);
+  return nullptr;
+}
+
+// binary(op, a, aOffset, aStride, b, bOffset, bStride, out, outOffset, n); strides 0 or 1.
+napi_value Binary(napi_env env, napi_callback_info info) {
+  napi_value args[10];
+  if (!getArgs(env, info, args)) return nullptr;
+  Array a, b, o;
+  int64_t op, ao, as, bo, bs, oo, n;
+  if (!getInt(env, args[0], &op) || !getArray(env, args[1], &a) || !getInt(env, args[2], &ao) ||
+      !getInt(env, args[3], &as) || !getArray(env, args[4], &b) || !getInt(env, args[5], &bo) ||
+      !getInt(env, args[6], &bs) || !getArray(env, args[7], &o) || !getInt(env, args[8], &oo) ||
+      !getInt(env, args[9], &n))
+    return nullptr;
+  if (op < 0 || op >= int64_t(BinaryOp::count) || a.type != o.type || b.type != o.type) {
+    napi_throw_type_error(env, nullptr, "nabla native binary: bad op or dtype");
+    return nullptr;
+  }
+  if (!inBounds(env, a, ao, {{n, as}}) || !inBounds(env, b, bo, {{n, bs}}) || !inBounds(env, o, oo, {{n, 1}})) return nullptr;
+  if (o.type == napi_float64_array) {
+    binaryF64(BinaryOp(op), static_cast<double*>(a.data) + ao, as, static_cast<double*>(b.data) + bo, bs, static_cast<double*>(o.data) + oo, n);
+  } else {
+    binaryF32(BinaryOp(op), static_cast<float*>(a.data) + ao, as, static_cast<float*>(b.data) + bo, bs, static_cast<float*>(o.data) + oo, n);
+  }
+  return nullptr;
+}
+
+// reduce(op, x, xOffset, rows, len, out): out[r] = reduction of x's r-th contiguous row.
+napi_value Reduce(napi_env env, napi_callback_info info) {
+  napi_value args[6];
+  if (!getArgs(env, info, args)) return nullptr;
+  Array x, o;
+  int64_t op, xo, rows, len;
+  if (!getInt(env, args[0], &op) || !getArray(env, args[1], &x) || !getInt(env, args[2], &xo) ||
+      !getInt(env, args[3], &rows) || !getInt(env, args[4], &len) || !getArray(env, args[5], &o))
+    return nullptr;
+  if (op < 0 || op >= int64_t(ReduceOp::count) || x.type != o.type) {
+    napi_throw_type_error(env, nullptr, "nabla native reduce: bad op or dtype");
+    return nullptr;
+  }
+  if (!inBounds(env, x, xo, {{rows * len, 1}}) || !inBounds(env, o, 0, {{rows, 1}})) return nullptr;
+  if (x.type == napi_float64_array) reduceF64(ReduceOp(op), static_cast<double*>(x.data) + xo, rows, len, static_cast<double*>(o.data));
+  else reduceF32(ReduceOp(op), static_cast<float*>(x.data) + xo, rows, len, static_cast<float*>(o.data));
+  return nullptr;
+}
+
+// setThreads(n): threads for large matmuls from now on (at least 1); returns the old count.
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  int64_t n;
+  if (!getArgs(env, info, args) || !getInt(env, args[0], &n)) return nullptr;
+  napi_value old;
+  napi_create_uint32(env, threadCount, &old);
+  threadCount = unsigned(std::clamp<int64_t>(n, 1, 256));
+  return old;
+}
+
+napi_value names(napi_env env, std::initializer_list<const char*> list) {
+  napi_value arr;
+  napi_create_array_with_length(env, list.size(), &arr);
+  uint32_t i = 0;
+  for (const char* s : list) {
+    napi_value str;
+    napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &str);
+    napi_set_element(env, arr, i++, str);
+  }
+  return arr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+#define NABLA_NAME(name) #name,
+  const napi_property_descriptor props[] = {
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"reduce", nullptr, Reduce, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  napi_value isaName, maxThreads;
+  napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &isaName);
+  napi_create_uint32(env, std::max(1u, std::thread::hardware_concurrency()), &maxThreads);
+  napi_set_named_property(env, exports, "isa", isaName);
+  napi_set_named_property(env, exports, "maxThreads", maxThreads);
+  napi_set_named_property(env, exports, "unaryOps", names(env, {NABLA_UNARY_OPS(NABLA_NAME)}));
+  napi_set_named_property(env, exports, "binaryOps", names(env, {NABLA_BINARY_OPS(NABLA_NAME)}));
+  napi_set_named_property(env, exports, "reduceOps", names(env, {NABLA_REDUCE_OPS(NABLA_NAME)}));
+#undef NABLA_NAME
+  return exports;
+}
+
+}  // namespace
+}  // namespace nabla
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, nabla::Init)

@@ -1,0 +1,194 @@
+// The loops are templates over the op (a functor), so each (op, dtype, layout) is one tight
+// loop the compiler can vectorise; target_clones compiles each for AVX-512, AVX2 and the
+// baseline and picks one at load time (GCC ifunc), so no -m flag is needed for this file.
+#include "elementwise.h"
+
+#include <cmath>
+#include <limits>
+
+namespace nabla {
+namespace {
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NABLA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NABLA_CLONES
+#endif
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Each functor is the C++ spelling of the reference backend's JavaScript expression for the
+// op (src/backend/reference/elementwise.ts), including its NaN and signed-zero behaviour.
+struct Neg { static double f(double x) { return -x; } };
+struct Exp { static double f(double x) { return std::exp(x); } };
+struct Log { static double f(double x) { return std::log(x); } };
+struct Log1p { static double f(double x) { return std::log1p(x); } };
+struct Expm1 { static double f(double x) { return std::expm1(x); } };
+struct Sqrt { static double f(double x) { return std::sqrt(x); } };
+struct Reciprocal { static double f(double x) { return 1.0 / x; } };
+struct Abs { static double f(double x) { return std::fabs(x); } };
+struct Sign { static double f(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; } };
+struct Sin { static double f(double x) { return std::sin(x); } };
+struct Cos { static double f(double x) { return std::cos(x); } };
+struct Tan { static double f(double x) { return std::tan(x); } };
+struct Asin { static double f(double x) { return std::asin(x); } };
+struct Acos { static double f(double x) { return std::acos(x); } };
+struct Atan { static double f(double x) { return std::atan(x); } };
+struct Sinh { static double f(double x) { return std::sinh(x); } };
+struct Cosh { static double f(double x) { return std::cosh(x); } };
+struct Tanh { static double f(double x) { return std::tanh(x); } };
+struct Erf { static double f(double x) { return std::erf(x); } };
+// Branches keep exp's argument non-positive: no overflow, no cancellation.
+struct Sigmoid {
+  static double f(double x) {
+    if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
+    const double e = std::exp(x);
+    return e / (1.0 + e);
+  }
+};
+struct Softplus { static double f(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); } };
+struct Relu { static double f(double x) { return x > 0 ? x : 0.0 * x; } };
+struct Step { static double f(double x) { return x > 0 ? 1.0 : 0.0; } };
+struct Identity { static double f(double x) { return x; } };
+
+struct Add { static double f(double x, double y) { return x + y; } };
+struct Sub { static double f(double x, double y) { return x - y; } };
+struct Mul { static double f(double x, double y) { return x * y; } };
+struct Div { static double f(double x, double y) { return x / y; } };
+// JavaScript's Math.pow differs from C's pow in two places: a NaN exponent always gives NaN,
+// and (±1)^±∞ is NaN (C says 1).
+struct Pow {
+  static double f(double x, double y) {
+    if (y != y) return kNaN;
+    if (std::isinf(y) && std::fabs(x) == 1.0) return kNaN;
+    return std::pow(x, y);
+  }
+};
+// Math.max/min: NaN if either is NaN; +0 is larger than −0.
+struct Maximum {
+  static double f(double x, double y) {
+    if (x != x || y != y) return kNaN;
+    if (x == y) return std::signbit(x) ? y : x;
+    return x > y ? x : y;
+  }
+};
+struct Minimum {
+  static double f(double x, double y) {
+    if (x != x || y != y) return kNaN;
+    if (x == y) return std::signbit(x) ? x : y;
+    return x < y ? x : y;
+  }
+};
+struct Atan2 { static double f(double x, double y) { return std::atan2(x, y); } };
+// A product in which an exact zero factor wins over NaN and infinity (0 · NaN = +0).
+struct MulNoNan {
+  static double f(double x, double y) {
+    const double p = x * y;
+    if (p == p && p != 0) return p;
+    return x == 0 || y == 0 ? 0.0 : p;
+  }
+};
+struct Equal { static double f(double x, double y) { return x == y ? 1.0 : 0.0; } };
+struct Less { static double f(double x, double y) { return x < y ? 1.0 : 0.0; } };
+struct Greater { static double f(double x, double y) { return x > y ? 1.0 : 0.0; } };
+
+template <typename F, typename T>
+NABLA_CLONES void unaryLoop(const T* __restrict x, T* __restrict o, ptrdiff_t n) {
+  for (ptrdiff_t i = 0; i < n; i++) o[i] = T(F::f(double(x[i])));
+}
+
+// Three layouts, each its own loop so that the contiguous case vectorises: both sides
+// contiguous, or one side a single repeated value.
+template <typename F, typename T>
+NABLA_CLONES void binaryLoop(const T* __restrict a, ptrdiff_t as, const T* __restrict b, ptrdiff_t bs, T* __restrict o, ptrdiff_t n) {
+  if (as == 1 && bs == 1) {
+    for (ptrdiff_t i = 0; i < n; i++) o[i] = T(F::f(double(a[i]), double(b[i])));
+  } else if (as == 0 && bs == 1) {
+    const double x = a[0];
+    for (ptrdiff_t i = 0; i < n; i++) o[i] = T(F::f(x, double(b[i])));
+  } else if (as == 1 && bs == 0) {
+    const double y = b[0];
+    for (ptrdiff_t i = 0; i < n; i++) o[i] = T(F::f(double(a[i]), y));
+  } else {
+    for (ptrdiff_t i = 0; i < n; i++) o[i] = T(F::f(double(a[i * as]), double(b[i * bs])));
+  }
+}
+
+// Sums accumulate in double with eight independent partial sums: the compiler may then keep
+// them in one vector register (the reassociation is written out, not left to -ffast-math).
+template <typename T>
+NABLA_CLONES double sumRow(const T* __restrict x, ptrdiff_t n) {
+  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  ptrdiff_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++) s[j] += double(x[i + j]);
+  double total = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+  for (; i < n; i++) total += double(x[i]);
+  return total;
+}
+
+// max and min propagate NaN, as the reference does.
+template <typename T, bool IsMax>
+double extremumRow(const T* x, ptrdiff_t n) {
+  double m = IsMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  for (ptrdiff_t i = 0; i < n; i++) {
+    const double v = x[i];
+    if (v != v) return kNaN;
+    if (IsMax ? v > m : v < m) m = v;
+  }
+  return m;
+}
+
+template <typename T>
+void unaryDispatch(UnaryOp op, const T* x, T* o, ptrdiff_t n) {
+  switch (op) {
+#define NABLA_CASE(name, F) case UnaryOp::name: return unaryLoop<F, T>(x, o, n);
+    NABLA_CASE(neg, Neg) NABLA_CASE(exp, Exp) NABLA_CASE(log, Log) NABLA_CASE(log1p, Log1p)
+    NABLA_CASE(expm1, Expm1) NABLA_CASE(sqrt, Sqrt) NABLA_CASE(reciprocal, Reciprocal)
+    NABLA_CASE(abs, Abs) NABLA_CASE(sign, Sign) NABLA_CASE(sin, Sin) NABLA_CASE(cos, Cos)
+    NABLA_CASE(tan, Tan) NABLA_CASE(asin, Asin) NABLA_CASE(acos, Acos) NABLA_CASE(atan, Atan)
+    NABLA_CASE(sinh, Sinh) NABLA_CASE(cosh, Cosh) NABLA_CASE(tanh, Tanh) NABLA_CASE(erf, Erf)
+    NABLA_CASE(sigmoid, Sigmoid) NABLA_CASE(softplus, Softplus) NABLA_CASE(relu, Relu)
+    NABLA_CASE(step, Step) NABLA_CASE(identity, Identity)
+#undef NABLA_CASE
+    case UnaryOp::count: break;
+  }
+}
+
+template <typename T>
+void binaryDispatch(BinaryOp op, const T* a, ptrdiff_t as, const T* b, ptrdiff_t bs, T* o, ptrdiff_t n) {
+  switch (op) {
+#define NABLA_CASE(name, F) case BinaryOp::name: return binaryLoop<F, T>(a, as, b, bs, o, n);
+    NABLA_CASE(add, Add) NABLA_CASE(sub, Sub) NABLA_CASE(mul, Mul) NABLA_CASE(div, Div)
+    NABLA_CASE(pow, Pow) NABLA_CASE(maximum, Maximum) NABLA_CASE(minimum, Minimum)
+    NABLA_CASE(atan2, Atan2) NABLA_CASE(mulNoNan, MulNoNan) NABLA_CASE(equal, Equal)
+    NABLA_CASE(less, Less) NABLA_CASE(greater, Greater)
+#undef NABLA_CASE
+    case BinaryOp::count: break;
+  }
+}
+
+template <typename T>
+void reduceDispatch(ReduceOp op, const T* x, ptrdiff_t rows, ptrdiff_t len, T* o) {
+  for (ptrdiff_t r = 0; r < rows; r++, x += len) {
+    const double v = op == ReduceOp::sum ? sumRow(x, len)
+                   : op == ReduceOp::max ? extremumRow<T, true>(x, len)
+                                         : extremumRow<T, false>(x, len);
+    o[r] = T(v);
+  }
+}
+
+}  // namespace
+
+void unaryF64(UnaryOp op, const double* x, double* o, ptrdiff_t n) { unaryDispatch(op, x, o, n); }
+void unaryF32(UnaryOp op, const float* x, float* o, ptrdiff_t n) { unaryDispatch(op, x, o, n); }
+void binaryF64(BinaryOp op, const double* a, ptrdiff_t as, const double* b, ptrdiff_t bs, double* o, ptrdiff_t n) {
+  binaryDispatch(op, a, as, b, bs, o, n);
+}
+void binaryF32(BinaryOp op, const float* a, ptrdiff_t as, const float* b, ptrdiff_t bs, float* o, ptrdiff_t n) {
+  binaryDispatch(op, a, as, b, bs, o, n);
+}
+void reduceF64(ReduceOp op, const double* x, ptrdiff_t rows, ptrdiff_t len, double* o) { reduceDispatch(op, x, rows, len, o); }
+void reduceF32(ReduceOp op, const float* x, ptrdiff_t rows, ptrdiff_t len, float* o) { reduceDispatch(op, x, rows, len, o); }
+
+}  // namespace nabla

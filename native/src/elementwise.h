@@ -1,0 +1,40 @@
+// Elementwise and reduction loops of the native backend. Each op computes in double and
+// rounds once to the output type, exactly as the reference backend does (its JavaScript
+// expressions run on doubles read from the typed arrays), so float32 results agree with it
+// up to the last-bit differences between glibc's libm and V8's.
+#pragma once
+
+#include <cstddef>
+
+namespace nabla {
+
+// The order of these names is the op code the JavaScript side passes; addon.cc exports the
+// lists so that the TypeScript wrapper maps names to codes without repeating the order.
+#define NABLA_UNARY_OPS(X)                                                                       \
+  X(neg) X(exp) X(log) X(log1p) X(expm1) X(sqrt) X(reciprocal) X(abs) X(sign) X(sin) X(cos)     \
+  X(tan) X(asin) X(acos) X(atan) X(sinh) X(cosh) X(tanh) X(erf) X(sigmoid) X(softplus) X(relu)  \
+  X(step) X(identity)
+#define NABLA_BINARY_OPS(X)                                                                      \
+  X(add) X(sub) X(mul) X(div) X(pow) X(maximum) X(minimum) X(atan2) X(mulNoNan) X(equal)        \
+  X(less) X(greater)
+#define NABLA_REDUCE_OPS(X) X(sum) X(max) X(min)
+
+#define NABLA_ENUM(name) name,
+enum class UnaryOp { NABLA_UNARY_OPS(NABLA_ENUM) count };
+enum class BinaryOp { NABLA_BINARY_OPS(NABLA_ENUM) count };
+enum class ReduceOp { NABLA_REDUCE_OPS(NABLA_ENUM) count };
+#undef NABLA_ENUM
+
+/** o[i] = f(x[i]) for i < n. */
+void unaryF64(UnaryOp op, const double* x, double* o, ptrdiff_t n);
+void unaryF32(UnaryOp op, const float* x, float* o, ptrdiff_t n);
+
+/** o[i] = f(a[i·as], b[i·bs]) for i < n; as and bs are 0 (a repeated value) or 1. */
+void binaryF64(BinaryOp op, const double* a, ptrdiff_t as, const double* b, ptrdiff_t bs, double* o, ptrdiff_t n);
+void binaryF32(BinaryOp op, const float* a, ptrdiff_t as, const float* b, ptrdiff_t bs, float* o, ptrdiff_t n);
+
+/** o[r] = reduction of x[r·len .. (r+1)·len) for r < rows. */
+void reduceF64(ReduceOp op, const double* x, ptrdiff_t rows, ptrdiff_t len, double* o);
+void reduceF32(ReduceOp op, const float* x, ptrdiff_t rows, ptrdiff_t len, float* o);
+
+}  // namespace nabla

@@ -1,0 +1,189 @@
+/**
+ * The native backend: C++ kernels (native/src) built at `npm install` into a Node addon.
+ * Node-only: this module imports node:module, so only the Node entry (src/node.ts) reaches
+ * it and browser bundles never do.
+ *
+ * It accelerates matmul (packed AVX-512/AVX2 GEMM, a second thread for large products),
+ * elementwise unary and binary ops, and reductions; the remaining kernels (where, cast, pad,
+ * concat, gather, scatterAdd, contiguous) move memory rather than compute, and it delegates
+ * them, and every op too small to repay a call into C++, to the reference backend.
+ */
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../interface.js";
+import { type TypedArray, allocate, promote } from "../../tensor/dtype.js";
+import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
+import { ArrayTensor } from "../../tensor/tensor.js";
+import { broadcastStrides, forEachRow, isOne, isSingleValue, referenceBackend } from "../reference/index.js";
+
+/** The addon's exports (native/src/addon.cc). Offsets and strides count elements. */
+interface NativeAddon {
+  readonly isa: string;
+  readonly maxThreads: number;
+  readonly unaryOps: readonly string[];
+  readonly binaryOps: readonly string[];
+  readonly reduceOps: readonly string[];
+  gemm(
+    a: TypedArray, ao: number, ars: number, acs: number, b: TypedArray, bo: number, brs: number, bcs: number,
+    c: TypedArray, co: number, m: number, k: number, n: number,
+  ): void;
+  unary(op: number, x: TypedArray, xo: number, out: TypedArray, n: number): void;
+  binary(op: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, out: TypedArray, oo: number, n: number): void;
+  reduce(op: number, x: TypedArray, xo: number, rows: number, len: number, out: TypedArray): void;
+  setThreads(n: number): number;
+}
+
+/**
+ * Below this many elements an op stays in JavaScript: a call into the addon costs about as
+ * much as a reference loop over a few hundred elements.
+ */
+const MIN_ELEMENTS = 1024;
+/** Below this many multiply-adds a matmul stays in JavaScript, for the same reason. */
+const MIN_MATMUL_WORK = 4096;
+
+/** Where `npm install` builds the addon, relative to this module in both src/ and dist/. */
+export const DEFAULT_BINARY = fileURLToPath(new URL("../../../native/build/Release/nabla.node", import.meta.url));
+
+let loaded: NativeAddon | undefined;
+
+/**
+ * Loads the addon at `path` and wraps it as a Backend named "native". Throws (with the
+ * loader's reason) when the binary is missing or does not load on this machine.
+ */
+export function loadNativeBackend(path: string = DEFAULT_BINARY): Backend {
+  const addon = createRequire(import.meta.url)(path) as NativeAddon;
+  loaded = addon;
+  const threads = Number(process.env["NABLA_NUM_THREADS"]);
+  if (Number.isInteger(threads) && threads > 0) addon.setThreads(threads);
+  return createNativeBackend(addon);
+}
+
+/**
+ * Threads the native matmul may use (the machine's cores by default, or NABLA_NUM_THREADS);
+ * returns the previous count. For benchmarks at a fixed thread count.
+ */
+export function setNativeThreads(n: number): number {
+  if (!loaded) throw new Error("setNativeThreads: the native backend is not loaded");
+  return loaded.setThreads(n);
+}
+
+/** The instruction set the addon chose for this CPU ("avx512", "avx2" or "generic"), if loaded. */
+export function nativeIsa(): string | undefined {
+  return loaded?.isa;
+}
+
+function opCodes<K extends string>(names: readonly string[], wanted: readonly K[]): Record<K, number> {
+  const codes = {} as Record<K, number>;
+  for (const k of wanted) {
+    const code = names.indexOf(k);
+    if (code < 0) throw new Error(`native addon lacks the kernel "${k}": rebuild it (npm run build:native)`);
+    codes[k] = code;
+  }
+  return codes;
+}
+
+function createNativeBackend(addon: NativeAddon): Backend {
+  const ref = referenceBackend;
+  const unaryCode = opCodes<UnaryKernel>(addon.unaryOps, [
+    "neg", "exp", "log", "log1p", "expm1", "sqrt", "reciprocal", "abs", "sign", "sin", "cos", "tan", "asin",
+    "acos", "atan", "sinh", "cosh", "tanh", "erf", "sigmoid", "softplus", "relu", "step", "identity",
+  ]);
+  const binaryCode = opCodes<BinaryKernel>(addon.binaryOps, [
+    "add", "sub", "mul", "div", "pow", "maximum", "minimum", "atan2", "mulNoNan", "equal", "less", "greater",
+  ]);
+  const reduceCode = opCodes<ReduceKernel>(addon.reduceOps, ["sum", "max", "min"]);
+
+  function unary(op: UnaryKernel, x: ArrayTensor): ArrayTensor {
+    const n = sizeOf(x.shape);
+    if (n < MIN_ELEMENTS) return ref.unary(op, x);
+    const src = ref.contiguous(x);
+    const out = allocate(x.dtype, n);
+    addon.unary(unaryCode[op], src.data, src.offset, out, n);
+    return new ArrayTensor(out, x.shape);
+  }
+
+  function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
+    const n = sizeOf(outShape);
+    // Mixed dtypes are rare (the ops layer promotes explicitly) and small ops cheap in JS.
+    if (n < MIN_ELEMENTS || a.dtype !== b.dtype) return ref.binary(op, a, b, outShape);
+    if ((op === "mul" || op === "mulNoNan") && ((isOne(a) && shapesEqual(b.shape, outShape)) || (isOne(b) && shapesEqual(a.shape, outShape)))) {
+      return ref.binary(op, a, b, outShape); // the reference returns the other operand, no pass
+    }
+    const code = binaryCode[op];
+    const out = allocate(a.dtype, n);
+    const ca = a.contiguous && sizeOf(a.shape) === n;
+    const cb = b.contiguous && sizeOf(b.shape) === n;
+    const sa = ca ? 1 : isSingleValue(a) ? 0 : -1;
+    const sb = cb ? 1 : isSingleValue(b) ? 0 : -1;
+    if (sa >= 0 && sb >= 0 && sa + sb > 0) {
+      addon.binary(code, a.data, a.offset, sa, b.data, b.offset, sb, out, 0, n);
+      return new ArrayTensor(out, outShape);
+    }
+    // Broadcasting: one call per output row, when rows are long and read with stride 0 or 1.
+    const stridesA = broadcastStrides(a, outShape);
+    const stridesB = broadcastStrides(b, outShape);
+    const inner = outShape[outShape.length - 1] ?? 1;
+    const ia = stridesA[stridesA.length - 1] ?? 0;
+    const ib = stridesB[stridesB.length - 1] ?? 0;
+    if (inner < 64 || ia > 1 || ib > 1) return ref.binary(op, a, b, outShape);
+    forEachRow(outShape, [stridesA, stridesB], [a.offset, b.offset], (oo, [ao, bo], len) => {
+      addon.binary(code, a.data, ao!, ia, b.data, bo!, ib, out, oo, len);
+    });
+    return new ArrayTensor(out, outShape);
+  }
+
+  function reduce(op: ReduceKernel, x: ArrayTensor, axes: readonly number[]): ArrayTensor {
+    if (sizeOf(x.shape) < MIN_ELEMENTS) return ref.reduce(op, x, axes);
+    // As the reference does: move the reduced axes last (a view), so every reduction is over
+    // contiguous rows, copying only when that view is not already contiguous.
+    const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const outShape = kept.map((i) => x.shape[i]!);
+    const perm = [...kept, ...axes];
+    const src = ref.contiguous(new ArrayTensor(x.data, perm.map((i) => x.shape[i]!), perm.map((i) => x.strides[i]!), x.offset));
+    const rows = sizeOf(outShape);
+    const out = allocate(x.dtype, rows);
+    addon.reduce(reduceCode[op], src.data, src.offset, rows, sizeOf(axes.map((i) => x.shape[i]!)), out);
+    return new ArrayTensor(out, outShape);
+  }
+
+  function matmul(a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
+    const rank = outShape.length;
+    const m = outShape[rank - 2]!;
+    const n = outShape[rank - 1]!;
+    const k = a.shape[a.ndim - 1]!;
+    // Matrix-vector products are memory-bound and the reference's GEMV already streams them.
+    if (m * n * k < MIN_MATMUL_WORK || n === 1) return ref.matmul(a, b, outShape);
+    const dtype = promote(a.dtype, b.dtype);
+    const ca = a.dtype === dtype ? a : ref.cast(a, dtype);
+    const cb = b.dtype === dtype ? b : ref.cast(b, dtype);
+    const batchShape = outShape.slice(0, rank - 2);
+    const batches = sizeOf(batchShape);
+    const out = allocate(dtype, batches * m * n);
+    // The kernel reads each operand through its own strides (a transposed view needs no copy);
+    // batch axes broadcast with stride 0.
+    const batchStrides = (t: ArrayTensor): number[] => {
+      const lead = batchShape.length - (t.ndim - 2);
+      return batchShape.map((_, i) => (i < lead || t.shape[i - lead] === 1 ? 0 : t.strides[i - lead]!));
+    };
+    const sa = batchStrides(ca);
+    const sb = batchStrides(cb);
+    const [ars, acs] = [ca.strides[ca.ndim - 2]!, ca.strides[ca.ndim - 1]!];
+    const [brs, bcs] = [cb.strides[cb.ndim - 2]!, cb.strides[cb.ndim - 1]!];
+    const idx = new Array<number>(batchShape.length).fill(0);
+    for (let t = 0; t < batches; t++) {
+      let ao = ca.offset, bo = cb.offset;
+      for (let i = 0; i < idx.length; i++) {
+        ao += idx[i]! * sa[i]!;
+        bo += idx[i]! * sb[i]!;
+      }
+      addon.gemm(ca.data, ao, ars, acs, cb.data, bo, brs, bcs, out, t * m * n, m, k, n);
+      for (let i = idx.length - 1; i >= 0; i--) {
+        if (++idx[i]! < batchShape[i]!) break;
+        idx[i] = 0;
+      }
+    }
+    return new ArrayTensor(out, outShape);
+  }
+
+  return { ...ref, name: "native", unary, binary, reduce, matmul };
+}

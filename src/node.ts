@@ -1,0 +1,11 @@
+/**
+ * nabla's entry point in Node (package.json "exports" → "node"): the whole public API of
+ * index.ts, plus the native backend, loaded here so that browser bundles, which import
+ * index.ts, never see Node's module loader or the addon.
+ * @module
+ */
+import { selectNodeBackend } from "./backend/node.js";
+
+export * from "./index.js";
+
+selectNodeBackend();

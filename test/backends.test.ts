@@ -1,0 +1,280 @@
+/**
+ * The backend contract (DESIGN.md, Performance): every kernel of every registered backend
+ * agrees with the reference backend, on odd shapes (edge tiles of every blocking), strided,
+ * transposed and broadcast views, both dtypes and mixed ones, and special values (±0, ±∞,
+ * NaN). Sizes straddle the native backend's hand-off to JavaScript (1024 elements), so both
+ * of its paths run.
+ *
+ * Tolerance, per element, with u the unit roundoff (2⁻⁵³ float64, 2⁻²⁴ float32):
+ * - elementwise and reductions other than sum: |got − ref| ≤ 16u·(1 + |ref|) — room for
+ *   glibc's libm and V8's to differ in the last bits; comparisons, NaN positions, infinities
+ *   and the sign of zero must match exactly; erf in float64 alone gets an absolute 1e-13,
+ *   because the reference's Maclaurin series loses ~5e-14 to cancellation near |x| = 2.5;
+ * - sum over L elements: ≤ 2Lu·Σ|x| (any summation order);
+ * - matmul over k: ≤ 2ku·(|A|·|B|)ᵢⱼ + 16u·|ref| (any summation order, float32 accumulating
+ *   in float32 where the reference accumulates in float64);
+ * - data movement (contiguous, cast, pad, concat, gather, scatterAdd, where): exact.
+ */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import "../src/node.js";
+import { backends, registeredBackends } from "../src/backend/registry.js";
+import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../src/backend/interface.js";
+import type { DType } from "../src/tensor/dtype.js";
+import { type Shape, contiguousStrides, sizeOf } from "../src/tensor/shape.js";
+import { ArrayTensor } from "../src/tensor/tensor.js";
+
+const ref = backends.reference;
+const others = registeredBackends().filter((b) => b !== ref);
+const DTYPES: DType[] = ["float64", "float32"];
+const unitRoundoff = (d: DType): number => (d === "float64" ? 2 ** -53 : 2 ** -24);
+
+const UNARY: UnaryKernel[] = [
+  "neg", "exp", "log", "log1p", "expm1", "sqrt", "reciprocal", "abs", "sign", "sin", "cos", "tan", "asin", "acos",
+  "atan", "sinh", "cosh", "tanh", "erf", "sigmoid", "softplus", "relu", "step", "identity",
+];
+const BINARY: BinaryKernel[] = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "atan2", "mulNoNan", "equal", "less", "greater"];
+const REDUCE: ReduceKernel[] = ["sum", "max", "min"];
+const SPECIALS = [0, -0, 1, -1, NaN, Infinity, -Infinity, 0.5, 2];
+
+let seed = 2024;
+function random(): number {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return (seed / 2 ** 32) * 6 - 3;
+}
+
+/** Random values in (−3, 3), with the special values sprinkled in when `specials` is set. */
+function dense(shape: Shape, dtype: DType, specials = true): ArrayTensor {
+  const n = sizeOf(shape);
+  const data = dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = specials && i % 29 === 7 ? SPECIALS[(i / 29) % SPECIALS.length | 0]! : random();
+  return new ArrayTensor(data, shape);
+}
+
+/** A non-contiguous view: every other element of a larger buffer, from offset 3. */
+function strided(shape: Shape, dtype: DType): ArrayTensor {
+  const base = dense([2 * sizeOf(shape) + 3], dtype);
+  return new ArrayTensor(base.data, shape, contiguousStrides(shape).map((s) => 2 * s), 3);
+}
+
+/** The view of `x` with its last two axes swapped (no copy). */
+function swapLast(x: ArrayTensor): ArrayTensor {
+  const r = x.ndim;
+  return new ArrayTensor(
+    x.data,
+    [...x.shape.slice(0, r - 2), x.shape[r - 1]!, x.shape[r - 2]!],
+    [...x.strides.slice(0, r - 2), x.strides[r - 1]!, x.strides[r - 2]!],
+    x.offset,
+  );
+}
+
+/** A transposed view of a fresh [cols, rows] tensor: shape `shape`, not contiguous. */
+const transposed = (shape: Shape, dtype: DType): ArrayTensor => swapLast(dense([...shape.slice(0, -2), shape.at(-1)!, shape.at(-2)!], dtype));
+
+/** Views of one shape the kernels must all accept. */
+function views(shape: Shape, dtype: DType): [string, ArrayTensor][] {
+  const out: [string, ArrayTensor][] = [["contiguous", dense(shape, dtype)], ["strided", strided(shape, dtype)]];
+  if (shape.length >= 2) out.push(["transposed", transposed(shape, dtype)]);
+  return out;
+}
+
+/** Checks shape, dtype and every element of `got` against `want` within tol(i). */
+function expectMatch(got: ArrayTensor, want: ArrayTensor, tol: (i: number, w: number) => number, what: string): void {
+  expect(got.shape, `${what}: shape`).toEqual(want.shape);
+  expect(got.dtype, `${what}: dtype`).toBe(want.dtype);
+  const g = got.contiguousData(false);
+  const w = want.contiguousData(false);
+  for (let i = 0; i < w.length; i++) {
+    const a = g[i]!, b = w[i]!;
+    const same = Object.is(a, b) || (Number.isFinite(b) && b !== 0 && Math.abs(a - b) <= tol(i, b));
+    if (!same) expect.fail(`${what}: element ${i} is ${a}, the reference gives ${b} (tolerance ${tol(i, b)})`);
+  }
+}
+
+const elementwiseTol = (dtype: DType) => (_: number, w: number): number => 16 * unitRoundoff(dtype) * (1 + Math.abs(w));
+const exact = (): number => 0;
+
+test("the native backend is registered where its addon was built", () => {
+  // On a machine where the build failed this documents the fallback instead of failing.
+  if (!others.some((b) => b.name === "native")) console.warn("backends.test: no native backend loaded; only the reference runs");
+  expect(registeredBackends()[0]).toBe(ref);
+});
+
+describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s against the reference", (_, be) => {
+  test.each(DTYPES)("unary kernels, %s", (dtype) => {
+    for (const shape of [[37, 53], [5], []] as Shape[]) {
+      for (const [view, x] of views(shape, dtype)) {
+        for (const op of UNARY) {
+          const tol = op === "erf" && dtype === "float64" ? (): number => 1e-13 : elementwiseTol(dtype);
+          expectMatch(be.unary(op, x), ref.unary(op, x), tol, `${op} ${view} [${shape}]`);
+        }
+      }
+    }
+  });
+
+  test.each(DTYPES)("binary kernels, %s, every layout", (dtype) => {
+    const other: DType = dtype === "float64" ? "float32" : "float64";
+    const cases: [string, ArrayTensor, ArrayTensor, Shape][] = [
+      ["same shape", dense([37, 53], dtype), dense([37, 53], dtype), [37, 53]],
+      ["transposed × strided", transposed([37, 53], dtype), strided([37, 53], dtype), [37, 53]],
+      ["scalar left", dense([], dtype), dense([37, 53], dtype), [37, 53]],
+      ["scalar right", dense([37, 53], dtype), dense([1], dtype), [37, 53]],
+      ["stride-0 view", new ArrayTensor(dense([1], dtype).data, [37, 53], [0, 0]), dense([37, 53], dtype), [37, 53]],
+      ["row broadcast, long rows", dense([5, 7, 67], dtype), dense([7, 67], dtype), [5, 7, 67]],
+      ["outer broadcast", dense([5, 1, 67], dtype), dense([1, 7, 67], dtype), [5, 7, 67]],
+      ["column broadcast", dense([37, 1], dtype), dense([37, 53], dtype), [37, 53]],
+      ["short rows", dense([37, 1], dtype), dense([1, 53], dtype), [37, 53]],
+      ["mixed dtypes", dense([37, 53], dtype), dense([37, 53], other), [37, 53]],
+      ["small", dense([3], dtype), dense([3], dtype), [3]],
+    ];
+    for (const [layout, a, b, outShape] of cases) {
+      for (const op of BINARY) {
+        const want = ref.binary(op, a, b, outShape);
+        expectMatch(be.binary(op, a, b, outShape), want, elementwiseTol(want.dtype), `${op} ${layout}`);
+      }
+    }
+  });
+
+  test.each(DTYPES)("reductions, %s, every axis set", (dtype) => {
+    for (const [view, x] of [...views([37, 53], dtype), ...views([6, 41, 9], dtype)]) {
+      const axesSets = x.ndim === 2 ? [[0], [1], [0, 1], []] : [[0], [2], [0, 2], [0, 1, 2]];
+      for (const op of REDUCE) {
+        for (const axes of axesSets) {
+          const want = ref.reduce(op, x, axes);
+          const len = sizeOf(axes.map((a) => x.shape[a]!));
+          // Σ|x| over a row bounds the sum's rounding in any order; its rows follow `want`'s.
+          const absSums = ref.reduce("sum", ref.unary("abs", x), axes).contiguousData(false);
+          const tol = op === "sum"
+            ? (i: number): number => 2 * len * unitRoundoff(dtype) * absSums[i]!
+            : elementwiseTol(dtype);
+          expectMatch(be.reduce(op, x, axes), want, tol, `${op} over [${axes}] of ${view} [${x.shape}]`);
+        }
+      }
+    }
+  });
+
+  test.each(DTYPES)("matmul, %s: edge tiles, views, batches, broadcasting", (dtype) => {
+    const other: DType = dtype === "float64" ? "float32" : "float64";
+    const mm = (m: number, k: number, n: number): [ArrayTensor, ArrayTensor] => [dense([m, k], dtype, false), dense([k, n], dtype, false)];
+    const cases: [string, ArrayTensor, ArrayTensor][] = [
+      ["1×1·1×1", ...mm(1, 1, 1)],
+      ["3×5·5×7", ...mm(3, 5, 7)],
+      ["odd 37×53·53×29", ...mm(37, 53, 29)],
+      ["edge tiles 65×300·300×97", ...mm(65, 300, 97)],
+      ["k past one block 13×600·600×35", ...mm(13, 600, 35)],
+      ["wide enough for threads 70×200·200×300", ...mm(70, 200, 300)],
+      ["row vector 1×300·300×70", ...mm(1, 300, 70)],
+      ["matrix·vector 128×64·64×1", ...mm(128, 64, 1)],
+      ["transposed A", transposed([40, 60], dtype), dense([60, 50], dtype, false)],
+      ["transposed B", dense([40, 60], dtype, false), transposed([60, 50], dtype)],
+      ["strided", strided([33, 45], dtype), strided([45, 39], dtype)],
+      ["batched", dense([2, 3, 17, 19], dtype, false), dense([2, 3, 19, 23], dtype, false)],
+      ["broadcast batch", dense([2, 3, 17, 19], dtype, false), dense([19, 23], dtype, false)],
+      ["broadcast batch axis of 1", dense([4, 1, 20, 30], dtype, false), dense([3, 30, 25], dtype, false)],
+      ["mixed dtypes", dense([30, 40], dtype, false), dense([40, 50], other, false)],
+    ];
+    for (const [what, a, b] of cases) {
+      const batch = broadcastBatch(a.shape.slice(0, -2), b.shape.slice(0, -2));
+      const outShape = [...batch, a.shape.at(-2)!, b.shape.at(-1)!];
+      const want = ref.matmul(a, b, outShape);
+      const k = a.shape.at(-1)!;
+      // (|A|·|B|)ᵢⱼ, by the reference, for the rounding bound.
+      const bound = ref.matmul(ref.unary("abs", a), ref.unary("abs", b), outShape).contiguousData(false);
+      const u = unitRoundoff(want.dtype);
+      expectMatch(be.matmul(a, b, outShape), want, (i, w) => 2 * k * u * bound[i]! + 16 * u * Math.abs(w), `matmul ${what} ${dtype}`);
+    }
+  });
+
+  test.each(DTYPES)("where, contiguous, cast, pad, concat, gather, scatterAdd, %s", (dtype) => {
+    const cond = dense([37, 1], dtype);
+    const a = transposed([37, 53], dtype);
+    const b = dense([53], dtype);
+    expectMatch(be.where(cond, a, b, [37, 53]), ref.where(cond, a, b, [37, 53]), exact, "where");
+    for (const [view, x] of views([6, 41, 9], dtype)) {
+      expectMatch(be.contiguous(x), ref.contiguous(x), exact, `contiguous ${view}`);
+      for (const to of DTYPES) expectMatch(be.cast(x, to), ref.cast(x, to), exact, `cast ${view} to ${to}`);
+      expectMatch(be.pad(x, [1, 0, 2], [0, 3, 1]), ref.pad(x, [1, 0, 2], [0, 3, 1]), exact, `pad ${view}`);
+      const parts = [x, dense([6, 5, 9], dtype)];
+      expectMatch(be.concat(parts, 1), ref.concat(parts, 1), exact, `concat ${view}`);
+      const idx = Int32Array.from([40, 0, 3, 3, 17, 40]);
+      expectMatch(be.gather(x, idx, [2, 3], 1), ref.gather(x, idx, [2, 3], 1), exact, `gather ${view}`);
+      const g = dense([6, 2, 3, 9], dtype);
+      const want = ref.scatterAdd(g, idx, [2, 3], 1, 41);
+      expectMatch(be.scatterAdd(g, idx, [2, 3], 1, 41), want, elementwiseTol(dtype), `scatterAdd ${view}`);
+    }
+  });
+});
+
+function broadcastBatch(a: Shape, b: Shape): number[] {
+  const rank = Math.max(a.length, b.length);
+  return Array.from({ length: rank }, (_, i) => {
+    const x = a[i - rank + a.length] ?? 1;
+    const y = b[i - rank + b.length] ?? 1;
+    return x === 1 ? y : x;
+  });
+}
+
+describe("backend selection in Node", () => {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  /** Imports the built package ("nabla" → dist/node.js) in a fresh Node with `env` added. */
+  const startNabla = (env: Record<string, string>): { backend: string; product: string; notices: string[] } => {
+    const script = `import("nabla").then((nb) => console.log(nb.getBackend(), nb.mul([2], [3]).item()))`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, NABLA_BACKEND: "", NABLA_NATIVE_BINARY: "", ...env },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const [backend, product] = run.stdout.trim().split(" ") as [string, string];
+    return { backend, product, notices: run.stderr.split("\n").filter((l) => l.startsWith("nabla:")) };
+  };
+
+  test("a missing addon falls back to the reference backend with a one-line notice", () => {
+    const { backend, product, notices } = startNabla({ NABLA_NATIVE_BINARY: "/nonexistent/nabla.node" });
+    expect([backend, product]).toEqual(["reference", "6"]);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain("native backend unavailable");
+  });
+
+  test("NABLA_BACKEND chooses; the default is the fastest that loads", () => {
+    const hasNative = others.some((b) => b.name === "native");
+    expect(startNabla({}).backend).toBe(hasNative ? "native" : "reference");
+    expect(startNabla({ NABLA_BACKEND: "reference" })).toEqual({ backend: "reference", product: "6", notices: [] });
+    const unknown = startNabla({ NABLA_BACKEND: "no-such-backend" });
+    expect(unknown.notices).toHaveLength(1);
+    expect(unknown.backend).toBe(hasNative ? "native" : "reference");
+  });
+
+  // The addon picks its GEMM kernels once per process from the CPU; NABLA_NATIVE_ISA caps the
+  // choice, so the AVX2 and portable kernels are checked here too, on odd edge tiles.
+  test.runIf(others.some((b) => b.name === "native"))("the AVX2 and portable matmul kernels agree with the reference", () => {
+    const script = `
+      const nb = await import("nabla");
+      const { nativeIsa } = await import("./dist/backend/native/index.js");
+      const worst = [];
+      for (const dtype of ["float64", "float32"]) {
+        const a = nb.randn([65, 300], { seed: 1, dtype }), b = nb.randn([300, 97], { seed: 2, dtype }).transpose().transpose();
+        const fast = nb.matmul(a, b);
+        nb.setBackend("reference");
+        const ref = nb.matmul(a, b);
+        const bound = nb.matmul(nb.abs(a), nb.abs(b));
+        nb.setBackend("native");
+        worst.push(nb.max(nb.div(nb.abs(nb.sub(fast, ref)), bound)).item());
+      }
+      console.log(JSON.stringify([nativeIsa(), worst]));`;
+    for (const isa of ["avx2", "generic"]) {
+      const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, NABLA_BACKEND: "", NABLA_NATIVE_BINARY: "", NABLA_NATIVE_ISA: isa },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const [chosen, [f64, f32]] = JSON.parse(run.stdout) as [string, [number, number]];
+      // avx2 on a CPU without it falls to generic: either way a capped kernel ran.
+      expect(["avx2", "generic"]).toContain(chosen);
+      expect(f64).toBeLessThan(2 * 300 * 2 ** -53);
+      expect(f32).toBeLessThan(2 * 300 * 2 ** -24);
+    }
+  });
+});
