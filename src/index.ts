@@ -48,6 +48,9 @@ export type {
 export { testFunctions } from "./optim/test-functions/index.js";
 export type { TestFunction } from "./optim/test-functions/index.js";
 
+export * as nn from "./nn/index.js";
+export * as data from "./data/index.js";
+
 export { ProgressBar } from "./util/progress.js";
 export type { ProgressOptions, ProgressStream } from "./util/progress.js";
 

@@ -49,6 +49,7 @@ export class ProgressBar {
   private lastDecile = -1;
   private readonly stream: ProgressStream | undefined;
   private line = "";
+  private written = "";
 
   constructor(private readonly options: ProgressOptions) {
     this.stream = options.quiet ? undefined : options.stream ?? defaultStream();
@@ -68,14 +69,16 @@ export class ProgressBar {
       const decile = Math.floor((10 * step) / Math.max(1, this.options.total));
       if (decile > this.lastDecile) {
         this.stream.write(`${this.line}\n`);
+        this.written = this.line;
         this.lastDecile = decile;
       }
     }
   }
 
-  /** Ends the bar's line. */
+  /** Ends the bar's line; off a terminal, prints the final state if the last plain line was older. */
   done(): void {
     if (this.stream?.isTTY) this.stream.write(`\r${this.line}\x1b[K\n`);
+    else if (this.stream && this.line !== this.written) this.stream.write(`${this.line}\n`);
   }
 
   private render(step: number, metrics: Record<string, number>): string {
@@ -92,6 +95,7 @@ export class ProgressBar {
 }
 
 function formatMetric(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e5) return String(v); // counts such as the epoch
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : v.toPrecision(5);
 }

@@ -1,0 +1,261 @@
+/**
+ * The training loop: mini-batch gradient steps with any optimizer transform, validation,
+ * metrics, early stopping, callbacks, a progress bar and the gradient-flow monitor. Pure in
+ * the model: `fit` trains a clone and returns it; the model passed in is unchanged.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { NablaError } from "../tensor/errors.js";
+import { concat, reshape } from "../ops/primitives/shape.js";
+import { add } from "../ops/primitives/elementwise.js";
+import { valueAndGrad } from "../autodiff/reverse.js";
+import type { PyTree } from "../autodiff/pytree.js";
+import { type Transform, applyUpdates } from "../optim/base.js";
+import { adam } from "../optim/aliases.js";
+import { ProgressBar, type ProgressStream } from "../util/progress.js";
+import { batches, checkSameSamples, takeRows, permutation } from "../data/prepare.js";
+import type { Module, Params } from "./module.js";
+import { type Loss, type LossName, lossesByName } from "./losses.js";
+import { accuracy, meanSquaredError, predictClasses, r2Score } from "./metrics.js";
+import { type FlowSnapshot, type FlowThresholds, flowWarnings, layerFlows, recordActivations } from "./gradient-flow.js";
+
+/** Samples and their targets. */
+export interface Data {
+  x: Tensor;
+  y: Tensor;
+}
+
+/** A metric `fit` and `evaluate` can report. */
+export type MetricName = "accuracy" | "mse" | "r2";
+
+/** One epoch's record: training loss and metrics, and `val`-prefixed ones on the validation data. */
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  valLoss?: number;
+  /** Metrics by name (accuracy, valAccuracy, r2, …). */
+  [metric: string]: number | undefined;
+}
+
+/** Hooks called as training runs. Return "stop" from onEpochEnd to end training after that epoch. */
+export interface FitCallback {
+  onEpochEnd?(log: EpochLog, model: Module): "stop" | void;
+  onStepEnd?(step: number, loss: number): void;
+}
+
+/** Early stopping: end when the monitored loss has not improved for `patience` epochs. */
+export interface EarlyStopping {
+  patience: number;
+  /** An improvement smaller than this does not count (default 0). */
+  minDelta?: number;
+  /** "valLoss" (default when there is validation data) or "loss". */
+  monitor?: "loss" | "valLoss";
+  /** Return the parameters of the best epoch rather than the last (default true). */
+  restoreBest?: boolean;
+}
+
+/** Options of fit. */
+export interface FitOptions {
+  /** A loss by name, or a function (output, targets) → scalar. */
+  loss: LossName | Loss;
+  /** Any optimizer transform (default Adam, lr 1e-3). */
+  optimizer?: Transform;
+  epochs?: number;
+  batchSize?: number;
+  /** Held-out data, or a fraction of the training data to hold out (seeded). */
+  validation?: Data | number;
+  /** Default: accuracy for the classification losses, r2 for the regression ones. */
+  metrics?: MetricName[];
+  /** A penalty on the parameters added to the loss (e.g. `(p) => nb.optim.l2Penalty(p, 1e-4)`). */
+  regularizer?: (params: Params) => Tensor;
+  callbacks?: FitCallback[];
+  earlyStopping?: EarlyStopping;
+  /** Seed of the shuffles (epoch e uses seed + e) and of a validation fraction. Default 0. */
+  seed?: number;
+  /** No progress bar and no printed warnings. */
+  quiet?: boolean;
+  /** Where the progress bar and warnings go (default stderr). */
+  stream?: ProgressStream;
+  /** Record a gradient-flow snapshot at the first step of every epoch (default true), with these thresholds. */
+  gradientFlow?: boolean | FlowThresholds;
+}
+
+/** What fit returns. */
+export interface FitResult<M extends Module> {
+  /** The trained model, in evaluation mode. */
+  model: M;
+  history: EpochLog[];
+  gradientFlow: FlowSnapshot[];
+  /** Every distinct gradient-flow warning, in order of first appearance. */
+  warnings: string[];
+  /** The epoch whose parameters the model holds. */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+}
+
+const classificationLosses: readonly string[] = ["crossEntropy", "binaryCrossEntropy", "nll"];
+
+function resolveLoss(loss: LossName | Loss): Loss {
+  if (typeof loss === "function") return loss;
+  const f = lossesByName[loss] as Loss | undefined;
+  if (!f) throw new NablaError(`fit: unknown loss "${loss}"; use one of ${Object.keys(lossesByName).join(", ")} or a function`);
+  return f;
+}
+
+/** Targets [n] meet outputs [n, 1] as [n, 1], the shape a one-output model gives. */
+function alignTargets(output: Tensor, y: Tensor): Tensor {
+  return y.ndim === 1 && output.ndim === 2 && output.shape[1] === 1 ? reshape(y, [y.shape[0]!, 1]) : y;
+}
+
+function metricValue(name: MetricName, output: Tensor, y: Tensor): number {
+  if (name === "accuracy") return accuracy(y, predictClasses(output));
+  return name === "mse" ? meanSquaredError(y, output) : r2Score(y, output);
+}
+
+/**
+ * The loss and metrics of a model on data, in evaluation mode (the model is not changed).
+ * @example
+ * const model = new nb.nn.Linear(1, 1, { init: "zeros" });
+ * nb.nn.evaluate(model, { x: nb.tensor([[1], [2]]), y: nb.tensor([1, 3]) }, { loss: "mse", metrics: ["mse"] }); // => { loss: 5, mse: 5 }
+ */
+export function evaluate(model: Module, data: Data, options: { loss: LossName | Loss; metrics?: MetricName[] }): Record<string, number> {
+  checkSameSamples(data.x, data.y, "evaluate");
+  const output = model.clone().eval().forward(data.x);
+  const out: Record<string, number> = { loss: resolveLoss(options.loss)(output, alignTargets(output, data.y)).item() };
+  for (const m of options.metrics ?? []) out[m] = metricValue(m, output, data.y);
+  return out;
+}
+
+/**
+ * Trains a model on (x, y) by mini-batch gradient descent with an optax-style optimizer and
+ * returns the trained model (a clone), the per-epoch history and gradient-flow snapshots.
+ * Shows a progress bar (epoch, loss, metrics, ETA) unless `quiet`.
+ * @example
+ * // Learn y = 2x − 1 with one linear unit.
+ * const x = nb.linspace(-1, 1, 32).reshape([32, 1]);
+ * const y = nb.sub(nb.mul(2, x), 1).reshape([32]);
+ * const { model, history } = nb.nn.fit(new nb.nn.Linear(1, 1, { seed: 0 }), { x, y }, {
+ *   loss: "mse", optimizer: nb.optim.adam({ lr: 0.1 }), epochs: 60, batchSize: 8, quiet: true,
+ * });
+ * history.length; // => 60
+ * history.at(-1)!.loss < 1e-4; // => true
+ * Math.abs(model.weight.item() - 2) < 0.01; // => true
+ */
+export function fit<M extends Module>(model: M, data: Data, options: FitOptions): FitResult<M> {
+  checkSameSamples(data.x, data.y, "fit");
+  const loss = resolveLoss(options.loss);
+  const optimizer = options.optimizer ?? adam({ lr: 1e-3 });
+  const { epochs = 10, batchSize = 32, seed = 0, callbacks = [] } = options;
+  const lossName = typeof options.loss === "string" ? options.loss : "";
+  const metrics = options.metrics ?? (classificationLosses.includes(lossName) ? ["accuracy"] : ["mse", "mae", "huber"].includes(lossName) ? ["r2"] : []);
+  const { train, validation } = splitValidation(data, options.validation, seed);
+  const monitor = options.gradientFlow ?? true;
+  const thresholds = typeof monitor === "object" ? monitor : {};
+  const early = options.earlyStopping;
+  const monitored = early?.monitor ?? (validation ? "valLoss" : "loss");
+  if (monitored === "valLoss" && early && !validation) throw new NablaError("fit: earlyStopping monitors valLoss but no validation data was given");
+
+  const current = model.clone().train();
+  let params = current.parameters();
+  let state: PyTree = optimizer.init(params);
+  const n = train.x.shape[0]!;
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  const bar = new ProgressBar({ total: epochs * stepsPerEpoch, label: "fit", quiet: options.quiet ?? false, ...(options.stream ? { stream: options.stream } : {}) });
+  const objective = (p: Params, x: Tensor, y: Tensor): [Tensor, Tensor] => {
+    const output = current.withParams(p).forward(x);
+    const value = loss(output, alignTargets(output, y));
+    return [options.regularizer ? add(value, options.regularizer(p)) : value, output];
+  };
+  const step = valueAndGrad(objective, { hasAux: true });
+
+  const history: EpochLog[] = [];
+  const snapshots: FlowSnapshot[] = [];
+  const warnings: string[] = [];
+  let best = { value: Infinity, epoch: 0, params };
+  let stoppedEarly = false;
+  let stepCount = 0;
+  let shown: Record<string, number> = {};
+  for (let epoch = 1; epoch <= epochs && !stoppedEarly; epoch++) {
+    let lossSum = 0;
+    const outputs: Tensor[] = [];
+    const targets: Tensor[] = [];
+    for (const batch of batches(train.x, train.y, { batchSize, seed: seed + epoch })) {
+      const record = monitor !== false && outputs.length === 0;
+      const { result: [[value, output], grads], activations } = record
+        ? recordActivations(current, () => step(params, batch.x, batch.y))
+        : { result: step(params, batch.x, batch.y), activations: [] };
+      const [updates, nextState] = optimizer.update(grads, state, params);
+      if (record) {
+        const layers = layerFlows(params, grads, updates as Params);
+        const found = flowWarnings(layers, activations, thresholds);
+        snapshots.push({ step: stepCount, epoch, layers, activations, warnings: found });
+        for (const w of found) if (!warnings.some((seen) => sameWarning(seen, w))) warnings.push(w);
+      }
+      params = applyUpdates(params, updates);
+      state = nextState;
+      const batchLoss = typeof value === "number" ? value : value.item();
+      lossSum += batchLoss * batch.x.shape[0]!;
+      outputs.push(output);
+      targets.push(batch.y);
+      callbacks.forEach((c) => c.onStepEnd?.(stepCount, batchLoss));
+      stepCount++;
+      // The running loss of this epoch beside the metrics of the last one.
+      bar.update(stepCount, { ...shown, epoch, loss: lossSum / sumRows(targets) });
+    }
+    const log: EpochLog = { epoch, loss: lossSum / n };
+    const trainOutput = concat(outputs, 0);
+    for (const m of metrics) log[m] = metricValue(m, trainOutput, concat(targets, 0));
+    if (validation) {
+      const v = evaluate(current.withParams(params), validation, { loss, metrics });
+      log.valLoss = v.loss;
+      for (const m of metrics) log[`val${m[0]!.toUpperCase()}${m.slice(1)}`] = v[m];
+    }
+    history.push(log);
+    shown = shownMetrics(log);
+    bar.update(stepCount, shown);
+    const score = monitored === "valLoss" ? log.valLoss! : log.loss;
+    if (score < best.value - (early?.minDelta ?? 0)) best = { value: score, epoch, params };
+    else if (early && epoch - best.epoch >= early.patience) stoppedEarly = true;
+    if (callbacks.some((c) => c.onEpochEnd?.(log, current.withParams(params)) === "stop")) stoppedEarly = true;
+  }
+  bar.done();
+  if (!(options.quiet ?? false)) for (const w of warnings) (options.stream ?? process.stderr).write(`warning: ${w}\n`);
+  const restore = early && (early.restoreBest ?? true);
+  const final = restore ? best.params : params;
+  return {
+    model: current.withParams(final).eval(),
+    history,
+    gradientFlow: snapshots,
+    warnings,
+    bestEpoch: restore ? best.epoch : history.length,
+    stoppedEarly,
+  };
+}
+
+/** Two warnings about the same layer and problem (their numbers differ from epoch to epoch). */
+function sameWarning(a: string, b: string): boolean {
+  return a.split(":")[0] === b.split(":")[0];
+}
+
+function shownMetrics(log: EpochLog): Record<string, number> {
+  return Object.fromEntries(Object.entries(log).filter((e): e is [string, number] => e[1] !== undefined));
+}
+
+function sumRows(ts: readonly Tensor[]): number {
+  return ts.reduce((s, t) => s + t.shape[0]!, 0);
+}
+
+function splitValidation(data: Data, validation: Data | number | undefined, seed: number): { train: Data; validation?: Data } {
+  if (validation === undefined) return { train: data };
+  if (typeof validation !== "number") {
+    checkSameSamples(validation.x, validation.y, "fit (validation)");
+    return { train: data, validation };
+  }
+  const n = data.x.shape[0]!;
+  const held = Math.round(n * validation);
+  if (!(validation > 0 && validation < 1) || held === 0 || held === n) {
+    throw new NablaError(`fit: a validation fraction must leave both parts non-empty; got ${validation} of ${n} samples`);
+  }
+  const order = permutation(n, seed);
+  const pick = (rows: number[]): Data => ({ x: takeRows(data.x, rows), y: takeRows(data.y, rows) });
+  return { train: pick(order.slice(held)), validation: pick(order.slice(0, held)) };
+}

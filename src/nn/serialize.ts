@@ -1,0 +1,293 @@
+/**
+ * Model files: architecture and weights as JSON (format "nabla-model", version 1; see
+ * docs/nn.md). Loading checks everything before building anything: the JSON syntax, the
+ * format and version, every architecture field against the layer it configures, and every
+ * tensor's dtype, shape and numbers against the parameters the architecture needs. Layer
+ * types come from a fixed table; nothing in a file is ever executed.
+ */
+import { tensor } from "../tensor/create.js";
+import type { DType } from "../tensor/dtype.js";
+import { NablaError } from "../tensor/errors.js";
+import { formatShape, sizeOf } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { readTextFile, writeTextFile } from "../util/files.js";
+import { type JsonValue, type Module, type ModuleConfig, type Params, buffers, namedModules, parameters } from "./module.js";
+import {
+  Dropout, Embedding, GELU, LeakyReLU, Linear, PositionalEmbedding, ReLU, Residual, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+} from "./layers.js";
+import { BatchNorm, LayerNorm, SpectralNorm } from "./normalization.js";
+import { MultiHeadSelfAttention } from "./attention.js";
+import type { InitializerName } from "./init.js";
+
+const FORMAT = "nabla-model";
+const VERSION = 1;
+/** Parameters an architecture may claim beyond those the file holds before loading stops (8 MB of float64). */
+const ALLOCATION_SLACK = 1_000_000;
+
+/** A tensor in a model file. */
+export interface StoredTensor {
+  dtype: DType;
+  shape: number[];
+  /** The elements in row-major order. */
+  data: number[];
+}
+
+/** The JSON document of a model file. */
+export interface ModelFile {
+  format: typeof FORMAT;
+  version: typeof VERSION;
+  architecture: ModuleConfig;
+  parameters: Record<string, StoredTensor>;
+  buffers: Record<string, StoredTensor>;
+}
+
+function store(path: string, t: Tensor): StoredTensor {
+  const data = Array.from(t.values());
+  const bad = data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new NablaError(`saveModel: ${path} holds ${data[bad]} at element ${bad}; only finite weights can be saved`);
+  return { dtype: t.dtype, shape: [...t.shape], data };
+}
+
+const storeAll = (ts: Params): Record<string, StoredTensor> => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, store(k, t)]));
+
+/**
+ * A model as the JSON text of a model file (float64 weights round-trip exactly).
+ * @example
+ * const text = nb.nn.modelToJson(new nb.nn.Linear(2, 1, { seed: 0 }));
+ * JSON.parse(text).architecture; // => { type: "Linear", inFeatures: 2, outFeatures: 1, bias: true, init: "glorotUniform" }
+ */
+export function modelToJson(model: Module): string {
+  const file: ModelFile = { format: FORMAT, version: VERSION, architecture: model.config(), parameters: storeAll(parameters(model)), buffers: storeAll(buffers(model)) };
+  return JSON.stringify(file);
+}
+
+/**
+ * Writes a model file. An existing file is never replaced unless `overwrite: true`, and then
+ * atomically. Node only.
+ * @example
+ * typeof nb.nn.saveModel; // => "function"
+ */
+export function saveModel(model: Module, path: string, options: { overwrite?: boolean } = {}): void {
+  writeTextFile(path, modelToJson(model), { overwrite: options.overwrite ?? false, where: "saveModel" });
+}
+
+/**
+ * Reads a model file written by saveModel (Node only). Malformed or truncated files are
+ * rejected with a NablaError that names the problem.
+ * @example
+ * typeof nb.nn.loadModel; // => "function"
+ */
+export function loadModel(path: string): Module {
+  return modelFromJson(readTextFile(path, "loadModel"), path);
+}
+
+/** Reads and checks one object's fields; every error names the field's path in the file. */
+class Fields {
+  /** "type" is read by buildModule, before a builder is chosen. */
+  private readonly used = new Set<string>(["type"]);
+
+  constructor(private readonly obj: Record<string, JsonValue>, readonly path: string, private readonly budget: { left: number }) {}
+
+  private get(name: string): JsonValue | undefined {
+    this.used.add(name);
+    return this.obj[name];
+  }
+
+  fail(message: string): never {
+    throw new NablaError(`model file: ${this.path}: ${message}`);
+  }
+
+  /** A positive integer, such as a layer size. */
+  size(name: string): number {
+    const v = this.get(name);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) this.fail(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  number(name: string, lo: number, hi: number, fallback?: number): number {
+    const v = this.get(name) ?? fallback;
+    if (typeof v !== "number" || !(v >= lo && v <= hi)) this.fail(`${name} must be a number in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  integer(name: string): number | undefined {
+    const v = this.get(name);
+    if (v === undefined) return undefined;
+    if (typeof v !== "number" || !Number.isSafeInteger(v)) this.fail(`${name} must be an integer, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  boolean(name: string): boolean {
+    const v = this.get(name);
+    if (typeof v !== "boolean") this.fail(`${name} must be true or false, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  choice<T extends string>(name: string, options: readonly T[]): T {
+    const v = this.get(name);
+    if (typeof v !== "string" || !options.includes(v as T)) this.fail(`${name} must be one of ${options.join(", ")}, got ${JSON.stringify(v)}`);
+    return v as T;
+  }
+
+  module(name: string): Module {
+    return buildModule(this.get(name), `${this.path}.${name}`, this.budget);
+  }
+
+  modules(name: string): Module[] {
+    const v = this.get(name);
+    if (!Array.isArray(v) || v.length === 0) this.fail(`${name} must be a non-empty array of layers`);
+    return v.map((c, i) => buildModule(c, `${this.path}.${name}[${i}]`, this.budget));
+  }
+
+  /**
+   * Claims parameters before a layer allocates them: an architecture cannot need (much) more
+   * numbers than the file holds, so a forged size fails here instead of exhausting memory.
+   */
+  allocate(...sizes: number[]): void {
+    this.budget.left -= sizes.reduce((a, b) => a * b, 1);
+    if (this.budget.left < 0) this.fail("the architecture needs more parameters than the file holds (truncated or forged)");
+  }
+
+  /** Rejects fields no builder read (a misspelt or foreign field). */
+  done(): void {
+    const extra = Object.keys(this.obj).filter((k) => !this.used.has(k));
+    if (extra.length) this.fail(`unknown field ${extra.map((k) => JSON.stringify(k)).join(", ")}`);
+  }
+}
+
+const initializerNames: readonly InitializerName[] = ["glorotUniform", "glorotNormal", "heUniform", "heNormal", "orthogonal", "zeros"];
+
+/** The layer types a model file may name, and how each is built from its checked fields. */
+const builders: Record<string, (f: Fields) => Module> = {
+  Linear: (f) => {
+    const [i, o] = [f.size("inFeatures"), f.size("outFeatures")];
+    const bias = f.boolean("bias");
+    f.allocate(i + (bias ? 1 : 0), o);
+    return new Linear(i, o, { bias, init: f.choice("init", initializerNames) });
+  },
+  Sequential: (f) => new Sequential(...f.modules("layers")),
+  Residual: (f) => new Residual(f.module("inner")),
+  ReLU: () => new ReLU(),
+  Sigmoid: () => new Sigmoid(),
+  Tanh: () => new Tanh(),
+  SiLU: () => new SiLU(),
+  Softplus: () => new Softplus(),
+  LeakyReLU: (f) => new LeakyReLU(f.number("alpha", 0, 1)),
+  GELU: (f) => new GELU(f.choice("approximate", ["none", "tanh"] as const)),
+  Softmax: (f) => new Softmax(f.integer("axis") ?? -1),
+  Dropout: (f) => {
+    const rate = f.number("rate", 0, 0.999999);
+    const seed = f.integer("seed");
+    return new Dropout(rate, seed === undefined ? {} : { seed });
+  },
+  Embedding: (f) => {
+    const [n, d] = [f.size("numEmbeddings"), f.size("dim")];
+    f.allocate(n, d);
+    return new Embedding(n, d);
+  },
+  PositionalEmbedding: (f) => {
+    const [n, d] = [f.size("maxLength"), f.size("dim")];
+    f.allocate(n, d);
+    return new PositionalEmbedding(n, d);
+  },
+  BatchNorm: (f) => {
+    const n = f.size("numFeatures");
+    f.allocate(2, n);
+    return new BatchNorm(n, { momentum: f.number("momentum", 0, 1), eps: f.number("eps", 0, 1) });
+  },
+  LayerNorm: (f) => {
+    const n = f.size("dim");
+    f.allocate(2, n);
+    return new LayerNorm(n, { eps: f.number("eps", 0, 1) });
+  },
+  SpectralNorm: (f) => {
+    const inner = f.module("inner");
+    if (!(inner instanceof Linear)) return f.fail("inner must be a Linear layer");
+    return new SpectralNorm(inner, { powerIterations: f.size("powerIterations") });
+  },
+  MultiHeadSelfAttention: (f) => {
+    const [dim, heads] = [f.size("dim"), f.size("heads")];
+    f.allocate(4, dim + 1, dim);
+    if (dim % heads !== 0) f.fail(`dim ${dim} must be divisible by heads ${heads}`);
+    return new MultiHeadSelfAttention(dim, heads, { causal: f.boolean("causal") });
+  },
+};
+
+function isObject(v: unknown): v is Record<string, JsonValue> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function buildModule(config: JsonValue | undefined, path: string, budget: { left: number }): Module {
+  if (!isObject(config)) throw new NablaError(`model file: ${path} must be a layer object with a "type"`);
+  const type = config.type;
+  const build = typeof type === "string" && Object.hasOwn(builders, type) ? builders[type] : undefined;
+  if (!build) throw new NablaError(`model file: ${path}: unknown layer type ${JSON.stringify(type)}; known types are ${Object.keys(builders).join(", ")}`);
+  const fields = new Fields(config, path, budget);
+  const module = build(fields);
+  fields.done();
+  return module;
+}
+
+/** Checks a stored tensor against the shape the model needs, then builds it. */
+function readTensor(stored: JsonValue | undefined, where: string, like: Tensor): Tensor {
+  if (!isObject(stored)) throw new NablaError(`model file: ${where} is missing or not a tensor object`);
+  const extra = Object.keys(stored).filter((k) => !["dtype", "shape", "data"].includes(k));
+  if (extra.length) throw new NablaError(`model file: ${where}: unknown field ${JSON.stringify(extra[0])}`);
+  const { dtype, shape, data } = stored;
+  if (dtype !== "float64" && dtype !== "float32") throw new NablaError(`model file: ${where}.dtype must be "float64" or "float32", got ${JSON.stringify(dtype)}`);
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
+    throw new NablaError(`model file: ${where}.shape must be an array of non-negative integers`);
+  }
+  const dims = shape as number[];
+  if (formatShape(dims) !== formatShape(like.shape)) {
+    throw new NablaError(`model file: ${where} has shape ${formatShape(dims)}, but the architecture needs ${formatShape(like.shape)}`);
+  }
+  if (!Array.isArray(data) || data.length !== sizeOf(dims)) {
+    throw new NablaError(`model file: ${where}.data must hold ${sizeOf(dims)} numbers, got ${Array.isArray(data) ? data.length : typeof data}`);
+  }
+  const bad = data.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+  if (bad >= 0) throw new NablaError(`model file: ${where}.data[${bad}] is ${JSON.stringify(data[bad])}, not a finite number`);
+  return tensor(data as number[], { shape: dims, dtype });
+}
+
+function readTensors(section: JsonValue | undefined, name: string, expected: Params): Params {
+  if (!isObject(section)) throw new NablaError(`model file: "${name}" must be an object of tensors`);
+  const unknown = Object.keys(section).filter((k) => !Object.hasOwn(expected, k));
+  if (unknown.length) throw new NablaError(`model file: ${name}.${unknown[0]} is not a ${name.slice(0, -1)} of this architecture`);
+  return Object.fromEntries(Object.entries(expected).map(([k, like]) => [k, readTensor(section[k], `${name}.${k}`, like)]));
+}
+
+/**
+ * Builds a model from the JSON text of a model file, checking every field (see the module
+ * comment); `source` names the file in errors.
+ * @example
+ * const model = new nb.nn.Sequential(new nb.nn.Linear(2, 2, { seed: 0 }), new nb.nn.Tanh());
+ * const copy = nb.nn.modelFromJson(nb.nn.modelToJson(model));
+ * copy.forward(nb.ones([1, 2])).toArray(); // => model.forward(nb.ones([1, 2])).toArray()
+ * let message = "";
+ * try { nb.nn.modelFromJson(nb.nn.modelToJson(model).slice(0, 50)); } catch (e) { message = (e as Error).message; }
+ * message.startsWith("model file: not valid JSON (truncated?)"); // => true
+ */
+export function modelFromJson(text: string, source = "model file"): Module {
+  let doc: JsonValue;
+  try {
+    doc = JSON.parse(text) as JsonValue;
+  } catch (e) {
+    throw new NablaError(`model file: not valid JSON (truncated?) in ${source}: ${(e as Error).message}`);
+  }
+  if (!isObject(doc) || doc.format !== FORMAT) throw new NablaError(`model file: ${source} is not a nabla model file (expected "format": "${FORMAT}")`);
+  if (doc.version !== VERSION) throw new NablaError(`model file: ${source} has version ${JSON.stringify(doc.version)}; this nabla reads version ${VERSION}`);
+  const extra = Object.keys(doc).filter((k) => !["format", "version", "architecture", "parameters", "buffers"].includes(k));
+  if (extra.length) throw new NablaError(`model file: unknown top-level field ${JSON.stringify(extra[0])}`);
+  const stored = isObject(doc.parameters) ? Object.values(doc.parameters) : [];
+  // The slack lets a file that is a few numbers short reach the precise per-tensor error below.
+  const budget = { left: ALLOCATION_SLACK + stored.reduce<number>((n, t) => n + (isObject(t) && Array.isArray(t.data) ? t.data.length : 0), 0) };
+  const model = buildModule(doc.architecture, "architecture", budget);
+  const loaded = model.withParams(readTensors(doc.parameters, "parameters", parameters(model)));
+  const state = readTensors(doc.buffers ?? {}, "buffers", buffers(model));
+  for (const [path, m] of namedModules(loaded)) {
+    const own = Object.keys(m.buffers());
+    if (own.length) m.setBuffers(Object.fromEntries(own.map((b) => [b, state[path ? `${path}.${b}` : b]!])));
+  }
+  return loaded.eval();
+}
