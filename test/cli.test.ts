@@ -2,25 +2,12 @@
  * The `nabla` command end to end: the built dist/cli/main.js (npm test builds first) run as a
  * separate process, as a user's shell runs it.
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { pkg, root, runNabla, runNablaJson } from "./cli-helpers.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const pkg = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { bin: { nabla: string } };
-
-function nabla(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [`${root}/${pkg.bin.nabla}`, ...args], { encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json(...args: string[]): Record<string, unknown> {
-  const r = nabla(...args, "--json");
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
-}
+const nabla = (...args: string[]) => runNabla(args);
+const json = (...args: string[]) => runNablaJson(args);
 
 describe("nabla commands", () => {
   test("package.json names the bin once, as a node script", () => {

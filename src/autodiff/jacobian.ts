@@ -3,7 +3,7 @@
  * (jacfwd) or one VJP per output element (jacrev), stacked into shape out.shape ++ in.shape.
  * Before building, the size is checked against `nb.config().maxDenseBytes`.
  */
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { basisTensor, zeros } from "../tensor/create.js";
 import { NablaError } from "../tensor/errors.js";
 import { formatShape } from "../tensor/shape.js";
@@ -16,9 +16,9 @@ import { vjpNamed } from "./reverse.js";
 import type { Inputs } from "./types.js";
 
 /** Options for the Jacobian and Hessian transforms. */
-export interface JacobianOptions {
+export interface JacobianOptions<N extends number = number> {
   /** Which positional argument to differentiate (default 0); it may be a pytree. */
-  argnums?: number;
+  argnums?: N;
 }
 
 type Mode = "forward" | "reverse" | "auto";
@@ -146,8 +146,18 @@ function jacobianWith(name: string, mode: Mode, f: (...args: never[]) => unknown
   };
 }
 
-/** The Jacobian of f, for a Tensor argument: a Tensor of shape out.shape ++ in.shape. */
-export type JacobianFn<P extends unknown[]> = (...args: Inputs<P>) => Tensor;
+/**
+ * The Jacobian's structure: the output's structure outside, the input's inside, and at each
+ * leaf the block ∂out/∂in of shape out.shape ++ in.shape (a number only when f returned a JS
+ * number for a number input).
+ */
+export type JacobianOf<Out, In> = [Out] extends [Tensor | number] ? Blocks<Out, In> : { [K in keyof Out]: JacobianOf<Out[K], In> };
+type Blocks<Out, In> = [In] extends [Tensor | number]
+  ? ([Out] extends [number] ? ([In] extends [number] ? number : Tensor) : Tensor)
+  : { [K in keyof In]: Blocks<Out, In[K]> };
+
+/** A function returning the Jacobian of f with respect to argument N, for f's arguments. */
+export type JacobianFn<P extends unknown[], Out, N extends number> = <A extends Inputs<P>>(...args: A) => JacobianOf<Out, A[N]>;
 
 /**
  * The Jacobian by forward mode: one JVP per input element, so best when inputs are few.
@@ -156,8 +166,8 @@ export type JacobianFn<P extends unknown[]> = (...args: Inputs<P>) => Tensor;
  * const J = nb.jacfwd((x: nb.Tensor) => nb.mul(x, x))(nb.tensor([1, 2]));
  * J.toArray(); // => [[2, 0], [0, 4]]
  */
-export function jacfwd<P extends unknown[] = [Tensor]>(f: (...args: P) => unknown, options: JacobianOptions = {}): JacobianFn<P> {
-  return jacobianWith("jacfwd", "forward", f, options.argnums ?? 0) as JacobianFn<P>;
+export function jacfwd<P extends unknown[] = [Tensor], Out = Tensor, N extends number = 0>(f: (...args: P) => Out, options: JacobianOptions<N> = {}): JacobianFn<P, Out, N> {
+  return jacobianWith("jacfwd", "forward", f, options.argnums ?? 0) as JacobianFn<P, Out, N>;
 }
 
 /**
@@ -166,8 +176,8 @@ export function jacfwd<P extends unknown[] = [Tensor]>(f: (...args: P) => unknow
  * const J = nb.jacrev((x: nb.Tensor) => nb.stack([nb.sum(x), nb.prod(x)]))(nb.tensor([2, 3]));
  * J.toArray(); // => [[1, 1], [3, 2]]
  */
-export function jacrev<P extends unknown[] = [Tensor]>(f: (...args: P) => unknown, options: JacobianOptions = {}): JacobianFn<P> {
-  return jacobianWith("jacrev", "reverse", f, options.argnums ?? 0) as JacobianFn<P>;
+export function jacrev<P extends unknown[] = [Tensor], Out = Tensor, N extends number = 0>(f: (...args: P) => Out, options: JacobianOptions<N> = {}): JacobianFn<P, Out, N> {
+  return jacobianWith("jacrev", "reverse", f, options.argnums ?? 0) as JacobianFn<P, Out, N>;
 }
 
 /**
@@ -176,9 +186,12 @@ export function jacrev<P extends unknown[] = [Tensor]>(f: (...args: P) => unknow
  * @example
  * nb.jacobian((x: nb.Tensor) => nb.sin(x))(nb.tensor([0])).toArray(); // => [[1]]
  */
-export function jacobian<P extends unknown[] = [Tensor]>(f: (...args: P) => unknown, options: JacobianOptions = {}): JacobianFn<P> {
-  return jacobianWith("jacobian", "auto", f, options.argnums ?? 0) as JacobianFn<P>;
+export function jacobian<P extends unknown[] = [Tensor], Out = Tensor, N extends number = 0>(f: (...args: P) => Out, options: JacobianOptions<N> = {}): JacobianFn<P, Out, N> {
+  return jacobianWith("jacobian", "auto", f, options.argnums ?? 0) as JacobianFn<P, Out, N>;
 }
+
+/** The Hessian of a scalar f with respect to argument N: the Jacobian of its gradient (blocks ∂²f/∂aᵢ∂aⱼ for a pytree). */
+export type HessianFn<P extends unknown[], N extends number> = <A extends Inputs<P>>(...args: A) => JacobianOf<A[N], A[N]>;
 
 /**
  * The Hessian of a scalar function, forward over reverse (the Jacobian of the gradient by
@@ -189,7 +202,7 @@ export function jacobian<P extends unknown[] = [Tensor]>(f: (...args: P) => unkn
  * H.toArray(); // => [[6, 0], [0, 12]]
  * nb.hessian((x: nb.Tensor) => nb.pow(x, 4))(2); // => 48
  */
-export function hessian<P extends unknown[] = [Tensor]>(f: (...args: P) => unknown, options: JacobianOptions = {}): JacobianFn<P> {
+export function hessian<P extends unknown[] = [Tensor], N extends number = 0>(f: (...args: P) => unknown, options: JacobianOptions<N> = {}): HessianFn<P, N> {
   const argnum = options.argnums ?? 0;
   const gradient = jacobianWith("jacrev", "reverse", f, argnum);
   const outer = jacobianWith("hessian", "forward", gradient, argnum);
@@ -197,6 +210,8 @@ export function hessian<P extends unknown[] = [Tensor]>(f: (...args: P) => unkno
     const inputs = flatten(args[argnum], "hessian").leaves.map(leafTensor);
     const n = inputs.reduce((k, t) => k + t.size, 0);
     checkDenseSize("hessian", "Hessian", [n], [n], inputs.some((t) => t.dtype === "float64") ? 8 : 4);
-    return outer(...args);
-  }) as JacobianFn<P>;
+    const h = outer(...args);
+    // A number in gives a number out, as grad does.
+    return typeof args[argnum] === "number" && h instanceof Tensor && h.level === 0 ? h.item() : h;
+  }) as HessianFn<P, N>;
 }

@@ -67,7 +67,8 @@ function mainHelp(): string {
   return [
     "nabla: calculus for machine learning, from the command line",
     "",
-    "usage: nabla <command> <expression> [options]",
+    "usage: nabla <command> [arguments] [options]   (calculus commands take an expression;",
+    "       train, evaluate and predict take data and models)",
     "",
     "commands:",
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.describe}`),

@@ -141,3 +141,12 @@ export function fromCsv(text: string, options: DatasetOptions = {}): Dataset {
 export function readCsv(path: string, options: DatasetOptions = {}): Dataset {
   return fromCsv(readTextFile(path, "readCsv"), { source: path, ...options });
 }
+
+/**
+ * Reads a numeric CSV file as a table of columns and rows, with no target column (Node only).
+ * @example
+ * typeof nb.data.readCsvTable; // => "function"
+ */
+export function readCsvTable(path: string, options: CsvOptions = {}): CsvTable {
+  return parseCsv(readTextFile(path, "readCsvTable"), { source: path, ...options });
+}

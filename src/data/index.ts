@@ -3,7 +3,7 @@
  * labels and seeded mini-batches.
  * @module
  */
-export { parseCsv, fromCsv, readCsv } from "./csv.js";
+export { parseCsv, fromCsv, readCsv, readCsvTable } from "./csv.js";
 export type { CsvOptions, CsvTable, Dataset, DatasetOptions } from "./csv.js";
 export { datasets, load, parseBundled } from "./datasets.js";
 export type { DatasetInfo, DatasetName } from "./datasets.js";

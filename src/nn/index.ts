@@ -11,10 +11,12 @@ export {
   Softplus, Tanh,
 } from "./layers.js";
 export type { LayerOptions, LinearOptions } from "./layers.js";
-export { BatchNorm, LayerNorm, SpectralNorm, spectralNormOf } from "./normalization.js";
+export { BatchNorm, LayerNorm, SpectralNorm, Standardize, spectralNormOf } from "./normalization.js";
 export type { BatchNormOptions } from "./normalization.js";
 export { MultiHeadSelfAttention } from "./attention.js";
 export type { AttentionOptions } from "./attention.js";
+export { AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, MaxPool1d, MaxPool2d } from "./convolution.js";
+export type { ConvOptions } from "./convolution.js";
 export { glorotNormal, glorotUniform, heNormal, heUniform, orthogonal, zeros } from "./init.js";
 export type { InitOptions, Initializer, InitializerName } from "./init.js";
 export {
@@ -29,5 +31,5 @@ export { gradientFlow } from "./gradient-flow.js";
 export type { ActivationFlow, FlowSnapshot, FlowThresholds, LayerFlow } from "./gradient-flow.js";
 /** Regularisation penalties live with the optimizers; they are listed here too, beside spectral normalisation. */
 export { elasticNetPenalty, l1Penalty, l2Penalty } from "../optim/penalties.js";
-export { loadModel, modelFromJson, modelToJson, saveModel } from "./serialize.js";
+export { loadModel, modelFromJson, modelToJson, readModelFile, saveModel } from "./serialize.js";
 export type { ModelFile, StoredTensor } from "./serialize.js";

@@ -172,3 +172,34 @@ describe("modules are pytrees", () => {
     expect(nn.spectralNormOf(sn.normalizedWeight())).toBeCloseTo(1, 10);
   });
 });
+
+describe("convolution and pooling", () => {
+  test("Conv1d and Conv2d gradients match finite differences (stride, padding)", () => {
+    checkLayer(() => new nn.Conv1d(2, 3, 3, { seed: 0, padding: 1 }), nb.randn([2, 5, 2], { seed: 1 }));
+    checkLayer(() => new nn.Conv2d(2, 2, [2, 3], { seed: 0, stride: 2, padding: [1, 0] }), nb.randn([1, 5, 6, 2], { seed: 1 }));
+  });
+  test("pooling gradients match finite differences (distinct values, so max has no ties)", () => {
+    const distinct = nb.tensor(nb.data.permutation(48, 5)).reshape([1, 4, 6, 2]);
+    checkLayer(() => new nn.MaxPool2d(2), distinct);
+    checkLayer(() => new nn.AvgPool2d([2, 3], [1, 3]), distinct);
+    checkLayer(() => new nn.MaxPool1d(3, 2), distinct.reshape([2, 12, 2]));
+    checkLayer(() => new nn.Sequential(new nn.AvgPool1d(2), new nn.Flatten()), distinct.reshape([2, 12, 2]));
+  });
+  test("Conv2d equals a direct sum over the kernel", () => {
+    const conv = new nn.Conv2d(2, 3, 3, { seed: 0, padding: 1, stride: 2 });
+    const x = nb.randn([2, 5, 5, 2], { seed: 4 });
+    const out = conv.forward(x).toArray() as number[][][][];
+    const xs = x.toArray() as number[][][][];
+    const w = conv.weight.toArray() as number[][][][];
+    const b = conv.bias!.toArray() as number[];
+    for (const [n, i, j, o] of [[0, 0, 0, 0], [1, 2, 1, 2], [0, 1, 2, 1]] as const) {
+      let expected = b[o]!;
+      for (let p = 0; p < 3; p++) for (let q = 0; q < 3; q++) for (let c = 0; c < 2; c++) {
+        const [r, s] = [2 * i + p - 1, 2 * j + q - 1];
+        if (r >= 0 && r < 5 && s >= 0 && s < 5) expected += xs[n]![r]![s]![c]! * w[p]![q]![c]![o]!;
+      }
+      expect(out[n]![i]![j]![o]!).toBeCloseTo(expected, 12);
+    }
+    expect(conv.forward(x).shape).toEqual([2, 3, 3, 3]);
+  });
+});

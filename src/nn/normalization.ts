@@ -125,6 +125,45 @@ export class LayerNorm extends Module {
 }
 
 /**
+ * Fixed standardisation (x − mean) / scale of the features, e.g. from `nb.data.standardize`
+ * on the training data. Mean and scale are buffers, not parameters: training leaves them
+ * alone, and a saved model carries them, so it predicts from raw features.
+ * @example
+ * const s = nb.data.standardize(nb.tensor([[1, 10], [3, 30]]));
+ * const layer = new nb.nn.Standardize(s.mean, s.scale);
+ * layer.forward(nb.tensor([[2, 40]])).toArray(); // => [[0, 2]]
+ * Object.keys(layer.parameters()); // => []
+ */
+export class Standardize extends Module {
+  private stats: { mean: Tensor; scale: Tensor };
+
+  constructor(mean: Tensor, scale: Tensor) {
+    super();
+    if (mean.ndim !== 1 || formatShape(mean.shape) !== formatShape(scale.shape)) {
+      throw new NablaError(`Standardize: mean ${formatShape(mean.shape)} and scale ${formatShape(scale.shape)} must be vectors of one length`);
+    }
+    this.stats = { mean, scale };
+  }
+
+  forward(x: Tensor): Tensor {
+    checkFeatures(x, this.stats.mean.shape[0]!, "Standardize");
+    return div(sub(x, this.stats.mean), this.stats.scale);
+  }
+
+  config(): ModuleConfig {
+    return { type: "Standardize", features: this.stats.mean.shape[0]! };
+  }
+
+  override buffers(): Params {
+    return { mean: this.stats.mean, scale: this.stats.scale };
+  }
+
+  override setBuffers(buffers: Params): void {
+    this.stats = { mean: buffers.mean!, scale: buffers.scale! };
+  }
+}
+
+/**
  * A Linear layer whose weight is divided by its largest singular value σ, so the layer is
  * 1-Lipschitz (Miyato et al. 2018). σ comes from power iteration: the singular-vector
  * estimate `u` is a buffer refined by `powerIterations` steps per training call and treated

@@ -16,7 +16,11 @@ function everyLayer(): nb.nn.Module {
     new nn.Embedding(5, 4, { seed: 0 }),
     new nn.PositionalEmbedding(6, 4, { seed: 1 }),
     new nn.Residual(new nn.Sequential(new nn.LayerNorm(4), new nn.MultiHeadSelfAttention(4, 2, { causal: true, seed: 2 }))),
+    new nn.Conv1d(4, 4, 2, { padding: 1, seed: 6 }),
+    new nn.MaxPool1d(2, 1),
+    new nn.AvgPool1d(1),
     new nn.BatchNorm(4),
+    new nn.Standardize(nb.tensor([1, 2, 3, 4]), nb.tensor([2, 2, 2, 2])),
     new nn.SpectralNorm(new nn.Linear(4, 4, { seed: 3 })),
     new nn.LeakyReLU(0.2), new nn.GELU("tanh"), new nn.SiLU(), new nn.Softplus(), new nn.Tanh(), new nn.Sigmoid(), new nn.ReLU(),
     new nn.Dropout(0.1, { seed: 4 }),
@@ -33,12 +37,24 @@ describe("model files", () => {
     model.forward(input); // training mode: BatchNorm and SpectralNorm update their buffers
     const dir = mkdtempSync(join(tmpdir(), "nabla-"));
     const path = join(dir, "model.nabla");
-    nn.saveModel(model, path);
-    const loaded = nn.loadModel(path);
+    nn.saveModel(model, path, { metadata: { task: "demo", classes: ["a", "b"] } });
+    const { model: loaded, metadata } = nn.readModelFile(path);
+    expect(metadata).toEqual({ task: "demo", classes: ["a", "b"] });
     expect(loaded.config()).toEqual(model.config());
     expect(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.parameters(loaded))).toEqual(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.parameters(model)));
     expect(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.buffers(loaded))).toEqual(nb.treeMap((t) => (t as nb.Tensor).toArray(), nn.buffers(model)));
     expect(loaded.forward(input).toArray()).toEqual(model.clone().eval().forward(input).toArray());
+  });
+
+  test("a convolutional model survives the round trip", () => {
+    const cnn = new nn.Sequential(
+      new nn.Conv2d(1, 3, [3, 2], { stride: [1, 2], padding: 1, seed: 0 }), new nn.ReLU(),
+      new nn.MaxPool2d(2), new nn.AvgPool2d([1, 2], [1, 1]), new nn.Flatten(), new nn.Linear(6, 2, { seed: 1 }),
+    );
+    const images = nb.randn([2, 4, 6, 1], { seed: 2 });
+    const copy = nn.modelFromJson(nn.modelToJson(cnn));
+    expect(copy.config()).toEqual(cnn.config());
+    expect(copy.forward(images).toArray()).toEqual(cnn.forward(images).toArray());
   });
 
   test("an existing file is kept unless overwrite is asked for", () => {
@@ -73,6 +89,7 @@ describe("model files", () => {
     ["short data", edit((d) => d.parameters["layers.0.weight"].data.pop()), "parameters.layers.0.weight.data must hold 4 numbers, got 3"],
     ["a non-number", edit((d) => (d.parameters["layers.0.weight"].data[1] = "1")), 'parameters.layers.0.weight.data[1] is "1", not a finite number'],
     ["a missing buffer", edit((d) => delete d.buffers["layers.1.runningMean"]), "buffers.layers.1.runningMean is missing"],
+    ["metadata that is not an object", edit((d) => (d.metadata = [1])), 'model file: "metadata" must be an object'],
     ["a bad dtype", edit((d) => (d.buffers["layers.1.runningMean"].dtype = "int8")), 'buffers.layers.1.runningMean.dtype must be "float64" or "float32"'],
   ])("rejects %s", (_, text, message) => {
     expect(() => nn.modelFromJson(text)).toThrow(message);

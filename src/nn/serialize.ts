@@ -15,9 +15,10 @@ import { type JsonValue, type Module, type ModuleConfig, type Params, buffers, n
 import {
   Dropout, Embedding, GELU, LeakyReLU, Linear, PositionalEmbedding, ReLU, Residual, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
 } from "./layers.js";
-import { BatchNorm, LayerNorm, SpectralNorm } from "./normalization.js";
+import { BatchNorm, LayerNorm, SpectralNorm, Standardize } from "./normalization.js";
 import { MultiHeadSelfAttention } from "./attention.js";
-import type { InitializerName } from "./init.js";
+import { AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, MaxPool1d, MaxPool2d } from "./convolution.js";
+import { type InitializerName, zeros } from "./init.js";
 
 const FORMAT = "nabla-model";
 const VERSION = 1;
@@ -39,6 +40,8 @@ export interface ModelFile {
   architecture: ModuleConfig;
   parameters: Record<string, StoredTensor>;
   buffers: Record<string, StoredTensor>;
+  /** Free-form JSON about the model (the task, feature and class names, …); read, never run. */
+  metadata?: { [key: string]: JsonValue };
 }
 
 function store(path: string, t: Tensor): StoredTensor {
@@ -56,8 +59,11 @@ const storeAll = (ts: Params): Record<string, StoredTensor> => Object.fromEntrie
  * const text = nb.nn.modelToJson(new nb.nn.Linear(2, 1, { seed: 0 }));
  * JSON.parse(text).architecture; // => { type: "Linear", inFeatures: 2, outFeatures: 1, bias: true, init: "glorotUniform" }
  */
-export function modelToJson(model: Module): string {
-  const file: ModelFile = { format: FORMAT, version: VERSION, architecture: model.config(), parameters: storeAll(parameters(model)), buffers: storeAll(buffers(model)) };
+export function modelToJson(model: Module, metadata?: { [key: string]: JsonValue }): string {
+  const file: ModelFile = {
+    format: FORMAT, version: VERSION, architecture: model.config(), parameters: storeAll(parameters(model)), buffers: storeAll(buffers(model)),
+    ...(metadata ? { metadata } : {}),
+  };
   return JSON.stringify(file);
 }
 
@@ -67,8 +73,8 @@ export function modelToJson(model: Module): string {
  * @example
  * typeof nb.nn.saveModel; // => "function"
  */
-export function saveModel(model: Module, path: string, options: { overwrite?: boolean } = {}): void {
-  writeTextFile(path, modelToJson(model), { overwrite: options.overwrite ?? false, where: "saveModel" });
+export function saveModel(model: Module, path: string, options: { overwrite?: boolean; metadata?: { [key: string]: JsonValue } } = {}): void {
+  writeTextFile(path, modelToJson(model, options.metadata), { overwrite: options.overwrite ?? false, where: "saveModel" });
 }
 
 /**
@@ -78,7 +84,16 @@ export function saveModel(model: Module, path: string, options: { overwrite?: bo
  * typeof nb.nn.loadModel; // => "function"
  */
 export function loadModel(path: string): Module {
-  return modelFromJson(readTextFile(path, "loadModel"), path);
+  return decode(readTextFile(path, "loadModel"), path).model;
+}
+
+/**
+ * Reads a model file with its metadata (Node only).
+ * @example
+ * typeof nb.nn.readModelFile; // => "function"
+ */
+export function readModelFile(path: string): { model: Module; metadata: { [key: string]: JsonValue } } {
+  return decode(readTextFile(path, "readModelFile"), path);
 }
 
 /** Reads and checks one object's fields; every error names the field's path in the file. */
@@ -102,6 +117,15 @@ class Fields {
     const v = this.get(name);
     if (typeof v !== "number" || !Number.isInteger(v) || v < 1) this.fail(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
     return v;
+  }
+
+  /** `length` integers ≥ `min` (kernel sizes, strides, paddings). */
+  integers(name: string, length: number, min: number): number[] {
+    const v = this.get(name);
+    if (!Array.isArray(v) || v.length !== length || v.some((n) => typeof n !== "number" || !Number.isInteger(n) || n < min)) {
+      this.fail(`${name} must be ${length} integer(s) ≥ ${min}, got ${JSON.stringify(v)}`);
+    }
+    return v as number[];
   }
 
   number(name: string, lo: number, hi: number, fallback?: number): number {
@@ -205,6 +229,19 @@ const builders: Record<string, (f: Fields) => Module> = {
     if (!(inner instanceof Linear)) return f.fail("inner must be a Linear layer");
     return new SpectralNorm(inner, { powerIterations: f.size("powerIterations") });
   },
+  Conv1d: (f) => convolution(f, 1),
+  Conv2d: (f) => convolution(f, 2),
+  MaxPool1d: (f) => new MaxPool1d(f.integers("kernel", 1, 1)[0]!, f.integers("stride", 1, 1)[0]!),
+  MaxPool2d: (f) => new MaxPool2d(pair(f, "kernel"), pair(f, "stride")),
+  AvgPool1d: (f) => new AvgPool1d(f.integers("kernel", 1, 1)[0]!, f.integers("stride", 1, 1)[0]!),
+  AvgPool2d: (f) => new AvgPool2d(pair(f, "kernel"), pair(f, "stride")),
+  Flatten: () => new Flatten(),
+  Standardize: (f) => {
+    const n = f.size("features");
+    f.allocate(2, n);
+    // Placeholders of the right shape; the file's buffers replace them.
+    return new Standardize(zeros([n]), zeros([n]));
+  },
   MultiHeadSelfAttention: (f) => {
     const [dim, heads] = [f.size("dim"), f.size("heads")];
     f.allocate(4, dim + 1, dim);
@@ -212,6 +249,20 @@ const builders: Record<string, (f: Fields) => Module> = {
     return new MultiHeadSelfAttention(dim, heads, { causal: f.boolean("causal") });
   },
 };
+
+function convolution(f: Fields, d: 1 | 2): Module {
+  const [inChannels, outChannels] = [f.size("inChannels"), f.size("outChannels")];
+  const kernel = f.integers("kernel", d, 1);
+  const bias = f.boolean("bias");
+  f.allocate(kernel.reduce((a, b) => a * b, 1) * inChannels + (bias ? 1 : 0), outChannels);
+  const options = { stride: f.integers("stride", d, 1), padding: f.integers("padding", d, 0), bias, init: f.choice("init", initializerNames) };
+  return d === 1 ? new Conv1d(inChannels, outChannels, kernel[0]!, options) : new Conv2d(inChannels, outChannels, kernel as [number, number], options);
+}
+
+/** Two positive integers (a 2-D pooling window or stride). */
+function pair(f: Fields, name: string): [number, number] {
+  return f.integers(name, 2, 1) as [number, number];
+}
 
 function isObject(v: unknown): v is Record<string, JsonValue> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -269,6 +320,10 @@ function readTensors(section: JsonValue | undefined, name: string, expected: Par
  * message.startsWith("model file: not valid JSON (truncated?)"); // => true
  */
 export function modelFromJson(text: string, source = "model file"): Module {
+  return decode(text, source).model;
+}
+
+function decode(text: string, source: string): { model: Module; metadata: { [key: string]: JsonValue } } {
   let doc: JsonValue;
   try {
     doc = JSON.parse(text) as JsonValue;
@@ -277,7 +332,7 @@ export function modelFromJson(text: string, source = "model file"): Module {
   }
   if (!isObject(doc) || doc.format !== FORMAT) throw new NablaError(`model file: ${source} is not a nabla model file (expected "format": "${FORMAT}")`);
   if (doc.version !== VERSION) throw new NablaError(`model file: ${source} has version ${JSON.stringify(doc.version)}; this nabla reads version ${VERSION}`);
-  const extra = Object.keys(doc).filter((k) => !["format", "version", "architecture", "parameters", "buffers"].includes(k));
+  const extra = Object.keys(doc).filter((k) => !["format", "version", "architecture", "parameters", "buffers", "metadata"].includes(k));
   if (extra.length) throw new NablaError(`model file: unknown top-level field ${JSON.stringify(extra[0])}`);
   const stored = isObject(doc.parameters) ? Object.values(doc.parameters) : [];
   // The slack lets a file that is a few numbers short reach the precise per-tensor error below.
@@ -289,5 +344,6 @@ export function modelFromJson(text: string, source = "model file"): Module {
     const own = Object.keys(m.buffers());
     if (own.length) m.setBuffers(Object.fromEntries(own.map((b) => [b, state[path ? `${path}.${b}` : b]!])));
   }
-  return loaded.eval();
+  if (doc.metadata !== undefined && !isObject(doc.metadata)) throw new NablaError("model file: \"metadata\" must be an object");
+  return { model: loaded.eval(), metadata: doc.metadata ?? {} };
 }

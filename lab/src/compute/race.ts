@@ -111,7 +111,17 @@ function runFirstOrder(name: OptimizerName, f: (p: nb.Tensor) => nb.Tensor, req:
     if (step === req.maxIter) break;
     ({ params, state } = opt.step(params, g, state));
   }
-  return { optimizer: name, path, losses, status };
+  return { optimizer: name, ...bounded(path, losses), status };
+}
+
+/**
+ * The run up to the first point that left the region worth drawing (non-finite, or beyond
+ * DIVERGED): a line search on an unbounded surface can jump to 1e37, which no plot can show.
+ */
+function bounded(path: [number, number][], losses: number[]): { path: [number, number][]; losses: number[] } {
+  const out = path.findIndex(([x, y], i) => !Number.isFinite(losses[i]!) || !(Math.hypot(x, y) <= DIVERGED));
+  const keep = out < 0 ? path.length : Math.max(1, out);
+  return { path: path.slice(0, keep), losses: losses.slice(0, keep) };
 }
 
 /** Newton, BFGS and L-BFGS come from nb.minimize (line searches included); its history is the path. */
@@ -124,8 +134,7 @@ function runMinimize(name: OptimizerName, method: nb.Method, f: (p: nb.Tensor) =
   const diverged = !Number.isFinite(last.f) || Math.hypot(last.x[0]!, last.x[1]!) > DIVERGED;
   return {
     optimizer: name,
-    path: history.map((r) => [r.x[0]!, r.x[1]!]),
-    losses: history.map((r) => r.f),
+    ...bounded(history.map((r) => [r.x[0]!, r.x[1]!]), history.map((r) => r.f)),
     status: diverged ? `diverged at step ${result.nit}` : result.success ? `converged in ${result.nit} steps` : result.message,
   };
 }

@@ -8,5 +8,9 @@ import { jacobian } from "./jacobian.js";
 import { limit } from "./limit.js";
 import { minimize } from "./minimize.js";
 import { taylor } from "./taylor.js";
+import { datasets } from "./datasets.js";
+import { evaluateModel } from "./evaluate.js";
+import { predict } from "./predict.js";
+import { train } from "./train.js";
 
-export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, evaluate, minimize];
+export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, evaluate, minimize, train, evaluateModel, predict, datasets];
