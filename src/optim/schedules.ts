@@ -121,20 +121,21 @@ export function warmupCosine(init: number, peak: number, warmupSteps: number, to
 }
 
 /**
- * The one-cycle policy (Smith & Topin 2019) with cosine annealing, as PyTorch's OneCycleLR:
- * from maxLr/divFactor up to maxLr over the first `pctStart` of `totalSteps`, then down to
- * maxLr/(divFactor·finalDivFactor) at the end.
+ * The one-cycle policy (Smith & Topin 2019) with cosine annealing, step for step as PyTorch's
+ * OneCycleLR: from maxLr/divFactor up to maxLr at step pctStart·totalSteps − 1, then down to
+ * maxLr/(divFactor·finalDivFactor) at the last step, totalSteps − 1.
  * @example
  * const s = nb.optim.schedules.oneCycle(100, 1, { pctStart: 0.25, divFactor: 10, finalDivFactor: 100 });
- * [s(0), s(25), s(100)]; // => [0.1, 1, 0.001]
+ * [s(0), s(12), s(24), s(99)]; // => [0.1, 0.55, 1, 0.001]
  */
 export function oneCycle(totalSteps: number, maxLr: number, options: { pctStart?: number; divFactor?: number; finalDivFactor?: number } = {}): Schedule {
   const { pctStart = 0.3, divFactor = 25, finalDivFactor = 1e4 } = options;
   positive(totalSteps, "oneCycle", "totalSteps");
   const initial = maxLr / divFactor;
   const final = initial / finalDivFactor;
-  const rise = Math.round(pctStart * totalSteps);
-  // Cosine from a to b over n steps: b + (a − b)·½(1 + cos(π t/n)).
-  const anneal = (a: number, b: number, n: number): Schedule => (t) => b + ((a - b) * (1 + Math.cos((Math.PI * Math.min(t, n)) / n))) / 2;
-  return join([anneal(initial, maxLr, rise), anneal(maxLr, final, totalSteps - rise)], [rise]);
+  const peak = pctStart * totalSteps - 1;
+  const last = totalSteps - 1;
+  // Cosine from a to b as the fraction p goes from 0 to 1: b + (a − b)·½(1 + cos πp).
+  const anneal = (a: number, b: number, p: number): number => b + ((a - b) * (1 + Math.cos(Math.PI * Math.min(1, p)))) / 2;
+  return (t) => (t <= peak ? anneal(initial, maxLr, t / peak) : anneal(maxLr, final, (t - peak) / (last - peak)));
 }

@@ -33,6 +33,9 @@ export interface LineSearchResult {
   message: string;
 }
 
+/** The message when φ still decreases at the largest step allowed: f looks unbounded below. */
+export const AT_MAX_STEP = "step at the upper bound";
+
 const XTRAPL = 1.1;
 const XTRAPU = 4;
 
@@ -71,7 +74,7 @@ export function moreThuente(phi: LineFunction, value0: number, slope0: number, i
     const stop =
       (bracketed && (step <= lo || step >= hi)) ? "rounding errors prevent progress"
       : (bracketed && hi - lo <= xtol * hi) ? "interval of uncertainty below xtol"
-      : (step === maxStep && value <= ftest && slope <= gtest) ? "step at the upper bound"
+      : (step === maxStep && value <= ftest && slope <= gtest) ? AT_MAX_STEP
       : (step === minStep && (value > ftest || slope >= gtest)) ? "step at the lower bound"
       : "";
     if (stop) return { ok: false, ...best, message: stop };

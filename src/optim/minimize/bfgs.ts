@@ -28,8 +28,11 @@ function updateInverseHessian(H: Vec, s: Vec, y: Vec, sy: number): void {
   }
 }
 
-/** scipy's BFGS line-search settings (scalar_search_wolfe1): steps capped at 50. */
-const WOLFE = { c1: 1e-4, c2: 0.9, maxStep: 50 };
+/**
+ * The Wolfe constants of scipy's BFGS; unlike scipy, steps are not capped at 50, so a search
+ * that still descends at its largest step does mean f looks unbounded below.
+ */
+const WOLFE = { c1: 1e-4, c2: 0.9 };
 
 export function bfgs(ctx: MethodContext): MethodOutcome {
   const n = ctx.objective.n;

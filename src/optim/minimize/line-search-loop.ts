@@ -4,7 +4,7 @@
  * for a strong-Wolfe step, logs the iteration and applies the convergence tests.
  */
 import { type LineSearchStep, searchAlong } from "../linesearch/index.js";
-import type { WolfeOptions } from "../linesearch/more-thuente.js";
+import { AT_MAX_STEP, type WolfeOptions } from "../linesearch/more-thuente.js";
 import { convergence } from "./iterations.js";
 import type { MethodContext, MethodOutcome } from "./types.js";
 import { type Vec, dot, norm2, normInf, scale, sub } from "./vector.js";
@@ -60,8 +60,11 @@ export function lineSearchLoop(ctx: MethodContext, strategy: LineSearchStrategy)
     // the interpolation, not the descent); one that did not even decrease f beyond rounding
     // means no further progress is possible at machine precision.
     const clearDecrease = f - ls.f > 1e-10 * Math.max(1, Math.abs(f));
-    if (!ls.ok && !(clearDecrease && (strategy.keepClearDecrease ?? true))) {
-      const message = `line search failed (${ls.message}): no further progress at machine precision`;
+    const unbounded = ls.message === AT_MAX_STEP;
+    if (!ls.ok && (unbounded || !(clearDecrease && (strategy.keepClearDecrease ?? true)))) {
+      const message = unbounded
+        ? "f still decreases at the line search's largest step: it looks unbounded below"
+        : `line search failed (${ls.message}): no further progress at machine precision`;
       if (!(ls.f < f)) return { x, f, g, success: false, message };
       ctx.record(ls.x, ls.f, ls.g, norm2(sub(ls.x, x)));
       return { x: ls.x, f: ls.f, g: ls.g, success: false, message };

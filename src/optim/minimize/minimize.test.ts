@@ -83,9 +83,11 @@ describe("the result", () => {
     expect([limited.success, limited.message, limited.nit]).toEqual([false, "maximum number of iterations reached", 50]);
   });
   test("an unbounded objective is a failure, not a success", () => {
-    const r = nb.minimize(nb.testFunctions.saddle.f, nb.testFunctions.saddle.x0, { method: "lbfgs" });
-    expect(r.success).toBe(false);
-    expect(r.fun).toBeLessThan(-1e10);
+    for (const method of ["lbfgs", "bfgs", "newton", "newton-cg"] as const) {
+      const r = nb.minimize(nb.testFunctions.saddle.f, nb.testFunctions.saddle.x0, { method });
+      expect([r.success, r.message]).toEqual([false, "f still decreases at the line search's largest step: it looks unbounded below"]);
+      expect(r.fun).toBeLessThan(-1e10);
+    }
   });
   test("a long run shows a progress bar on the given stream unless quiet", () => {
     const lines: string[] = [];
