@@ -1,7 +1,8 @@
 /**
- * The error function in float64. For |x| < 2.5 the Maclaurin series (absolute error below
- * 1e-15 there); beyond, the continued fraction for erfc evaluated bottom-up, which converges
- * quickly for large |x| and keeps erfc's relative accuracy in the tail.
+ * The error function in float64. For |x| < 2.5 the Maclaurin series, whose alternating terms
+ * lose a little to cancellation near the edge (measured against Python's math.erf on a grid
+ * over [−7, 7]: at most 6e-15 absolute, at |x| ≈ 2.4); beyond, the continued fraction for
+ * erfc evaluated bottom-up, which converges quickly for large |x|.
  */
 export function erf(x: number): number {
   if (Number.isNaN(x)) return NaN;
