@@ -1,17 +1,22 @@
 // `npm run bench`: nabla's backends (reference and native, the native matmul on one thread and
 // on all cores) against TensorFlow.js (cpu and wasm backends), jax-js (Wasm), PyTorch (where
 // Debian's python3-torch is installed: /usr/bin/python3, one thread) and hand-written
-// JavaScript, on this machine, in one run. Writes the results to bench/results/latest.json.
+// JavaScript, on this machine, in one run: kernels, autodiff, per-op overhead, and the
+// throughput of one training step of a 784-256-128-10 MLP with Adam (issue 6); then the
+// optimisation section of bench/optim.js (minimize against SciPy, in evaluation counts).
+// Writes the results to bench/results/latest.json.
 // `--quick` runs fewer sizes and repetitions (about a minute); `--json` prints the record
 // instead of the table; `--quiet` hides the progress lines on stderr; `--only=TEXT` runs only
 // the rows whose name contains TEXT. Every figure is the median of several timed repetitions
 // after warm-up. Not part of `npm test`: nothing here asserts.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
 import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
+import { optimSection } from "./optim.js";
 
 const argv = new Set(process.argv.slice(2));
 const JSON_OUT = argv.has("--json");
@@ -67,45 +72,25 @@ async function attempt(label, body) {
 // ---------------------------------------------------------------------------------------
 // Peers, loaded defensively: a missing or broken peer becomes "n/a", never a crash.
 
-/** TF.js with one of its backends ("cpu" or "wasm"), or why it cannot run. */
+/**
+ * TF.js with one of its backends ("cpu" or "wasm"), or why it cannot run. The union package
+ * `@tensorflow/tfjs` (core, cpu backend, layers, optimizers and every gradient: tfjs-core's
+ * Node bundle alone ships no gradient functions); the wasm backend registers into the same
+ * global engine.
+ */
 async function loadTf(backend) {
   try {
-    const tf = await import("@tensorflow/tfjs-core");
-    await import(backend === "wasm" ? "@tensorflow/tfjs-backend-wasm" : "@tensorflow/tfjs-backend-cpu");
+    const tf = await import("@tensorflow/tfjs");
+    if (backend === "wasm") await import("@tensorflow/tfjs-backend-wasm");
     // Production mode: no debug checks and no console banner; TF.js at its fastest.
     tf.enableProdMode();
     if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
     await tf.ready();
     if (tf.getBackend() !== backend) throw new Error(`backend is ${tf.getBackend()}`);
-    registerTfGradients(tf);
     // Both TF.js backends share one engine: each case switches to the one it times.
     return { lib: tf, use: () => tf.setBackend(backend) };
   } catch (e) {
     return { error: `failed to load: ${String(e?.message ?? e).split("\n")[0]}` };
-  }
-}
-
-/**
- * tfjs-core's Node bundle ships no gradient functions (its ESM-only register_all_gradients
- * cannot be imported by Node), so the three the bench differentiates are registered here,
- * as TF.js defines them: d sin = cos·dy, d(a·b) = (b·dy, a·dy), d sum = dy broadcast.
- */
-function registerTfGradients(tf) {
-  const has = (name) => tf.getGradient(name) !== undefined;
-  if (!has("Sin")) tf.registerGradient({ kernelName: "Sin", inputsToSave: ["x"], gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy, tf.cos(x)) }) });
-  if (!has("Multiply")) {
-    tf.registerGradient({
-      kernelName: "Multiply",
-      inputsToSave: ["a", "b"],
-      gradFunc: (dy, [a, b]) => ({ a: () => tf.mul(dy, b), b: () => tf.mul(dy, a) }),
-    });
-  }
-  if (!has("Sum")) {
-    tf.registerGradient({
-      kernelName: "Sum",
-      inputsToSave: ["x"],
-      gradFunc: (dy, [x]) => ({ x: () => tf.mul(tf.reshape(dy, x.shape.map(() => 1)), tf.onesLike(x)) }),
-    });
   }
 }
 
@@ -342,7 +327,7 @@ async function gradCase(tf, jax) {
       const { value, grad } = f(x);
       value.dispose();
       grad.dispose();
-    }, opts), "float32; gradients of Sin, Multiply, Sum registered by the bench");
+    }, opts), "float32");
     x.dispose();
     return r;
   });
@@ -454,6 +439,134 @@ async function tinyRecordedCase(tf, jax) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Training throughput (issue 6): one step of a 784-256-128-10 MLP (ReLU; softmax cross-entropy
+// on the logits), batch 128, Adam with lr 1e-3, in samples per second. Every library trains
+// on the same inputs (128×784 standard normals) and labels; each initialises its weights its
+// own way, which does not change the work.
+
+const MLP = { sizes: [784, 256, 128, 10], batch: 128, lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8 };
+
+function randomNormal(n, seed) {
+  const u = randomArray(2 * n, Float64Array, seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = Math.sqrt(-2 * Math.log((u[2 * i] + 1) / 2 + 1e-300));
+    out[i] = r * Math.cos(Math.PI * u[2 * i + 1]);
+  }
+  return out;
+}
+
+const MLP_X = randomNormal(MLP.batch * MLP.sizes[0], 7);
+const MLP_LABELS = Array.from(randomArray(MLP.batch, Float64Array, 11), (u) => Math.min(9, Math.floor((u + 1) * 5)));
+const MLP_ONE_HOT = Float64Array.from({ length: MLP.batch * 10 }, (_, k) => (MLP_LABELS[Math.floor(k / 10)] === k % 10 ? 1 : 0));
+
+/** The inputs for PyTorch's child process (float64, row-major), written by main() and removed after. */
+const MLP_DATA_FILE = join(os.tmpdir(), `nabla-bench-mlp-${process.pid}.f64`);
+
+function trainOpts() {
+  return QUICK ? { warmup: 2, reps: 5 } : { warmup: 3, reps: 15 };
+}
+
+async function trainCase(dtype, tf, jax) {
+  const opts = trainOpts();
+  const perSecond = (ms) => MLP.batch / (ms / 1e3);
+  const Ctor = dtype === "float64" ? Float64Array : Float32Array;
+  const [d0, d1, d2, d3] = MLP.sizes;
+  const label = `MLP train step ${dtype}`;
+  const steps = opts.warmup + opts.reps;
+
+  const nabla = await forNabla(label, { threaded: true }, async () => {
+    const layer = (i, o, seed) => new nb.nn.Linear(i, o, { seed, dtype, init: "heNormal" });
+    const model = new nb.nn.Sequential(layer(d0, d1, 1), new nb.nn.ReLU(), layer(d1, d2, 2), new nb.nn.ReLU(), layer(d2, d3, 3));
+    const x = nb.tensor(Ctor.from(MLP_X), { shape: [MLP.batch, d0] });
+    // Labels of the model's dtype: a float64 label tensor would promote a float32 loss.
+    const y = nb.tensor(MLP_LABELS, { dtype });
+    const opt = nb.optim.adam({ lr: MLP.lr });
+    let params = nb.nn.parameters(model);
+    let state = opt.init(params);
+    const lossAndGrad = nb.valueAndGrad((p) => nb.nn.softmaxCrossEntropy(model.withParams(p).forward(x), y));
+    globalThis.gc?.();
+    const rssBefore = process.memoryUsage.rss();
+    let rssPeak = rssBefore;
+    const ms = await timeMs(() => {
+      const [, grads] = lossAndGrad(params);
+      ({ params, state } = opt.step(params, grads, state));
+      rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+    }, opts);
+    if (params["layers.0.weight"].dtype !== dtype) throw new Error(`parameters became ${params["layers.0.weight"].dtype}`);
+    const mb = (b) => (b / 2 ** 20).toFixed(0);
+    return { ...ok(perSecond(ms), `peak RSS ${mb(rssPeak)} MB, +${mb(rssPeak - rssBefore)} MB over ${steps} steps (peers share the process)`), rssPeakMB: Number(mb(rssPeak)), rssGrowthMB: Number(mb(rssPeak - rssBefore)) };
+  });
+
+  const tfjs = await forTf(tf, label, async (t) => {
+    if (dtype === "float64") return na("TF.js has no float64");
+    const x = t.tensor2d(Float32Array.from(MLP_X), [MLP.batch, d0]);
+    const y = t.tensor2d(Float32Array.from(MLP_ONE_HOT), [MLP.batch, d3]);
+    const model = t.sequential({
+      layers: [
+        t.layers.dense({ inputShape: [d0], units: d1, activation: "relu" }),
+        t.layers.dense({ units: d2, activation: "relu" }),
+        t.layers.dense({ units: d3 }),
+      ],
+    });
+    const opt = t.train.adam(MLP.lr, MLP.b1, MLP.b2, MLP.eps);
+    const r = ok(perSecond(await timeMs(() => {
+      t.tidy(() => opt.minimize(() => t.losses.softmaxCrossEntropy(y, model.apply(x)), true)).dispose();
+    }, opts)), "float32; tf.train.adam minimize over a tf.sequential");
+    opt.dispose();
+    model.dispose();
+    x.dispose();
+    y.dispose();
+    return r;
+  });
+
+  // jax-js: valueAndGrad over a pytree of weights, then Adam written out (PyTorch's form).
+  // Arrays are reference-counted and arguments are consumed, hence the .ref's.
+  const jx = jax.error ? na(jax.error) : await attempt(`${label}: jax-js`, async () => {
+    const { numpy: np, nn, valueAndGrad, tree } = jax.lib;
+    const arr = (values, shape) => np.array(Ctor.from(values)).reshape(shape);
+    const he = (i, o, seed) => arr(randomNormal(i * o, seed).map((v) => v * Math.sqrt(2 / i)), [i, o]);
+    let params = { w1: he(d0, d1, 1), b1: arr(new Ctor(d1), [d1]), w2: he(d1, d2, 2), b2: arr(new Ctor(d2), [d2]), w3: he(d2, d3, 3), b3: arr(new Ctor(d3), [d3]) };
+    let m = tree.map((p) => np.zerosLike(p.ref), params);
+    let v = tree.map((p) => np.zerosLike(p.ref), params);
+    const x = arr(MLP_X, [MLP.batch, d0]);
+    const y = arr(MLP_ONE_HOT, [MLP.batch, d3]);
+    const loss = (p) => {
+      const h1 = nn.relu(np.matmul(x.ref, p.w1).add(p.b1));
+      const h2 = nn.relu(np.matmul(h1, p.w2).add(p.b2));
+      const logits = np.matmul(h2, p.w3).add(p.b3);
+      return np.mean(np.sum(nn.logSoftmax(logits, -1).mul(y.ref), -1)).mul(-1);
+    };
+    const lossAndGrad = valueAndGrad(loss);
+    let t = 0;
+    const step = async () => {
+      t++;
+      const [value, grads] = lossAndGrad(tree.ref(params));
+      const stepSize = MLP.lr / (1 - MLP.b1 ** t);
+      const root2 = Math.sqrt(1 - MLP.b2 ** t);
+      const next = { params: {}, m: {}, v: {} };
+      for (const k of Object.keys(params)) {
+        const g = grads[k];
+        const mk = m[k].mul(MLP.b1).add(g.ref.mul(1 - MLP.b1));
+        const vk = v[k].mul(MLP.b2).add(g.ref.mul(g).mul(1 - MLP.b2));
+        next.params[k] = params[k].sub(mk.ref.mul(stepSize).div(np.sqrt(vk.ref).div(root2).add(MLP.eps)));
+        next.m[k] = mk;
+        next.v[k] = vk;
+      }
+      ({ params, m, v } = next);
+      (await value.blockUntilReady()).dispose();
+      await Promise.all(Object.values(params).map((p) => p.blockUntilReady()));
+    };
+    const r = ok(perSecond(await timeMs(step, opts)), "jax.valueAndGrad + Adam written out, eager (no jit)");
+    for (const tr of [params, m, v]) tree.dispose(tr);
+    x.dispose();
+    y.dispose();
+    return r;
+  });
+  return { ...nabla, ...tfjs, jax: jx, hand: na("no hand-written training step") };
+}
+
+// ---------------------------------------------------------------------------------------
 // Report
 
 const fmt = (x) => (x === null ? "n/a" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2));
@@ -479,6 +592,11 @@ const ROWS = [
   { work: "valueAndGrad sum(sin(x)*x), 1e6", unit: "ms", better: "lower", torch: { kind: "grad", reps: 7 }, run: gradCase },
   { work: "tiny add [2], eager", unit: "µs/op", better: "lower", torch: { kind: "tinyEager", reps: 9 }, run: tinyEagerCase },
   { work: "tiny add [2], recorded", unit: "µs/op", better: "lower", torch: { kind: "tinyRecorded", reps: 9, ops: RECORDED_OPS }, run: tinyRecordedCase },
+  ...["float32", "float64"].map((dtype) => ({
+    work: `MLP train step, batch 128, ${dtype === "float32" ? "f32" : "f64"}`, unit: "samples/s", better: "higher",
+    torch: { kind: "train", dtype, ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE },
+    run: (tf, jax) => trainCase(dtype, tf, jax),
+  })),
 ].filter((r) => ONLY === undefined || r.work.includes(ONLY));
 
 const NABLA_KEYS = NABLA_VARIANTS.map((v) => v.key);
@@ -489,7 +607,9 @@ const RATIOS = [["native", "torch"], ["native", "tfjs-wasm"], ["native", "jax"],
 async function main() {
   const tf = { "tfjs-cpu": await loadTf("cpu"), "tfjs-wasm": await loadTf("wasm") };
   const jax = await loadJax();
+  writeFileSync(MLP_DATA_FILE, new Uint8Array(MLP_X.buffer));
   const torch = runTorch(ROWS.map((r, id) => ({ id: String(id), ...r.torch })));
+  rmSync(MLP_DATA_FILE, { force: true });
   const rows = [];
   for (const [id, r] of ROWS.entries()) {
     const figures = await r.run(tf, jax);
@@ -521,11 +641,14 @@ async function main() {
   };
   const dir = new URL("./results/", import.meta.url);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");
   if (JSON_OUT) {
+    // The optimisation section: nabla's minimize against SciPy on the MGH set (counts, not times).
+    record.optim = await optimSection({ json: true, quiet: true });
+    writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");
     process.stdout.write(JSON.stringify(record, null, 2) + "\n");
     return;
   }
+  writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");
 
   const header = ["work", "unit", ...NABLA_KEYS, ...PEER_KEYS.map((k) => (k === "hand" ? "hand JS" : k === "jax" ? "jax-js" : k)),
     ...RATIOS.map(([a, b]) => `${a === "reference" ? "ref" : "nat"}/${b === "hand" ? "hand" : b}`)];
@@ -551,6 +674,9 @@ async function main() {
     }
   }
   if (notes.length) console.log(notes.map((n) => `  ${n}`).join("\n"));
+  // The optimisation section (bench/optim.js): printed after the table, and kept in the record.
+  record.optim = await optimSection({ quiet: QUIET });
+  writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");
 }
 
 await main();

@@ -68,6 +68,29 @@ def tiny_recorded(reps, ops):
     return time_ms(forward, 3, reps, 5) * 1e3 / ops
 
 
+def train(dtype, labels, data, reps, warmup):
+    """Samples/s of one Adam step of the 784-256-128-10 ReLU MLP on bench/run.js's batch."""
+    dt = torch.float64 if dtype == "float64" else torch.float32
+    torch.manual_seed(0)
+    with open(data, "rb") as f:
+        x = torch.frombuffer(bytearray(f.read()), dtype=torch.float64).reshape(len(labels), 784).to(dt)
+    y = torch.tensor(labels, dtype=torch.long)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 256), torch.nn.ReLU(),
+        torch.nn.Linear(256, 128), torch.nn.ReLU(),
+        torch.nn.Linear(128, 10),
+    ).to(dt)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+
+    return len(labels) / (time_ms(step, warmup, reps) / 1e3)
+
+
 def main():
     cases = json.loads(sys.argv[1])
     out = {"version": torch.__version__, "threads": torch.get_num_threads(), "results": {}}
@@ -83,6 +106,8 @@ def main():
             value = tiny_eager(case["reps"])
         elif kind == "tinyRecorded":
             value = tiny_recorded(case["reps"], case["ops"])
+        elif kind == "train":
+            value = train(case["dtype"], case["labels"], case["data"], case["reps"], case["warmup"])
         else:
             continue
         out["results"][case["id"]] = value
