@@ -22,7 +22,7 @@ export { grad, valueAndGrad, vjp } from "./autodiff/reverse.js";
 export type { GradOptions, VjpFn, WithAux } from "./autodiff/reverse.js";
 export { jvp } from "./autodiff/forward.js";
 export { jacfwd, jacrev, jacobian, hessian } from "./autodiff/jacobian.js";
-export type { JacobianFn, JacobianOf, JacobianOptions, HessianFn } from "./autodiff/jacobian.js";
+export type { JacobianFn, JacobianOf, JacobianBlocks, JacobianOptions, HessianFn } from "./autodiff/jacobian.js";
 export { hvp, linearize, directional } from "./autodiff/products.js";
 export { jet, derivatives, taylor } from "./autodiff/taylor.js";
 export type { TaylorPolynomial, QuadraticModel } from "./autodiff/taylor.js";

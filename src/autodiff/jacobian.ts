@@ -151,10 +151,11 @@ function jacobianWith(name: string, mode: Mode, f: (...args: never[]) => unknown
  * leaf the block ∂out/∂in of shape out.shape ++ in.shape (a number only when f returned a JS
  * number for a number input).
  */
-export type JacobianOf<Out, In> = [Out] extends [Tensor | number] ? Blocks<Out, In> : { [K in keyof Out]: JacobianOf<Out[K], In> };
-type Blocks<Out, In> = [In] extends [Tensor | number]
+export type JacobianOf<Out, In> = [Out] extends [Tensor | number] ? JacobianBlocks<Out, In> : { [K in keyof Out]: JacobianOf<Out[K], In> };
+/** The input side of a Jacobian: one block per leaf of the differentiated argument. */
+export type JacobianBlocks<Out, In> = [In] extends [Tensor | number]
   ? ([Out] extends [number] ? ([In] extends [number] ? number : Tensor) : Tensor)
-  : { [K in keyof In]: Blocks<Out, In[K]> };
+  : { [K in keyof In]: JacobianBlocks<Out, In[K]> };
 
 /** A function returning the Jacobian of f with respect to argument N, for f's arguments. */
 export type JacobianFn<P extends unknown[], Out, N extends number> = <A extends Inputs<P>>(...args: A) => JacobianOf<Out, A[N]>;

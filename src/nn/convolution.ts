@@ -17,7 +17,7 @@ import { type InitializerName, initializerNamed, zeros } from "./init.js";
 import { type LayerOptions, checkSize } from "./layers.js";
 
 /** The geometry of a sliding window over the spatial axes. */
-interface Window {
+export interface Window {
   kernel: readonly number[];
   stride: readonly number[];
   padding: readonly number[];

@@ -16,7 +16,7 @@ export type { BatchNormOptions } from "./normalization.js";
 export { MultiHeadSelfAttention } from "./attention.js";
 export type { AttentionOptions } from "./attention.js";
 export { AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, MaxPool1d, MaxPool2d } from "./convolution.js";
-export type { ConvOptions } from "./convolution.js";
+export type { ConvOptions, Window } from "./convolution.js";
 export { glorotNormal, glorotUniform, heNormal, heUniform, orthogonal, zeros } from "./init.js";
 export type { InitOptions, Initializer, InitializerName } from "./init.js";
 export {
