@@ -165,6 +165,9 @@ function runTorch(cases) {
   const run = spawnSync(python, [new URL("./torch_bench.py", import.meta.url).pathname, JSON.stringify(cases)], {
     encoding: "utf8",
     timeout: 600_000,
+    // torch.set_num_threads(1) does not reach OpenBLAS, whose own pool would use every core
+    // (measured: 178 vs 92 GFLOP/s at n = 1024); one thread must be set where BLAS reads it.
+    env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
   });
   if (run.error || run.status !== 0) {
     const why = run.error ? String(run.error.message) : (run.stderr.trim().split("\n").pop() ?? "failed");
