@@ -10,3 +10,5 @@ export { oneSidedDerivatives } from "./one-sided.js";
 export type { OneSidedDerivatives } from "./one-sided.js";
 export { symmetricEigen } from "./linalg/eigh.js";
 export type { SymmetricEigen } from "./linalg/eigh.js";
+export { classifyCurvature } from "./curvature.js";
+export type { Curvature } from "./curvature.js";

@@ -46,7 +46,7 @@ export interface InspectResult {
   gradient: [number, number];
   eigenvalues: [number, number];
   eigenvectors: [[number, number], [number, number]];
-  verdict: "minimum" | "maximum" | "saddle" | "degenerate";
+  verdict: nb.numeric.Curvature;
 }
 
 /** Parses f(x, y); other variable names are an error the page shows. */
@@ -147,9 +147,6 @@ export function race(req: RaceRequest): Trajectory[] {
   });
 }
 
-/** The largest |eigenvalue| below which a curvature counts as zero, relative to the largest. */
-const DEGENERATE = 1e-8;
-
 export function inspect(req: InspectRequest): InspectResult {
   const f = vectorFunction(parseBivariate(req.source));
   const p = nb.tensor(req.point);
@@ -157,14 +154,12 @@ export function inspect(req: InspectRequest): InspectResult {
   const h = nb.hessian(f)(p).toArray() as number[][];
   const { values, vectors } = nb.numeric.symmetricEigen(h);
   const [l0, l1] = values as [number, number];
-  const scale = Math.max(Math.abs(l0), Math.abs(l1), 1);
-  const verdict = Math.min(Math.abs(l0), Math.abs(l1)) <= DEGENERATE * scale ? "degenerate" : l0 > 0 ? "minimum" : l1 < 0 ? "maximum" : "saddle";
   return {
     point: req.point,
     value: f(p).item(),
     gradient: [g[0]!, g[1]!],
     eigenvalues: [l0, l1],
     eigenvectors: [vectors[0] as [number, number], vectors[1] as [number, number]],
-    verdict,
+    verdict: nb.numeric.classifyCurvature(values),
   };
 }

@@ -3,7 +3,7 @@ import * as nb from "../../index.js";
 import { AT_OPTION, type Command, WRT_LIST_OPTION, expressionArgument, formatNumber, formatPoint, pointFor, variablesOption } from "../command.js";
 
 /** What the second-derivative test says about the point. */
-export type Verdict = "minimum" | "maximum" | "saddle" | "degenerate" | "not a critical point";
+export type Verdict = nb.numeric.Curvature | "not a critical point";
 
 export interface HessianResult {
   expression: string;
@@ -19,23 +19,10 @@ export interface HessianResult {
 
 /** A gradient this small relative to max(1, |f|) counts as zero (rounding in f's value). */
 const CRITICAL_TOLERANCE = 1e-8;
-/** Eigenvalues within this of zero, relative to the largest, count as zero. */
-const EIGEN_TOLERANCE = 1e-10;
-
-/**
- * The second-derivative test: at a critical point a positive definite Hessian is a local
- * minimum, a negative definite one a local maximum, an indefinite one a saddle; a singular
- * one leaves the test inconclusive (degenerate).
- */
-export function classify(gradient: readonly number[], value: number, eigenvalues: readonly number[]): Verdict {
+/** The second-derivative test, which speaks only where the gradient vanishes. */
+function classify(gradient: readonly number[], value: number, eigenvalues: readonly number[]): Verdict {
   if (Math.hypot(...gradient) > CRITICAL_TOLERANCE * Math.max(1, Math.abs(value))) return "not a critical point";
-  const tol = EIGEN_TOLERANCE * Math.max(1, ...eigenvalues.map(Math.abs));
-  const positive = eigenvalues.filter((l) => l > tol).length;
-  const negative = eigenvalues.filter((l) => l < -tol).length;
-  if (positive > 0 && negative > 0) return "saddle";
-  if (positive === eigenvalues.length) return "minimum";
-  if (negative === eigenvalues.length) return "maximum";
-  return "degenerate";
+  return nb.numeric.classifyCurvature(eigenvalues);
 }
 
 export const hessian: Command<HessianResult> = {
