@@ -3,7 +3,9 @@
  * plain data (printed as JSON with --json) and `render` turns that data into text; main.ts
  * alone prints, and maps errors to exit codes.
  */
+import { existsSync } from "node:fs";
 import * as nb from "../index.js";
+import { writeTextFile } from "../util/files.js";
 
 /** A flag a command accepts: `--name value` (string) or `--name` (boolean). */
 export interface OptionSpec {
@@ -133,3 +135,19 @@ export const COMMON_OPTIONS: OptionSpec[] = [
 export const AT_OPTION: OptionSpec = { name: "at", type: "string", placeholder: "x=1,y=2", description: "the point (values may be expressions such as pi/2)" };
 export const WRT_OPTION: OptionSpec = { name: "wrt", type: "string", placeholder: "x", description: "the variable (default: the only one)" };
 export const WRT_LIST_OPTION: OptionSpec = { name: "wrt", type: "string", placeholder: "x,y", description: "the variables (default: all, sorted)" };
+
+/**
+ * Writes a file the user named. An existing file is replaced only with --overwrite (`true`);
+ * "never" is for commands that have no such flag. Writing goes through writeTextFile, whose
+ * replacement is a temporary file renamed into place, so a failed write leaves no half file.
+ */
+export function writeNewFile(path: string, text: string, overwrite: boolean | "never", option: string): void {
+  if (overwrite !== true && existsSync(path)) {
+    throw new UsageError(
+      overwrite === "never"
+        ? `${option}: ${path} exists; nabla never overwrites a file, choose another name`
+        : `${option}: ${path} already exists; add --overwrite to replace it`,
+    );
+  }
+  writeTextFile(path, text, { overwrite: overwrite === true, where: option });
+}

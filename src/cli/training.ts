@@ -2,7 +2,6 @@
  * What the training commands share: reading --data (a bundled dataset or a CSV file),
  * building a model from --model, writing files without clobbering, and the SVG loss plot.
  */
-import { writeFileSync } from "node:fs";
 import * as nb from "../index.js";
 import { type CommandInput, type OptionSpec, UsageError, numberOption, stringOption } from "./command.js";
 
@@ -96,16 +95,6 @@ export function buildModel(spec: string, activation: string, scaler: nb.data.Sta
   return new nb.nn.Sequential(...layers);
 }
 
-/** Writes a new file; an existing one only with --overwrite. */
-export function writeNewFile(path: string, text: string, overwrite: boolean, option: string): void {
-  try {
-    writeFileSync(path, text, { encoding: "utf8", flag: overwrite ? "w" : "wx" });
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === "EEXIST") throw new UsageError(`${option}: ${path} already exists; add --overwrite to replace it`);
-    throw new UsageError(`${option}: cannot write ${path}: ${code ?? (e as Error).message}`);
-  }
-}
 
 /** Scores of a model's outputs against targets. */
 export function scores(task: Task, output: nb.Tensor, y: nb.Tensor, classes: number): Record<string, number | number[][]> {

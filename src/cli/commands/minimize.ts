@@ -1,7 +1,6 @@
 /** `nabla minimize`: minimise an expression with any method of nb.minimize, optionally drawing the path. */
-import { writeFileSync } from "node:fs";
 import * as nb from "../../index.js";
-import { type Command, JobFailure, UsageError, WRT_LIST_OPTION, expressionArgument, formatNumber, formatPoint, numberOption, stringOption, variablesOption } from "../command.js";
+import { type Command, JobFailure, UsageError, WRT_LIST_OPTION, expressionArgument, formatNumber, formatPoint, numberOption, stringOption, variablesOption, writeNewFile } from "../command.js";
 import { contourSvg } from "../plot.js";
 
 const METHODS: readonly nb.Method[] = [
@@ -75,12 +74,7 @@ export const minimize: Command<MinimizeCommandResult> = {
     const result: MinimizeCommandResult = { expression: expr.toString(), variables, method, x0: named(variables, x0), ...counts, x: named(variables, x) };
     if (plot !== undefined) {
       const svg = contourSvg((x, y) => compiled(x, y), r.history.map((h) => h.x), variables);
-      try {
-        writeFileSync(plot, svg, { flag: "wx" });
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        throw code === "EEXIST" ? new UsageError(`--plot: ${plot} exists; nabla never overwrites a file, choose another name`) : new JobFailure(`--plot: cannot write ${plot}: ${(e as Error).message}`);
-      }
+      writeNewFile(plot, svg, "never", "--plot");
       result.plot = plot;
     }
     if (!r.success) throw new JobFailure(`did not converge: ${r.message}; stopped at ${formatPoint(result.x)} with f = ${formatNumber(r.fun)} after ${r.nit} iterations`);

@@ -1,9 +1,9 @@
 /** `nabla train`: trains a model on a bundled dataset or a CSV file, then tests it on a held-out split. */
 import * as nb from "../../index.js";
-import { type Command, UsageError, numberOption, stringOption } from "../command.js";
+import { type Command, UsageError, numberOption, stringOption, writeNewFile } from "../command.js";
 import {
   ACTIVATION_NAMES, DATA_OPTION, OVERWRITE_OPTION, SPLIT_OPTIONS, TARGET_OPTION, type Task, buildModel, fractionOption, integerOption,
-  loadData, lossCurvesSvg, scores, writeNewFile,
+  loadData, lossCurvesSvg, scores,
 } from "../training.js";
 
 export interface TrainResult {
