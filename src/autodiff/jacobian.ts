@@ -35,7 +35,7 @@ function formatBytes(bytes: number): string {
 }
 
 /** Throws, before any work, when a dense result would exceed maxDenseBytes. */
-export function checkDenseSize(name: string, what: string, outShape: readonly number[], inShape: readonly number[], bytesPerEntry: number): void {
+function checkDenseSize(name: string, what: string, outShape: readonly number[], inShape: readonly number[], bytesPerEntry: number): void {
   const entries = outShape.reduce((a, b) => a * b, 1) * inShape.reduce((a, b) => a * b, 1);
   const bytes = entries * bytesPerEntry;
   if (bytes > settings.maxDenseBytes) {
