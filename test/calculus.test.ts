@@ -182,3 +182,31 @@ describe("gradients of composites", () => {
     expect(gB!.toArray()).toEqual([[5, 5], [7, 7], [9, 9]]);
   });
 });
+
+describe("reverse mode skips cotangents nothing asks for", () => {
+  // A data batch is a constant: the backward pass of x·W must not compute ∂L/∂x (a product
+  // as large as the forward one). Counted through a backend that records each matmul.
+  test("grad with respect to W of sum(x·W) runs one backward matmul, not two", () => {
+    const base = nb.backends.reference;
+    const calls: string[] = [];
+    nb.registerBackend({
+      ...base,
+      name: "counting",
+      matmul: (a, b, outShape) => {
+        calls.push(`${a.shape.join("x")}·${b.shape.join("x")}`);
+        return base.matmul(a, b, outShape);
+      },
+    });
+    const previous = nb.getBackend();
+    nb.setBackend("counting");
+    try {
+      const x = nb.tensor([[1, 2, 3], [4, 5, 6]]);
+      const gW = nb.grad((w: nb.Tensor) => nb.sum(nb.matmul(x, w)))(nb.ones([3, 2]));
+      // ∂/∂W Σ (xW) = xᵀ·1: each row i of the gradient is the column sum of x.
+      expect(gW.toArray()).toEqual([[5, 5], [7, 7], [9, 9]]);
+      expect(calls).toEqual(["2x3·3x2", "3x2·2x2"]);
+    } finally {
+      nb.setBackend(previous);
+    }
+  });
+});

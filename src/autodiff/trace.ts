@@ -124,7 +124,7 @@ export class ReverseTrace implements Trace {
         cts[i] = undefined;
         const rule = node.prim.vjp ?? missingRule(node.prim, "VJP");
         if (settings.debugNans) phase.current = `backward pass (the VJP rule of '${node.prim.name}')`;
-        const grads = rule(g, node.primals, this.tape[i]!.primal, node.params);
+        const grads = rule(g, node.primals, this.tape[i]!.primal, node.params, node.parents.map((p) => p !== null));
         for (let j = 0; j < node.parents.length; j++) {
           const p = node.parents[j];
           const gj = grads[j];

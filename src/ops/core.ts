@@ -19,9 +19,11 @@ export interface Primitive<P = unknown> {
   readonly jvp?: (primals: readonly Tensor[], tangents: readonly (Tensor | null)[], out: Tensor, params: P) => Tensor | null;
   /**
    * Reverse rule: one cotangent per input (null = zero). The engine sums each back to its
-   * input's shape after broadcasting, so rules never handle broadcasting.
+   * input's shape after broadcasting, so rules never handle broadcasting. `needs[i]` is false
+   * for an input nothing is differentiated with respect to (a constant such as a data batch):
+   * a rule may return null there and skip the work, as PyTorch's `output_mask` does.
    */
-  readonly vjp?: (g: Tensor, primals: readonly Tensor[], out: Tensor, params: P) => readonly (Tensor | null)[];
+  readonly vjp?: (g: Tensor, primals: readonly Tensor[], out: Tensor, params: P, needs: readonly boolean[]) => readonly (Tensor | null)[];
   /**
    * Taylor rule: the output's truncated power series y(t) = Σₖ yₖ tᵏ, coefficients 0..order,
    * given each input's series and the primal output y₀. Written with nabla ops and the

@@ -135,7 +135,7 @@ export const mulP = definePrimitive<undefined>({
   name: "mul",
   impl: binaryImpl("mul"),
   jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
-  vjp: (g, [a, b]) => [mulNoNan(g, b!), mulNoNan(g, a!)],
+  vjp: (g, [a, b], _, __, needs) => [needs[0] ? mulNoNan(g, b!) : null, needs[1] ? mulNoNan(g, a!) : null],
   taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, mul, y0),
   check: { domain: "real", order: 3, cases: binaryCases() },
 });
@@ -143,7 +143,7 @@ export const divP = definePrimitive<undefined>({
   name: "div",
   impl: binaryImpl("div"),
   jvp: ([, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => reciprocal(b!)), apply(tb ?? null, () => neg(div(out, b!)))),
-  vjp: (g, [, b], out) => [mulNoNan(g, reciprocal(b!)), mulNoNan(g, neg(div(out, b!)))],
+  vjp: (g, [, b], out, _, needs) => [needs[0] ? mulNoNan(g, reciprocal(b!)) : null, needs[1] ? mulNoNan(g, neg(div(out, b!))) : null],
   taylor: ([a, b], y0, n) => seriesDiv(a!, b!, n, y0),
   check: { domain: "real", order: 2, cases: binaryCases(["real", "awayFromZero"]) },
 });
@@ -157,7 +157,7 @@ export const powP = definePrimitive<undefined>({
   name: "pow",
   impl: binaryImpl("pow"),
   jvp: ([a, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => powBaseRule(a!, b!)), apply(tb ?? null, () => powExponentRule(a!, out))),
-  vjp: (g, [a, b], out) => [mulNoNan(g, powBaseRule(a!, b!)), mulNoNan(g, powExponentRule(a!, out))],
+  vjp: (g, [a, b], out, _, needs) => [needs[0] ? mulNoNan(g, powBaseRule(a!, b!)) : null, needs[1] ? mulNoNan(g, powExponentRule(a!, out)) : null],
   taylor: ([a, b], y0, n) => powSeries(a!, b!, y0, n),
   check: { domain: "positive", order: 2, cases: binaryCases(["positive", "real"]) },
 });
@@ -224,7 +224,7 @@ export const mulNoNanP = definePrimitive<undefined>({
   name: "mulNoNan",
   impl: binaryImpl("mulNoNan"),
   jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
-  vjp: (g, [a, b]) => [mulNoNan(g, b!), mulNoNan(g, a!)],
+  vjp: (g, [a, b], _, __, needs) => [needs[0] ? mulNoNan(g, b!) : null, needs[1] ? mulNoNan(g, a!) : null],
   taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, mulNoNan, y0),
   check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
 });

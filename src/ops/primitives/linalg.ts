@@ -36,7 +36,10 @@ export const matmulP: Primitive<undefined> = definePrimitive<undefined>({
     const right = tb ? bind(matmulP, [a!, tb], undefined) : null;
     return left && right ? add(left, right) : left ?? right;
   },
-  vjp: (g, [a, b]) => [bind(matmulP, [g, matrixTranspose(b!)], undefined), bind(matmulP, [matrixTranspose(a!), g], undefined)],
+  vjp: (g, [a, b], _, __, needs) => [
+    needs[0] ? bind(matmulP, [g, matrixTranspose(b!)], undefined) : null,
+    needs[1] ? bind(matmulP, [matrixTranspose(a!), g], undefined) : null,
+  ],
   taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, (x, y) => bind(matmulP, [x, y], undefined), y0),
   check: {
     domain: "real",
