@@ -4,11 +4,19 @@
 #include <node_api.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "elementwise.h"
 #include "gemm.h"
@@ -97,8 +105,69 @@ bool getArgs(napi_env env, napi_callback_info info, napi_value (&args)[N]) {
 // ---------------------------------------------------------------------------------------
 // matmul
 
-/** Below this many multiply-adds a second thread costs more to start than it saves. */
-constexpr int64_t kThreadedWork = int64_t(1) << 22;
+/** Below this many multiply-adds a second thread costs more to wake than it saves. */
+constexpr int64_t kThreadedWork = int64_t(1) << 21;
+
+/**
+ * Worker threads kept between calls: starting a thread costs tens of microseconds, as much
+ * as a whole 128×256×128 product, while waking a parked one costs a few. `run(t, job)` calls
+ * job(0) on the caller and job(1..t-1) on workers, and returns when all are done. One caller
+ * at a time (Node's worker_threads may share the addon): a second concurrent caller runs its
+ * whole job alone rather than wait.
+ */
+class WorkerPool {
+ public:
+  void run(unsigned t, const std::function<void(unsigned)>& job) {
+    std::unique_lock<std::mutex> caller(callerMutex_, std::try_to_lock);
+    if (!caller.owns_lock() || t <= 1) {
+      for (unsigned i = 0; i < t; i++) job(i);
+      return;
+    }
+    while (workers_.size() < t - 1) workers_.emplace_back([this, id = unsigned(workers_.size()) + 1] { loop(id); });
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job_ = &job;
+      active_ = t;
+      pending_.store(t - 1, std::memory_order_relaxed);
+      generation_++;
+    }
+    wake_.notify_all();
+    job(0);
+    // The workers' shares take as long as ours: spin briefly, then yield.
+    for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; spins++) {
+      if (spins > 2000) std::this_thread::yield();
+    }
+  }
+
+ private:
+  void loop(unsigned id) {
+    uint64_t seen = 0;
+    for (;;) {
+      const std::function<void(unsigned)>* job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return generation_ != seen; });
+        seen = generation_;
+        if (id >= active_) continue;
+        job = job_;
+      }
+      (*job)(id);
+      pending_.fetch_sub(1, std::memory_order_release);
+    }
+  }
+
+  std::mutex callerMutex_, mutex_;
+  std::condition_variable wake_;
+  std::vector<std::thread> workers_;
+  const std::function<void(unsigned)>* job_ = nullptr;
+  unsigned active_ = 0;
+  uint64_t generation_ = 0;
+  std::atomic<unsigned> pending_{0};
+};
+
+// Never destroyed: the parked workers end with the process (joining them at exit would
+// block it, and destroying joinable std::threads would abort it).
+WorkerPool& pool = *new WorkerPool();
 
 template <typename T, typename Fn>
 void gemmThreaded(Fn kernel, MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
@@ -112,8 +181,7 @@ void gemmThreaded(Fn kernel, MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrd
     kernel(a, b, c, m, k, n, 0, n);
     return;
   }
-  std::vector<std::thread> workers;
-  auto share = [&](unsigned i) {
+  const std::function<void(unsigned)> share = [&](unsigned i) {
     if (byColumns) {
       const ptrdiff_t per = ((n + t - 1) / t + kThreadColumnAlign - 1) / kThreadColumnAlign * kThreadColumnAlign;
       const ptrdiff_t j0 = std::min<ptrdiff_t>(n, per * i), j1 = std::min<ptrdiff_t>(n, per * (i + 1));
@@ -125,9 +193,7 @@ void gemmThreaded(Fn kernel, MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrd
       if (i0 < i1) kernel(rows, b, c + i0 * n, i1 - i0, k, n, 0, n);
     }
   };
-  for (unsigned i = 1; i < t; i++) workers.emplace_back(share, i);
-  share(0);
-  for (auto& w : workers) w.join();
+  pool.run(t, share);
 }
 
 // gemm(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset, m, k, n):
@@ -249,7 +315,24 @@ napi_value names(napi_env env, std::initializer_list<const char*> list) {
   return arr;
 }
 
+/**
+ * Output tensors are typed arrays that V8 allocates with calloc. glibc serves blocks over
+ * 128 KB with a fresh mmap and unmaps them when freed, so every medium-sized op output costs
+ * a page fault per 4 KB (about half the time of a 128×784×256 product). Keeping blocks up to
+ * 64 MB in the heap, and not trimming it eagerly, lets freed outputs be reused instead.
+ * NABLA_MALLOC_TUNING=0 leaves the allocator as it is.
+ */
+void tuneAllocator() {
+#if defined(__GLIBC__)
+  const char* opt = std::getenv("NABLA_MALLOC_TUNING");
+  if (opt && std::string(opt) == "0") return;
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 napi_value Init(napi_env env, napi_value exports) {
+  tuneAllocator();
 #define NABLA_NAME(name) #name,
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
