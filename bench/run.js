@@ -7,7 +7,8 @@
 // Writes the results to bench/results/latest.json.
 // `--quick` runs fewer sizes and repetitions (about a minute); `--json` prints the record
 // instead of the table; `--quiet` hides the progress lines on stderr; `--only=TEXT` runs only
-// the rows whose name contains TEXT. Every figure is the median of several timed repetitions
+// the rows whose name contains TEXT (`--only=memory`: only the memory section, which trains
+// each library's MLP in a process of its own and reports its resident memory). Every figure is the median of several timed repetitions
 // after warm-up. Not part of `npm test`: nothing here asserts.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +18,8 @@ import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
 import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
 import { optimSection } from "./optim.js";
+import { MLP, MLP_LABELS, MLP_X, jaxMlp, nablaMlp, tfMlp } from "./mlp.js";
+import { loadJax, loadTf, randomArray } from "./peers.js";
 
 const argv = new Set(process.argv.slice(2));
 const JSON_OUT = argv.has("--json");
@@ -66,46 +69,6 @@ async function attempt(label, body) {
     return await body();
   } catch (e) {
     return na(String(e?.message ?? e).split("\n")[0].slice(0, 80));
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// Peers, loaded defensively: a missing or broken peer becomes "n/a", never a crash.
-
-/**
- * TF.js with one of its backends ("cpu" or "wasm"), or why it cannot run. The union package
- * `@tensorflow/tfjs` (core, cpu backend, layers, optimizers and every gradient: tfjs-core's
- * Node bundle alone ships no gradient functions); the wasm backend registers into the same
- * global engine.
- */
-async function loadTf(backend) {
-  try {
-    const tf = await import("@tensorflow/tfjs");
-    if (backend === "wasm") await import("@tensorflow/tfjs-backend-wasm");
-    // Production mode: no debug checks and no console banner; TF.js at its fastest.
-    tf.enableProdMode();
-    if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
-    await tf.ready();
-    if (tf.getBackend() !== backend) throw new Error(`backend is ${tf.getBackend()}`);
-    // Both TF.js backends share one engine: each case switches to the one it times.
-    return { lib: tf, use: () => tf.setBackend(backend) };
-  } catch (e) {
-    return { error: `failed to load: ${String(e?.message ?? e).split("\n")[0]}` };
-  }
-}
-
-async function loadJax() {
-  try {
-    // jax-js tests `instanceof Float16Array`, which Node 20 lacks; an empty stand-in class
-    // matches nothing, so no value is ever mistaken for float16.
-    if (typeof globalThis.Float16Array === "undefined") globalThis.Float16Array = class Float16Array {};
-    const jax = await import("@jax-js/jax");
-    const devices = await jax.init("wasm");
-    if (!devices.includes("wasm")) throw new Error("no wasm device");
-    jax.defaultDevice("wasm");
-    return { lib: jax };
-  } catch (e) {
-    return { error: `failed to load: ${String(e?.message ?? e).split("\n")[0]}` };
   }
 }
 
@@ -178,16 +141,6 @@ function runTorch(cases) {
 
 // ---------------------------------------------------------------------------------------
 // Inputs and hand-written baselines
-
-function randomArray(n, Ctor = Float64Array, seed = 1) {
-  const out = new Ctor(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 * 2 - 1;
-  }
-  return out;
-}
 
 /** C = A·B, n×n row-major, 4×4 register tiles (n a multiple of 4: the bench sizes are). */
 function handMatmul(a, b, n, Ctor) {
@@ -442,26 +395,7 @@ async function tinyRecordedCase(tf, jax) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Training throughput (issue 6): one step of a 784-256-128-10 MLP (ReLU; softmax cross-entropy
-// on the logits), batch 128, Adam with lr 1e-3, in samples per second. Every library trains
-// on the same inputs (128×784 standard normals) and labels; each initialises its weights its
-// own way, which does not change the work.
-
-const MLP = { sizes: [784, 256, 128, 10], batch: 128, lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8 };
-
-function randomNormal(n, seed) {
-  const u = randomArray(2 * n, Float64Array, seed);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = Math.sqrt(-2 * Math.log((u[2 * i] + 1) / 2 + 1e-300));
-    out[i] = r * Math.cos(Math.PI * u[2 * i + 1]);
-  }
-  return out;
-}
-
-const MLP_X = randomNormal(MLP.batch * MLP.sizes[0], 7);
-const MLP_LABELS = Array.from(randomArray(MLP.batch, Float64Array, 11), (u) => Math.min(9, Math.floor((u + 1) * 5)));
-const MLP_ONE_HOT = Float64Array.from({ length: MLP.batch * 10 }, (_, k) => (MLP_LABELS[Math.floor(k / 10)] === k % 10 ? 1 : 0));
+// Training throughput (issue 6): one step of the MLP of bench/mlp.js, in samples per second.
 
 /** The inputs for PyTorch's child process (float64, row-major), written by main() and removed after. */
 const MLP_DATA_FILE = join(os.tmpdir(), `nabla-bench-mlp-${process.pid}.f64`);
@@ -473,100 +407,65 @@ function trainOpts() {
 async function trainCase(dtype, tf, jax) {
   const opts = trainOpts();
   const perSecond = (ms) => MLP.batch / (ms / 1e3);
-  const Ctor = dtype === "float64" ? Float64Array : Float32Array;
-  const [d0, d1, d2, d3] = MLP.sizes;
   const label = `MLP train step ${dtype}`;
-  const steps = opts.warmup + opts.reps;
-
-  const nabla = await forNabla(label, { threaded: true }, async () => {
-    const layer = (i, o, seed) => new nb.nn.Linear(i, o, { seed, dtype, init: "heNormal" });
-    const model = new nb.nn.Sequential(layer(d0, d1, 1), new nb.nn.ReLU(), layer(d1, d2, 2), new nb.nn.ReLU(), layer(d2, d3, 3));
-    const x = nb.tensor(Ctor.from(MLP_X), { shape: [MLP.batch, d0] });
-    // Labels of the model's dtype: a float64 label tensor would promote a float32 loss.
-    const y = nb.tensor(MLP_LABELS, { dtype });
-    const opt = nb.optim.adam({ lr: MLP.lr });
-    let params = nb.nn.parameters(model);
-    let state = opt.init(params);
-    const lossAndGrad = nb.valueAndGrad((p) => nb.nn.softmaxCrossEntropy(model.withParams(p).forward(x), y));
-    globalThis.gc?.();
-    const rssBefore = process.memoryUsage.rss();
-    let rssPeak = rssBefore;
-    const ms = await timeMs(() => {
-      const [, grads] = lossAndGrad(params);
-      ({ params, state } = opt.step(params, grads, state));
-      rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
-    }, opts);
-    if (params["layers.0.weight"].dtype !== dtype) throw new Error(`parameters became ${params["layers.0.weight"].dtype}`);
-    const mb = (b) => (b / 2 ** 20).toFixed(0);
-    return { ...ok(perSecond(ms), `peak RSS ${mb(rssPeak)} MB, +${mb(rssPeak - rssBefore)} MB over ${steps} steps (peers share the process)`), rssPeakMB: Number(mb(rssPeak)), rssGrowthMB: Number(mb(rssPeak - rssBefore)) };
-  });
-
-  const tfjs = await forTf(tf, label, async (t) => {
-    if (dtype === "float64") return na("TF.js has no float64");
-    const x = t.tensor2d(Float32Array.from(MLP_X), [MLP.batch, d0]);
-    const y = t.tensor2d(Float32Array.from(MLP_ONE_HOT), [MLP.batch, d3]);
-    const model = t.sequential({
-      layers: [
-        t.layers.dense({ inputShape: [d0], units: d1, activation: "relu" }),
-        t.layers.dense({ units: d2, activation: "relu" }),
-        t.layers.dense({ units: d3 }),
-      ],
-    });
-    const opt = t.train.adam(MLP.lr, MLP.b1, MLP.b2, MLP.eps);
-    const r = ok(perSecond(await timeMs(() => {
-      t.tidy(() => opt.minimize(() => t.losses.softmaxCrossEntropy(y, model.apply(x)), true)).dispose();
-    }, opts)), "float32; tf.train.adam minimize over a tf.sequential");
-    opt.dispose();
-    model.dispose();
-    x.dispose();
-    y.dispose();
+  const timeSteps = async (mlp, note) => {
+    const r = ok(perSecond(await timeMs(() => mlp.step(), opts)), note);
+    mlp.check();
+    mlp.dispose();
     return r;
-  });
-
-  // jax-js: valueAndGrad over a pytree of weights, then Adam written out (PyTorch's form).
-  // Arrays are reference-counted and arguments are consumed, hence the .ref's.
-  const jx = jax.error ? na(jax.error) : await attempt(`${label}: jax-js`, async () => {
-    const { numpy: np, nn, valueAndGrad, tree } = jax.lib;
-    const arr = (values, shape) => np.array(Ctor.from(values)).reshape(shape);
-    const he = (i, o, seed) => arr(randomNormal(i * o, seed).map((v) => v * Math.sqrt(2 / i)), [i, o]);
-    let params = { w1: he(d0, d1, 1), b1: arr(new Ctor(d1), [d1]), w2: he(d1, d2, 2), b2: arr(new Ctor(d2), [d2]), w3: he(d2, d3, 3), b3: arr(new Ctor(d3), [d3]) };
-    let m = tree.map((p) => np.zerosLike(p.ref), params);
-    let v = tree.map((p) => np.zerosLike(p.ref), params);
-    const x = arr(MLP_X, [MLP.batch, d0]);
-    const y = arr(MLP_ONE_HOT, [MLP.batch, d3]);
-    const loss = (p) => {
-      const h1 = nn.relu(np.matmul(x.ref, p.w1).add(p.b1));
-      const h2 = nn.relu(np.matmul(h1, p.w2).add(p.b2));
-      const logits = np.matmul(h2, p.w3).add(p.b3);
-      return np.mean(np.sum(nn.logSoftmax(logits, -1).mul(y.ref), -1)).mul(-1);
-    };
-    const lossAndGrad = valueAndGrad(loss);
-    let t = 0;
-    const step = async () => {
-      t++;
-      const [value, grads] = lossAndGrad(tree.ref(params));
-      const stepSize = MLP.lr / (1 - MLP.b1 ** t);
-      const root2 = Math.sqrt(1 - MLP.b2 ** t);
-      const next = { params: {}, m: {}, v: {} };
-      for (const k of Object.keys(params)) {
-        const g = grads[k];
-        const mk = m[k].mul(MLP.b1).add(g.ref.mul(1 - MLP.b1));
-        const vk = v[k].mul(MLP.b2).add(g.ref.mul(g).mul(1 - MLP.b2));
-        next.params[k] = params[k].sub(mk.ref.mul(stepSize).div(np.sqrt(vk.ref).div(root2).add(MLP.eps)));
-        next.m[k] = mk;
-        next.v[k] = vk;
-      }
-      ({ params, m, v } = next);
-      (await value.blockUntilReady()).dispose();
-      await Promise.all(Object.values(params).map((p) => p.blockUntilReady()));
-    };
-    const r = ok(perSecond(await timeMs(step, opts)), "jax.valueAndGrad + Adam written out, eager (no jit)");
-    for (const tr of [params, m, v]) tree.dispose(tr);
-    x.dispose();
-    y.dispose();
-    return r;
-  });
+  };
+  const nabla = await forNabla(label, { threaded: true }, () => timeSteps(nablaMlp(nb, dtype)));
+  const tfjs = await forTf(tf, label, (t) =>
+    dtype === "float64" ? na("TF.js has no float64") : timeSteps(tfMlp(t), "float32; tf.train.adam minimize over a tf.sequential"));
+  const jx = jax.error ? na(jax.error) : await attempt(`${label}: jax-js`, () =>
+    timeSteps(jaxMlp(jax.lib, dtype), "jax.valueAndGrad + Adam written out, eager (no jit)"));
   return { ...nabla, ...tfjs, jax: jx, hand: na("no hand-written training step") };
+}
+
+// ---------------------------------------------------------------------------------------
+// Memory: each library trains the float32 MLP for up to MEMORY.steps steps (or MEMORY.seconds)
+// in a process of its own, so that its resident set is its own; the table shows RSS after the
+// first tenth of the run and at the end (flat = no growth between them) and the peak.
+
+const MEMORY = QUICK ? { steps: 200, seconds: 20 } : { steps: 1000, seconds: 90 };
+const MEMORY_PEERS = ["nabla-native", "tfjs-cpu", "tfjs-wasm", "jax"];
+
+function memoryRun(peer) {
+  progress(`MLP memory: ${peer} (own process, up to ${MEMORY.steps} steps or ${MEMORY.seconds} s)`);
+  const child = spawnSync(process.execPath, ["--expose-gc", new URL("./mlp-memory.js", import.meta.url).pathname, peer, String(MEMORY.steps), String(MEMORY.seconds)], {
+    encoding: "utf8",
+    timeout: (MEMORY.seconds + 120) * 1e3,
+  });
+  const line = child.stdout?.trim().split("\n").pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { error: child.error ? String(child.error.message) : (child.stderr?.trim().split("\n").pop() ?? "no output").slice(0, 80) };
+  }
+}
+
+function memorySection() {
+  const rows = MEMORY_PEERS.filter((p) => p !== "nabla-native" || nb.listBackends().includes("native")).map((peer) => ({ peer, ...memoryRun(peer) }));
+  writeFileSync(MLP_DATA_FILE, new Uint8Array(MLP_X.buffer));
+  const torch = runTorch([{ id: "0", kind: "trainMemory", labels: MLP_LABELS, data: MLP_DATA_FILE, ...MEMORY }]);
+  rmSync(MLP_DATA_FILE, { force: true });
+  rows.push({ peer: "torch", ...(torch.error ? { error: torch.error } : torch.results?.["0"] ?? { error: "no result" }) });
+  return rows.map((r) => {
+    if (r.error) return { peer: r.peer, error: r.error };
+    const first = r.samplesMB[0];
+    const last = r.samplesMB[r.samplesMB.length - 1];
+    return { peer: r.peer, steps: r.steps, seconds: r.seconds, rssAfterTenthMB: first, rssAtEndMB: last, growthMB: last - first, peakMB: r.peakMB };
+  });
+}
+
+function printMemory(rows) {
+  console.log(`\nMemory — MLP train step f32, each library in its own process, up to ${MEMORY.steps} steps or ${MEMORY.seconds} s:`);
+  const header = ["library", "steps", "seconds", "RSS at 1/10 (MB)", "RSS at end (MB)", "growth (MB)", "peak RSS (MB)"];
+  const cells = rows.map((r) => r.error
+    ? [r.peer, `n/a (${r.error})`, "", "", "", "", ""]
+    : [r.peer, String(r.steps), r.seconds.toFixed(1), String(r.rssAfterTenthMB), String(r.rssAtEndMB), `${r.growthMB >= 0 ? "+" : ""}${r.growthMB}`, String(r.peakMB)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  for (const row of [header, ...cells]) console.log("  " + row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -642,6 +541,8 @@ async function main() {
       ratios: Object.fromEntries(RATIOS.map(([a, b]) => [`${a}/${b}`, ratio(r[a], r[b])])),
     })),
   };
+  const memory = ONLY === undefined || "memory".includes(ONLY) ? memorySection() : null;
+  if (memory) record.memory = memory;
   const dir = new URL("./results/", import.meta.url);
   mkdirSync(dir, { recursive: true });
   if (JSON_OUT) {
@@ -677,6 +578,7 @@ async function main() {
     }
   }
   if (notes.length) console.log(notes.map((n) => `  ${n}`).join("\n"));
+  if (memory) printMemory(memory);
   // The optimisation section (bench/optim.js): printed after the table, and kept in the record.
   record.optim = await optimSection({ quiet: QUIET });
   writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");

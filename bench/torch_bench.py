@@ -2,6 +2,7 @@
 # /usr/bin/python3 (python3-torch; never a project dependency). One thread, as the bench
 # compares single-threaded kernels. Reads the cases as JSON on argv[1], prints results as JSON.
 import json
+import resource
 import sys
 import time
 
@@ -68,8 +69,8 @@ def tiny_recorded(reps, ops):
     return time_ms(forward, 3, reps, 5) * 1e3 / ops
 
 
-def train(dtype, labels, data, reps, warmup):
-    """Samples/s of one Adam step of the 784-256-128-10 ReLU MLP on bench/run.js's batch."""
+def mlp(dtype, labels, data):
+    """One Adam step of the 784-256-128-10 ReLU MLP on bench/mlp.js's batch, as a function."""
     dt = torch.float64 if dtype == "float64" else torch.float32
     torch.manual_seed(0)
     with open(data, "rb") as f:
@@ -88,7 +89,34 @@ def train(dtype, labels, data, reps, warmup):
         loss.backward()
         opt.step()
 
-    return len(labels) / (time_ms(step, warmup, reps) / 1e3)
+    return step
+
+
+def train(dtype, labels, data, reps, warmup):
+    """Samples/s of the MLP's training step."""
+    return len(labels) / (time_ms(mlp(dtype, labels, data), warmup, reps) / 1e3)
+
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return round(int(f.read().split()[1]) * resource.getpagesize() / 2**20)
+
+
+def train_memory(labels, data, steps, seconds):
+    """bench/mlp-memory.js's record for PyTorch: float32, up to `steps` steps or `seconds`."""
+    step = mlp("float32", labels, data)
+    every = max(1, steps // 10)
+    samples = []
+    t0 = time.perf_counter()
+    done = 0
+    while done < steps and time.perf_counter() - t0 < seconds:
+        step()
+        done += 1
+        if done % every == 0:
+            samples.append(rss_mb())
+    # ru_maxrss is in KB on Linux: the high-water mark, transient peaks included.
+    peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return {"steps": done, "seconds": time.perf_counter() - t0, "samplesMB": samples, "peakMB": peak}
 
 
 def main():
@@ -106,6 +134,8 @@ def main():
             value = tiny_eager(case["reps"])
         elif kind == "tinyRecorded":
             value = tiny_recorded(case["reps"], case["ops"])
+        elif kind == "trainMemory":
+            value = train_memory(case["labels"], case["data"], case["steps"], case["seconds"])
         elif kind == "train":
             value = train(case["dtype"], case["labels"], case["data"], case["reps"], case["warmup"])
         else:

@@ -1,0 +1,62 @@
+// The bench's peers, loaded defensively (a missing or broken peer becomes "n/a", never a
+// crash), and the seeded inputs every library is timed on. Shared by bench/run.js and the
+// one-library child processes of bench/mlp-memory.js.
+
+/** Uniform values in [−1, 1) from a 32-bit LCG: the same inputs in every run and library. */
+export function randomArray(n, Ctor = Float64Array, seed = 1) {
+  const out = new Ctor(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 * 2 - 1;
+  }
+  return out;
+}
+
+/** Standard normal values (Box–Muller on randomArray). */
+export function randomNormal(n, seed) {
+  const u = randomArray(2 * n, Float64Array, seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = Math.sqrt(-2 * Math.log((u[2 * i] + 1) / 2 + 1e-300));
+    out[i] = r * Math.cos(Math.PI * u[2 * i + 1]);
+  }
+  return out;
+}
+
+/**
+ * TF.js with one of its backends ("cpu" or "wasm"), or why it cannot run. The union package
+ * `@tensorflow/tfjs` (core, cpu backend, layers, optimizers and every gradient: tfjs-core's
+ * Node bundle alone ships no gradient functions); the wasm backend registers into the same
+ * global engine.
+ */
+export async function loadTf(backend) {
+  try {
+    const tf = await import("@tensorflow/tfjs");
+    if (backend === "wasm") await import("@tensorflow/tfjs-backend-wasm");
+    // Production mode: no debug checks and no console banner; TF.js at its fastest.
+    tf.enableProdMode();
+    if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
+    await tf.ready();
+    if (tf.getBackend() !== backend) throw new Error(`backend is ${tf.getBackend()}`);
+    // Both TF.js backends share one engine: each case switches to the one it times.
+    return { lib: tf, use: () => tf.setBackend(backend) };
+  } catch (e) {
+    return { error: `failed to load: ${String(e?.message ?? e).split("\n")[0]}` };
+  }
+}
+
+export async function loadJax() {
+  try {
+    // jax-js tests `instanceof Float16Array`, which Node 20 lacks; an empty stand-in class
+    // matches nothing, so no value is ever mistaken for float16.
+    if (typeof globalThis.Float16Array === "undefined") globalThis.Float16Array = class Float16Array {};
+    const jax = await import("@jax-js/jax");
+    const devices = await jax.init("wasm");
+    if (!devices.includes("wasm")) throw new Error("no wasm device");
+    jax.defaultDevice("wasm");
+    return { lib: jax };
+  } catch (e) {
+    return { error: `failed to load: ${String(e?.message ?? e).split("\n")[0]}` };
+  }
+}
