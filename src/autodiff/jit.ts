@@ -121,9 +121,8 @@ interface Compiled {
  * @example
  * const f = nb.jit((x: nb.Tensor) => nb.add(nb.mul(nb.tanh(x), x), 1));
  * f(nb.tensor([0, 1])).toArray(); // => [1, 1.7615941559557649]
- * const step = nb.jit(nb.valueAndGrad((w: nb.Tensor) => nb.sum(nb.mul(nb.sin(w), w))));
- * const [loss, g] = step(nb.tensor([0, 2]));
- * [loss.item(), g.toArray()]; // => [1.8185948536513634, [0, 0.07700835064485292]]
+ * const gradient = nb.jit(nb.grad((w: nb.Tensor) => nb.sum(nb.mul(nb.sin(w), w))));
+ * gradient(nb.tensor([0, 2])).toArray(); // => [0, 0.0770037537313969]
  */
 export function jit<P extends unknown[], R>(f: (...args: P) => R, options: JitOptions = {}): (...args: Inputs<P>) => R {
   const staticArgnums = new Set(typeof options.staticArgnums === "number" ? [options.staticArgnums] : (options.staticArgnums ?? []));
