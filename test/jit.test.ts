@@ -5,6 +5,8 @@
  */
 import { describe, expect, test } from "vitest";
 import * as nb from "../src/index.js";
+import { traceProgram } from "../src/autodiff/jit.js";
+import { flatten } from "../src/autodiff/pytree.js";
 
 type Expression = (xs: readonly nb.Tensor[]) => nb.Tensor;
 
@@ -72,6 +74,12 @@ function expectSameTree(actual: unknown, expected: unknown): void {
   for (const k of keys) expectSameTree((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]);
 }
 
+/** How many fused loops and other primitives one call of jit(f) runs on these arguments. */
+function stepsOf(f: (...args: nb.Tensor[]) => unknown, ...args: nb.Tensor[]): { fused: number; primitives: number } {
+  const flat = flatten(args, "test");
+  return traceProgram(f as (...a: unknown[]) => unknown, args, new Set(), flat.def, args.map((a) => a.concrete())).program.stepCounts;
+}
+
 describe("jit gives exactly the eager results", () => {
   const shapes = [[3, 4], [4], [], [3, 1], [3, 4]];
   for (const dtypes of [["float64"], ["float32"], ["float32", "float64"]] as const) {
@@ -121,13 +129,21 @@ describe("jit gives exactly the eager results", () => {
     expectSameTree(nb.jit(f)(...args), f(...args));
   });
 
-  test("a chain and its full sum run as one fused loop", () => {
+  test("value and gradient of a summed chain run as one fused loop", () => {
     const x = nb.randn([1000], { seed: 5 });
     const f = (v: nb.Tensor) => nb.valueAndGrad((u: nb.Tensor) => nb.sum(nb.mul(nb.sin(u), u)))(v);
     const [value, g] = nb.jit(f)(x);
     const [eagerValue, eagerG] = f(x);
     expectIdentical(value, eagerValue);
     expectIdentical(g, eagerG);
+    expect(stepsOf(f, x)).toEqual({ fused: 1, primitives: 0 });
+  });
+
+  test("broadcast operands and reshapes stay inside the loop; matmul splits chains", () => {
+    const bias = (v: nb.Tensor, b: nb.Tensor) => nb.relu(nb.reshape(nb.add(nb.mul(v, 2), b), [12]));
+    expect(stepsOf(bias, nb.randn([3, 4]), nb.randn([4]))).toEqual({ fused: 1, primitives: 0 });
+    const layer = (v: nb.Tensor, w: nb.Tensor) => nb.tanh(nb.matmul(nb.exp(v), w));
+    expect(stepsOf(layer, nb.randn([3, 4]), nb.randn([4, 2]))).toEqual({ fused: 2, primitives: 1 });
   });
 });
 

@@ -4,12 +4,11 @@
  * reductions, shape ops, custom rules: whatever the active backend does) or run a fused
  * group of elementwise equations as one generated loop (../backend/reference/fused.ts).
  */
-import { type Primitive, bind } from "../ops/core.js";
+import { type Primitive, bind, primitives } from "../ops/core.js";
 import { settings } from "../ops/config.js";
 import { castP, stopGradientP, whereP } from "../ops/primitives/elementwise.js";
 import { sumP } from "../ops/primitives/reduce.js";
 import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
-import { primitives } from "../ops/core.js";
 import { isBinaryKernel, isUnaryKernel } from "../backend/reference/elementwise.js";
 import { type FusedLoop, type FusedLoopSpec, type FusedStep, type OperandAccess, broadcastIndexMap, fusedLoop } from "../backend/reference/fused.js";
 import { isSingleValue } from "../backend/reference/index.js";

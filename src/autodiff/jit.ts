@@ -96,7 +96,7 @@ export interface JitOptions {
 }
 
 /** A traced program with the output structure to rebuild. */
-interface Compiled {
+export interface Compiled {
   program: Program;
   outputDef: TreeDef;
 }
@@ -145,7 +145,8 @@ export function jit<P extends unknown[], R>(f: (...args: P) => R, options: JitOp
   };
 }
 
-function traceProgram(
+/** Traces f on the arguments' shapes and dtypes and compiles the result. @internal (tests read the program's steps) */
+export function traceProgram(
   f: (...args: unknown[]) => unknown, args: readonly unknown[], staticArgnums: ReadonlySet<number>, def: TreeDef, inputs: readonly ArrayTensor[],
 ): Compiled {
   const trace = new JitTrace(nextLevel());
