@@ -103,7 +103,7 @@ export class Program {
     this.steps = schedule(recording, this.live).map((s) => (s.kind === "equation" ? s : { kind: "group", group: compileGroup(s.group, context) }));
   }
 
-  /** How many fused loops and plain primitive steps one call runs (for tests and docs). */
+  /** How many fused loops and plain primitive steps one call runs (what the tests check fusion by). */
   get stepCounts(): { fused: number; primitives: number } {
     const fused = this.steps.filter((s) => s.kind === "group").length;
     return { fused, primitives: this.steps.length - fused };
