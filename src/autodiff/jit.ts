@@ -106,8 +106,10 @@ export interface Compiled {
  * each tensor's shape and dtype, plus the values of static arguments) runs f once on
  * tracers and records its primitives; every call then replays that recording on the new
  * values, fusing each chain of elementwise ops into one loop (no intermediate arrays), with
- * full sums of such chains accumulated in the same loop. Results equal f's eager results
- * bit for bit. Matmul, reductions over some axes and shape ops run as usual.
+ * full sums of such chains accumulated in the same loop. The fused loops are generated
+ * JavaScript with the reference kernels' formulas, so results equal f's eager results on
+ * the reference backend bit for bit (the native backend's own kernels may differ in the
+ * last bits). Matmul, reductions over some axes and shape ops run on the active backend.
  *
  * What changes with jit: f runs once per signature, so side effects (logging, counters)
  * happen only while tracing; JS numbers among the arguments are traced like rank-0
