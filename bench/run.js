@@ -238,16 +238,24 @@ async function matmulCase(n, dtype, tf, jax) {
   return { ...nabla, ...tfjs, jax: jx, hand };
 }
 
-async function tanhCase(tf, jax) {
+/** What the peers report on nb.jit's rows: only the hand loop and PyTorch's eager figure are measured. */
+const NO_JIT_PEERS = { "tfjs-cpu": na("not measured under jit"), "tfjs-wasm": na("not measured under jit"), jax: na("not measured under jit") };
+
+async function tanhCase(tf, jax, { jit = false } = {}) {
   const N = 1e6;
   const X = randomArray(N);
   const opts = { warmup: 3, reps: 9 };
   const nsPerElement = (ms) => (ms * 1e6) / N;
-  const label = "tanh(x)*x+1";
+  const label = `tanh(x)*x+1${jit ? ", jit" : ""}`;
   const nabla = await forNabla(label, {}, async () => {
     const x = nb.tensor(X);
-    return ok(nsPerElement(await timeMs(() => nb.add(nb.mul(nb.tanh(x), x), 1), opts)));
+    const f = (x) => nb.add(nb.mul(nb.tanh(x), x), 1);
+    const g = jit ? nb.jit(f) : f;
+    return ok(nsPerElement(await timeMs(() => g(x), opts)));
   });
+  progress(`${label}: hand JS`);
+  const hand = ok(nsPerElement(await timeMs(() => handTanhExpr(X), opts)));
+  if (jit) return { ...nabla, ...NO_JIT_PEERS, hand };
   const tfjs = await forTf(tf, label, async (t) => {
     const x = t.tensor1d(Float32Array.from(X));
     const r = ok(nsPerElement(await timeMs(() => t.tidy(() => t.add(t.mul(t.tanh(x), x), 1)).dispose(), opts)), "float32");
@@ -261,21 +269,23 @@ async function tanhCase(tf, jax) {
     x.dispose();
     return r;
   });
-  progress(`${label}: hand JS`);
-  const hand = ok(nsPerElement(await timeMs(() => handTanhExpr(X), opts)));
   return { ...nabla, ...tfjs, jax: jx, hand };
 }
 
-async function gradCase(tf, jax) {
+async function gradCase(tf, jax, { jit = false } = {}) {
   const N = 1e6;
   const X = randomArray(N);
   const opts = { warmup: 3, reps: 7 };
-  const label = "valueAndGrad sum(sin(x)*x)";
+  const label = `valueAndGrad sum(sin(x)*x)${jit ? ", jit" : ""}`;
   const nabla = await forNabla(label, {}, async () => {
     const x = nb.tensor(X);
     const f = nb.valueAndGrad((x) => nb.sum(nb.mul(nb.sin(x), x)));
-    return ok(await timeMs(() => f(x), opts));
+    const g = jit ? nb.jit(f) : f;
+    return ok(await timeMs(() => g(x), opts));
   });
+  progress(`${label}: hand JS`);
+  const hand = ok(await timeMs(() => handSinValueAndGrad(X), opts));
+  if (jit) return { ...nabla, ...NO_JIT_PEERS, hand };
   const tfjs = await forTf(tf, label, async (t) => {
     const x = t.tensor1d(Float32Array.from(X));
     const f = t.valueAndGrad((x) => t.sum(t.mul(t.sin(x), x)));
@@ -299,8 +309,6 @@ async function gradCase(tf, jax) {
     x.dispose();
     return r;
   });
-  progress(`${label}: hand JS`);
-  const hand = ok(await timeMs(() => handSinValueAndGrad(X), opts));
   return { ...nabla, ...tfjs, jax: jx, hand };
 }
 
@@ -491,7 +499,9 @@ const ROWS = [
     run: (tf, jax) => matmulCase(n, dtype, tf, jax),
   }))),
   { work: "tanh(x)*x+1, 1e6 f64", unit: "ns/elem", better: "lower", torch: { kind: "tanh", reps: 9 }, run: tanhCase },
+  { work: "tanh(x)*x+1, 1e6 f64, nb.jit", unit: "ns/elem", better: "lower", torch: { kind: "tanh", reps: 9 }, run: (tf, jax) => tanhCase(tf, jax, { jit: true }) },
   { work: "valueAndGrad sum(sin(x)*x), 1e6", unit: "ms", better: "lower", torch: { kind: "grad", reps: 7 }, run: gradCase },
+  { work: "valueAndGrad sum(sin(x)*x), 1e6, nb.jit", unit: "ms", better: "lower", torch: { kind: "grad", reps: 7 }, run: (tf, jax) => gradCase(tf, jax, { jit: true }) },
   { work: "tiny add [2], eager", unit: "µs/op", better: "lower", torch: { kind: "tinyEager", reps: 9 }, run: tinyEagerCase },
   { work: "tiny add [2], recorded", unit: "µs/op", better: "lower", torch: { kind: "tinyRecorded", reps: 9, ops: RECORDED_OPS }, run: tinyRecordedCase },
   ...["float32", "float64"].map((dtype) => ({
@@ -503,8 +513,8 @@ const ROWS = [
 
 const NABLA_KEYS = NABLA_VARIANTS.map((v) => v.key);
 const PEER_KEYS = ["tfjs-cpu", "tfjs-wasm", "jax", "torch", "hand"];
-/** The ratios printed: the native backend (one thread) against each peer, and the reference against TF.js cpu. */
-const RATIOS = [["native", "torch"], ["native", "tfjs-wasm"], ["native", "jax"], ["native", "hand"], ["reference", "tfjs-cpu"]];
+/** The ratios printed: the native backend (one thread) against each peer, the reference against the hand loop and TF.js cpu. */
+const RATIOS = [["native", "torch"], ["native", "tfjs-wasm"], ["native", "jax"], ["native", "hand"], ["reference", "hand"], ["reference", "tfjs-cpu"]];
 
 async function main() {
   const tf = { "tfjs-cpu": await loadTf("cpu"), "tfjs-wasm": await loadTf("wasm") };

@@ -27,6 +27,8 @@ export { hvp, linearize, directional } from "./autodiff/products.js";
 export { jet, derivatives, taylor } from "./autodiff/taylor.js";
 export type { TaylorPolynomial, QuadraticModel } from "./autodiff/taylor.js";
 export { customJvp, customVjp } from "./autodiff/custom.js";
+export { jit } from "./autodiff/jit.js";
+export type { JitOptions } from "./autodiff/jit.js";
 export type { CustomFn, RuleArgs } from "./autodiff/custom.js";
 export { treeMap } from "./autodiff/pytree.js";
 export type { PyTree, Leaf } from "./autodiff/pytree.js";

@@ -13,7 +13,7 @@ export type TreeDef =
   | { kind: "array"; children: TreeDef[] }
   | { kind: "object"; keys: string[]; children: TreeDef[] };
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
+export function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (typeof x !== "object" || x === null) return false;
   const proto = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;

@@ -3,8 +3,9 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import { erf } from "./special.js";
 
 /**
- * Each elementwise kernel is one JavaScript expression. Loops are generated from these once
- * per (op, dtypes, layout) and cached, so every hot loop is monomorphic and allocation-free.
+ * Each elementwise kernel is one JavaScript expression in `x` (and `y`). Loops are generated
+ * from these once per (op, dtypes, layout) and cached, so every hot loop is monomorphic and
+ * allocation-free; jit's fused loops (./fused.ts) are generated from the same expressions.
  */
 const UNARY_EXPR: Record<UnaryKernel, string> = {
   identity: "x",
@@ -51,6 +52,28 @@ const BINARY_EXPR: Record<BinaryKernel, string> = {
   greater: "(x > y ? 1 : 0)",
 };
 
+/** The expression of a unary kernel applied to the variable `x` (an identifier: it may be read twice). */
+export function unaryExpression(op: UnaryKernel, x: string): string {
+  return substitute(UNARY_EXPR[op], x, "y");
+}
+
+/** The expression of a binary kernel on the variables `x` and `y`; mulNoNan needs a scratch `let p`. */
+export function binaryExpression(op: BinaryKernel, x: string, y: string): string {
+  return substitute(BINARY_EXPR[op], x, y);
+}
+
+export function isUnaryKernel(name: string): name is UnaryKernel {
+  return Object.prototype.hasOwnProperty.call(UNARY_EXPR, name);
+}
+
+export function isBinaryKernel(name: string): name is BinaryKernel {
+  return Object.prototype.hasOwnProperty.call(BINARY_EXPR, name);
+}
+
+function substitute(expression: string, x: string, y: string): string {
+  return expression.replace(/\b[xy]\b/g, (v) => (v === "x" ? x : y));
+}
+
 const helpers = { erf };
 
 /** o[oo + i] = f(x[xo + i]) for i < n. */
@@ -67,7 +90,8 @@ const unaryCache = new Map<string, UnaryLoop>();
 const binaryCache = new Map<string, BinaryLoop>();
 const reduceCache = new Map<string, ReduceLoop>();
 
-function compile<T>(params: string, body: string): T {
+/** Compiles a loop body with the kernels' helper functions (erf) in scope. */
+export function compile<T>(params: string, body: string): T {
   return new Function("helpers", `const { erf } = helpers; return function (${params}) { ${body} };`)(helpers) as T;
 }
 

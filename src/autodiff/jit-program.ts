@@ -1,0 +1,327 @@
+/**
+ * jit's compiled form of a traced function: the recorded equations, pruned to what the
+ * outputs need, scheduled into steps that either run one primitive through `bind` (matmul,
+ * reductions, shape ops, custom rules: whatever the active backend does) or run a fused
+ * group of elementwise equations as one generated loop (../backend/reference/fused.ts).
+ */
+import { type Primitive, bind, primitives } from "../ops/core.js";
+import { settings } from "../ops/config.js";
+import { castP, stopGradientP, whereP } from "../ops/primitives/elementwise.js";
+import { sumP } from "../ops/primitives/reduce.js";
+import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
+import { isBinaryKernel, isUnaryKernel } from "../backend/reference/elementwise.js";
+import { type FusedLoop, type FusedLoopSpec, type FusedStep, type OperandAccess, broadcastIndexMap, fusedLoop } from "../backend/reference/fused.js";
+import { isSingleValue } from "../backend/reference/index.js";
+import { type DType, type TypedArray, allocate } from "../tensor/dtype.js";
+import { type Shape, formatShape, sizeOf } from "../tensor/shape.js";
+import { ArrayTensor, type Tensor } from "../tensor/tensor.js";
+
+/** A value of the program by number: the inputs first, then constants and results as recorded. */
+export type Slot = number;
+
+/** One recorded primitive application. */
+export interface Equation {
+  prim: Primitive<unknown>;
+  params: unknown;
+  inputs: Slot[];
+  out: Slot;
+  shape: Shape;
+  dtype: DType;
+}
+
+/** What the tracer recorded: equations in evaluation order, constants, and the outputs. */
+export interface Recording {
+  /** Shape and dtype of every slot. */
+  shapes: Shape[];
+  dtypes: DType[];
+  equations: Equation[];
+  constants: Map<Slot, ArrayTensor>;
+  /** A slot per output leaf, or the JS number f returned there. */
+  outputs: (Slot | { number: number })[];
+}
+
+type Fusion =
+  | { op: "unary"; kernel: Extract<FusedStep, { op: "unary" }>["kernel"] }
+  | { op: "binary"; kernel: Extract<FusedStep, { op: "binary" }>["kernel"] }
+  | { op: "where" };
+
+let fusible: Map<Primitive<unknown>, Fusion> | undefined;
+
+/**
+ * The table primitives a fused loop can compute. Those named after a backend kernel run
+ * exactly that kernel (elementwise.ts defines them so); cast and stopGradient are the identity
+ * with the output's dtype. Custom primitives (customJvp, customVjp) are not in the table.
+ */
+function fusionOf(prim: Primitive<unknown>): Fusion | undefined {
+  if (fusible === undefined) {
+    fusible = new Map();
+    for (const p of primitives as readonly Primitive<never>[] as unknown as readonly Primitive<unknown>[]) {
+      if (isUnaryKernel(p.name)) fusible.set(p, { op: "unary", kernel: p.name });
+      else if (isBinaryKernel(p.name)) fusible.set(p, { op: "binary", kernel: p.name });
+    }
+    fusible.set(whereP as Primitive<unknown>, { op: "where" });
+    fusible.set(castP as Primitive<unknown>, { op: "unary", kernel: "identity" });
+    fusible.set(stopGradientP as Primitive<unknown>, { op: "unary", kernel: "identity" });
+  }
+  return fusible.get(prim);
+}
+
+/** A member of a fused group: computed in the loop, a same-size reshape of one, or a full sum. */
+interface Member {
+  eq: Equation;
+  role: "loop" | "alias" | "sum";
+}
+
+interface Group {
+  size: number;
+  members: Member[];
+  open: boolean;
+}
+
+type Step = { kind: "equation"; eq: Equation } | { kind: "group"; group: Group };
+
+/** A fused group ready to run: its loop and how to feed it. */
+interface CompiledGroup {
+  loop: FusedLoop;
+  size: number;
+  operands: { slot: Slot; access: OperandAccess; map: Int32Array | null }[];
+  stores: { slot: Slot; shape: Shape; dtype: DType }[];
+  sums: { slot: Slot; shape: Shape; dtype: DType }[];
+}
+
+type RunStep = { kind: "equation"; eq: Equation } | { kind: "group"; group: CompiledGroup };
+
+/** A traced function compiled for one signature. */
+export class Program {
+  private readonly steps: RunStep[];
+  /** The equations the outputs need, in recorded order: what debugNans runs one by one. */
+  private readonly live: Equation[];
+
+  constructor(private readonly recording: Recording) {
+    this.live = liveEquations(recording);
+    const context = groupContext(recording, this.live);
+    this.steps = schedule(recording, this.live).map((s) => (s.kind === "equation" ? s : { kind: "group", group: compileGroup(s.group, context) }));
+  }
+
+  /** How many fused loops and plain primitive steps one call runs (what the tests check fusion by). */
+  get stepCounts(): { fused: number; primitives: number } {
+    const fused = this.steps.filter((s) => s.kind === "group").length;
+    return { fused, primitives: this.steps.length - fused };
+  }
+
+  run(inputs: readonly ArrayTensor[]): (Tensor | number)[] {
+    const env = new Array<ArrayTensor | undefined>(this.recording.shapes.length);
+    inputs.forEach((t, i) => (env[i] = t));
+    for (const [slot, c] of this.recording.constants) env[slot] = c;
+    // debugNans checks every primitive's output, so each runs on its own through bind.
+    if (settings.debugNans) for (const eq of this.live) evaluate(eq, env);
+    else for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env) : runGroup(step.group, env);
+    return this.recording.outputs.map((o) => (typeof o === "number" ? env[o]! : o.number));
+  }
+}
+
+function evaluate(eq: Equation, env: (ArrayTensor | undefined)[]): void {
+  env[eq.out] = bind(eq.prim, eq.inputs.map((s) => env[s]!), eq.params).concrete();
+}
+
+/** Dead-code elimination: the equations some output depends on. */
+function liveEquations({ equations, outputs }: Recording): Equation[] {
+  const needed = new Set<Slot>(outputs.filter((o): o is Slot => typeof o === "number"));
+  const live: Equation[] = [];
+  for (let i = equations.length - 1; i >= 0; i--) {
+    const eq = equations[i]!;
+    if (!needed.has(eq.out)) continue;
+    live.push(eq);
+    for (const s of eq.inputs) needed.add(s);
+  }
+  return live.reverse();
+}
+
+/**
+ * Groups elementwise equations of one output size into fused loops, greedily in recorded
+ * order. A group stays open (and can grow) until something outside it reads one of its
+ * values; it is then scheduled at that point, before its reader, so every group runs after
+ * all of its operands exist. broadcastTo of a value from outside a group is not materialised:
+ * the loops read its source through an index map.
+ */
+function schedule(recording: Recording, live: readonly Equation[]): Step[] {
+  const steps: Step[] = [];
+  const order = new Map(live.map((eq, i) => [eq, i]));
+  const groupOf = new Map<Slot, { group: Group; role: Member["role"] }>();
+  const pendingBroadcasts = new Map<Slot, Equation>();
+  const close = (group: Group): void => {
+    if (!group.open) return;
+    group.open = false;
+    steps.push({ kind: "group", group });
+  };
+  const materialise = (slot: Slot): void => {
+    const eq = pendingBroadcasts.get(slot);
+    if (eq === undefined) return;
+    pendingBroadcasts.delete(slot);
+    steps.push({ kind: "equation", eq });
+  };
+  const join = (group: Group, eq: Equation, role: Member["role"]): void => {
+    group.members.push({ eq, role });
+    groupOf.set(eq.out, { group, role });
+  };
+  /** The open group whose loop computes `slot` at `size` elements per iteration, if any. */
+  const loopGroup = (slot: Slot, size: number): Group | undefined => {
+    const g = groupOf.get(slot);
+    return g && g.group.open && g.role !== "sum" && g.group.size === size ? g.group : undefined;
+  };
+
+  for (const eq of live) {
+    const size = sizeOf(eq.shape);
+    const source = eq.inputs[0]!;
+    if (fusionOf(eq.prim)) {
+      const joinable = new Set<Group>();
+      for (const s of eq.inputs) {
+        const g = loopGroup(s, size);
+        if (g) joinable.add(g);
+      }
+      // A group whose full sum this equation reads must finish before it: that sum only
+      // exists after the loop.
+      for (const s of eq.inputs) {
+        const g = groupOf.get(s);
+        if (g && g.role === "sum") joinable.delete(g.group);
+      }
+      for (const s of eq.inputs) {
+        const g = groupOf.get(s);
+        if (g && !joinable.has(g.group)) close(g.group);
+      }
+      const [target, ...others] = [...joinable];
+      const group = target ?? { size, members: [], open: true };
+      for (const other of others) {
+        for (const m of other.members) join(group, m.eq, m.role);
+        other.open = false;
+      }
+      group.members.sort((a, b) => order.get(a.eq)! - order.get(b.eq)!);
+      join(group, eq, "loop");
+    } else if (eq.prim === reshapeP && loopGroup(source, size)) {
+      join(loopGroup(source, size)!, eq, "alias");
+    } else if (eq.prim === sumP && size === 1 && loopGroup(source, sizeOf(recording.shapes[source]!))) {
+      join(loopGroup(source, sizeOf(recording.shapes[source]!))!, eq, "sum");
+    } else if (eq.prim === broadcastToP && !groupOf.has(source) && !pendingBroadcasts.has(source)) {
+      pendingBroadcasts.set(eq.out, eq);
+    } else {
+      for (const s of eq.inputs) {
+        const g = groupOf.get(s);
+        if (g) close(g.group);
+        materialise(s);
+      }
+      steps.push({ kind: "equation", eq });
+    }
+  }
+  for (const { group } of groupOf.values()) close(group);
+  for (const o of recording.outputs) if (typeof o === "number") materialise(o);
+  return steps;
+}
+
+/** What compiling any group of a program needs to know about the whole program. */
+interface GroupContext {
+  recording: Recording;
+  /** The live equations reading each slot. */
+  readers: Map<Slot, Equation[]>;
+  outputSlots: Set<Slot>;
+  broadcasts: Map<Slot, Equation>;
+}
+
+function groupContext(recording: Recording, live: readonly Equation[]): GroupContext {
+  const readers = new Map<Slot, Equation[]>();
+  for (const eq of live) for (const s of eq.inputs) readers.set(s, [...(readers.get(s) ?? []), eq]);
+  const outputSlots = new Set(recording.outputs.filter((o): o is Slot => typeof o === "number"));
+  const broadcasts = new Map(live.filter((e) => e.prim === broadcastToP).map((e) => [e.out, e]));
+  return { recording, readers, outputSlots, broadcasts };
+}
+
+/** Builds the loop of a group: its operands, steps, stored values and sums. */
+function compileGroup(group: Group, { recording, readers, outputSlots, broadcasts }: GroupContext): CompiledGroup {
+  const members = new Map(group.members.map((m) => [m.eq.out, m]));
+  const neededOutside = (slot: Slot): boolean => outputSlots.has(slot) || (readers.get(slot) ?? []).some((r) => !members.has(r.out));
+
+  const operands: CompiledGroup["operands"] = [];
+  const operandSpecs: FusedLoopSpec["operands"][number][] = [];
+  const operandIndex = new Map<string, number>();
+  const steps: FusedStep[] = [];
+  const valueOf = new Map<Slot, number>();
+
+  /** The loop value of an equation's input, adding an operand when it comes from outside. */
+  const read = (slot: Slot, consumer: Equation): number => {
+    const inner = valueOf.get(slot);
+    if (inner !== undefined) return inner;
+    // A broadcast of an outside value is read from its source; broadcasting composes.
+    const broadcast = broadcasts.get(slot);
+    const source = broadcast !== undefined && !members.has(broadcast.inputs[0]!) ? broadcast.inputs[0]! : slot;
+    const shape = recording.shapes[source]!;
+    const constant = recording.constants.get(source);
+    const access: OperandAccess =
+      sizeOf(shape) === 1 || (constant !== undefined && isSingleValue(constant)) ? "scalar"
+      : sizeOf(shape) === group.size ? "full"
+      : "indexed";
+    const key = `${source}:${access}:${access === "indexed" ? formatShape(consumer.shape) : ""}`;
+    let k = operandIndex.get(key);
+    if (k === undefined) {
+      k = operands.length;
+      operandIndex.set(key, k);
+      operands.push({ slot: source, access, map: access === "indexed" ? broadcastIndexMap(shape, consumer.shape) : null });
+      operandSpecs.push({ dtype: recording.dtypes[source]!, access });
+    }
+    return k;
+  };
+
+  const stores: CompiledGroup["stores"] = [];
+  const sums: CompiledGroup["sums"] = [];
+  const storeValues: number[] = [];
+  const sumValues: number[] = [];
+  // Operands must be numbered before steps: collect every outside read first.
+  for (const { eq, role } of group.members) {
+    if (role !== "loop") continue;
+    for (const s of eq.inputs) if (!members.has(s)) read(s, eq);
+  }
+  for (const { eq, role } of group.members) {
+    if (role === "alias") valueOf.set(eq.out, valueOf.get(eq.inputs[0]!)!);
+    else if (role === "sum") {
+      sums.push({ slot: eq.out, shape: eq.shape, dtype: eq.dtype });
+      sumValues.push(valueOf.get(eq.inputs[0]!)!);
+      continue;
+    } else {
+      const fusion = fusionOf(eq.prim)!;
+      const [x, y, z] = eq.inputs.map((s) => read(s, eq));
+      steps.push(
+        fusion.op === "unary" ? { op: "unary", kernel: fusion.kernel, x: x!, dtype: eq.dtype }
+        : fusion.op === "binary" ? { op: "binary", kernel: fusion.kernel, x: x!, y: y!, dtype: eq.dtype }
+        : { op: "where", cond: x!, x: y!, y: z!, dtype: eq.dtype },
+      );
+      valueOf.set(eq.out, operands.length + steps.length - 1);
+    }
+    if (neededOutside(eq.out)) {
+      stores.push({ slot: eq.out, shape: eq.shape, dtype: eq.dtype });
+      storeValues.push(valueOf.get(eq.out)!);
+    }
+  }
+  const loop = fusedLoop({ operands: operandSpecs, steps, stores: storeValues, sums: sumValues });
+  return { loop, size: group.size, operands, stores, sums };
+}
+
+function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[]): void {
+  const data: TypedArray[] = [];
+  const offsets: number[] = [];
+  const maps: (Int32Array | null)[] = [];
+  for (const { slot, access, map } of group.operands) {
+    let t = env[slot]!;
+    // Full and indexed reads walk the storage in row-major order.
+    if (access !== "scalar" && !t.contiguous) t = new ArrayTensor(t.contiguousData(false), t.shape);
+    data.push(t.data);
+    offsets.push(t.offset);
+    maps.push(map);
+  }
+  const outputs = group.stores.map((s) => allocate(s.dtype, group.size));
+  const sums = new Float64Array(group.sums.length);
+  group.loop(data, offsets, maps, outputs, sums, group.size);
+  group.stores.forEach((s, j) => (env[s.slot] = new ArrayTensor(outputs[j]!, s.shape)));
+  group.sums.forEach((s, j) => {
+    const out = allocate(s.dtype, 1);
+    out[0] = sums[j]!;
+    env[s.slot] = new ArrayTensor(out, s.shape);
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * Fused elementwise loops, the kernels of `nb.jit`: a chain of unary, binary and where ops
+ * over one output size becomes a single generated loop that reads each operand once per
+ * element, keeps intermediates in locals, writes only the values needed afterwards and can
+ * accumulate full sums on the way. Each op's formula is the reference kernel's (see
+ * ./elementwise.ts), rounded to float32 where the eager kernel would store float32, so a
+ * fused result equals the eager one bit for bit.
+ */
+import type { BinaryKernel, UnaryKernel } from "../interface.js";
+import type { DType, TypedArray } from "../../tensor/dtype.js";
+import { type Shape, contiguousStrides, sizeOf } from "../../tensor/shape.js";
+import { binaryExpression, compile, unaryExpression } from "./elementwise.js";
+
+/**
+ * How a loop reads an operand: `full` has one element per iteration, `scalar` one element
+ * for all, `indexed` is a broadcast operand read through an index map (see broadcastIndexMap).
+ */
+export type OperandAccess = "full" | "scalar" | "indexed";
+
+/** A value of the loop by number: operands first (0 … operands − 1), then one per step. */
+export type LoopValue = number;
+
+/** One op of the chain; `dtype` is its output's, as the eager kernel would produce it. */
+export type FusedStep =
+  | { op: "unary"; kernel: UnaryKernel; x: LoopValue; dtype: DType }
+  | { op: "binary"; kernel: BinaryKernel; x: LoopValue; y: LoopValue; dtype: DType }
+  | { op: "where"; cond: LoopValue; x: LoopValue; y: LoopValue; dtype: DType };
+
+/** What to generate: the operands, the steps in order, and which values leave the loop. */
+export interface FusedLoopSpec {
+  operands: readonly { dtype: DType; access: OperandAccess }[];
+  steps: readonly FusedStep[];
+  /** Values stored element by element, one output array each. */
+  stores: readonly LoopValue[];
+  /** Values summed over all elements in row-major order, as the eager sum does. */
+  sums: readonly LoopValue[];
+}
+
+/**
+ * Runs the loop over `n` elements: operand k is read from `data[k]` at `offsets[k]` (plus
+ * `maps[k][i]` when indexed), store j is written to `outputs[j]`, sum j lands in `sums[j]`.
+ */
+export type FusedLoop = (
+  data: readonly TypedArray[], offsets: readonly number[], maps: readonly (Int32Array | null)[],
+  outputs: readonly TypedArray[], sums: Float64Array, n: number,
+) => void;
+
+const loops = new Map<string, FusedLoop>();
+
+/** The compiled loop for a spec, generated once per distinct program text. */
+export function fusedLoop(spec: FusedLoopSpec): FusedLoop {
+  const body = generate(spec);
+  let loop = loops.get(body);
+  if (!loop) {
+    loop = compile<FusedLoop>("data, offsets, maps, outputs, sums, n", body);
+    loops.set(body, loop);
+  }
+  return loop;
+}
+
+function generate(spec: FusedLoopSpec): string {
+  const v = (k: LoopValue): string => `v${k}`;
+  const setup: string[] = [];
+  const perElement: string[] = [];
+  // The dtypes are part of the text so that each compiled loop sees one array type per
+  // operand and stays monomorphic.
+  setup.push(`// ${spec.operands.map((o) => `${o.dtype}:${o.access}`).join(" ")}`);
+  spec.operands.forEach((o, k) => {
+    setup.push(`const a${k} = data[${k}], o${k} = offsets[${k}];`);
+    if (o.access === "scalar") setup.push(`const ${v(k)} = a${k}[o${k}];`);
+    else if (o.access === "full") perElement.push(`const ${v(k)} = a${k}[o${k} + i];`);
+    else {
+      setup.push(`const m${k} = maps[${k}];`);
+      perElement.push(`const ${v(k)} = a${k}[o${k} + m${k}[i]];`);
+    }
+  });
+  spec.steps.forEach((s, j) => {
+    const expression =
+      s.op === "unary" ? unaryExpression(s.kernel, v(s.x))
+      : s.op === "binary" ? binaryExpression(s.kernel, v(s.x), v(s.y))
+      : `(${v(s.cond)} !== 0 ? ${v(s.x)} : ${v(s.y)})`;
+    perElement.push(`const ${v(spec.operands.length + j)} = ${s.dtype === "float32" ? `Math.fround(${expression})` : expression};`);
+  });
+  spec.stores.forEach((value, j) => {
+    setup.push(`const out${j} = outputs[${j}];`);
+    perElement.push(`out${j}[i] = ${v(value)};`);
+  });
+  spec.sums.forEach((value, j) => {
+    setup.push(`let s${j} = 0;`);
+    perElement.push(`s${j} += ${v(value)};`);
+  });
+  const finish = spec.sums.map((_, j) => `sums[${j}] = s${j};`);
+  return [...setup, "let p = 0;", `for (let i = 0; i < n; i++) {`, ...perElement, "}", ...finish].join("\n");
+}
+
+/**
+ * For each element of `target` (row-major), the flat index of the element of a contiguous
+ * `source` that broadcasting maps onto it. Built once per jit signature, not per call.
+ */
+export function broadcastIndexMap(source: Shape, target: Shape): Int32Array {
+  const n = sizeOf(target);
+  const map = new Int32Array(n);
+  const rank = target.length;
+  const lead = rank - source.length;
+  const sourceStrides = contiguousStrides(source);
+  const strides = target.map((_, ax) => (ax < lead || source[ax - lead] === 1 ? 0 : sourceStrides[ax - lead]!));
+  const index = new Array<number>(rank).fill(0);
+  let flat = 0;
+  for (let i = 0; i < n; i++) {
+    map[i] = flat;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      index[ax]!++;
+      flat += strides[ax]!;
+      if (index[ax]! < target[ax]!) break;
+      flat -= strides[ax]! * target[ax]!;
+      index[ax] = 0;
+    }
+  }
+  return map;
+}
