@@ -5,7 +5,10 @@
  * @module
  */
 import { selectNodeBackend } from "./backend/node.js";
+import { setUninitializedAllocator } from "./tensor/dtype.js";
 
 export * from "./index.js";
 
+// Kernel outputs that are written in full need no zero-filling: Node can skip it.
+setUninitializedAllocator((bytes) => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer);
 selectNodeBackend();

@@ -21,9 +21,18 @@ import { describe, expect, test } from "vitest";
 import "../src/node.js";
 import { backends, registeredBackends } from "../src/backend/registry.js";
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../src/backend/interface.js";
-import type { DType } from "../src/tensor/dtype.js";
+import { type DType, setUninitializedAllocator } from "../src/tensor/dtype.js";
 import { type Shape, contiguousStrides, sizeOf } from "../src/tensor/shape.js";
 import { ArrayTensor } from "../src/tensor/tensor.js";
+
+// Kernels may take their outputs from allocateUninitialized (in Node, memory nobody cleared).
+// Here that memory is poisoned with NaN bytes, so an element a kernel forgets to write
+// shows up as a mismatch against the reference instead of passing as a lucky zero.
+setUninitializedAllocator((bytes) => {
+  const buffer = new ArrayBuffer(bytes);
+  new Uint8Array(buffer).fill(0xff);
+  return buffer;
+});
 
 const ref = backends.reference;
 const others = registeredBackends().filter((b) => b !== ref);

@@ -197,7 +197,8 @@ void gemmThreaded(Fn kernel, MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrd
 }
 
 // gemm(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset, m, k, n):
-// c[cOffset ..] (contiguous m×n) += A·B. a, b and c share one dtype.
+// c[cOffset ..] (contiguous m×n) = A·B, never reading c's old contents; k ≥ 1 (the caller
+// zero-fills C itself when k = 0). a, b and c share one dtype.
 napi_value Gemm(napi_env env, napi_callback_info info) {
   napi_value args[13];
   if (!getArgs(env, info, args)) return nullptr;

@@ -1,7 +1,9 @@
 // The packed, register-blocked matrix product behind the native backend's matmul.
 //
-// C[m×n] += A[m×k] · B[k×n], C row-major and contiguous, A and B read through arbitrary
-// element strides (so a transposed view is multiplied without first being copied).
+// C[m×n] = A[m×k] · B[k×n], C row-major and contiguous, A and B read through arbitrary
+// element strides (so a transposed view is multiplied without first being copied). C's
+// previous contents are never read (the first slice of k stores, later ones add), so its
+// memory need not be zeroed first; k ≥ 1.
 //
 // Blocking, as in GotoBLAS/BLIS, from the outside in:
 //   jc: NC columns of B and C at a time        (the packed B block lives in L3)
@@ -96,7 +98,8 @@ void packB(MatView<T> b, ptrdiff_t p0, ptrdiff_t j0, ptrdiff_t kc, ptrdiff_t nc,
  *   static V zero(); static V load(const T*); static V broadcast(const T*);
  *   static V fma(V a, V b, V acc);          // a·b + acc
  *   static void addStore(T* dst, V v);       // dst[0..W) += v
- *   static void store(T* dst, V v);          // dst[0..W) = v
+ *   static void store(T* dst, V v);          // dst[0..W) = v, dst 64-byte aligned
+ *   static void storeUnaligned(T* dst, V v); // dst[0..W) = v
  * plus the blocking constants MR, NV (NR = NV·W), KC, MC, NC.
  */
 template <typename T, typename Ops>
@@ -107,9 +110,12 @@ struct Gemm {
   static constexpr int NV = Ops::NV;
   static constexpr int NR = NV * W;
 
-  /** C tile (MR×NR at c, row stride ldc) += packed A panel · packed B panel over kc. */
+  /**
+   * C tile (MR×NR at c, row stride ldc) = (first ? 0 : C tile) + packed A panel · packed B
+   * panel over kc.
+   */
   static inline void microKernel(ptrdiff_t kc, const T* ap, const T* bp, T* c, ptrdiff_t ldc,
-                                 int rows, int cols) {
+                                 int rows, int cols, bool first) {
     // The loops over r and v have constant bounds and are fully unrolled, so that acc[][] and
     // b[] become named registers rather than memory.
     V acc[MR][NV];
@@ -133,7 +139,10 @@ struct Gemm {
     } while (--kc > 0);
     if (rows == MR && cols == NR) {
       for (int r = 0; r < MR; r++)
-        for (int v = 0; v < NV; v++) Ops::addStore(c + r * ldc + v * W, acc[r][v]);
+        for (int v = 0; v < NV; v++) {
+          if (first) Ops::storeUnaligned(c + r * ldc + v * W, acc[r][v]);
+          else Ops::addStore(c + r * ldc + v * W, acc[r][v]);
+        }
       return;
     }
     // An edge tile: spill the registers, then add only the part inside C.
@@ -141,10 +150,10 @@ struct Gemm {
     for (int r = 0; r < MR; r++)
       for (int v = 0; v < NV; v++) Ops::store(tile + r * NR + v * W, acc[r][v]);
     for (int r = 0; r < rows; r++)
-      for (int j = 0; j < cols; j++) c[r * ldc + j] += tile[r * NR + j];
+      for (int j = 0; j < cols; j++) c[r * ldc + j] = (first ? T(0) : c[r * ldc + j]) + tile[r * NR + j];
   }
 
-  /** C += A·B over rows [0, m) and columns [j0, j1) of C: one thread's share. */
+  /** C = A·B over rows [0, m) and columns [j0, j1) of C: one thread's share. */
   static void run(MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n,
                   ptrdiff_t j0, ptrdiff_t j1) {
     thread_local Scratch scratchA, scratchB;
@@ -163,7 +172,7 @@ struct Gemm {
             const T* bpanel = bp + jr * kc;
             for (ptrdiff_t ir = 0; ir < mc; ir += MR) {
               const int rows = int(std::min<ptrdiff_t>(MR, mc - ir));
-              microKernel(kc, ap + ir * kc, bpanel, c + (ic + ir) * n + jc + jr, n, rows, cols);
+              microKernel(kc, ap + ir * kc, bpanel, c + (ic + ir) * n + jc + jr, n, rows, cols, pc == 0);
             }
           }
         }

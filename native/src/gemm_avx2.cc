@@ -19,6 +19,7 @@ struct OpsF64 {
   static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
   static void addStore(double* d, V v) { _mm256_storeu_pd(d, _mm256_add_pd(_mm256_loadu_pd(d), v)); }
   static void store(double* d, V v) { _mm256_store_pd(d, v); }
+  static void storeUnaligned(double* d, V v) { _mm256_storeu_pd(d, v); }
 };
 
 struct OpsF32 {
@@ -31,6 +32,7 @@ struct OpsF32 {
   static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   static void addStore(float* d, V v) { _mm256_storeu_ps(d, _mm256_add_ps(_mm256_loadu_ps(d), v)); }
   static void store(float* d, V v) { _mm256_store_ps(d, v); }
+  static void storeUnaligned(float* d, V v) { _mm256_storeu_ps(d, v); }
 };
 
 }  // namespace

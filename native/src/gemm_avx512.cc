@@ -20,6 +20,7 @@ struct OpsF64 {
   static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
   static void addStore(double* d, V v) { _mm512_storeu_pd(d, _mm512_add_pd(_mm512_loadu_pd(d), v)); }
   static void store(double* d, V v) { _mm512_store_pd(d, v); }
+  static void storeUnaligned(double* d, V v) { _mm512_storeu_pd(d, v); }
 };
 
 struct OpsF32 {
@@ -33,6 +34,7 @@ struct OpsF32 {
   static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   static void addStore(float* d, V v) { _mm512_storeu_ps(d, _mm512_add_ps(_mm512_loadu_ps(d), v)); }
   static void store(float* d, V v) { _mm512_store_ps(d, v); }
+  static void storeUnaligned(float* d, V v) { _mm512_storeu_ps(d, v); }
 };
 
 }  // namespace

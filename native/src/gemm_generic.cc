@@ -16,6 +16,7 @@ struct OpsScalar {
   static V fma(V a, V b, V c) { return a * b + c; }
   static void addStore(T* d, V v) { *d += v; }
   static void store(T* d, V v) { *d = v; }
+  static void storeUnaligned(T* d, V v) { *d = v; }
 };
 
 }  // namespace

@@ -12,7 +12,7 @@ import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
 import { isBinaryKernel, isUnaryKernel } from "../backend/reference/elementwise.js";
 import { type FusedLoop, type FusedLoopSpec, type FusedStep, type OperandAccess, broadcastIndexMap, fusedLoop } from "../backend/reference/fused.js";
 import { isSingleValue } from "../backend/reference/index.js";
-import { type DType, type TypedArray, allocate } from "../tensor/dtype.js";
+import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
 import { type Shape, formatShape, sizeOf } from "../tensor/shape.js";
 import { ArrayTensor, type Tensor } from "../tensor/tensor.js";
 
@@ -315,7 +315,7 @@ function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[]): void 
     offsets.push(t.offset);
     maps.push(map);
   }
-  const outputs = group.stores.map((s) => allocate(s.dtype, group.size));
+  const outputs = group.stores.map((s) => allocateUninitialized(s.dtype, group.size));
   const sums = new Float64Array(group.sums.length);
   group.loop(data, offsets, maps, outputs, sums, group.size);
   group.stores.forEach((s, j) => (env[s.slot] = new ArrayTensor(outputs[j]!, s.shape)));

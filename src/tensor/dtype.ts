@@ -21,8 +21,30 @@ export function promote(a: DType, b: DType): DType {
   return a === b ? a : "float64";
 }
 
+/** Zero-filled storage. */
 export function allocate(dtype: DType, length: number): TypedArray {
   return dtype === "float64" ? new Float64Array(length) : new Float32Array(length);
+}
+
+/** Returns storage of `bytes` bytes whose contents are unspecified. */
+export type UninitializedAllocator = (bytes: number) => ArrayBuffer;
+
+let uninitialized: UninitializedAllocator | undefined;
+
+/**
+ * Storage for a kernel that writes every element before anything reads it. Zero-filling a
+ * 1 MB output costs more than adding two such arrays; where the environment can hand out
+ * memory without clearing it (Node's Buffer.allocUnsafeSlow, installed by the Node entry)
+ * this skips that pass, elsewhere it is `allocate`.
+ */
+export function allocateUninitialized(dtype: DType, length: number): TypedArray {
+  if (uninitialized === undefined || length < 64) return allocate(dtype, length);
+  return dtype === "float64" ? new Float64Array(uninitialized(length * 8), 0, length) : new Float32Array(uninitialized(length * 4), 0, length);
+}
+
+/** Installs the environment's allocator of uncleared memory (see allocateUninitialized). */
+export function setUninitializedAllocator(allocator: UninitializedAllocator): void {
+  uninitialized = allocator;
 }
 
 export function dtypeOf(data: TypedArray): DType {

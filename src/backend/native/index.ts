@@ -11,7 +11,7 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../interface.js";
-import { type TypedArray, allocate, promote } from "../../tensor/dtype.js";
+import { type TypedArray, allocateUninitialized, promote } from "../../tensor/dtype.js";
 import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import { broadcastStrides, forEachRow, isOne, isSingleValue, referenceBackend } from "../reference/index.js";
@@ -97,7 +97,7 @@ function createNativeBackend(addon: NativeAddon): Backend {
     const n = sizeOf(x.shape);
     if (n < MIN_ELEMENTS) return ref.unary(op, x);
     const src = ref.contiguous(x);
-    const out = allocate(x.dtype, n);
+    const out = allocateUninitialized(x.dtype, n);
     addon.unary(unaryCode[op], src.data, src.offset, out, n);
     return new ArrayTensor(out, x.shape);
   }
@@ -110,7 +110,7 @@ function createNativeBackend(addon: NativeAddon): Backend {
       return ref.binary(op, a, b, outShape); // the reference returns the other operand, no pass
     }
     const code = binaryCode[op];
-    const out = allocate(a.dtype, n);
+    const out = allocateUninitialized(a.dtype, n);
     const ca = a.contiguous && sizeOf(a.shape) === n;
     const cb = b.contiguous && sizeOf(b.shape) === n;
     const sa = ca ? 1 : isSingleValue(a) ? 0 : -1;
@@ -141,7 +141,7 @@ function createNativeBackend(addon: NativeAddon): Backend {
     const perm = [...kept, ...axes];
     const src = ref.contiguous(new ArrayTensor(x.data, perm.map((i) => x.shape[i]!), perm.map((i) => x.strides[i]!), x.offset));
     const rows = sizeOf(outShape);
-    const out = allocate(x.dtype, rows);
+    const out = allocateUninitialized(x.dtype, rows);
     addon.reduce(reduceCode[op], src.data, src.offset, rows, sizeOf(axes.map((i) => x.shape[i]!)), out);
     return new ArrayTensor(out, outShape);
   }
@@ -158,7 +158,8 @@ function createNativeBackend(addon: NativeAddon): Backend {
     const cb = b.dtype === dtype ? b : ref.cast(b, dtype);
     const batchShape = outShape.slice(0, rank - 2);
     const batches = sizeOf(batchShape);
-    const out = allocate(dtype, batches * m * n);
+    // The kernel stores C without reading it (k ≥ 1 here: m·n·k ≥ MIN_MATMUL_WORK).
+    const out = allocateUninitialized(dtype, batches * m * n);
     // The kernel reads each operand through its own strides (a transposed view needs no copy);
     // batch axes broadcast with stride 0.
     const batchStrides = (t: ArrayTensor): number[] => {

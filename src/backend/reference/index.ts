@@ -1,5 +1,5 @@
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../interface.js";
-import { type DType, type TypedArray, allocate, promote } from "../../tensor/dtype.js";
+import { type DType, type TypedArray, allocate, allocateUninitialized, promote } from "../../tensor/dtype.js";
 import { type Shape, contiguousStrides, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import { binaryLoop, reduceLoop, unaryLoop } from "./elementwise.js";
@@ -28,7 +28,7 @@ function contiguous(x: ArrayTensor): ArrayTensor {
 
 function unary(op: UnaryKernel, x: ArrayTensor): ArrayTensor {
   const n = sizeOf(x.shape);
-  const out = allocate(x.dtype, n);
+  const out = allocateUninitialized(x.dtype, n);
   const src = x.contiguous ? x : contiguous(x);
   unaryLoop(op, x.dtype)(src.data, src.offset, out, 0, n);
   return new ArrayTensor(out, x.shape);
@@ -52,7 +52,7 @@ function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shap
     if (isOne(b) && a.dtype === dtype && shapesEqual(a.shape, outShape)) return a;
   }
   const n = sizeOf(outShape);
-  const out = allocate(dtype, n);
+  const out = allocateUninitialized(dtype, n);
   const key = a.dtype + b.dtype;
   // Fast layouts: each side either covers the output contiguously or is one repeated value
   // (a single element, or a stride-0 broadcast such as the seed a reduction's VJP expands).
@@ -114,7 +114,7 @@ export function forEachRow(
 }
 
 function where(cond: ArrayTensor, a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
-  const out = allocate(promote(a.dtype, b.dtype), sizeOf(outShape));
+  const out = allocateUninitialized(promote(a.dtype, b.dtype), sizeOf(outShape));
   const s = [cond, a, b].map((t) => broadcastStrides(t, outShape));
   const last = outShape.length - 1;
   const [sc, sa, sb] = s.map((st) => (last >= 0 ? st[last]! : 0)) as [number, number, number];
@@ -134,7 +134,7 @@ function reduce(op: ReduceKernel, x: ArrayTensor, axes: readonly number[]): Arra
   const src = permuted.contiguous ? permuted : contiguous(permuted);
   const rows = sizeOf(outShape);
   const len = sizeOf(axes.map((i) => x.shape[i]!));
-  const out = allocate(x.dtype, rows);
+  const out = allocateUninitialized(x.dtype, rows);
   const loop = reduceLoop(op, x.dtype);
   for (let r = 0, base = src.offset; r < rows; r++, base += len) out[r] = loop(src.data, base, len);
   return new ArrayTensor(out, outShape);
