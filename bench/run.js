@@ -1,5 +1,5 @@
-// `npm run bench`: nabla's backends (reference and native, the native matmul on one thread and
-// on all cores) against TensorFlow.js (cpu and wasm backends), jax-js (Wasm), PyTorch (where
+// `npm run bench`: nabla's backends (reference, wasm, and native with its matmul on one thread
+// and on all cores) against TensorFlow.js (cpu and wasm backends), jax-js (Wasm), PyTorch (where
 // Debian's python3-torch is installed: /usr/bin/python3, one thread) and hand-written
 // JavaScript, on this machine, in one run: kernels, autodiff, per-op overhead, and the
 // throughput of one training step of a 784-256-128-10 MLP with Adam (issue 6); then the
@@ -118,6 +118,7 @@ async function loadJax() {
  */
 const NABLA_VARIANTS = [
   { key: "reference", backend: "reference", threads: 1 },
+  { key: "wasm", backend: "wasm", threads: 1 },
   { key: "native", backend: "native", threads: 1 },
   { key: `native ${CORES}T`, backend: "native", threads: CORES, threadedOnly: true },
 ];
@@ -604,8 +605,11 @@ const ROWS = [
 
 const NABLA_KEYS = NABLA_VARIANTS.map((v) => v.key);
 const PEER_KEYS = ["tfjs-cpu", "tfjs-wasm", "jax", "torch", "hand"];
-/** The ratios printed: the native backend (one thread) against each peer, and the reference against TF.js cpu. */
-const RATIOS = [["native", "torch"], ["native", "tfjs-wasm"], ["native", "jax"], ["native", "hand"], ["reference", "tfjs-cpu"]];
+/**
+ * The ratios printed: the native backend (one thread) against each peer, the wasm backend
+ * against TF.js's (both WebAssembly SIMD, one thread), and the reference against TF.js cpu.
+ */
+const RATIOS = [["native", "torch"], ["native", "tfjs-wasm"], ["wasm", "tfjs-wasm"], ["native", "jax"], ["native", "hand"], ["reference", "tfjs-cpu"]];
 
 async function main() {
   const tf = { "tfjs-cpu": await loadTf("cpu"), "tfjs-wasm": await loadTf("wasm") };
@@ -654,7 +658,7 @@ async function main() {
   writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");
 
   const header = ["work", "unit", ...NABLA_KEYS, ...PEER_KEYS.map((k) => (k === "hand" ? "hand JS" : k === "jax" ? "jax-js" : k)),
-    ...RATIOS.map(([a, b]) => `${a === "reference" ? "ref" : "nat"}/${b === "hand" ? "hand" : b}`)];
+    ...RATIOS.map(([a, b]) => `${{ reference: "ref", native: "nat" }[a] ?? a}/${b}`)];
   const table = rows.map((r) => [
     r.work, `${r.unit} (${r.better === "higher" ? "↑" : "↓"})`,
     ...[...NABLA_KEYS, ...PEER_KEYS].map((k) => cell(r[k])),
