@@ -1,6 +1,6 @@
 // One library's MLP training (bench/mlp.js) for up to N steps in a process of its own, so its
 // resident memory is its own: `node --expose-gc bench/mlp-memory.js <peer> <steps> <seconds>`
-// with peer one of nabla-native, nabla-reference, tfjs-cpu, tfjs-wasm, jax. Prints one JSON
+// with peer one of nabla-native, nabla-wasm, nabla-reference, tfjs-cpu, tfjs-wasm, jax. Prints one JSON
 // line: steps run, seconds, RSS (MB) after each tenth of the run, and the peak RSS. Run by
 // bench/run.js's memory section; PyTorch's counterpart is torch_bench.py's "trainMemory".
 import { performance } from "node:perf_hooks";

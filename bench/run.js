@@ -1,5 +1,5 @@
-// `npm run bench`: nabla's backends (reference and native, the native matmul on one thread and
-// on all cores) against TensorFlow.js (cpu and wasm backends), jax-js (Wasm), PyTorch (where
+// `npm run bench`: nabla's backends (reference, wasm, and native with its matmul on one thread
+// and on all cores) against TensorFlow.js (cpu and wasm backends), jax-js (Wasm), PyTorch (where
 // Debian's python3-torch is installed: /usr/bin/python3, one thread) and hand-written
 // JavaScript, on this machine, in one run: kernels, autodiff, per-op overhead, and the
 // throughput of one training step of a 784-256-128-10 MLP with Adam (issue 6); then the
@@ -81,6 +81,7 @@ async function attempt(label, body) {
  */
 const NABLA_VARIANTS = [
   { key: "reference", backend: "reference", threads: 1 },
+  { key: "wasm", backend: "wasm", threads: 1 },
   { key: "native", backend: "native", threads: 1 },
   { key: `native ${CORES}T`, backend: "native", threads: CORES, threadedOnly: true },
 ];
@@ -436,7 +437,7 @@ async function trainCase(dtype, tf, jax) {
 // first tenth of the run and at the end (flat = no growth between them) and the peak.
 
 const MEMORY = QUICK ? { steps: 200, seconds: 20 } : { steps: 1000, seconds: 90 };
-const MEMORY_PEERS = ["nabla-native", "tfjs-cpu", "tfjs-wasm", "jax"];
+const MEMORY_PEERS = ["nabla-native", "nabla-wasm", "tfjs-cpu", "tfjs-wasm", "jax"];
 
 function memoryRun(peer) {
   progress(`MLP memory: ${peer} (own process, up to ${MEMORY.steps} steps or ${MEMORY.seconds} s)`);
@@ -453,7 +454,7 @@ function memoryRun(peer) {
 }
 
 function memorySection() {
-  const rows = MEMORY_PEERS.filter((p) => p !== "nabla-native" || nb.listBackends().includes("native")).map((peer) => ({ peer, ...memoryRun(peer) }));
+  const rows = MEMORY_PEERS.filter((p) => !p.startsWith("nabla-") || nb.listBackends().includes(p.slice("nabla-".length))).map((peer) => ({ peer, ...memoryRun(peer) }));
   writeFileSync(MLP_DATA_FILE, new Uint8Array(MLP_X.buffer));
   const torch = runTorch([{ id: "0", kind: "trainMemory", labels: MLP_LABELS, data: MLP_DATA_FILE, ...MEMORY }]);
   rmSync(MLP_DATA_FILE, { force: true });
@@ -513,8 +514,12 @@ const ROWS = [
 
 const NABLA_KEYS = NABLA_VARIANTS.map((v) => v.key);
 const PEER_KEYS = ["tfjs-cpu", "tfjs-wasm", "jax", "torch", "hand"];
-/** The ratios printed: the native backend (one thread) against each peer, the reference against the hand loop and TF.js cpu. */
-const RATIOS = [["native", "torch"], ["native", "tfjs-wasm"], ["native", "jax"], ["native", "hand"], ["reference", "hand"], ["reference", "tfjs-cpu"]];
+/**
+ * The ratios printed: the native backend (one thread) against each peer, the wasm backend
+ * against TF.js's (both WebAssembly SIMD, one thread), and the reference against the hand
+ * loop and TF.js cpu.
+ */
+const RATIOS = [["native", "torch"], ["native", "tfjs-wasm"], ["wasm", "tfjs-wasm"], ["native", "jax"], ["native", "hand"], ["reference", "hand"], ["reference", "tfjs-cpu"]];
 
 async function main() {
   const tf = { "tfjs-cpu": await loadTf("cpu"), "tfjs-wasm": await loadTf("wasm") };
@@ -565,7 +570,7 @@ async function main() {
   writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");
 
   const header = ["work", "unit", ...NABLA_KEYS, ...PEER_KEYS.map((k) => (k === "hand" ? "hand JS" : k === "jax" ? "jax-js" : k)),
-    ...RATIOS.map(([a, b]) => `${a === "reference" ? "ref" : "nat"}/${b === "hand" ? "hand" : b}`)];
+    ...RATIOS.map(([a, b]) => `${{ reference: "ref", native: "nat" }[a] ?? a}/${b}`)];
   const table = rows.map((r) => [
     r.work, `${r.unit} (${r.better === "higher" ? "↑" : "↓"})`,
     ...[...NABLA_KEYS, ...PEER_KEYS].map((k) => cell(r[k])),

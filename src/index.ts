@@ -6,6 +6,7 @@
  * @module
  */
 import "./ops/methods.js";
+import "./backend/browser.js";
 
 export { Tensor } from "./tensor/tensor.js";
 export type { NestedArray } from "./tensor/tensor.js";

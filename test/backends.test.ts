@@ -104,7 +104,8 @@ function expectMatch(got: ArrayTensor, want: ArrayTensor, tol: (i: number, w: nu
 const elementwiseTol = (dtype: DType) => (_: number, w: number): number => 16 * unitRoundoff(dtype) * (1 + Math.abs(w));
 const exact = (): number => 0;
 
-test("the native backend is registered where its addon was built", () => {
+test("the wasm backend is registered (Node has WebAssembly SIMD), and the native one where its addon was built", () => {
+  expect(others.some((b) => b.name === "wasm")).toBe(true);
   // On a machine where the build failed this documents the fallback instead of failing.
   if (!others.some((b) => b.name === "native")) console.warn("backends.test: no native backend loaded; only the reference runs");
   expect(registeredBackends()[0]).toBe(ref);
@@ -227,8 +228,9 @@ function broadcastBatch(a: Shape, b: Shape): number[] {
 describe("backend selection in Node", () => {
   const root = fileURLToPath(new URL("..", import.meta.url));
   /** Imports the built package ("nabla" → dist/node.js) in a fresh Node with `env` added. */
-  const startNabla = (env: Record<string, string>): { backend: string; product: string; notices: string[] } => {
-    const script = `import("nabla").then((nb) => console.log(nb.getBackend(), nb.mul([2], [3]).item()))`;
+  /** `before` runs first: `WebAssembly.validate = () => false` simulates an engine without SIMD. */
+  const startNabla = (env: Record<string, string>, before = ""): { backend: string; product: string; notices: string[] } => {
+    const script = `${before}; import("nabla").then((nb) => console.log(nb.getBackend(), nb.mul([2], [3]).item()))`;
     const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
       cwd: root,
       encoding: "utf8",
@@ -239,20 +241,30 @@ describe("backend selection in Node", () => {
     return { backend, product, notices: run.stderr.split("\n").filter((l) => l.startsWith("nabla:")) };
   };
 
-  test("a missing addon falls back to the reference backend with a one-line notice", () => {
+  test("a missing addon falls back to the wasm backend with a one-line notice", () => {
     const { backend, product, notices } = startNabla({ NABLA_NATIVE_BINARY: "/nonexistent/nabla.node" });
-    expect([backend, product]).toEqual(["reference", "6"]);
+    expect([backend, product]).toEqual(["wasm", "6"]);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toContain("native backend unavailable");
+    expect(notices[0]).toContain("using the wasm backend");
+  });
+
+  test("without WebAssembly SIMD or the addon, the reference backend runs after one line for each", () => {
+    const { backend, product, notices } = startNabla({ NABLA_NATIVE_BINARY: "/nonexistent/nabla.node" }, "WebAssembly.validate = () => false");
+    expect([backend, product]).toEqual(["reference", "6"]);
+    expect(notices).toHaveLength(2);
+    expect(notices[0]).toBe("nabla: wasm backend unavailable (this engine has no WebAssembly SIMD); falling back to the next backend");
+    expect(notices[1]).toContain("using the reference backend");
   });
 
   test("NABLA_BACKEND chooses; the default is the fastest that loads", () => {
     const hasNative = others.some((b) => b.name === "native");
-    expect(startNabla({}).backend).toBe(hasNative ? "native" : "reference");
+    expect(startNabla({}).backend).toBe(hasNative ? "native" : "wasm");
     expect(startNabla({ NABLA_BACKEND: "reference" })).toEqual({ backend: "reference", product: "6", notices: [] });
+    expect(startNabla({ NABLA_BACKEND: "wasm" })).toEqual({ backend: "wasm", product: "6", notices: [] });
     const unknown = startNabla({ NABLA_BACKEND: "no-such-backend" });
     expect(unknown.notices).toHaveLength(1);
-    expect(unknown.backend).toBe(hasNative ? "native" : "reference");
+    expect(unknown.backend).toBe(hasNative ? "native" : "wasm");
   });
 
   // The addon picks its GEMM kernels once per process from the CPU; NABLA_NATIVE_ISA caps the

@@ -28,9 +28,10 @@ export function registerBackend(b: Backend): void {
 }
 
 /**
- * Switches every later op to the named backend. In Node, nabla starts on the fastest backend
- * that loads ("native" where its addon was built at install, else "reference"); the
- * environment variable NABLA_BACKEND picks another at startup.
+ * Switches every later op to the named backend. nabla starts on the fastest backend that
+ * loads: in Node "native" where its addon was built at install, else "wasm" (WebAssembly
+ * SIMD), else "reference"; in the browser "wasm", else "reference". In Node the environment
+ * variable NABLA_BACKEND picks another at startup.
  *
  * @example
  * nb.setBackend("reference");
@@ -55,7 +56,8 @@ export function getBackend(): string {
 
 /**
  * The names of every registered backend, in the order they were registered: "reference"
- * first, then "native" in Node where the addon loads, then any added by `registerBackend`.
+ * first, then "wasm" where WebAssembly SIMD is available, then "native" in Node where the
+ * addon loads, then any added by `registerBackend`.
  *
  * @example
  * nb.listBackends().includes("reference"); // => true

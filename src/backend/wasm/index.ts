@@ -1,0 +1,117 @@
+/**
+ * The wasm backend: matrix products in WebAssembly SIMD, for the browser (where it is the
+ * default) and any engine with WebAssembly SIMD. Its modules are generated at run time by a
+ * small emitter (emitter.ts, gemm-module.ts): nothing prebuilt ships and no toolchain runs.
+ * Each module is under 4 KB, so it compiles synchronously at import, even on Chrome's main
+ * thread: the backend is ready as soon as nabla is imported.
+ *
+ * It accelerates matmul (packed, register-tiled GEMM, float32 and float64; relaxed-SIMD
+ * multiply-add where the engine validates it). Every other kernel, and every product too small
+ * to repay copying into the module's memory, runs on the reference backend: measured, copying
+ * elementwise operands in and out of wasm memory costs about what the reference's loops do.
+ */
+import type { Backend } from "../interface.js";
+import { type DType, allocate, promote } from "../../tensor/dtype.js";
+import { type Shape, sizeOf } from "../../tensor/shape.js";
+import { ArrayTensor } from "../../tensor/tensor.js";
+import { referenceBackend } from "../reference/index.js";
+import { WasmGemm, unitStrideLayout } from "./gemm.js";
+import { V128, emitModule, op } from "./emitter.js";
+
+/** Below this many multiply-adds a matmul stays in JavaScript: copying in and out dominates. */
+const MIN_MATMUL_WORK = 32 * 32 * 32;
+
+/** The WebAssembly features the backend can use, as this engine validates them. */
+export interface WasmFeatures {
+  readonly simd: boolean;
+  readonly relaxedSimd: boolean;
+}
+
+/** The engine's WebAssembly, as far as feature detection needs it. */
+export type WasmValidator = Pick<typeof WebAssembly, "validate">;
+
+/** A one-function module whose body is `instructions` on a v128 local, for feature tests. */
+function probe(instructions: number[]): Uint8Array<ArrayBuffer> {
+  return emitModule([{ name: "probe", params: [], locals: [V128], body: instructions, exported: false }], 0);
+}
+
+/** Which SIMD features `wasm.validate` accepts (both false where WebAssembly is absent). */
+export function detectWasmFeatures(wasm: WasmValidator | undefined = globalThis.WebAssembly): WasmFeatures {
+  if (!wasm) return { simd: false, relaxedSimd: false };
+  const local = [...op.localGet(0)];
+  const simd = wasm.validate(probe([...local, ...local, ...op.f32x4Mul(), ...op.localSet(0)]));
+  const relaxedSimd = simd && wasm.validate(probe([...local, ...local, ...local, ...op.f32x4RelaxedMadd(), ...op.localSet(0)]));
+  return { simd, relaxedSimd };
+}
+
+/** The backend, or the one-line reason it cannot run here. */
+export type WasmBackendResult = { readonly backend: Backend } | { readonly unavailable: string };
+
+/**
+ * Builds the wasm backend, or says why not: no WebAssembly SIMD, or compilation refused (a
+ * Content-Security-Policy without 'wasm-unsafe-eval'). Never throws.
+ */
+export function loadWasmBackend(wasm: WasmValidator | undefined = globalThis.WebAssembly): WasmBackendResult {
+  const features = detectWasmFeatures(wasm);
+  if (!features.simd) return { unavailable: "this engine has no WebAssembly SIMD" };
+  try {
+    const gemms = {
+      float32: new WasmGemm({ dtype: "float32", fma: features.relaxedSimd }),
+      float64: new WasmGemm({ dtype: "float64", fma: features.relaxedSimd }),
+    };
+    return { backend: createWasmBackend(gemms) };
+  } catch (e) {
+    return { unavailable: String(e instanceof Error ? e.message : e).split("\n")[0]! };
+  }
+}
+
+function createWasmBackend(gemms: Record<DType, WasmGemm>): Backend {
+  const ref = referenceBackend;
+
+  function matmul(a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
+    const rank = outShape.length;
+    const m = outShape[rank - 2]!;
+    const n = outShape[rank - 1]!;
+    const k = a.shape[a.ndim - 1]!;
+    // Matrix-vector products are memory-bound and the reference's GEMV already streams them.
+    if (m * n * k < MIN_MATMUL_WORK || n === 1) return ref.matmul(a, b, outShape);
+    const dtype = promote(a.dtype, b.dtype);
+    // The kernels read a matrix with one unit stride in place; anything else is compacted.
+    const prepare = (t: ArrayTensor): ArrayTensor => {
+      const cast = t.dtype === dtype ? t : ref.cast(t, dtype);
+      return unitStrideLayout(cast.strides[cast.ndim - 2]!, cast.strides[cast.ndim - 1]!) ? cast : ref.contiguous(cast);
+    };
+    const ca = prepare(a);
+    const cb = prepare(b);
+    const batchShape = outShape.slice(0, rank - 2);
+    const batches = sizeOf(batchShape);
+    const out = allocate(dtype, batches * m * n);
+    // Batch axes broadcast with stride 0.
+    const batchStrides = (t: ArrayTensor): number[] => {
+      const lead = batchShape.length - (t.ndim - 2);
+      return batchShape.map((_, i) => (i < lead || t.shape[i - lead] === 1 ? 0 : t.strides[i - lead]!));
+    };
+    const sa = batchStrides(ca);
+    const sb = batchStrides(cb);
+    const [ars, acs] = [ca.strides[ca.ndim - 2]!, ca.strides[ca.ndim - 1]!];
+    const [brs, bcs] = [cb.strides[cb.ndim - 2]!, cb.strides[cb.ndim - 1]!];
+    const idx = new Array<number>(batchShape.length).fill(0);
+    for (let t = 0; t < batches; t++) {
+      let ao = ca.offset, bo = cb.offset;
+      for (let i = 0; i < idx.length; i++) {
+        ao += idx[i]! * sa[i]!;
+        bo += idx[i]! * sb[i]!;
+      }
+      if (!gemms[dtype].run(ca.data, ao, ars, acs, cb.data, bo, brs, bcs, out, t * m * n, m, k, n)) {
+        return ref.matmul(a, b, outShape);
+      }
+      for (let i = idx.length - 1; i >= 0; i--) {
+        if (++idx[i]! < batchShape[i]!) break;
+        idx[i] = 0;
+      }
+    }
+    return new ArrayTensor(out, outShape);
+  }
+
+  return { ...ref, name: "wasm", matmul };
+}
