@@ -20,8 +20,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import "../src/node.js";
 import { backends, registeredBackends } from "../src/backend/registry.js";
-import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../src/backend/interface.js";
-import { type DType, setUninitializedAllocator } from "../src/tensor/dtype.js";
+import type { Backend, BinaryKernel, FusedLoop, FusedLoopSpec, ReduceKernel, UnaryKernel } from "../src/backend/interface.js";
+import { fusedLoop as referenceFusedLoop } from "../src/backend/reference/fused.js";
+import { type DType, type TypedArray, setUninitializedAllocator } from "../src/tensor/dtype.js";
 import { type Shape, contiguousStrides, sizeOf } from "../src/tensor/shape.js";
 import { ArrayTensor } from "../src/tensor/tensor.js";
 
@@ -195,6 +196,61 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
       expectMatch(be.matmul(a, b, outShape), want, (i, w) => 2 * k * u * bound[i]! + 16 * u * Math.abs(w), `matmul ${what} ${dtype}`);
     }
   });
+
+  // nb.jit's fused loops, where the backend has its own: exactly-rounded float32 chains must
+  // agree bit for bit (float32 arithmetic equals float64 rounded once), the rest within the
+  // elementwise tolerance per step; sums within the summation bound. Sizes on both sides of
+  // the native hand-off (1024).
+  test.each([[20, "float32"], [3001, "float32"], [20, "float64"], [3001, "float64"]] as [number, DType][])(
+    "fused loops, n = %i, %s", (n, dtype) => {
+      if (!be.fusedLoop) return;
+      const other: DType = dtype === "float32" ? "float64" : "float32";
+      const x = dense([n], dtype), y = dense([n], dtype), mixed = dense([n], other), s = dense([1], dtype);
+      const row = dense([7], dtype);
+      const map = Int32Array.from({ length: n }, (_, i) => i % 7);
+      const specs: [string, FusedLoopSpec, boolean][] = [
+        // Adam's chain: (b·m + (1−b)·g) / (√(v·s) + s), all float32-exact ops, three stores.
+        ["exact arithmetic", {
+          operands: [{ dtype, access: "full" }, { dtype, access: "full" }, { dtype, access: "scalar" }, { dtype, access: "indexed" }],
+          steps: [
+            { op: "binary", kernel: "mul", x: 0, y: 2, dtype }, { op: "binary", kernel: "sub", x: 1, y: 3, dtype },
+            { op: "binary", kernel: "add", x: 4, y: 5, dtype }, { op: "unary", kernel: "abs", x: 1, dtype },
+            { op: "unary", kernel: "sqrt", x: 7, dtype }, { op: "binary", kernel: "div", x: 6, y: 8, dtype },
+            { op: "binary", kernel: "mulNoNan", x: 9, y: 0, dtype }, { op: "unary", kernel: "neg", x: 10, dtype },
+          ],
+          stores: [11, 6, 9], sums: [],
+        }, true],
+        ["transcendentals, where, mixed dtypes and sums", {
+          operands: [{ dtype, access: "full" }, { dtype: other, access: "full" }, { dtype, access: "indexed" }],
+          steps: [
+            { op: "unary", kernel: "tanh", x: 0, dtype }, { op: "binary", kernel: "mul", x: 3, y: 1, dtype: "float64" },
+            { op: "binary", kernel: "greater", x: 0, y: 2, dtype }, { op: "where", cond: 5, x: 4, y: 2, dtype: "float64" },
+            { op: "unary", kernel: "exp", x: 2, dtype }, { op: "unary", kernel: "identity", x: 6, dtype },
+          ],
+          stores: [6, 7, 8], sums: [3],
+        }, false],
+      ];
+      for (const [what, spec, bitwise] of specs) {
+        const inputs = what === "exact arithmetic" ? [x, y, s, row] : [x, mixed, row];
+        const run = (loop: FusedLoop): [TypedArray[], Float64Array] => {
+          const outputs = spec.stores.map((v) => {
+            const d = v < spec.operands.length ? spec.operands[v]!.dtype : spec.steps[v - spec.operands.length]!.dtype;
+            return d === "float64" ? new Float64Array(n).fill(NaN) : new Float32Array(n).fill(NaN);
+          });
+          const sums = new Float64Array(spec.sums.length);
+          loop(inputs.map((t) => t.data), inputs.map((t) => t.offset), spec.operands.map((o) => (o.access === "indexed" ? map : null)), outputs, sums, n);
+          return [outputs, sums];
+        };
+        const [got, gotSums] = run(be.fusedLoop(spec));
+        const [want, wantSums] = run(ref.fusedLoop ? ref.fusedLoop(spec) : referenceFusedLoop(spec));
+        got.forEach((g, j) => expectMatch(new ArrayTensor(g, [n]), new ArrayTensor(want[j]!, [n]), bitwise ? exact : elementwiseTol(dtype), `fused ${what}, store ${j}`));
+        gotSums.forEach((g, j) => {
+          const bound = 2 * n * unitRoundoff(dtype) * Array.from(x.data).reduce((t, v) => t + (Number.isFinite(v) ? Math.abs(v) : 0), 0) * 4;
+          if (!(Object.is(g, wantSums[j]) || Math.abs(g - wantSums[j]!) <= bound)) expect.fail(`fused ${what}: sum ${j} is ${g}, the reference gives ${wantSums[j]}`);
+        });
+      }
+    },
+  );
 
   test.each(DTYPES)("where, contiguous, cast, pad, concat, gather, scatterAdd, %s", (dtype) => {
     const cond = dense([37, 1], dtype);

@@ -293,6 +293,133 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---------------------------------------------------------------------------------------
+// Fused elementwise loops
+
+bool getElement(napi_env env, napi_value array, uint32_t i, napi_value* out) {
+  if (napi_get_element(env, array, i, out) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "nabla native fused: expected an array");
+    return false;
+  }
+  return true;
+}
+
+bool fail(napi_env env, const char* msg) {
+  napi_throw_range_error(env, nullptr, msg);
+  return false;
+}
+
+// fused(program, data, offsets, maps, outputs, sums, n): runs one fused loop (runFused).
+// program (Int32Array): nOperands, nSteps, nStores, nSums, then an access code per operand,
+// (kind, op, x, y, z, f32) per step, a value per store, a value per sum. data[k], offsets[k],
+// maps[k] (an Int32Array or null) are operand k's; outputs[j] receives store j; sums[s] sum s.
+napi_value Fused(napi_env env, napi_callback_info info) {
+  napi_value args[7];
+  if (!getArgs(env, info, args)) return nullptr;
+  napi_typedarray_type ptype;
+  size_t plen;
+  void* pdata;
+  napi_value pbuf;
+  size_t poff;
+  if (napi_get_typedarray_info(env, args[0], &ptype, &plen, &pdata, &pbuf, &poff) != napi_ok || ptype != napi_int32_array || plen < 4) {
+    napi_throw_type_error(env, nullptr, "nabla native fused: the program must be an Int32Array");
+    return nullptr;
+  }
+  const int32_t* prog = static_cast<const int32_t*>(pdata);
+  const int nOperands = prog[0], nSteps = prog[1], nStores = prog[2], nSums = prog[3];
+  if (nOperands < 0 || nSteps < 0 || nStores < 0 || nSums < 0 ||
+      plen != size_t(4 + nOperands + 6 * nSteps + nStores + nSums)) {
+    fail(env, "nabla native fused: malformed program");
+    return nullptr;
+  }
+  int64_t n;
+  Array sums;
+  if (!getInt(env, args[6], &n) || !getArray(env, args[5], &sums)) return nullptr;
+  if (sums.type != napi_float64_array || sums.length < size_t(nSums)) {
+    fail(env, "nabla native fused: sums must be a Float64Array with a slot per sum");
+    return nullptr;
+  }
+  const int32_t* p = prog + 4;
+  std::vector<FusedOperand> operands(nOperands);
+  for (int k = 0; k < nOperands; k++, p++) {
+    napi_value dv, ov, mv;
+    Array d;
+    int64_t off;
+    if (!getElement(env, args[1], k, &dv) || !getArray(env, dv, &d) || !getElement(env, args[2], k, &ov) ||
+        !getInt(env, ov, &off) || !getElement(env, args[3], k, &mv))
+      return nullptr;
+    const Access access = Access(*p);
+    const size_t elem = d.type == napi_float32_array ? 4 : 8;
+    FusedOperand& op = operands[k];
+    op.f32 = d.type == napi_float32_array;
+    op.access = access;
+    op.map = nullptr;
+    if (off < 0 || (access != Access::indexed && !inBounds(env, d, off, {{access == Access::full ? n : 1, 1}}))) {
+      if (off < 0) fail(env, "nabla native fused: index out of bounds");
+      return nullptr;
+    }
+    if (access == Access::indexed) {
+      napi_typedarray_type mtype;
+      size_t mlen;
+      void* mdata;
+      napi_value mbuf;
+      size_t moff;
+      if (napi_get_typedarray_info(env, mv, &mtype, &mlen, &mdata, &mbuf, &moff) != napi_ok || mtype != napi_int32_array ||
+          mlen < size_t(n)) {
+        fail(env, "nabla native fused: an indexed operand needs an Int32Array map of n entries");
+        return nullptr;
+      }
+      op.map = static_cast<const int*>(mdata);
+      for (int64_t i = 0; i < n; i++)
+        if (op.map[i] < 0 || off + op.map[i] >= int64_t(d.length)) {
+          fail(env, "nabla native fused: index out of bounds");
+          return nullptr;
+        }
+    } else if (access != Access::full && access != Access::scalar) {
+      fail(env, "nabla native fused: bad access code");
+      return nullptr;
+    }
+    op.data = static_cast<const char*>(d.data) + off * elem;
+  }
+  std::vector<FusedStep> steps(nSteps);
+  for (int j = 0; j < nSteps; j++, p += 6) {
+    const int limit = nOperands + j;  // a step reads only earlier values
+    const StepKind kind = StepKind(p[0]);
+    const int arity = kind == StepKind::unary ? 1 : kind == StepKind::binary ? 2 : 3;
+    const bool opOk = kind == StepKind::unary ? p[1] >= 0 && p[1] < int(UnaryOp::count)
+                    : kind == StepKind::binary ? p[1] >= 0 && p[1] < int(BinaryOp::count)
+                    : kind == StepKind::where;
+    bool ok = opOk;
+    for (int a = 0; a < arity; a++) ok = ok && p[2 + a] >= 0 && p[2 + a] < limit;
+    if (!ok) {
+      fail(env, "nabla native fused: malformed step");
+      return nullptr;
+    }
+    steps[j] = {kind, p[1], p[2], arity > 1 ? p[3] : 0, arity > 2 ? p[4] : 0, p[5] != 0};
+  }
+  const int values = nOperands + nSteps;
+  std::vector<FusedOutput> stores(nStores);
+  for (int o = 0; o < nStores; o++, p++) {
+    napi_value ov;
+    Array out;
+    if (!getElement(env, args[4], o, &ov) || !getArray(env, ov, &out)) return nullptr;
+    if (*p < 0 || *p >= values || out.length < size_t(n)) {
+      fail(env, "nabla native fused: bad store");
+      return nullptr;
+    }
+    stores[o] = {out.data, out.type == napi_float32_array, *p};
+  }
+  std::vector<int> sumValues(p, p + nSums);
+  for (int v : sumValues)
+    if (v < 0 || v >= values) {
+      fail(env, "nabla native fused: bad sum");
+      return nullptr;
+    }
+  runFused(operands.data(), nOperands, steps.data(), nSteps, stores.data(), nStores, sumValues.data(),
+           static_cast<double*>(sums.data), nSums, n);
+  return nullptr;
+}
+
 // setThreads(n): threads for large matmuls from now on (at least 1); returns the old count.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value args[1];
@@ -340,6 +467,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"reduce", nullptr, Reduce, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"fused", nullptr, Fused, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

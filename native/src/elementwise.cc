@@ -3,8 +3,11 @@
 // baseline and picks one at load time (GCC ifunc), so no -m flag is needed for this file.
 #include "elementwise.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
+#include <vector>
 
 namespace nabla {
 namespace {
@@ -19,12 +22,22 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Each functor is the C++ spelling of the reference backend's JavaScript expression for the
 // op (src/backend/reference/elementwise.ts), including its NaN and signed-zero behaviour.
-struct Neg { static double f(double x) { return -x; } };
+struct Neg {
+  static double f(double x) { return -x; }
+  static float f(float x) { return -x; }
+};
 struct Exp { static double f(double x) { return std::exp(x); } };
 struct Log { static double f(double x) { return std::log(x); } };
 struct Log1p { static double f(double x) { return std::log1p(x); } };
 struct Expm1 { static double f(double x) { return std::expm1(x); } };
-struct Sqrt { static double f(double x) { return std::sqrt(x); } };
+// Float overloads (here and below) are taken by fused float32 loops: +, −, ×, ÷ and √ are
+// correctly rounded, and float64 has more than 2·24 + 2 bits, so rounding the float64 result
+// to float32 gives exactly the float32 operation's result. Functors without one compute in
+// double and round, as the eager loops do.
+struct Sqrt {
+  static double f(double x) { return std::sqrt(x); }
+  static float f(float x) { return std::sqrt(x); }
+};
 struct Reciprocal { static double f(double x) { return 1.0 / x; } };
 struct Abs { static double f(double x) { return std::fabs(x); } };
 struct Sign { static double f(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; } };
@@ -51,10 +64,22 @@ struct Relu { static double f(double x) { return x > 0 ? x : 0.0 * x; } };
 struct Step { static double f(double x) { return x > 0 ? 1.0 : 0.0; } };
 struct Identity { static double f(double x) { return x; } };
 
-struct Add { static double f(double x, double y) { return x + y; } };
-struct Sub { static double f(double x, double y) { return x - y; } };
-struct Mul { static double f(double x, double y) { return x * y; } };
-struct Div { static double f(double x, double y) { return x / y; } };
+struct Add {
+  static double f(double x, double y) { return x + y; }
+  static float f(float x, float y) { return x + y; }
+};
+struct Sub {
+  static double f(double x, double y) { return x - y; }
+  static float f(float x, float y) { return x - y; }
+};
+struct Mul {
+  static double f(double x, double y) { return x * y; }
+  static float f(float x, float y) { return x * y; }
+};
+struct Div {
+  static double f(double x, double y) { return x / y; }
+  static float f(float x, float y) { return x / y; }
+};
 // JavaScript's Math.pow differs from C's pow in two places: a NaN exponent always gives NaN,
 // and (±1)^±∞ is NaN (C says 1).
 struct Pow {
@@ -82,7 +107,10 @@ struct Minimum {
 struct Atan2 { static double f(double x, double y) { return std::atan2(x, y); } };
 // A product in which an exact zero factor wins over NaN and infinity (0 · NaN = +0). One
 // select, no early return, so that the loop vectorises.
-struct MulNoNan { static double f(double x, double y) { return x == 0 || y == 0 ? 0.0 : x * y; } };
+struct MulNoNan {
+  static double f(double x, double y) { return x == 0 || y == 0 ? 0.0 : x * y; }
+  static float f(float x, float y) { return x == 0 || y == 0 ? 0.0f : x * y; }
+};
 struct Equal { static double f(double x, double y) { return x == y ? 1.0 : 0.0; } };
 struct Less { static double f(double x, double y) { return x < y ? 1.0 : 0.0; } };
 struct Greater { static double f(double x, double y) { return x > y ? 1.0 : 0.0; } };
@@ -173,7 +201,135 @@ void reduceDispatch(ReduceOp op, const T* x, ptrdiff_t rows, ptrdiff_t len, T* o
   }
 }
 
+// Fused loops: each value of the chain is a block of V (float when every operand and step is
+// float32, else double) in one scratch buffer small enough to stay in L1.
+constexpr ptrdiff_t kBlock = 256;
+
+template <typename F, typename V>
+NABLA_CLONES void unaryBlock(const V* __restrict x, V* __restrict o, ptrdiff_t n) {
+  for (ptrdiff_t i = 0; i < n; i++) o[i] = V(F::f(x[i]));
+}
+
+template <typename F, typename V>
+NABLA_CLONES void binaryBlock(const V* __restrict a, const V* __restrict b, V* __restrict o, ptrdiff_t n) {
+  for (ptrdiff_t i = 0; i < n; i++) o[i] = V(F::f(a[i], b[i]));
+}
+
+NABLA_CLONES void roundToFloat(double* x, ptrdiff_t n) {
+  for (ptrdiff_t i = 0; i < n; i++) x[i] = double(float(x[i]));
+}
+
+template <typename V>
+void unaryBlockDispatch(UnaryOp op, const V* x, V* o, ptrdiff_t n) {
+  switch (op) {
+#define NABLA_CASE(name, F) case UnaryOp::name: return unaryBlock<F, V>(x, o, n);
+    NABLA_CASE(neg, Neg) NABLA_CASE(exp, Exp) NABLA_CASE(log, Log) NABLA_CASE(log1p, Log1p)
+    NABLA_CASE(expm1, Expm1) NABLA_CASE(sqrt, Sqrt) NABLA_CASE(reciprocal, Reciprocal)
+    NABLA_CASE(abs, Abs) NABLA_CASE(sign, Sign) NABLA_CASE(sin, Sin) NABLA_CASE(cos, Cos)
+    NABLA_CASE(tan, Tan) NABLA_CASE(asin, Asin) NABLA_CASE(acos, Acos) NABLA_CASE(atan, Atan)
+    NABLA_CASE(sinh, Sinh) NABLA_CASE(cosh, Cosh) NABLA_CASE(tanh, Tanh) NABLA_CASE(erf, Erf)
+    NABLA_CASE(sigmoid, Sigmoid) NABLA_CASE(softplus, Softplus) NABLA_CASE(relu, Relu)
+    NABLA_CASE(step, Step) NABLA_CASE(identity, Identity)
+#undef NABLA_CASE
+    case UnaryOp::count: break;
+  }
+}
+
+template <typename V>
+void binaryBlockDispatch(BinaryOp op, const V* a, const V* b, V* o, ptrdiff_t n) {
+  switch (op) {
+#define NABLA_CASE(name, F) case BinaryOp::name: return binaryBlock<F, V>(a, b, o, n);
+    NABLA_CASE(add, Add) NABLA_CASE(sub, Sub) NABLA_CASE(mul, Mul) NABLA_CASE(div, Div)
+    NABLA_CASE(pow, Pow) NABLA_CASE(maximum, Maximum) NABLA_CASE(minimum, Minimum)
+    NABLA_CASE(atan2, Atan2) NABLA_CASE(mulNoNan, MulNoNan) NABLA_CASE(equal, Equal)
+    NABLA_CASE(less, Less) NABLA_CASE(greater, Greater)
+#undef NABLA_CASE
+    case BinaryOp::count: break;
+  }
+}
+
+template <typename T, typename V>
+void loadBlock(const FusedOperand& op, ptrdiff_t i0, ptrdiff_t len, V* out) {
+  const T* data = static_cast<const T*>(op.data);
+  if (op.access == Access::full) {
+    for (ptrdiff_t i = 0; i < len; i++) out[i] = V(data[i0 + i]);
+  } else {
+    const int* map = op.map + i0;
+    for (ptrdiff_t i = 0; i < len; i++) out[i] = V(data[map[i]]);
+  }
+}
+
+template <typename V, typename T>
+void storeBlock(const V* value, T* out, ptrdiff_t len) {
+  for (ptrdiff_t i = 0; i < len; i++) out[i] = T(value[i]);
+}
+
+template <typename V>
+void runFusedTyped(const FusedOperand* operands, int nOperands, const FusedStep* steps, int nSteps,
+                   const FusedOutput* stores, int nStores, const int* sumValues, double* sums, int nSums,
+                   ptrdiff_t n) {
+  thread_local std::vector<V> scratch;
+  scratch.resize(size_t(nOperands + nSteps) * kBlock);
+  V* values = scratch.data();
+  auto block = [&](int value) { return values + ptrdiff_t(value) * kBlock; };
+  // Scalars fill their block once; it is never overwritten.
+  for (int k = 0; k < nOperands; k++) {
+    const FusedOperand& op = operands[k];
+    if (op.access != Access::scalar) continue;
+    const V v = op.f32 ? V(*static_cast<const float*>(op.data)) : V(*static_cast<const double*>(op.data));
+    std::fill(block(k), block(k) + kBlock, v);
+  }
+  for (int s = 0; s < nSums; s++) sums[s] = 0;
+  for (ptrdiff_t i0 = 0; i0 < n; i0 += kBlock) {
+    const ptrdiff_t len = std::min(kBlock, n - i0);
+    for (int k = 0; k < nOperands; k++) {
+      const FusedOperand& op = operands[k];
+      if (op.access == Access::scalar) continue;
+      if (op.f32) loadBlock<float>(op, i0, len, block(k));
+      else loadBlock<double>(op, i0, len, block(k));
+    }
+    for (int j = 0; j < nSteps; j++) {
+      const FusedStep& st = steps[j];
+      V* out = block(nOperands + j);
+      if (st.kind == StepKind::unary) {
+        unaryBlockDispatch<V>(UnaryOp(st.op), block(st.x), out, len);
+      } else if (st.kind == StepKind::binary) {
+        binaryBlockDispatch<V>(BinaryOp(st.op), block(st.x), block(st.y), out, len);
+      } else {
+        const V *c = block(st.x), *a = block(st.y), *b = block(st.z);
+        for (ptrdiff_t i = 0; i < len; i++) out[i] = c[i] != 0 ? a[i] : b[i];
+      }
+      // A float32 step of a mixed program rounds like its eager kernel would.
+      if constexpr (std::is_same_v<V, double>) {
+        if (st.f32) roundToFloat(out, len);
+      }
+    }
+    for (int o = 0; o < nStores; o++) {
+      const FusedOutput& st = stores[o];
+      if (st.f32) storeBlock(block(st.value), static_cast<float*>(st.data) + i0, len);
+      else storeBlock(block(st.value), static_cast<double*>(st.data) + i0, len);
+    }
+    // Sums accumulate element by element, in order and in double, as the JavaScript loop does.
+    for (int s = 0; s < nSums; s++) {
+      const V* v = block(sumValues[s]);
+      double total = sums[s];
+      for (ptrdiff_t i = 0; i < len; i++) total += double(v[i]);
+      sums[s] = total;
+    }
+  }
+}
+
 }  // namespace
+
+void runFused(const FusedOperand* operands, int nOperands, const FusedStep* steps, int nSteps,
+              const FusedOutput* stores, int nStores, const int* sumValues, double* sums, int nSums,
+              ptrdiff_t n) {
+  bool allFloat = true;
+  for (int k = 0; k < nOperands; k++) allFloat = allFloat && operands[k].f32;
+  for (int j = 0; j < nSteps; j++) allFloat = allFloat && steps[j].f32;
+  if (allFloat) runFusedTyped<float>(operands, nOperands, steps, nSteps, stores, nStores, sumValues, sums, nSums, n);
+  else runFusedTyped<double>(operands, nOperands, steps, nSteps, stores, nStores, sumValues, sums, nSums, n);
+}
 
 void unaryF64(UnaryOp op, const double* x, double* o, ptrdiff_t n) { unaryDispatch(op, x, o, n); }
 void unaryF32(UnaryOp op, const float* x, float* o, ptrdiff_t n) { unaryDispatch(op, x, o, n); }

@@ -37,4 +37,44 @@ void binaryF32(BinaryOp op, const float* a, ptrdiff_t as, const float* b, ptrdif
 void reduceF64(ReduceOp op, const double* x, ptrdiff_t rows, ptrdiff_t len, double* o);
 void reduceF32(ReduceOp op, const float* x, ptrdiff_t rows, ptrdiff_t len, float* o);
 
+// ---------------------------------------------------------------------------------------
+// Fused elementwise loops (nb.jit's groups; see src/backend/reference/fused.ts for the
+// JavaScript twin and src/backend/native/index.ts for the encoding).
+
+/** How a fused loop reads an operand: every element, one value for all, or through a map. */
+enum class Access { full = 0, scalar = 1, indexed = 2 };
+
+struct FusedOperand {
+  const void* data;  // float or double, by f32
+  bool f32;
+  Access access;
+  const int* map;  // indexed: element i reads data[map[i]]
+};
+
+enum class StepKind { unary = 0, binary = 1, where = 2 };
+
+/** One op; values are numbered operands first, then steps. f32: round the result to float. */
+struct FusedStep {
+  StepKind kind;
+  int op;
+  int x, y, z;
+  bool f32;
+};
+
+struct FusedOutput {
+  void* data;  // float or double, by f32
+  bool f32;
+  int value;
+};
+
+/**
+ * Runs the chain over n elements, a block at a time so that every intermediate stays in L1:
+ * stores each output's value element by element and returns each sum's total (in double,
+ * in element order within a block). Every step computes in double and rounds to its own
+ * dtype, as the eager kernels do, so results equal theirs.
+ */
+void runFused(const FusedOperand* operands, int nOperands, const FusedStep* steps, int nSteps,
+              const FusedOutput* stores, int nStores, const int* sumValues, double* sums, int nSums,
+              ptrdiff_t n);
+
 }  // namespace nabla

@@ -10,7 +10,9 @@ import { castP, stopGradientP, whereP } from "../ops/primitives/elementwise.js";
 import { sumP } from "../ops/primitives/reduce.js";
 import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
 import { isBinaryKernel, isUnaryKernel } from "../backend/reference/elementwise.js";
-import { type FusedLoop, type FusedLoopSpec, type FusedStep, type OperandAccess, broadcastIndexMap, fusedLoop } from "../backend/reference/fused.js";
+import { broadcastIndexMap, fusedLoop } from "../backend/reference/fused.js";
+import type { Backend, FusedLoop, FusedLoopSpec, FusedStep, OperandAccess } from "../backend/interface.js";
+import { backend } from "../backend/registry.js";
 import { isSingleValue } from "../backend/reference/index.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
 import { type Shape, formatShape, sizeOf } from "../tensor/shape.js";
@@ -80,9 +82,10 @@ interface Group {
 
 type Step = { kind: "equation"; eq: Equation } | { kind: "group"; group: Group };
 
-/** A fused group ready to run: its loop and how to feed it. */
+/** A fused group ready to run: its loop (per backend, compiled on first use) and how to feed it. */
 interface CompiledGroup {
-  loop: FusedLoop;
+  spec: FusedLoopSpec;
+  loops: Map<Backend, FusedLoop>;
   size: number;
   operands: { slot: Slot; access: OperandAccess; map: Int32Array | null }[];
   stores: { slot: Slot; shape: Shape; dtype: DType }[];
@@ -299,8 +302,19 @@ function compileGroup(group: Group, { recording, readers, outputSlots, broadcast
       storeValues.push(valueOf.get(eq.out)!);
     }
   }
-  const loop = fusedLoop({ operands: operandSpecs, steps, stores: storeValues, sums: sumValues });
-  return { loop, size: group.size, operands, stores, sums };
+  const spec = { operands: operandSpecs, steps, stores: storeValues, sums: sumValues };
+  return { spec, loops: new Map(), size: group.size, operands, stores, sums };
+}
+
+/** The active backend's loop for a group: its own where it has one (native), else the reference's. */
+function loopOf(group: CompiledGroup): FusedLoop {
+  const active = backend();
+  let loop = group.loops.get(active);
+  if (loop === undefined) {
+    loop = active.fusedLoop?.(group.spec) ?? fusedLoop(group.spec);
+    group.loops.set(active, loop);
+  }
+  return loop;
 }
 
 function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[]): void {
@@ -317,7 +331,7 @@ function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[]): void 
   }
   const outputs = group.stores.map((s) => allocateUninitialized(s.dtype, group.size));
   const sums = new Float64Array(group.sums.length);
-  group.loop(data, offsets, maps, outputs, sums, group.size);
+  loopOf(group)(data, offsets, maps, outputs, sums, group.size);
   group.stores.forEach((s, j) => (env[s.slot] = new ArrayTensor(outputs[j]!, s.shape)));
   group.sums.forEach((s, j) => {
     const out = allocate(s.dtype, 1);

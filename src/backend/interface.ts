@@ -1,5 +1,5 @@
 import type { ArrayTensor } from "../tensor/tensor.js";
-import type { DType } from "../tensor/dtype.js";
+import type { DType, TypedArray } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
 
 /** Elementwise functions of one input. `step` is 1 where x > 0, else 0. */
@@ -18,6 +18,41 @@ export type BinaryKernel =
   | "equal" | "less" | "greater";
 
 export type ReduceKernel = "sum" | "max" | "min";
+
+/**
+ * How a loop reads an operand: `full` has one element per iteration, `scalar` one element
+ * for all, `indexed` is a broadcast operand read through an index map (see broadcastIndexMap).
+ */
+export type OperandAccess = "full" | "scalar" | "indexed";
+
+/** A value of the loop by number: operands first (0 … operands − 1), then one per step. */
+export type LoopValue = number;
+
+/** One op of the chain; `dtype` is its output's, as the eager kernel would produce it. */
+export type FusedStep =
+  | { op: "unary"; kernel: UnaryKernel; x: LoopValue; dtype: DType }
+  | { op: "binary"; kernel: BinaryKernel; x: LoopValue; y: LoopValue; dtype: DType }
+  | { op: "where"; cond: LoopValue; x: LoopValue; y: LoopValue; dtype: DType };
+
+/** What to generate: the operands, the steps in order, and which values leave the loop. */
+export interface FusedLoopSpec {
+  operands: readonly { dtype: DType; access: OperandAccess }[];
+  steps: readonly FusedStep[];
+  /** Values stored element by element, one output array each. */
+  stores: readonly LoopValue[];
+  /** Values summed over all elements in row-major order, as the eager sum does. */
+  sums: readonly LoopValue[];
+}
+
+/**
+ * Runs the loop over `n` elements: operand k is read from `data[k]` at `offsets[k]` (plus
+ * `maps[k][i]` when indexed), store j is written to `outputs[j]`, sum j lands in `sums[j]`.
+ */
+export type FusedLoop = (
+  data: readonly TypedArray[], offsets: readonly number[], maps: readonly (Int32Array | null)[],
+  outputs: readonly TypedArray[], sums: Float64Array, n: number,
+) => void;
+
 
 /**
  * The kernel interface: the only code that loops over elements. Inputs may be strided
@@ -45,4 +80,10 @@ export interface Backend {
   gather(x: ArrayTensor, indices: Int32Array, indicesShape: Shape, axis: number): ArrayTensor;
   /** The transpose of gather: adds each slice of `g` into position `indices[i]` of an axis of length `size`. */
   scatterAdd(g: ArrayTensor, indices: Int32Array, indicesShape: Shape, axis: number, size: number): ArrayTensor;
+  /**
+   * Optional: this backend's implementation of a fused elementwise loop (nb.jit's groups),
+   * with the semantics of the reference's generated loop (every step computed in float64 and
+   * rounded to its dtype; sums in element order). Absent, jit runs the reference's loop.
+   */
+  fusedLoop?(spec: FusedLoopSpec): FusedLoop;
 }

@@ -54,6 +54,22 @@ export function leafwise(f: (...leaves: Tensor[]) => Tensor, trees: readonly unk
 }
 
 /** The leaves of a pytree, in order (to reduce over all of them, as a global norm does). */
+/**
+ * `leafwise` for a leaf function with several results: result k of every leaf, gathered
+ * into tree k (each shaped like the first tree).
+ */
+export function leafwiseMany(f: (...leaves: Tensor[]) => Tensor[], count: number, trees: readonly unknown[], where: string): PyTree[] {
+  const results: Tensor[][] = [];
+  const first = treeMapMany((leaves) => {
+    const r = f(...leaves.map(leafTensor));
+    results.push(r);
+    return likeLeaf(r[0]!, leaves[0]!);
+  }, trees, where);
+  const rest = Array.from({ length: count - 1 }, (_, k) =>
+    treeMapMany((leaves, i) => likeLeaf(results[i]![k + 1]!, leaves[0]!), [trees[0]], where));
+  return [first, ...rest];
+}
+
 export function leavesOf(tree: PyTree, where: string): Tensor[] {
   return flatten(tree, where).leaves.map(leafTensor);
 }

@@ -10,7 +10,9 @@ import { abs, add, div, maximum, mul, sign, sqrt, sub } from "../ops/primitives/
 import { sum } from "../ops/primitives/reduce.js";
 import { clip as clipValues, square } from "../ops/composite.js";
 import type { PyTree } from "../autodiff/pytree.js";
-import { type LearningRate, type Transform, leafwise, leavesOf, rateAt, transform } from "./base.js";
+import { type LearningRate, type Transform, leafwise, leafwiseMany, leavesOf, rateAt, transform } from "./base.js";
+import { jit } from "../autodiff/jit.js";
+import { toTensor } from "../tensor/create.js";
 
 const zerosTree = (params: PyTree, where: string): PyTree => leafwise((p) => zerosLike(p), [params], where);
 
@@ -151,16 +153,36 @@ export function scaleByAdam(options: AdamOptions & { amsgrad?: boolean } = {}): 
     },
     (updates, state) => {
       const t = state.count + 1;
-      const mu = firstMoment(state.mu, updates, b1, "scaleByAdam");
-      const nu = leafwise((v, g) => ema(v, square(g), b2), [state.nu, updates], "scaleByAdam");
-      const nuMax = amsgrad ? leafwise((a, b) => maximum(a, b), [state.nuMax!, nu], "scaleByAdam") : undefined;
       const c1 = 1 - b1 ** t;
       const c2 = 1 - b2 ** t;
-      const out = leafwise((m, v) => div(div(m, c1), add(sqrt(div(v, c2)), eps)), [mu, nuMax ?? nu], "scaleByAdam");
-      return [out, nuMax ? { count: t, mu, nu, nuMax } : { count: t, mu, nu }];
+      if (!amsgrad) {
+        // Both moments and the step in one fused loop per leaf (see adamLeaf).
+        const [out, mu, nu] = leafwiseMany((m, v, g) => {
+          const scalar = (value: number): Tensor => toTensor(value, g.dtype);
+          return adamLeaf(m, v, g, scalar(b1), scalar(1 - b1), scalar(b2), scalar(1 - b2), scalar(c1), scalar(c2), scalar(eps));
+        }, 3, [state.mu, state.nu, updates], "scaleByAdam");
+        return [out!, { count: t, mu: mu!, nu: nu! }];
+      }
+      const mu = firstMoment(state.mu, updates, b1, "scaleByAdam");
+      const nu = leafwise((v, g) => ema(v, square(g), b2), [state.nu, updates], "scaleByAdam");
+      const nuMax = leafwise((a, b) => maximum(a, b), [state.nuMax!, nu], "scaleByAdam");
+      const out = leafwise((m, v) => div(div(m, c1), add(sqrt(div(v, c2)), eps)), [mu, nuMax], "scaleByAdam");
+      return [out, { count: t, mu, nu, nuMax }];
     },
   );
 }
+
+/**
+ * Adam's arithmetic on one leaf, compiled by jit: one fused loop per leaf shape and dtype
+ * replaces the dozen passes (and arrays) of the ops written out, as PyTorch's fused Adam
+ * does. Every scalar is an argument, a tensor of the leaf's dtype, so that one compilation
+ * serves every step and float32 stays float32. Returns [update, m, v].
+ */
+const adamLeaf = jit((m: Tensor, v: Tensor, g: Tensor, b1: Tensor, oneMinusB1: Tensor, b2: Tensor, oneMinusB2: Tensor, c1: Tensor, c2: Tensor, eps: Tensor) => {
+  const mNext = add(mul(m, b1), mul(g, oneMinusB1));
+  const vNext = add(mul(v, b2), mul(square(g), oneMinusB2));
+  return [div(div(mNext, c1), add(sqrt(div(vNext, c2)), eps)), mNext, vNext];
+});
 
 /**
  * Nadam's scaling (Dozat 2016, Algorithm 2 with constant μ = β₁, as in optax and Keras):

@@ -10,7 +10,8 @@
  */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../interface.js";
+import type { Backend, BinaryKernel, FusedLoop, FusedLoopSpec, ReduceKernel, UnaryKernel } from "../interface.js";
+import { fusedLoop as referenceFusedLoop } from "../reference/fused.js";
 import { type TypedArray, allocateUninitialized, promote } from "../../tensor/dtype.js";
 import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
@@ -30,6 +31,11 @@ interface NativeAddon {
   unary(op: number, x: TypedArray, xo: number, out: TypedArray, n: number): void;
   binary(op: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, out: TypedArray, oo: number, n: number): void;
   reduce(op: number, x: TypedArray, xo: number, rows: number, len: number, out: TypedArray): void;
+  /** A fused elementwise loop; `program` encodes the spec (see encodeFused). */
+  fused(
+    program: Int32Array, data: readonly TypedArray[], offsets: readonly number[], maps: readonly (Int32Array | null)[],
+    outputs: readonly TypedArray[], sums: Float64Array, n: number,
+  ): void;
   setThreads(n: number): number;
 }
 
@@ -186,5 +192,31 @@ function createNativeBackend(addon: NativeAddon): Backend {
     return new ArrayTensor(out, outShape);
   }
 
-  return { ...ref, name: "native", unary, binary, reduce, matmul };
+  const accessCode = { full: 0, scalar: 1, indexed: 2 } as const;
+  /** The spec as native/src/addon.cc's Fused reads it. */
+  function encodeFused(spec: FusedLoopSpec): Int32Array {
+    const words = [spec.operands.length, spec.steps.length, spec.stores.length, spec.sums.length];
+    for (const o of spec.operands) words.push(accessCode[o.access]);
+    for (const s of spec.steps) {
+      const f32 = s.dtype === "float32" ? 1 : 0;
+      if (s.op === "unary") words.push(0, unaryCode[s.kernel], s.x, 0, 0, f32);
+      else if (s.op === "binary") words.push(1, binaryCode[s.kernel], s.x, s.y, 0, f32);
+      else words.push(2, 0, s.cond, s.x, s.y, f32);
+    }
+    words.push(...spec.stores, ...spec.sums);
+    return Int32Array.from(words);
+  }
+
+  // The C++ loop runs the chain a block at a time with vectorised steps; short loops stay
+  // in the reference's generated JavaScript, which costs no call into the addon.
+  function fusedLoop(spec: FusedLoopSpec): FusedLoop {
+    const program = encodeFused(spec);
+    const small = referenceFusedLoop(spec);
+    return (data, offsets, maps, outputs, sums, n) => {
+      if (n < MIN_ELEMENTS) small(data, offsets, maps, outputs, sums, n);
+      else addon.fused(program, data, offsets, maps, outputs, sums, n);
+    };
+  }
+
+  return { ...ref, name: "native", unary, binary, reduce, matmul, fusedLoop };
 }

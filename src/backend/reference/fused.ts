@@ -6,44 +6,9 @@
  * ./elementwise.ts), rounded to float32 where the eager kernel would store float32, so a
  * fused result equals the eager one bit for bit.
  */
-import type { BinaryKernel, UnaryKernel } from "../interface.js";
-import type { DType, TypedArray } from "../../tensor/dtype.js";
+import type { FusedLoop, FusedLoopSpec, LoopValue } from "../interface.js";
 import { type Shape, contiguousStrides, sizeOf } from "../../tensor/shape.js";
 import { binaryExpression, compile, unaryExpression } from "./elementwise.js";
-
-/**
- * How a loop reads an operand: `full` has one element per iteration, `scalar` one element
- * for all, `indexed` is a broadcast operand read through an index map (see broadcastIndexMap).
- */
-export type OperandAccess = "full" | "scalar" | "indexed";
-
-/** A value of the loop by number: operands first (0 … operands − 1), then one per step. */
-export type LoopValue = number;
-
-/** One op of the chain; `dtype` is its output's, as the eager kernel would produce it. */
-export type FusedStep =
-  | { op: "unary"; kernel: UnaryKernel; x: LoopValue; dtype: DType }
-  | { op: "binary"; kernel: BinaryKernel; x: LoopValue; y: LoopValue; dtype: DType }
-  | { op: "where"; cond: LoopValue; x: LoopValue; y: LoopValue; dtype: DType };
-
-/** What to generate: the operands, the steps in order, and which values leave the loop. */
-export interface FusedLoopSpec {
-  operands: readonly { dtype: DType; access: OperandAccess }[];
-  steps: readonly FusedStep[];
-  /** Values stored element by element, one output array each. */
-  stores: readonly LoopValue[];
-  /** Values summed over all elements in row-major order, as the eager sum does. */
-  sums: readonly LoopValue[];
-}
-
-/**
- * Runs the loop over `n` elements: operand k is read from `data[k]` at `offsets[k]` (plus
- * `maps[k][i]` when indexed), store j is written to `outputs[j]`, sum j lands in `sums[j]`.
- */
-export type FusedLoop = (
-  data: readonly TypedArray[], offsets: readonly number[], maps: readonly (Int32Array | null)[],
-  outputs: readonly TypedArray[], sums: Float64Array, n: number,
-) => void;
 
 const loops = new Map<string, FusedLoop>();
 
