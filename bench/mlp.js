@@ -12,7 +12,11 @@ const MLP_ONE_HOT = Float64Array.from({ length: MLP.batch * 10 }, (_, k) => (MLP
 
 const ctorOf = (dtype) => (dtype === "float64" ? Float64Array : Float32Array);
 
-/** nabla on its active backend: nn.Sequential, valueAndGrad, optim.adam. */
+/**
+ * nabla on its active backend: nn.Sequential, valueAndGrad compiled by nb.jit (as a JAX user
+ * writes it: the forward and backward elementwise work fused between the matmuls), and
+ * optim.adam (whose arithmetic jit fuses per leaf).
+ */
 export function nablaMlp(nb, dtype) {
   const [d0, d1, d2, d3] = MLP.sizes;
   const layer = (i, o, seed) => new nb.nn.Linear(i, o, { seed, dtype, init: "heNormal" });
@@ -23,7 +27,7 @@ export function nablaMlp(nb, dtype) {
   const opt = nb.optim.adam({ lr: MLP.lr });
   let params = nb.nn.parameters(model);
   let state = opt.init(params);
-  const lossAndGrad = nb.valueAndGrad((p) => nb.nn.softmaxCrossEntropy(model.withParams(p).forward(x), y));
+  const lossAndGrad = nb.jit(nb.valueAndGrad((p) => nb.nn.softmaxCrossEntropy(model.withParams(p).forward(x), y)));
   return {
     step() {
       const [, grads] = lossAndGrad(params);

@@ -423,7 +423,7 @@ async function trainCase(dtype, tf, jax) {
     mlp.dispose();
     return r;
   };
-  const nabla = await forNabla(label, { threaded: true }, () => timeSteps(nablaMlp(nb, dtype)));
+  const nabla = await forNabla(label, { threaded: true }, () => timeSteps(nablaMlp(nb, dtype), "nb.jit(nb.valueAndGrad(loss)) + nb.optim.adam"));
   const tfjs = await forTf(tf, label, (t) =>
     dtype === "float64" ? na("TF.js has no float64") : timeSteps(tfMlp(t), "float32; tf.train.adam minimize over a tf.sequential"));
   const jx = jax.error ? na(jax.error) : await attempt(`${label}: jax-js`, () =>

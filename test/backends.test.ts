@@ -174,7 +174,7 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
       ["odd 37×53·53×29", ...mm(37, 53, 29)],
       ["edge tiles 65×300·300×97", ...mm(65, 300, 97)],
       ["k past one block 13×600·600×35", ...mm(13, 600, 35)],
-      ["wide enough for threads 70×200·200×300", ...mm(70, 200, 300)],
+      ["wide enough for threads 120×250·250×300", ...mm(120, 250, 300)],
       ["row vector 1×300·300×70", ...mm(1, 300, 70)],
       ["matrix·vector 128×64·64×1", ...mm(128, 64, 1)],
       ["transposed A", transposed([40, 60], dtype), dense([60, 50], dtype, false)],

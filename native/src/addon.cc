@@ -105,8 +105,11 @@ bool getArgs(napi_env env, napi_callback_info info, napi_value (&args)[N]) {
 // ---------------------------------------------------------------------------------------
 // matmul
 
-/** Below this many multiply-adds a second thread costs more to wake than it saves. */
-constexpr int64_t kThreadedWork = int64_t(1) << 21;
+/**
+ * Below this many multiply-adds a second thread costs more than it saves (measured:
+ * 128×256×128 is slower on two threads, 128×784×256 twice as fast).
+ */
+constexpr int64_t kThreadedWork = int64_t(1) << 23;
 
 /**
  * Worker threads kept between calls: starting a thread costs tens of microseconds, as much
