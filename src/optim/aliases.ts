@@ -6,7 +6,7 @@ import type { PyTree } from "../autodiff/pytree.js";
 import { type LearningRate, type Transform, chain } from "./base.js";
 import {
   type AdamOptions, addDecayedWeights, scaleByAdadelta, scaleByAdagrad, scaleByAdam, scaleByAdamax,
-  scaleByLearningRate, scaleByLion, scaleByNadam, scaleByRms, traceMomentum,
+  fusedAdamStep, scaleByLearningRate, scaleByLion, scaleByNadam, scaleByRms, traceMomentum,
 } from "./transforms.js";
 
 /** The state of a named optimizer: one entry per transform of its chain. */
@@ -57,7 +57,10 @@ export function rmsprop(options: { lr?: LearningRate; decay?: number; eps?: numb
  * Math.abs(params.w - 0.9) < 1e-8; // => true
  */
 export function adam(options: AdamOptions & { lr?: LearningRate; amsgrad?: boolean } = {}): Transform<OptimizerState> {
-  return chain(scaleByAdam(options), scaleByLearningRate(options.lr ?? 1e-3));
+  const lr = options.lr ?? 1e-3;
+  const chained = chain(scaleByAdam(options), scaleByLearningRate(lr));
+  if (options.amsgrad) return chained;
+  return { ...chained, step: (params, grads, state) => fusedAdamStep(options, lr, undefined, params, grads, state) };
 }
 
 /**
@@ -69,7 +72,10 @@ export function adam(options: AdamOptions & { lr?: LearningRate; amsgrad?: boole
  * opt.step([2], [3], opt.init([2])).params; // => [2 - 0.1 * (1 + 0.5 * 2)]
  */
 export function adamw(options: AdamOptions & { lr?: LearningRate; weightDecay?: number } = {}): Transform<OptimizerState> {
-  return chain(scaleByAdam(options), addDecayedWeights(options.weightDecay ?? 1e-2), scaleByLearningRate(options.lr ?? 1e-3));
+  const lr = options.lr ?? 1e-3;
+  const weightDecay = options.weightDecay ?? 1e-2;
+  const chained = chain(scaleByAdam(options), addDecayedWeights(weightDecay), scaleByLearningRate(lr));
+  return { ...chained, step: (params, grads, state) => fusedAdamStep(options, lr, weightDecay, params, grads, state) };
 }
 
 /**

@@ -183,3 +183,36 @@ describe("penalties", () => {
     expectClose(json[1][0].mu.w, [0.1 * 0.6, 0.1 * 0.8]);
   });
 });
+
+describe("adam and adamw step in one fused loop per leaf", () => {
+  // `step` must be `update` then `applyUpdates`, to the last bit: the fused loop performs the
+  // same operations with the same roundings, in both dtypes, with a schedule, on a pytree
+  // with a number leaf, and leaves a state that `update` continues from.
+  const optimizers: [string, () => nb.optim.Transform<nb.optim.OptimizerState>][] = [
+    ["adam", () => nb.optim.adam({ lr: (count) => 0.1 / (1 + count) })],
+    ["adamw", () => nb.optim.adamw({ lr: 0.05, weightDecay: 0.3, eps: 1e-6 })],
+  ];
+  test.each(optimizers.flatMap(([name, make]) => (["float32", "float64"] as const).map((dtype) => [name, make, dtype] as const)))(
+    "%s, %s", (_, make, dtype) => {
+      const opt = make();
+      let fused: nb.PyTree = { w: nb.tensor([[0.5, -1.5, 2], [3, -0.25, 1e-3]], { dtype }), b: 0.75 };
+      let plain = fused;
+      let fusedState = opt.init(fused);
+      let plainState = fusedState;
+      for (let t = 1; t <= 4; t++) {
+        const grads = { w: nb.mul(nb.tensor([[1, -2, 0.5], [0, 3, -1]], { dtype }), t), b: -0.5 * t };
+        ({ params: fused, state: fusedState } = opt.step(fused, grads, fusedState));
+        const [updates, next] = opt.update(grads, plainState, plain);
+        plain = nb.optim.applyUpdates(plain, updates);
+        plainState = next;
+      }
+      const f = fused as { w: nb.Tensor; b: number };
+      const p = plain as { w: nb.Tensor; b: number };
+      expect(f.w.dtype).toBe(dtype);
+      expect(Array.from(f.w.values())).toEqual(Array.from(p.w.values()));
+      expect(f.b).toBe(p.b);
+      const firstMoment = (state: nb.optim.OptimizerState): number[] => Array.from((state[0] as { mu: { w: nb.Tensor } }).mu.w.values());
+      expect(firstMoment(fusedState)).toEqual(firstMoment(plainState));
+    },
+  );
+});
