@@ -4,7 +4,7 @@
 // JavaScript, on this machine, in one run: kernels, autodiff, per-op overhead, and the
 // throughput of one training step of a 784-256-128-10 MLP with Adam (issue 6); then the
 // optimisation section of bench/optim.js (minimize against SciPy, in evaluation counts).
-// Writes the results to bench/results/latest.json.
+// Writes the results to bench/results/latest.json (bench/results/partial.json with --only).
 // `--quick` runs fewer sizes and repetitions (about a minute); `--json` prints the record
 // instead of the table; `--quiet` hides the progress lines on stderr; `--only=TEXT` runs only
 // the rows whose name contains TEXT (`--only=memory`: only the memory section, which trains
@@ -26,6 +26,8 @@ const JSON_OUT = argv.has("--json");
 const QUIET = JSON_OUT || argv.has("--quiet");
 const ONLY = [...argv].find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const QUICK = argv.has("--quick");
+/** A full run's record is the one the README quotes; a partial (--only) run writes beside it. */
+const RECORD_FILE = ONLY === undefined ? "latest.json" : "partial.json";
 const CORES = os.availableParallelism?.() ?? os.cpus().length;
 const progress = (msg) => {
   if (!QUIET) process.stderr.write(`  ${msg}\n`);
@@ -563,11 +565,11 @@ async function main() {
   if (JSON_OUT) {
     // The optimisation section: nabla's minimize against SciPy on the MGH set (counts, not times).
     record.optim = await optimSection({ json: true, quiet: true });
-    writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");
+    writeFileSync(new URL(RECORD_FILE, dir), JSON.stringify(record, null, 2) + "\n");
     process.stdout.write(JSON.stringify(record, null, 2) + "\n");
     return;
   }
-  writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");
+  writeFileSync(new URL(RECORD_FILE, dir), JSON.stringify(record, null, 2) + "\n");
 
   const header = ["work", "unit", ...NABLA_KEYS, ...PEER_KEYS.map((k) => (k === "hand" ? "hand JS" : k === "jax" ? "jax-js" : k)),
     ...RATIOS.map(([a, b]) => `${{ reference: "ref", native: "nat" }[a] ?? a}/${b}`)];
@@ -583,7 +585,7 @@ async function main() {
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const row of table) console.log(line(row));
   console.log("\n↑ higher is better, ↓ lower; a/b = a ÷ b in the row's unit (nat = nabla native, 1 thread; ref = nabla reference).");
-  console.log("* = float32 (TF.js has no float64). PyTorch runs one thread. Written to bench/results/latest.json.");
+  console.log(`* = float32 (TF.js has no float64). PyTorch runs one thread. Written to bench/results/${RECORD_FILE}.`);
   const notes = [];
   for (const r of rows) {
     for (const k of [...NABLA_KEYS, ...PEER_KEYS]) {
@@ -596,7 +598,7 @@ async function main() {
   if (memory) printMemory(memory);
   // The optimisation section (bench/optim.js): printed after the table, and kept in the record.
   record.optim = await optimSection({ quiet: QUIET });
-  writeFileSync(new URL("latest.json", dir), JSON.stringify(record, null, 2) + "\n");
+  writeFileSync(new URL(RECORD_FILE, dir), JSON.stringify(record, null, 2) + "\n");
 }
 
 await main();

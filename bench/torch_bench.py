@@ -114,8 +114,11 @@ def train_memory(labels, data, steps, seconds):
         done += 1
         if done % every == 0:
             samples.append(rss_mb())
-    # ru_maxrss is in KB on Linux: the high-water mark, transient peaks included.
-    peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    # VmHWM, the high-water mark of this process's resident memory (not ru_maxrss, which a
+    # child of a large process starts at its parent's size).
+    with open("/proc/self/status") as f:
+        hwm = next(line for line in f if line.startswith("VmHWM:"))
+    peak = round(int(hwm.split()[1]) / 1024)
     return {"steps": done, "seconds": time.perf_counter() - t0, "samplesMB": samples, "peakMB": peak}
 
 
