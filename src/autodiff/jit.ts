@@ -165,7 +165,7 @@ export function traceProgram(
 
 /** The cache key of a call: argument structure, each leaf's kind, shape and dtype, static values. */
 function signature(args: readonly unknown[], def: TreeDef, leaves: readonly Leaf[], staticArgnums: ReadonlySet<number>): string {
-  const leafKeys = leaves.map((leaf) => (typeof leaf === "number" ? "n" : `${leaf.dtype}${formatShape(leaf.shape)}`));
+  const leafKeys = leaves.map((leaf) => (typeof leaf === "number" ? "n" : `${leaf.dtype}[${leaf.shape.join(",")}]`));
   const statics = [...staticArgnums].sort((a, b) => a - b).map((i) => `${i}=${staticKey(args[i])}`);
   return `${args.length}|${JSON.stringify(def)}|${leafKeys.join(",")}|${statics.join(",")}`;
 }

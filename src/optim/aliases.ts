@@ -60,7 +60,7 @@ export function adam(options: AdamOptions & { lr?: LearningRate; amsgrad?: boole
   const lr = options.lr ?? 1e-3;
   const chained = chain(scaleByAdam(options), scaleByLearningRate(lr));
   if (options.amsgrad) return chained;
-  return { ...chained, step: (params, grads, state) => fusedAdamStep(options, lr, undefined, params, grads, state) };
+  return { ...chained, step: fusedAdamStep(options, lr, undefined) };
 }
 
 /**
@@ -75,7 +75,7 @@ export function adamw(options: AdamOptions & { lr?: LearningRate; weightDecay?: 
   const lr = options.lr ?? 1e-3;
   const weightDecay = options.weightDecay ?? 1e-2;
   const chained = chain(scaleByAdam(options), addDecayedWeights(weightDecay), scaleByLearningRate(lr));
-  return { ...chained, step: (params, grads, state) => fusedAdamStep(options, lr, weightDecay, params, grads, state) };
+  return { ...chained, step: fusedAdamStep(options, lr, weightDecay) };
 }
 
 /**

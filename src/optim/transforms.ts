@@ -146,6 +146,7 @@ export interface AdamOptions {
  */
 export function scaleByAdam(options: AdamOptions & { amsgrad?: boolean } = {}): Transform<AdamState> {
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8, amsgrad = false } = options;
+  const fusedLeaf = jit((m: Tensor, v: Tensor, g: Tensor, invC1: Tensor, invSqrtC2: Tensor) => adamArithmetic(m, v, g, invC1, invSqrtC2, b1, b2, eps));
   return transform(
     (params): AdamState => {
       const state = adamFamilyInit(params, "scaleByAdam");
@@ -156,11 +157,11 @@ export function scaleByAdam(options: AdamOptions & { amsgrad?: boolean } = {}): 
       const c1 = 1 - b1 ** t;
       const c2 = 1 - b2 ** t;
       if (!amsgrad) {
-        // Both moments and the step in one fused loop per leaf (see adamLeaf).
-        const [out, mu, nu] = leafwiseMany((m, v, g) => {
-          const scalar = (value: number): Tensor => toTensor(value, g.dtype);
-          return adamLeaf(m, v, g, scalar(b1), scalar(1 - b1), scalar(b2), scalar(1 - b2), scalar(c1), scalar(c2), scalar(eps));
-        }, 3, [state.mu, state.nu, updates], "scaleByAdam");
+        // Both moments and the step in one fused loop per leaf (see adamArithmetic).
+        const [out, mu, nu] = leafwiseMany(
+          (m, v, g) => fusedLeaf(m, v, g, toTensor(1 / c1, g.dtype), toTensor(1 / Math.sqrt(c2), g.dtype)),
+          3, [state.mu, state.nu, updates], "scaleByAdam",
+        );
         return [out!, { count: t, mu: mu!, nu: nu! }];
       }
       const mu = firstMoment(state.mu, updates, b1, "scaleByAdam");
@@ -173,54 +174,48 @@ export function scaleByAdam(options: AdamOptions & { amsgrad?: boolean } = {}): 
 }
 
 /**
- * Adam's arithmetic on one leaf, compiled by jit: one fused loop per leaf shape and dtype
- * replaces the dozen passes (and arrays) of the ops written out, as PyTorch's fused Adam
- * does. Every scalar is an argument, a tensor of the leaf's dtype, so that one compilation
- * serves every step and float32 stays float32. Returns [update, m, v].
+ * Adam's arithmetic on one leaf, written to be compiled by jit (one fused loop per leaf shape
+ * and dtype replaces a dozen passes and arrays, as PyTorch's fused Adam does). The fixed
+ * hyperparameters are JS numbers, so they become constants of the trace in each leaf's dtype;
+ * the bias corrections change every step and come in as rank-0 tensors of the leaf's dtype,
+ * so one compilation serves every step. Returns [update, m, v].
  */
-function adamArithmetic(m: Tensor, v: Tensor, g: Tensor, b1: Tensor, oneMinusB1: Tensor, b2: Tensor, oneMinusB2: Tensor, c1: Tensor, c2: Tensor, eps: Tensor): [Tensor, Tensor, Tensor] {
-  const mNext = add(mul(m, b1), mul(g, oneMinusB1));
-  const vNext = add(mul(v, b2), mul(square(g), oneMinusB2));
-  return [div(div(mNext, c1), add(sqrt(div(vNext, c2)), eps)), mNext, vNext];
+function adamArithmetic(m: Tensor, v: Tensor, g: Tensor, invC1: Tensor, invSqrtC2: Tensor, b1: number, b2: number, eps: number): [Tensor, Tensor, Tensor] {
+  const mNext = add(mul(m, b1), mul(g, 1 - b1));
+  const vNext = add(mul(v, b2), mul(square(g), 1 - b2));
+  // m̂/(√v̂ + ε) with the bias corrections as factors, PyTorch's arrangement: one division
+  // per element instead of three (divisions and roots are the slow part of the loop).
+  return [div(mul(mNext, invC1), add(mul(sqrt(vNext), invSqrtC2), eps)), mNext, vNext];
 }
-const adamLeaf = jit(adamArithmetic);
+
+/** Optimizer `step` functions: (params, grads, state) → the next params and state. */
+type StepFunction = <P extends PyTree>(params: P, grads: P, state: PyTree[]) => { params: P; state: PyTree[] };
 
 /**
- * One whole Adam or AdamW step on a leaf, as `chain(scaleByAdam, [addDecayedWeights,]
- * scaleByLearningRate)` followed by applyUpdates computes it, op for op (so with the same
- * roundings), in one fused loop: θ + (−lr)·(update [+ λθ]). Returns [θ', m, v].
+ * The `step` of adam and adamw. Their state is the chain's ([Adam's, (weight decay's,) the
+ * learning rate's]), so `update` and `step` interoperate; the step computes what the chain
+ * and applyUpdates compute, op for op (so with the same roundings), θ + (−lr)·(update [+ λθ]),
+ * as one fused loop per leaf instead of separate passes.
  */
-const adamApplyLeaf = jit((p: Tensor, m: Tensor, v: Tensor, g: Tensor, b1: Tensor, oneMinusB1: Tensor, b2: Tensor, oneMinusB2: Tensor, c1: Tensor, c2: Tensor, eps: Tensor, decay: Tensor, negativeLr: Tensor) => {
-  const [u, mNext, vNext] = adamArithmetic(m, v, g, b1, oneMinusB1, b2, oneMinusB2, c1, c2, eps);
-  return [add(p, mul(add(u, mul(p, decay)), negativeLr)), mNext, vNext];
-});
-const adamApplyLeafNoDecay = jit((p: Tensor, m: Tensor, v: Tensor, g: Tensor, b1: Tensor, oneMinusB1: Tensor, b2: Tensor, oneMinusB2: Tensor, c1: Tensor, c2: Tensor, eps: Tensor, negativeLr: Tensor) => {
-  const [u, mNext, vNext] = adamArithmetic(m, v, g, b1, oneMinusB1, b2, oneMinusB2, c1, c2, eps);
-  return [add(p, mul(u, negativeLr)), mNext, vNext];
-});
-
-/**
- * The `step` of adam and adamw: the state is the chain's ([Adam's, (weight decay's,) the
- * learning rate's]), so `update` and `step` interoperate; the arithmetic is one fused loop per
- * leaf instead of three transforms' and applyUpdates' separate passes.
- */
-export function fusedAdamStep<P extends PyTree>(options: AdamOptions, lr: LearningRate, weightDecay: number | undefined, params: P, grads: P, state: PyTree[]): { params: P; state: PyTree[] } {
+export function fusedAdamStep(options: AdamOptions, lr: LearningRate, weightDecay: number | undefined): StepFunction {
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8 } = options;
-  const adamState = state[0] as AdamState;
-  const lrState = state[state.length - 1] as CountState;
-  const t = adamState.count + 1;
-  const c1 = 1 - b1 ** t;
-  const c2 = 1 - b2 ** t;
-  const rate = rateAt(lr, lrState.count);
-  const [next, mu, nu] = leafwiseMany((p, m, v, g) => {
-    const scalar = (value: number): Tensor => toTensor(value, g.dtype);
-    const common = [p, m, v, g, scalar(b1), scalar(1 - b1), scalar(b2), scalar(1 - b2), scalar(c1), scalar(c2), scalar(eps)] as const;
-    return weightDecay === undefined
-      ? adamApplyLeafNoDecay(...common, scalar(-rate))
-      : adamApplyLeaf(...common, scalar(weightDecay), scalar(-rate));
-  }, 3, [params, adamState.mu, adamState.nu, grads], "adam");
-  const middle = state.slice(1, -1);
-  return { params: next as P, state: [{ count: t, mu: mu!, nu: nu! }, ...middle, { count: lrState.count + 1 }] };
+  const fusedLeaf = jit((p: Tensor, m: Tensor, v: Tensor, g: Tensor, invC1: Tensor, invSqrtC2: Tensor, negativeLr: Tensor) => {
+    const [u, mNext, vNext] = adamArithmetic(m, v, g, invC1, invSqrtC2, b1, b2, eps);
+    return [add(p, mul(weightDecay === undefined ? u : add(u, mul(p, weightDecay)), negativeLr)), mNext, vNext];
+  });
+  return <P extends PyTree>(params: P, grads: P, state: PyTree[]) => {
+    const adamState = state[0] as AdamState;
+    const lrState = state[state.length - 1] as CountState;
+    const t = adamState.count + 1;
+    const invC1 = 1 / (1 - b1 ** t);
+    const invSqrtC2 = 1 / Math.sqrt(1 - b2 ** t);
+    const rate = rateAt(lr, lrState.count);
+    const [next, mu, nu] = leafwiseMany(
+      (p, m, v, g) => fusedLeaf(p, m, v, g, toTensor(invC1, g.dtype), toTensor(invSqrtC2, g.dtype), toTensor(-rate, g.dtype)),
+      3, [params, adamState.mu, adamState.nu, grads], "adam",
+    );
+    return { params: next as P, state: [{ count: t, mu: mu!, nu: nu! }, ...state.slice(1, -1), { count: lrState.count + 1 }] };
+  };
 }
 
 /**
