@@ -423,6 +423,26 @@ napi_value Fused(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// reduceColumns(op, x, xOffset, rows, cols, out): out[j] = reduction of column j of the
+// contiguous rows×cols matrix at x[xOffset ..].
+napi_value ReduceColumns(napi_env env, napi_callback_info info) {
+  napi_value args[6];
+  if (!getArgs(env, info, args)) return nullptr;
+  Array x, o;
+  int64_t op, xo, rows, cols;
+  if (!getInt(env, args[0], &op) || !getArray(env, args[1], &x) || !getInt(env, args[2], &xo) ||
+      !getInt(env, args[3], &rows) || !getInt(env, args[4], &cols) || !getArray(env, args[5], &o))
+    return nullptr;
+  if (op < 0 || op >= int64_t(ReduceOp::count) || x.type != o.type) {
+    napi_throw_type_error(env, nullptr, "nabla native reduceColumns: bad op or dtype");
+    return nullptr;
+  }
+  if (!inBounds(env, x, xo, {{rows * cols, 1}}) || !inBounds(env, o, 0, {{cols, 1}})) return nullptr;
+  if (x.type == napi_float64_array) reduceColumnsF64(ReduceOp(op), static_cast<double*>(x.data) + xo, rows, cols, static_cast<double*>(o.data));
+  else reduceColumnsF32(ReduceOp(op), static_cast<float*>(x.data) + xo, rows, cols, static_cast<float*>(o.data));
+  return nullptr;
+}
+
 // setThreads(n): threads for large matmuls from now on (at least 1); returns the old count.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value args[1];
@@ -471,6 +491,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"reduce", nullptr, Reduce, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"fused", nullptr, Fused, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"reduceColumns", nullptr, ReduceColumns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -39,7 +39,10 @@ struct Sqrt {
   static float f(float x) { return std::sqrt(x); }
 };
 struct Reciprocal { static double f(double x) { return 1.0 / x; } };
-struct Abs { static double f(double x) { return std::fabs(x); } };
+struct Abs {
+  static double f(double x) { return std::fabs(x); }
+  static float f(float x) { return std::fabs(x); }
+};
 struct Sign { static double f(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; } };
 struct Sin { static double f(double x) { return std::sin(x); } };
 struct Cos { static double f(double x) { return std::cos(x); } };
@@ -60,9 +63,18 @@ struct Sigmoid {
   }
 };
 struct Softplus { static double f(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); } };
-struct Relu { static double f(double x) { return x > 0 ? x : 0.0 * x; } };
-struct Step { static double f(double x) { return x > 0 ? 1.0 : 0.0; } };
-struct Identity { static double f(double x) { return x; } };
+struct Relu {
+  static double f(double x) { return x > 0 ? x : 0.0 * x; }
+  static float f(float x) { return x > 0 ? x : 0.0f * x; }
+};
+struct Step {
+  static double f(double x) { return x > 0 ? 1.0 : 0.0; }
+  static float f(float x) { return x > 0 ? 1.0f : 0.0f; }
+};
+struct Identity {
+  static double f(double x) { return x; }
+  static float f(float x) { return x; }
+};
 
 struct Add {
   static double f(double x, double y) { return x + y; }
@@ -111,9 +123,18 @@ struct MulNoNan {
   static double f(double x, double y) { return x == 0 || y == 0 ? 0.0 : x * y; }
   static float f(float x, float y) { return x == 0 || y == 0 ? 0.0f : x * y; }
 };
-struct Equal { static double f(double x, double y) { return x == y ? 1.0 : 0.0; } };
-struct Less { static double f(double x, double y) { return x < y ? 1.0 : 0.0; } };
-struct Greater { static double f(double x, double y) { return x > y ? 1.0 : 0.0; } };
+struct Equal {
+  static double f(double x, double y) { return x == y ? 1.0 : 0.0; }
+  static float f(float x, float y) { return x == y ? 1.0f : 0.0f; }
+};
+struct Less {
+  static double f(double x, double y) { return x < y ? 1.0 : 0.0; }
+  static float f(float x, float y) { return x < y ? 1.0f : 0.0f; }
+};
+struct Greater {
+  static double f(double x, double y) { return x > y ? 1.0 : 0.0; }
+  static float f(float x, float y) { return x > y ? 1.0f : 0.0f; }
+};
 
 template <typename F, typename T>
 NABLA_CLONES void unaryLoop(const T* __restrict x, T* __restrict o, ptrdiff_t n) {
@@ -191,6 +212,36 @@ void binaryDispatch(BinaryOp op, const T* a, ptrdiff_t as, const T* b, ptrdiff_t
   }
 }
 
+// Reductions over leading axes: o[j] = reduction over r of x[r·cols + j], row by row so that
+// every pass is contiguous and vectorises; sums accumulate in double, as sumRow does.
+template <typename T>
+NABLA_CLONES void sumColumns(const T* __restrict x, ptrdiff_t rows, ptrdiff_t cols, double* __restrict acc) {
+  for (ptrdiff_t j = 0; j < cols; j++) acc[j] = 0;
+  for (ptrdiff_t r = 0; r < rows; r++, x += cols)
+    for (ptrdiff_t j = 0; j < cols; j++) acc[j] += double(x[j]);
+}
+
+template <typename T, bool IsMax>
+void extremumColumns(const T* x, ptrdiff_t rows, ptrdiff_t cols, double* acc) {
+  for (ptrdiff_t j = 0; j < cols; j++) acc[j] = IsMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  for (ptrdiff_t r = 0; r < rows; r++, x += cols)
+    for (ptrdiff_t j = 0; j < cols; j++) {
+      const double v = x[j];
+      // NaN propagates, and stays: no comparison with a NaN accumulator is true.
+      if (v != v) acc[j] = kNaN;
+      else if (IsMax ? v > acc[j] : v < acc[j]) acc[j] = v;
+    }
+}
+
+template <typename T>
+void reduceColumnsDispatch(ReduceOp op, const T* x, ptrdiff_t rows, ptrdiff_t cols, T* o) {
+  std::vector<double> acc(cols);
+  if (op == ReduceOp::sum) sumColumns(x, rows, cols, acc.data());
+  else if (op == ReduceOp::max) extremumColumns<T, true>(x, rows, cols, acc.data());
+  else extremumColumns<T, false>(x, rows, cols, acc.data());
+  for (ptrdiff_t j = 0; j < cols; j++) o[j] = T(acc[j]);
+}
+
 template <typename T>
 void reduceDispatch(ReduceOp op, const T* x, ptrdiff_t rows, ptrdiff_t len, T* o) {
   for (ptrdiff_t r = 0; r < rows; r++, x += len) {
@@ -249,19 +300,32 @@ void binaryBlockDispatch(BinaryOp op, const V* a, const V* b, V* o, ptrdiff_t n)
 }
 
 template <typename T, typename V>
+NABLA_CLONES void copyBlock(const T* __restrict from, V* __restrict to, ptrdiff_t len) {
+  for (ptrdiff_t i = 0; i < len; i++) to[i] = V(from[i]);
+}
+
+/** True when map[0..len) counts up by one from map[0] (an OR over differences: vectorises). */
+NABLA_CLONES bool isRun(const int* __restrict map, ptrdiff_t len) {
+  int differs = 0;
+  for (ptrdiff_t i = 0; i < len; i++) differs |= map[i] ^ (map[0] + int(i));
+  return differs == 0;
+}
+
+template <typename T, typename V>
 void loadBlock(const FusedOperand& op, ptrdiff_t i0, ptrdiff_t len, V* out) {
   const T* data = static_cast<const T*>(op.data);
   if (op.access == Access::full) {
-    for (ptrdiff_t i = 0; i < len; i++) out[i] = V(data[i0 + i]);
+    copyBlock(data + i0, out, len);
+    return;
+  }
+  // A broadcast operand is often read in runs (a bias row under each row of a batch): a
+  // block whose map counts up by one is a plain copy.
+  const int* map = op.map + i0;
+  if (isRun(map, len)) {
+    copyBlock(data + map[0], out, len);
   } else {
-    const int* map = op.map + i0;
     for (ptrdiff_t i = 0; i < len; i++) out[i] = V(data[map[i]]);
   }
-}
-
-template <typename V, typename T>
-void storeBlock(const V* value, T* out, ptrdiff_t len) {
-  for (ptrdiff_t i = 0; i < len; i++) out[i] = T(value[i]);
 }
 
 template <typename V>
@@ -306,8 +370,8 @@ void runFusedTyped(const FusedOperand* operands, int nOperands, const FusedStep*
     }
     for (int o = 0; o < nStores; o++) {
       const FusedOutput& st = stores[o];
-      if (st.f32) storeBlock(block(st.value), static_cast<float*>(st.data) + i0, len);
-      else storeBlock(block(st.value), static_cast<double*>(st.data) + i0, len);
+      if (st.f32) copyBlock(block(st.value), static_cast<float*>(st.data) + i0, len);
+      else copyBlock(block(st.value), static_cast<double*>(st.data) + i0, len);
     }
     // Sums accumulate element by element, in order and in double, as the JavaScript loop does.
     for (int s = 0; s < nSums; s++) {
@@ -341,5 +405,7 @@ void binaryF32(BinaryOp op, const float* a, ptrdiff_t as, const float* b, ptrdif
 }
 void reduceF64(ReduceOp op, const double* x, ptrdiff_t rows, ptrdiff_t len, double* o) { reduceDispatch(op, x, rows, len, o); }
 void reduceF32(ReduceOp op, const float* x, ptrdiff_t rows, ptrdiff_t len, float* o) { reduceDispatch(op, x, rows, len, o); }
+void reduceColumnsF64(ReduceOp op, const double* x, ptrdiff_t rows, ptrdiff_t cols, double* o) { reduceColumnsDispatch(op, x, rows, cols, o); }
+void reduceColumnsF32(ReduceOp op, const float* x, ptrdiff_t rows, ptrdiff_t cols, float* o) { reduceColumnsDispatch(op, x, rows, cols, o); }
 
 }  // namespace nabla

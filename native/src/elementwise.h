@@ -37,6 +37,10 @@ void binaryF32(BinaryOp op, const float* a, ptrdiff_t as, const float* b, ptrdif
 void reduceF64(ReduceOp op, const double* x, ptrdiff_t rows, ptrdiff_t len, double* o);
 void reduceF32(ReduceOp op, const float* x, ptrdiff_t rows, ptrdiff_t len, float* o);
 
+/** o[j] = reduction over r < rows of x[r·cols + j], for j < cols (reducing leading axes). */
+void reduceColumnsF64(ReduceOp op, const double* x, ptrdiff_t rows, ptrdiff_t cols, double* o);
+void reduceColumnsF32(ReduceOp op, const float* x, ptrdiff_t rows, ptrdiff_t cols, float* o);
+
 // ---------------------------------------------------------------------------------------
 // Fused elementwise loops (nb.jit's groups; see src/backend/reference/fused.ts for the
 // JavaScript twin and src/backend/native/index.ts for the encoding).

@@ -31,6 +31,7 @@ interface NativeAddon {
   unary(op: number, x: TypedArray, xo: number, out: TypedArray, n: number): void;
   binary(op: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, out: TypedArray, oo: number, n: number): void;
   reduce(op: number, x: TypedArray, xo: number, rows: number, len: number, out: TypedArray): void;
+  reduceColumns(op: number, x: TypedArray, xo: number, rows: number, cols: number, out: TypedArray): void;
   /** A fused elementwise loop; `program` encodes the spec (see encodeFused). */
   fused(
     program: Int32Array, data: readonly TypedArray[], offsets: readonly number[], maps: readonly (Int32Array | null)[],
@@ -140,6 +141,15 @@ function createNativeBackend(addon: NativeAddon): Backend {
 
   function reduce(op: ReduceKernel, x: ArrayTensor, axes: readonly number[]): ArrayTensor {
     if (sizeOf(x.shape) < MIN_ELEMENTS) return ref.reduce(op, x, axes);
+    // Leading axes of a contiguous tensor (a bias gradient: the sum over the batch) reduce
+    // row by row in place, with no transposed copy.
+    if (x.contiguous && axes.every((a, i) => a === i)) {
+      const outShape = x.shape.slice(axes.length);
+      const cols = sizeOf(outShape);
+      const out = allocateUninitialized(x.dtype, cols);
+      addon.reduceColumns(reduceCode[op], x.data, x.offset, sizeOf(x.shape.slice(0, axes.length)), cols, out);
+      return new ArrayTensor(out, outShape);
+    }
     // As the reference does: move the reduced axes last (a view), so every reduction is over
     // contiguous rows, copying only when that view is not already contiguous.
     const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
