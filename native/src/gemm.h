@@ -78,6 +78,21 @@ template <typename T, int NR>
 void packB(MatView<T> b, ptrdiff_t p0, ptrdiff_t j0, ptrdiff_t kc, ptrdiff_t nc, T* out) {
   for (ptrdiff_t jp = 0; jp < nc; jp += NR) {
     const ptrdiff_t cols = std::min<ptrdiff_t>(NR, nc - jp);
+    if (b.rs == 1 && b.cs != 1) {
+      // A transposed B (W in x·Wᵀ): each column is contiguous in memory, so read columns
+      // and scatter them into the panel, which is small enough for L1, rather than gather
+      // a row of the panel from NR places far apart.
+      for (ptrdiff_t c = 0; c < NR; c++) {
+        if (c < cols) {
+          const T* src = b.data + p0 + (j0 + jp + c) * b.cs;
+          for (ptrdiff_t p = 0; p < kc; p++) out[p * NR + c] = src[p];
+        } else {
+          for (ptrdiff_t p = 0; p < kc; p++) out[p * NR + c] = T(0);
+        }
+      }
+      out += NR * kc;
+      continue;
+    }
     for (ptrdiff_t p = 0; p < kc; p++) {
       const T* src = b.data + (p0 + p) * b.rs + (j0 + jp) * b.cs;
       ptrdiff_t c = 0;
