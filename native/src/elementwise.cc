@@ -332,10 +332,22 @@ template <typename V>
 void runFusedTyped(const FusedOperand* operands, int nOperands, const FusedStep* steps, int nSteps,
                    const FusedOutput* stores, int nStores, const int* sumValues, double* sums, int nSums,
                    ptrdiff_t n) {
+  constexpr bool isFloat = std::is_same_v<V, float>;
   thread_local std::vector<V> scratch;
   scratch.resize(size_t(nOperands + nSteps) * kBlock);
   V* values = scratch.data();
   auto block = [&](int value) { return values + ptrdiff_t(value) * kBlock; };
+  // Where each value of the current block is read from. A full operand already of type V is
+  // read in place, and a step stored (once, in type V) is computed straight into its output:
+  // no copy either way. Everything else lives in its scratch block.
+  std::vector<V*> at(nOperands + nSteps);
+  std::vector<int> storedInPlace(nSteps, -1);
+  for (int o = 0; o < nStores; o++) {
+    const int j = stores[o].value - nOperands;
+    if (j >= 0 && stores[o].f32 == isFloat && storedInPlace[j] < 0) storedInPlace[j] = o;
+  }
+  auto inPlace = [&](const FusedOperand& op) { return op.access == Access::full && op.f32 == isFloat; };
+  for (int v = 0; v < nOperands + nSteps; v++) at[v] = block(v);
   // Scalars fill their block once; it is never overwritten.
   for (int k = 0; k < nOperands; k++) {
     const FusedOperand& op = operands[k];
@@ -349,33 +361,37 @@ void runFusedTyped(const FusedOperand* operands, int nOperands, const FusedStep*
     for (int k = 0; k < nOperands; k++) {
       const FusedOperand& op = operands[k];
       if (op.access == Access::scalar) continue;
-      if (op.f32) loadBlock<float>(op, i0, len, block(k));
+      if (inPlace(op)) at[k] = const_cast<V*>(static_cast<const V*>(op.data)) + i0;
+      else if (op.f32) loadBlock<float>(op, i0, len, block(k));
       else loadBlock<double>(op, i0, len, block(k));
     }
     for (int j = 0; j < nSteps; j++) {
       const FusedStep& st = steps[j];
-      V* out = block(nOperands + j);
+      V* out = storedInPlace[j] >= 0 ? static_cast<V*>(stores[storedInPlace[j]].data) + i0 : block(nOperands + j);
+      at[nOperands + j] = out;
       if (st.kind == StepKind::unary) {
-        unaryBlockDispatch<V>(UnaryOp(st.op), block(st.x), out, len);
+        unaryBlockDispatch<V>(UnaryOp(st.op), at[st.x], out, len);
       } else if (st.kind == StepKind::binary) {
-        binaryBlockDispatch<V>(BinaryOp(st.op), block(st.x), block(st.y), out, len);
+        binaryBlockDispatch<V>(BinaryOp(st.op), at[st.x], at[st.y], out, len);
       } else {
-        const V *c = block(st.x), *a = block(st.y), *b = block(st.z);
+        const V *c = at[st.x], *a = at[st.y], *b = at[st.z];
         for (ptrdiff_t i = 0; i < len; i++) out[i] = c[i] != 0 ? a[i] : b[i];
       }
       // A float32 step of a mixed program rounds like its eager kernel would.
-      if constexpr (std::is_same_v<V, double>) {
+      if constexpr (!isFloat) {
         if (st.f32) roundToFloat(out, len);
       }
     }
     for (int o = 0; o < nStores; o++) {
       const FusedOutput& st = stores[o];
-      if (st.f32) copyBlock(block(st.value), static_cast<float*>(st.data) + i0, len);
-      else copyBlock(block(st.value), static_cast<double*>(st.data) + i0, len);
+      const int j = st.value - nOperands;
+      if (j >= 0 && storedInPlace[j] == o) continue;
+      if (st.f32) copyBlock(at[st.value], static_cast<float*>(st.data) + i0, len);
+      else copyBlock(at[st.value], static_cast<double*>(st.data) + i0, len);
     }
     // Sums accumulate element by element, in order and in double, as the JavaScript loop does.
     for (int s = 0; s < nSums; s++) {
-      const V* v = block(sumValues[s]);
+      const V* v = at[sumValues[s]];
       double total = sums[s];
       for (ptrdiff_t i = 0; i < len; i++) total += double(v[i]);
       sums[s] = total;
