@@ -355,3 +355,27 @@ describe("backend selection in Node", () => {
     }
   });
 });
+
+describe.each(registeredBackends().map((b): [string, Backend] => [b.name, b]))("nb.jit on backend %s", (name) => {
+  // A training step's gradient, compiled: every backend's fused loops (native's C++ ones
+  // included) must give what its own eager kernels give. Exact ops and the same libm calls
+  // on both paths, so bit for bit.
+  test.each(DTYPES)("jit(valueAndGrad) of a two-layer ReLU network with softmax cross-entropy equals eager, %s", async (dtype) => {
+    const nb = await import("../src/node.js");
+    const previous = nb.getBackend();
+    nb.setBackend(name);
+    try {
+      const x = nb.tensor(dense([64, 40], dtype, false).data, { shape: [64, 40] });
+      const labels = nb.tensor(Array.from({ length: 64 }, (_, i) => i % 5), { dtype });
+      const params = { w1: nb.mul(nb.tensor(dense([40, 48], dtype, false).data, { shape: [40, 48] }), 0.2), b1: nb.tensor(dense([48], dtype, false).data), w2: nb.mul(nb.tensor(dense([48, 5], dtype, false).data, { shape: [48, 5] }), 0.2) };
+      const loss = (p: typeof params): nb.Tensor =>
+        nb.nn.softmaxCrossEntropy(nb.matmul(nb.relu(nb.add(nb.matmul(x, p.w1), p.b1)), p.w2), labels);
+      const eager = nb.valueAndGrad(loss)(params);
+      const compiled = nb.jit(nb.valueAndGrad(loss))(params);
+      expect(compiled[0].item()).toBe(eager[0].item());
+      for (const k of ["w1", "b1", "w2"] as const) expect(Array.from(compiled[1][k].values()), k).toEqual(Array.from(eager[1][k].values()));
+    } finally {
+      nb.setBackend(previous);
+    }
+  });
+});
