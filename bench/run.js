@@ -465,16 +465,18 @@ function memorySection() {
     if (r.error) return { peer: r.peer, error: r.error };
     const first = r.samplesMB[0];
     const last = r.samplesMB[r.samplesMB.length - 1];
-    return { peer: r.peer, steps: r.steps, seconds: r.seconds, rssAfterTenthMB: first, rssAtEndMB: last, growthMB: last - first, peakMB: r.peakMB };
+    // Throughput of the whole run in a fresh process: tracing, warm-up and every GC included.
+    const samplesPerSecond = (r.steps * MLP.batch) / r.seconds;
+    return { peer: r.peer, steps: r.steps, seconds: r.seconds, samplesPerSecond, rssAfterTenthMB: first, rssAtEndMB: last, growthMB: last - first, peakMB: r.peakMB };
   });
 }
 
 function printMemory(rows) {
-  console.log(`\nMemory — MLP train step f32, each library in its own process, up to ${MEMORY.steps} steps or ${MEMORY.seconds} s:`);
-  const header = ["library", "steps", "seconds", "RSS at 1/10 (MB)", "RSS at end (MB)", "growth (MB)", "peak RSS (MB)"];
+  console.log(`\nMemory — MLP train step f32, each library in its own process, up to ${MEMORY.steps} steps or ${MEMORY.seconds} s (samples/s over the whole run, first steps and GC included):`);
+  const header = ["library", "steps", "seconds", "samples/s", "RSS at 1/10 (MB)", "RSS at end (MB)", "growth (MB)", "peak RSS (MB)"];
   const cells = rows.map((r) => r.error
-    ? [r.peer, `n/a (${r.error})`, "", "", "", "", ""]
-    : [r.peer, String(r.steps), r.seconds.toFixed(1), String(r.rssAfterTenthMB), String(r.rssAtEndMB), `${r.growthMB >= 0 ? "+" : ""}${r.growthMB}`, String(r.peakMB)]);
+    ? [r.peer, `n/a (${r.error})`, "", "", "", "", "", ""]
+    : [r.peer, String(r.steps), r.seconds.toFixed(1), fmt(r.samplesPerSecond), String(r.rssAfterTenthMB), String(r.rssAtEndMB), `${r.growthMB >= 0 ? "+" : ""}${r.growthMB}`, String(r.peakMB)]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   for (const row of [header, ...cells]) console.log("  " + row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
 }
