@@ -1,6 +1,8 @@
 // The bench's peers, loaded defensively (a missing or broken peer becomes "n/a", never a
-// crash), and the seeded inputs every library is timed on. Shared by bench/run.js and the
-// one-library child processes of bench/mlp-memory.js.
+// crash), the seeded inputs every library is timed on, and the timing itself. Shared by
+// bench/run.js and the one-library child processes of bench/mlp-child.js.
+import { performance } from "node:perf_hooks";
+
 
 /** Uniform values in [−1, 1) from a 32-bit LCG: the same inputs in every run and library. */
 export function randomArray(n, Ctor = Float64Array, seed = 1) {
@@ -60,3 +62,29 @@ export async function loadJax() {
     return { error: `failed to load: ${String(e?.message ?? e).split("\n")[0]}` };
   }
 }
+
+/**
+ * Median milliseconds per call of `fn`. Each sample runs `inner` calls back to back (so
+ * sub-microsecond work is timed above the clock's resolution). `fn` may return a promise,
+ * which is awaited (jax-js realises its lazy arrays asynchronously); sync results are not,
+ * so a synchronous library pays no microtask per call.
+ */
+export async function timeMs(fn, { warmup = 2, reps = 5, inner = 1 } = {}) {
+  const run = async () => {
+    for (let i = 0; i < inner; i++) {
+      const r = fn();
+      if (r && typeof r.then === "function") await r;
+    }
+  };
+  for (let i = 0; i < warmup; i++) await run();
+  globalThis.gc?.();
+  const samples = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await run();
+    samples.push((performance.now() - t0) / inner);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1];
+}
+

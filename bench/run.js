@@ -18,8 +18,8 @@ import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
 import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
 import { optimSection } from "./optim.js";
-import { MLP, MLP_LABELS, MLP_X, jaxMlp, nablaMlp, tfMlp } from "./mlp.js";
-import { loadJax, loadTf, randomArray } from "./peers.js";
+import { MLP, MLP_LABELS, MLP_X } from "./mlp.js";
+import { loadJax, loadTf, randomArray, timeMs } from "./peers.js";
 
 const argv = new Set(process.argv.slice(2));
 const JSON_OUT = argv.has("--json");
@@ -32,34 +32,6 @@ const CORES = os.availableParallelism?.() ?? os.cpus().length;
 const progress = (msg) => {
   if (!QUIET) process.stderr.write(`  ${msg}\n`);
 };
-
-// ---------------------------------------------------------------------------------------
-// Timing
-
-/**
- * Median milliseconds per call of `fn`. Each sample runs `inner` calls back to back (so
- * sub-microsecond work is timed above the clock's resolution). `fn` may return a promise,
- * which is awaited (jax-js realises its lazy arrays asynchronously); sync results are not,
- * so a synchronous library pays no microtask per call.
- */
-async function timeMs(fn, { warmup = 2, reps = 5, inner = 1 } = {}) {
-  const run = async () => {
-    for (let i = 0; i < inner; i++) {
-      const r = fn();
-      if (r && typeof r.then === "function") await r;
-    }
-  };
-  for (let i = 0; i < warmup; i++) await run();
-  globalThis.gc?.();
-  const samples = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await run();
-    samples.push((performance.now() - t0) / inner);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
-}
 
 /** A figure, or why there is none. */
 const na = (reason) => ({ value: null, reason });
@@ -415,21 +387,43 @@ function trainOpts() {
   return QUICK ? { warmup: 3, reps: 7 } : { warmup: 10, reps: 31 };
 }
 
+const MLP_CHILD = new URL("./mlp-child.js", import.meta.url).pathname;
+
+/** Runs bench/mlp-child.js for one library and returns its JSON line, or why there is none. */
+function mlpChild(peer, dtype, mode, first, second, env = {}) {
+  const child = spawnSync(process.execPath, ["--expose-gc", MLP_CHILD, peer, dtype, mode, String(first), String(second)], {
+    encoding: "utf8",
+    timeout: 900_000,
+    env: { ...process.env, ...env },
+  });
+  const line = child.stdout?.trim().split("\n").pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { error: child.error ? String(child.error.message) : (child.stderr?.trim().split("\n").pop() ?? "no output").slice(0, 80) };
+  }
+}
+
+/**
+ * Each library's step is timed in a fresh process of its own (as PyTorch's is): what the
+ * bench ran before (a heap grown by 10⁶-element rows, other libraries' state) would
+ * otherwise weigh on whichever library runs late.
+ */
 async function trainCase(dtype, tf, jax) {
-  const opts = trainOpts();
-  const perSecond = (ms) => MLP.batch / (ms / 1e3);
+  const { warmup, reps } = trainOpts();
   const label = `MLP train step ${dtype}`;
-  const timeSteps = async (mlp, note) => {
-    const r = ok(perSecond(await timeMs(() => mlp.step(), opts)), note);
-    mlp.check();
-    mlp.dispose();
-    return r;
+  const timed = (peer, note, env) => {
+    progress(`${label}: ${peer} (own process)`);
+    const r = mlpChild(peer, dtype, "time", warmup, reps, env);
+    return r.error ? na(r.error) : ok(MLP.batch / (r.msPerStep / 1e3), note);
   };
-  const nabla = await forNabla(label, { threaded: true }, () => timeSteps(nablaMlp(nb, dtype), "nb.jit(nb.valueAndGrad(loss)) + nb.optim.adam"));
-  const tfjs = await forTf(tf, label, (t) =>
-    dtype === "float64" ? na("TF.js has no float64") : timeSteps(tfMlp(t), "float32; tf.train.adam minimize over a tf.sequential"));
-  const jx = jax.error ? na(jax.error) : await attempt(`${label}: jax-js`, () =>
-    timeSteps(jaxMlp(jax.lib, dtype), "jax.valueAndGrad + Adam written out, eager (no jit)"));
+  const nabla = Object.fromEntries(NABLA_VARIANTS.map((v) => [v.key, nb.listBackends().includes(v.backend)
+    ? timed(`nabla-${v.backend}`, "nb.jit(nb.valueAndGrad(loss)) + nb.optim.adam", { NABLA_NUM_THREADS: String(v.threads) })
+    : na(`backend ${v.backend} did not load`)]));
+  const tfjs = Object.fromEntries(Object.entries(tf).map(([key, t]) => [key, t.error ? na(t.error)
+    : dtype === "float64" ? na("TF.js has no float64")
+    : timed(key, "float32; tf.train.adam minimize over a tf.sequential")]));
+  const jx = jax.error ? na(jax.error) : timed("jax", "jax.valueAndGrad + Adam written out, eager (no jit)");
   return { ...nabla, ...tfjs, jax: jx, hand: na("no hand-written training step") };
 }
 
@@ -443,16 +437,7 @@ const MEMORY_PEERS = ["nabla-native", "nabla-wasm", "tfjs-cpu", "tfjs-wasm", "ja
 
 function memoryRun(peer) {
   progress(`MLP memory: ${peer} (own process, up to ${MEMORY.steps} steps or ${MEMORY.seconds} s)`);
-  const child = spawnSync(process.execPath, ["--expose-gc", new URL("./mlp-memory.js", import.meta.url).pathname, peer, String(MEMORY.steps), String(MEMORY.seconds)], {
-    encoding: "utf8",
-    timeout: (MEMORY.seconds + 120) * 1e3,
-  });
-  const line = child.stdout?.trim().split("\n").pop();
-  try {
-    return JSON.parse(line);
-  } catch {
-    return { error: child.error ? String(child.error.message) : (child.stderr?.trim().split("\n").pop() ?? "no output").slice(0, 80) };
-  }
+  return mlpChild(peer, "float32", "memory", MEMORY.steps, MEMORY.seconds);
 }
 
 function memorySection() {

@@ -103,7 +103,7 @@ def rss_mb():
 
 
 def train_memory(labels, data, steps, seconds):
-    """bench/mlp-memory.js's record for PyTorch: float32, up to `steps` steps or `seconds`."""
+    """bench/mlp-child.js memory record for PyTorch: float32, up to `steps` steps or `seconds`."""
     step = mlp("float32", labels, data)
     every = max(1, steps // 10)
     samples = []

@@ -1,32 +1,35 @@
-// One library's MLP training (bench/mlp.js) for up to N steps in a process of its own, so its
-// resident memory is its own: `node --expose-gc bench/mlp-memory.js <peer> <steps> <seconds>`
-// with peer one of nabla-native, nabla-wasm, nabla-reference, tfjs-cpu, tfjs-wasm, jax. Prints one JSON
-// line: steps run, seconds, RSS (MB) after each tenth of the run, and the peak RSS. Run by
-// bench/run.js's memory section; PyTorch's counterpart is torch_bench.py's "trainMemory".
+// One library's MLP training step (bench/mlp.js) in a process of its own, so that its time
+// and resident memory are its own, not shaped by whatever the bench ran before:
+//   node --expose-gc bench/mlp-child.js <peer> <dtype> time <warmup> <reps>
+//     → {"msPerStep": median of <reps> timed steps after <warmup>}
+//   node --expose-gc bench/mlp-child.js <peer> float32 memory <steps> <seconds>
+//     → steps run, seconds, RSS (MB) after each tenth of the run, and the peak RSS
+// with peer one of nabla-native, nabla-wasm, nabla-reference (threads: NABLA_NUM_THREADS),
+// tfjs-cpu, tfjs-wasm, jax. Prints one JSON line. PyTorch's counterparts are torch_bench.py's
+// "train" and "trainMemory" cases.
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { MLP, jaxMlp, nablaMlp, tfMlp } from "./mlp.js";
-import { loadJax, loadTf } from "./peers.js";
+import { loadJax, loadTf, timeMs } from "./peers.js";
 
-const [peer, stepsArg, secondsArg] = process.argv.slice(2);
-const maxSteps = Number(stepsArg);
-const maxSeconds = Number(secondsArg);
+const [peer, dtype, mode, firstArg, secondArg] = process.argv.slice(2);
 
 async function build() {
   if (peer.startsWith("nabla-")) {
     const nb = await import("../dist/node.js");
     nb.setBackend(peer.slice("nabla-".length));
-    return nablaMlp(nb, "float32");
+    return nablaMlp(nb, dtype);
   }
   if (peer.startsWith("tfjs-")) {
     const tf = await loadTf(peer.slice("tfjs-".length));
     if (tf.error) throw new Error(tf.error);
+    if (dtype !== "float32") throw new Error("TF.js has no float64");
     return tfMlp(tf.lib);
   }
   if (peer === "jax") {
     const jax = await loadJax();
     if (jax.error) throw new Error(jax.error);
-    return jaxMlp(jax.lib, "float32");
+    return jaxMlp(jax.lib, dtype);
   }
   throw new Error(`unknown peer ${peer}`);
 }
@@ -47,8 +50,7 @@ function peakRssMB(samples) {
   }
   return Math.max(...samples);
 }
-try {
-  const mlp = await build();
+async function memory(mlp, maxSteps, maxSeconds) {
   const samples = [];
   const every = Math.max(1, Math.floor(maxSteps / 10));
   const t0 = performance.now();
@@ -58,10 +60,18 @@ try {
     steps++;
     if (steps % every === 0) samples.push(mb(process.memoryUsage.rss()));
   }
-  mlp.check();
   const seconds = (performance.now() - t0) / 1e3;
-  process.stdout.write(JSON.stringify({ steps, seconds, samplesMB: samples, peakMB: peakRssMB(samples), batch: MLP.batch }) + "\n");
+  return { steps, seconds, samplesMB: samples, peakMB: peakRssMB(samples), batch: MLP.batch };
+}
+
+try {
+  const mlp = await build();
+  const result = mode === "time"
+    ? { msPerStep: await timeMs(() => mlp.step(), { warmup: Number(firstArg), reps: Number(secondArg) }) }
+    : await memory(mlp, Number(firstArg), Number(secondArg));
+  mlp.check();
   mlp.dispose();
+  process.stdout.write(JSON.stringify(result) + "\n");
 } catch (e) {
   process.stdout.write(JSON.stringify({ error: String(e?.message ?? e).split("\n")[0].slice(0, 80) }) + "\n");
 }
