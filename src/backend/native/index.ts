@@ -15,7 +15,7 @@ import { fusedLoop as referenceFusedLoop } from "../reference/fused.js";
 import { type TypedArray, allocateUninitialized, promote } from "../../tensor/dtype.js";
 import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
-import { broadcastStrides, forEachRow, isOne, isSingleValue, referenceBackend } from "../reference/index.js";
+import { broadcastStrides, forEachMatmulBatch, forEachRow, isOne, isSingleValue, referenceBackend } from "../reference/index.js";
 
 /** The addon's exports (native/src/addon.cc). Offsets and strides count elements. */
 interface NativeAddon {
@@ -173,32 +173,12 @@ function createNativeBackend(addon: NativeAddon): Backend {
     const ca = a.dtype === dtype ? a : ref.cast(a, dtype);
     const cb = b.dtype === dtype ? b : ref.cast(b, dtype);
     const batchShape = outShape.slice(0, rank - 2);
-    const batches = sizeOf(batchShape);
     // The kernel stores C without reading it (k ≥ 1 here: m·n·k ≥ MIN_MATMUL_WORK).
-    const out = allocateUninitialized(dtype, batches * m * n);
-    // The kernel reads each operand through its own strides (a transposed view needs no copy);
-    // batch axes broadcast with stride 0.
-    const batchStrides = (t: ArrayTensor): number[] => {
-      const lead = batchShape.length - (t.ndim - 2);
-      return batchShape.map((_, i) => (i < lead || t.shape[i - lead] === 1 ? 0 : t.strides[i - lead]!));
-    };
-    const sa = batchStrides(ca);
-    const sb = batchStrides(cb);
+    const out = allocateUninitialized(dtype, sizeOf(batchShape) * m * n);
+    // The kernel reads each operand through its own strides (a transposed view needs no copy).
     const [ars, acs] = [ca.strides[ca.ndim - 2]!, ca.strides[ca.ndim - 1]!];
     const [brs, bcs] = [cb.strides[cb.ndim - 2]!, cb.strides[cb.ndim - 1]!];
-    const idx = new Array<number>(batchShape.length).fill(0);
-    for (let t = 0; t < batches; t++) {
-      let ao = ca.offset, bo = cb.offset;
-      for (let i = 0; i < idx.length; i++) {
-        ao += idx[i]! * sa[i]!;
-        bo += idx[i]! * sb[i]!;
-      }
-      addon.gemm(ca.data, ao, ars, acs, cb.data, bo, brs, bcs, out, t * m * n, m, k, n);
-      for (let i = idx.length - 1; i >= 0; i--) {
-        if (++idx[i]! < batchShape[i]!) break;
-        idx[i] = 0;
-      }
-    }
+    forEachMatmulBatch(ca, cb, batchShape, (ao, bo, t) => addon.gemm(ca.data, ao, ars, acs, cb.data, bo, brs, bcs, out, t * m * n, m, k, n));
     return new ArrayTensor(out, outShape);
   }
 

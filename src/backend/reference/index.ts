@@ -148,31 +148,42 @@ function matmul(a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
   const n = outShape[rank - 1]!;
   const k = a.shape[a.ndim - 1]!;
   const batchShape = outShape.slice(0, rank - 2);
-  const batches = sizeOf(batchShape);
-  const acc = new Float64Array(batches * m * n);
-  // Batch offsets of each operand through broadcast strides over the batch axes.
-  const batchStrides = (t: ArrayTensor): number[] => {
-    const bs = contiguousStrides(t.shape).slice(0, t.ndim - 2);
-    const lead = batchShape.length - bs.length;
-    return batchShape.map((_, i) => (i < lead || t.shape[i - lead] === 1 ? 0 : bs[i - lead]!));
+  const acc = new Float64Array(sizeOf(batchShape) * m * n);
+  forEachMatmulBatch(ca, cb, batchShape, (ao, bo, t) => gemm(ca.data, ao, cb.data, bo, acc, t * m * n, m, k, n));
+  const dtype = promote(a.dtype, b.dtype);
+  return new ArrayTensor(dtype === "float64" ? acc : Float32Array.from(acc), outShape);
+}
+
+/**
+ * Visits each matrix product of a batched matmul: the element offsets of a's and b's
+ * matrices for batch t, with batch axes broadcast (stride 0 where an operand has size 1 or
+ * lacks the axis). The shared odometer of every backend's matmul. Stops, returning false,
+ * as soon as `visit` returns false.
+ */
+export function forEachMatmulBatch(
+  a: ArrayTensor, b: ArrayTensor, batchShape: Shape, visit: (aOffset: number, bOffset: number, t: number) => boolean | void,
+): boolean {
+  const batchStrides = (x: ArrayTensor): number[] => {
+    const lead = batchShape.length - (x.ndim - 2);
+    return batchShape.map((_, i) => (i < lead || x.shape[i - lead] === 1 ? 0 : x.strides[i - lead]!));
   };
-  const sa = batchStrides(ca);
-  const sb = batchStrides(cb);
+  const sa = batchStrides(a);
+  const sb = batchStrides(b);
   const idx = new Array<number>(batchShape.length).fill(0);
+  const batches = sizeOf(batchShape);
   for (let t = 0; t < batches; t++) {
-    let ao = 0, bo = 0;
+    let ao = a.offset, bo = b.offset;
     for (let i = 0; i < idx.length; i++) {
       ao += idx[i]! * sa[i]!;
       bo += idx[i]! * sb[i]!;
     }
-    gemm(ca.data, ao, cb.data, bo, acc, t * m * n, m, k, n);
+    if (visit(ao, bo, t) === false) return false;
     for (let i = idx.length - 1; i >= 0; i--) {
       if (++idx[i]! < batchShape[i]!) break;
       idx[i] = 0;
     }
   }
-  const dtype = promote(a.dtype, b.dtype);
-  return new ArrayTensor(dtype === "float64" ? acc : Float32Array.from(acc), outShape);
+  return true;
 }
 
 function cast(x: ArrayTensor, dtype: DType): ArrayTensor {

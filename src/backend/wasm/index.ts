@@ -14,7 +14,7 @@ import type { Backend } from "../interface.js";
 import { type DType, allocate, promote } from "../../tensor/dtype.js";
 import { type Shape, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
-import { referenceBackend } from "../reference/index.js";
+import { forEachMatmulBatch, referenceBackend } from "../reference/index.js";
 import { WasmGemm, unitStrideLayout } from "./gemm.js";
 import { V128, emitModule, op } from "./emitter.js";
 
@@ -84,32 +84,11 @@ function createWasmBackend(gemms: Record<DType, WasmGemm>): Backend {
     const ca = prepare(a);
     const cb = prepare(b);
     const batchShape = outShape.slice(0, rank - 2);
-    const batches = sizeOf(batchShape);
-    const out = allocate(dtype, batches * m * n);
-    // Batch axes broadcast with stride 0.
-    const batchStrides = (t: ArrayTensor): number[] => {
-      const lead = batchShape.length - (t.ndim - 2);
-      return batchShape.map((_, i) => (i < lead || t.shape[i - lead] === 1 ? 0 : t.strides[i - lead]!));
-    };
-    const sa = batchStrides(ca);
-    const sb = batchStrides(cb);
+    const out = allocate(dtype, sizeOf(batchShape) * m * n);
     const [ars, acs] = [ca.strides[ca.ndim - 2]!, ca.strides[ca.ndim - 1]!];
     const [brs, bcs] = [cb.strides[cb.ndim - 2]!, cb.strides[cb.ndim - 1]!];
-    const idx = new Array<number>(batchShape.length).fill(0);
-    for (let t = 0; t < batches; t++) {
-      let ao = ca.offset, bo = cb.offset;
-      for (let i = 0; i < idx.length; i++) {
-        ao += idx[i]! * sa[i]!;
-        bo += idx[i]! * sb[i]!;
-      }
-      if (!gemms[dtype].run(ca.data, ao, ars, acs, cb.data, bo, brs, bcs, out, t * m * n, m, k, n)) {
-        return ref.matmul(a, b, outShape);
-      }
-      for (let i = idx.length - 1; i >= 0; i--) {
-        if (++idx[i]! < batchShape[i]!) break;
-        idx[i] = 0;
-      }
-    }
+    const done = forEachMatmulBatch(ca, cb, batchShape, (ao, bo, t) => gemms[dtype].run(ca.data, ao, ars, acs, cb.data, bo, brs, bcs, out, t * m * n, m, k, n));
+    if (!done) return ref.matmul(a, b, outShape);
     return new ArrayTensor(out, outShape);
   }
 
