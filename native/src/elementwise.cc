@@ -136,6 +136,42 @@ struct Greater {
   static float f(float x, float y) { return x > y ? 1.0f : 0.0f; }
 };
 
+/** A functor as a value, so that a generic lambda can receive it. */
+template <typename F>
+struct Functor {
+  using type = F;
+};
+
+// The one table from op code to functor: visit(Functor<F>{}) runs with the op's functor.
+template <typename Visit>
+void withUnary(UnaryOp op, Visit&& visit) {
+  switch (op) {
+#define NABLA_CASE(name, F) case UnaryOp::name: return visit(Functor<F>{});
+    NABLA_CASE(neg, Neg) NABLA_CASE(exp, Exp) NABLA_CASE(log, Log) NABLA_CASE(log1p, Log1p)
+    NABLA_CASE(expm1, Expm1) NABLA_CASE(sqrt, Sqrt) NABLA_CASE(reciprocal, Reciprocal)
+    NABLA_CASE(abs, Abs) NABLA_CASE(sign, Sign) NABLA_CASE(sin, Sin) NABLA_CASE(cos, Cos)
+    NABLA_CASE(tan, Tan) NABLA_CASE(asin, Asin) NABLA_CASE(acos, Acos) NABLA_CASE(atan, Atan)
+    NABLA_CASE(sinh, Sinh) NABLA_CASE(cosh, Cosh) NABLA_CASE(tanh, Tanh) NABLA_CASE(erf, Erf)
+    NABLA_CASE(sigmoid, Sigmoid) NABLA_CASE(softplus, Softplus) NABLA_CASE(relu, Relu)
+    NABLA_CASE(step, Step) NABLA_CASE(identity, Identity)
+#undef NABLA_CASE
+    case UnaryOp::count: break;
+  }
+}
+
+template <typename Visit>
+void withBinary(BinaryOp op, Visit&& visit) {
+  switch (op) {
+#define NABLA_CASE(name, F) case BinaryOp::name: return visit(Functor<F>{});
+    NABLA_CASE(add, Add) NABLA_CASE(sub, Sub) NABLA_CASE(mul, Mul) NABLA_CASE(div, Div)
+    NABLA_CASE(pow, Pow) NABLA_CASE(maximum, Maximum) NABLA_CASE(minimum, Minimum)
+    NABLA_CASE(atan2, Atan2) NABLA_CASE(mulNoNan, MulNoNan) NABLA_CASE(equal, Equal)
+    NABLA_CASE(less, Less) NABLA_CASE(greater, Greater)
+#undef NABLA_CASE
+    case BinaryOp::count: break;
+  }
+}
+
 template <typename F, typename T>
 NABLA_CLONES void unaryLoop(const T* __restrict x, T* __restrict o, ptrdiff_t n) {
   for (ptrdiff_t i = 0; i < n; i++) o[i] = T(F::f(double(x[i])));
@@ -185,31 +221,12 @@ double extremumRow(const T* x, ptrdiff_t n) {
 
 template <typename T>
 void unaryDispatch(UnaryOp op, const T* x, T* o, ptrdiff_t n) {
-  switch (op) {
-#define NABLA_CASE(name, F) case UnaryOp::name: return unaryLoop<F, T>(x, o, n);
-    NABLA_CASE(neg, Neg) NABLA_CASE(exp, Exp) NABLA_CASE(log, Log) NABLA_CASE(log1p, Log1p)
-    NABLA_CASE(expm1, Expm1) NABLA_CASE(sqrt, Sqrt) NABLA_CASE(reciprocal, Reciprocal)
-    NABLA_CASE(abs, Abs) NABLA_CASE(sign, Sign) NABLA_CASE(sin, Sin) NABLA_CASE(cos, Cos)
-    NABLA_CASE(tan, Tan) NABLA_CASE(asin, Asin) NABLA_CASE(acos, Acos) NABLA_CASE(atan, Atan)
-    NABLA_CASE(sinh, Sinh) NABLA_CASE(cosh, Cosh) NABLA_CASE(tanh, Tanh) NABLA_CASE(erf, Erf)
-    NABLA_CASE(sigmoid, Sigmoid) NABLA_CASE(softplus, Softplus) NABLA_CASE(relu, Relu)
-    NABLA_CASE(step, Step) NABLA_CASE(identity, Identity)
-#undef NABLA_CASE
-    case UnaryOp::count: break;
-  }
+  withUnary(op, [&](auto f) { unaryLoop<typename decltype(f)::type, T>(x, o, n); });
 }
 
 template <typename T>
 void binaryDispatch(BinaryOp op, const T* a, ptrdiff_t as, const T* b, ptrdiff_t bs, T* o, ptrdiff_t n) {
-  switch (op) {
-#define NABLA_CASE(name, F) case BinaryOp::name: return binaryLoop<F, T>(a, as, b, bs, o, n);
-    NABLA_CASE(add, Add) NABLA_CASE(sub, Sub) NABLA_CASE(mul, Mul) NABLA_CASE(div, Div)
-    NABLA_CASE(pow, Pow) NABLA_CASE(maximum, Maximum) NABLA_CASE(minimum, Minimum)
-    NABLA_CASE(atan2, Atan2) NABLA_CASE(mulNoNan, MulNoNan) NABLA_CASE(equal, Equal)
-    NABLA_CASE(less, Less) NABLA_CASE(greater, Greater)
-#undef NABLA_CASE
-    case BinaryOp::count: break;
-  }
+  withBinary(op, [&](auto f) { binaryLoop<typename decltype(f)::type, T>(a, as, b, bs, o, n); });
 }
 
 // Reductions over leading axes: o[j] = reduction over r of x[r·cols + j], row by row so that
@@ -272,31 +289,12 @@ NABLA_CLONES void roundToFloat(double* x, ptrdiff_t n) {
 
 template <typename V>
 void unaryBlockDispatch(UnaryOp op, const V* x, V* o, ptrdiff_t n) {
-  switch (op) {
-#define NABLA_CASE(name, F) case UnaryOp::name: return unaryBlock<F, V>(x, o, n);
-    NABLA_CASE(neg, Neg) NABLA_CASE(exp, Exp) NABLA_CASE(log, Log) NABLA_CASE(log1p, Log1p)
-    NABLA_CASE(expm1, Expm1) NABLA_CASE(sqrt, Sqrt) NABLA_CASE(reciprocal, Reciprocal)
-    NABLA_CASE(abs, Abs) NABLA_CASE(sign, Sign) NABLA_CASE(sin, Sin) NABLA_CASE(cos, Cos)
-    NABLA_CASE(tan, Tan) NABLA_CASE(asin, Asin) NABLA_CASE(acos, Acos) NABLA_CASE(atan, Atan)
-    NABLA_CASE(sinh, Sinh) NABLA_CASE(cosh, Cosh) NABLA_CASE(tanh, Tanh) NABLA_CASE(erf, Erf)
-    NABLA_CASE(sigmoid, Sigmoid) NABLA_CASE(softplus, Softplus) NABLA_CASE(relu, Relu)
-    NABLA_CASE(step, Step) NABLA_CASE(identity, Identity)
-#undef NABLA_CASE
-    case UnaryOp::count: break;
-  }
+  withUnary(op, [&](auto f) { unaryBlock<typename decltype(f)::type, V>(x, o, n); });
 }
 
 template <typename V>
 void binaryBlockDispatch(BinaryOp op, const V* a, const V* b, V* o, ptrdiff_t n) {
-  switch (op) {
-#define NABLA_CASE(name, F) case BinaryOp::name: return binaryBlock<F, V>(a, b, o, n);
-    NABLA_CASE(add, Add) NABLA_CASE(sub, Sub) NABLA_CASE(mul, Mul) NABLA_CASE(div, Div)
-    NABLA_CASE(pow, Pow) NABLA_CASE(maximum, Maximum) NABLA_CASE(minimum, Minimum)
-    NABLA_CASE(atan2, Atan2) NABLA_CASE(mulNoNan, MulNoNan) NABLA_CASE(equal, Equal)
-    NABLA_CASE(less, Less) NABLA_CASE(greater, Greater)
-#undef NABLA_CASE
-    case BinaryOp::count: break;
-  }
+  withBinary(op, [&](auto f) { binaryBlock<typename decltype(f)::type, V>(a, b, o, n); });
 }
 
 template <typename T, typename V>
