@@ -30,6 +30,11 @@ export interface Primitive<P = unknown> {
    * series arithmetic of ./series.ts, so jets compose with every other transform.
    */
   readonly taylor?: (xs: readonly Series[], y0: Tensor, order: number, params: P) => Series;
+  /**
+   * Batching rule (vmap): `axes[i]` is the mapped axis of inputs[i], or null where that input is
+   * not mapped. Returns the output and its mapped axis. Written with nabla ops, like the rules above.
+   */
+  readonly batch?: (inputs: readonly Tensor[], axes: readonly (number | null)[], params: P) => readonly [Tensor, number | null];
   /** True for outputs with zero derivative everywhere (comparisons, sign, stopGradient). */
   readonly nondifferentiable?: boolean;
   /** How the rule-table test exercises this primitive. */

@@ -16,6 +16,7 @@ import { type TensorLike, toTensor } from "../../tensor/create.js";
 import { broadcastShapes } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { operands } from "../operands.js";
+import { batchElementwise } from "../batching.js";
 import { binaryCases, unaryCases } from "./cases.js";
 
 type Unary = Primitive<undefined>;
@@ -28,14 +29,16 @@ type SeriesRule = (x: Series, y0: Tensor, order: number) => Series;
  * rule propagates a whole power series.
  */
 function elementwise(kernel: UnaryKernel, dydx: Rule, series: SeriesRule, domain: Domain, order: 1 | 2 | 3 = 2): Unary {
-  return definePrimitive<undefined>({
+  const prim: Unary = definePrimitive<undefined>({
     name: kernel,
     impl: ([x]) => backend().unary(kernel, x!),
     jvp: ([x], [t], out) => mulNoNan(t!, dydx(x!, out)),
     vjp: (g, [x], out) => [mulNoNan(g, dydx(x!, out))],
     taylor: ([x], y0, n) => series(x!, y0, n),
+    batch: batchElementwise(() => prim),
     check: { domain, order, cases: unaryCases() },
   });
+  return prim;
 }
 
 /** y′ = D(x)·x′ with D a series computed from x alone (to one order less than y). */
@@ -56,12 +59,14 @@ const logisticDerivative = (y: Series, n: number): Series => seriesMul(y, series
 
 /** A unary primitive with zero derivative everywhere (its output is piecewise constant). */
 function piecewiseConstant(kernel: UnaryKernel): Unary {
-  return definePrimitive<undefined>({
+  const prim: Unary = definePrimitive<undefined>({
     name: kernel,
     impl: ([x]) => backend().unary(kernel, x!),
     nondifferentiable: true,
+    batch: batchElementwise(() => prim),
     check: { domain: "awayFromZero", order: 2, cases: unaryCases() },
   });
+  return prim;
 }
 
 type Binary = Primitive<undefined>;
@@ -79,12 +84,13 @@ function sumTangents(...terms: (Tensor | null)[]): Tensor | null {
 
 const apply = (t: Tensor | null, d: () => Tensor): Tensor | null => (t === null ? null : mulNoNan(t, d()));
 
-export const negP = definePrimitive<undefined>({
+export const negP: Primitive<undefined> = definePrimitive<undefined>({
   name: "neg",
   impl: ([x]) => backend().unary("neg", x!),
   jvp: (_, [t]) => neg(t!),
   vjp: (g) => [neg(g)],
   taylor: ([x], y0) => [y0, ...mapLinear(x!.slice(1), neg)],
+  batch: batchElementwise(() => negP),
   check: { domain: "real", order: 3, cases: unaryCases() },
 });
 export const expP = elementwise("exp", (_, y) => y, (x, y0, n) => seriesExp(x, n, y0), "real", 3);
@@ -115,36 +121,40 @@ export const signP = piecewiseConstant("sign");
 /** 1 where x > 0, else 0: the derivative of relu. */
 export const stepP = piecewiseConstant("step");
 
-export const addP = definePrimitive<undefined>({
+export const addP: Primitive<undefined> = definePrimitive<undefined>({
   name: "add",
   impl: binaryImpl("add"),
   jvp: (_, [ta, tb]) => sumTangents(ta ?? null, tb ?? null),
   vjp: (g) => [g, g],
   taylor: ([a, b], y0, n) => [y0, ...seriesAdd(a!, b!, n).slice(1)],
+  batch: batchElementwise(() => addP),
   check: { domain: "real", order: 3, cases: binaryCases() },
 });
-export const subP = definePrimitive<undefined>({
+export const subP: Primitive<undefined> = definePrimitive<undefined>({
   name: "sub",
   impl: binaryImpl("sub"),
   jvp: (_, [ta, tb]) => sumTangents(ta ?? null, tb ? neg(tb) : null),
   vjp: (g) => [g, neg(g)],
   taylor: ([a, b], y0, n) => [y0, ...seriesAdd(a!, mapLinear(b!, neg), n).slice(1)],
+  batch: batchElementwise(() => subP),
   check: { domain: "real", order: 2, cases: binaryCases() },
 });
-export const mulP = definePrimitive<undefined>({
+export const mulP: Primitive<undefined> = definePrimitive<undefined>({
   name: "mul",
   impl: binaryImpl("mul"),
   jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
   vjp: (g, [a, b], _, __, needs) => [needs[0] ? mulNoNan(g, b!) : null, needs[1] ? mulNoNan(g, a!) : null],
   taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, mul, y0),
+  batch: batchElementwise(() => mulP),
   check: { domain: "real", order: 3, cases: binaryCases() },
 });
-export const divP = definePrimitive<undefined>({
+export const divP: Primitive<undefined> = definePrimitive<undefined>({
   name: "div",
   impl: binaryImpl("div"),
   jvp: ([, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => reciprocal(b!)), apply(tb ?? null, () => neg(div(out, b!)))),
   vjp: (g, [, b], out, _, needs) => [needs[0] ? mulNoNan(g, reciprocal(b!)) : null, needs[1] ? mulNoNan(g, neg(div(out, b!))) : null],
   taylor: ([a, b], y0, n) => seriesDiv(a!, b!, n, y0),
+  batch: batchElementwise(() => divP),
   check: { domain: "real", order: 2, cases: binaryCases(["real", "awayFromZero"]) },
 });
 /** d/db aᵇ = aᵇ·log a for a > 0, and 0 where a ≤ 0 (no real logarithm there). */
@@ -153,12 +163,13 @@ const powExponentRule = (a: Tensor, out: Tensor): Tensor => {
   const positive = greater(a, 0);
   return where(positive, mul(out, log(where(positive, a, 1))), 0);
 };
-export const powP = definePrimitive<undefined>({
+export const powP: Primitive<undefined> = definePrimitive<undefined>({
   name: "pow",
   impl: binaryImpl("pow"),
   jvp: ([a, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => powBaseRule(a!, b!)), apply(tb ?? null, () => powExponentRule(a!, out))),
   vjp: (g, [a, b], out, _, needs) => [needs[0] ? mulNoNan(g, powBaseRule(a!, b!)) : null, needs[1] ? mulNoNan(g, powExponentRule(a!, out)) : null],
   taylor: ([a, b], y0, n) => powSeries(a!, b!, y0, n),
+  batch: batchElementwise(() => powP),
   check: { domain: "positive", order: 2, cases: binaryCases(["positive", "real"]) },
 });
 /**
@@ -181,7 +192,7 @@ function powSeries(a: Series, b: Series, y0: Tensor, n: number): Series {
  */
 function extremum(kernel: "maximum" | "minimum", wins: (a: Tensor, b: Tensor) => Tensor): Binary {
   const weight = (a: Tensor, b: Tensor): Tensor => add(wins(a, b), mul(0.5, equal(a, b)));
-  return definePrimitive<undefined>({
+  const prim: Binary = definePrimitive<undefined>({
     name: kernel,
     impl: binaryImpl(kernel),
     jvp: ([a, b], [ta, tb]) => {
@@ -197,12 +208,14 @@ function extremum(kernel: "maximum" | "minimum", wins: (a: Tensor, b: Tensor) =>
       const w = weight(coef(a!, 0)!, coef(b!, 0)!);
       return [y0, ...seriesAdd(seriesScale(a!, w), seriesScale(b!, sub(1, w)), n).slice(1)];
     },
+    batch: batchElementwise(() => prim),
     check: { domain: "real", order: 2, cases: binaryCases() },
   });
+  return prim;
 }
 export const maximumP = extremum("maximum", (a, b) => greater(a, b));
 export const minimumP = extremum("minimum", (a, b) => less(a, b));
-export const atan2P = definePrimitive<undefined>({
+export const atan2P: Primitive<undefined> = definePrimitive<undefined>({
   name: "atan2",
   impl: binaryImpl("atan2"),
   jvp: ([a, b], [ta, tb]) => {
@@ -218,30 +231,34 @@ export const atan2P = definePrimitive<undefined>({
     const r2 = seriesAdd(seriesMul(a!, a!, n - 1), seriesMul(b!, b!, n - 1), n - 1);
     return integrate([a!, b!], y0, n, () => [seriesDiv(b!, r2, n - 1), seriesScale(seriesDiv(a!, r2, n - 1), -1)]);
   },
+  batch: batchElementwise(() => atan2P),
   check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
 });
-export const mulNoNanP = definePrimitive<undefined>({
+export const mulNoNanP: Primitive<undefined> = definePrimitive<undefined>({
   name: "mulNoNan",
   impl: binaryImpl("mulNoNan"),
   jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
   vjp: (g, [a, b], _, __, needs) => [needs[0] ? mulNoNan(g, b!) : null, needs[1] ? mulNoNan(g, a!) : null],
   taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, mulNoNan, y0),
+  batch: batchElementwise(() => mulNoNanP),
   check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
 });
 
 function comparison(kernel: BinaryKernel): Binary {
-  return definePrimitive<undefined>({
+  const prim: Binary = definePrimitive<undefined>({
     name: kernel,
     impl: binaryImpl(kernel),
     nondifferentiable: true,
+    batch: batchElementwise(() => prim),
     check: { domain: "real", order: 2, cases: binaryCases() },
   });
+  return prim;
 }
 export const equalP = comparison("equal");
 export const lessP = comparison("less");
 export const greaterP = comparison("greater");
 
-export const whereP = definePrimitive<undefined>({
+export const whereP: Primitive<undefined> = definePrimitive<undefined>({
   name: "where",
   impl: ([c, a, b]) => backend().where(c!, a!, b!, broadcastShapes(broadcastShapes(c!.shape, a!.shape, "where"), b!.shape, "where")),
   jvp: ([c], [, ta, tb]) => where(c!, ta ?? 0, tb ?? 0),
@@ -256,6 +273,7 @@ export const whereP = definePrimitive<undefined>({
       return ak === null && bk === null ? null : where(cond, ak ?? 0, bk ?? 0);
     });
   },
+  batch: batchElementwise(() => whereP),
   check: {
     domain: "real",
     order: 3,
@@ -267,19 +285,21 @@ export const whereP = definePrimitive<undefined>({
   },
 });
 
-export const castP = definePrimitive<{ dtype: DType }>({
+export const castP: Primitive<{ dtype: DType }> = definePrimitive<{ dtype: DType }>({
   name: "cast",
   impl: ([x], { dtype }) => backend().cast(x!, dtype),
   jvp: (_, [t], __, { dtype }) => cast(t!, dtype),
   vjp: (g, [x]) => [cast(g, x!.dtype)],
   taylor: ([x], y0, _, { dtype }) => [y0, ...mapLinear(x!.slice(1), (c) => cast(c, dtype))],
+  batch: batchElementwise(() => castP),
   check: { domain: "real", order: 2, cases: [{ shapes: [[3]], params: { dtype: "float64" } }] },
 });
 
-export const stopGradientP = definePrimitive<undefined>({
+export const stopGradientP: Primitive<undefined> = definePrimitive<undefined>({
   name: "stopGradient",
   impl: ([x]) => x!,
   nondifferentiable: true,
+  batch: batchElementwise(() => stopGradientP),
   check: { domain: "real", order: 2, cases: unaryCases() },
 });
 

@@ -6,7 +6,8 @@ import { NablaError } from "../../tensor/errors.js";
 import { broadcastShapes, formatShape } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { add } from "./elementwise.js";
-import { transpose } from "./shape.js";
+import { reshape, transpose } from "./shape.js";
+import { batchFirst, exampleShape, moveAxis } from "../batching.js";
 import { bind } from "../core.js";
 
 /** Swaps the last two axes. */
@@ -15,6 +16,29 @@ export function matrixTranspose(x: Tensor): Tensor {
   perm[x.ndim - 2] = x.ndim - 1;
   perm[x.ndim - 1] = x.ndim - 2;
   return transpose(x, perm);
+}
+
+const product = (a: Tensor, b: Tensor): Tensor => bind(matmulP, [a, b], undefined);
+
+/**
+ * matmul's batching rule. A batch of matrices against one matrix is folded into a single
+ * product (the batch stacked into the rows of the left operand, or the columns of the right),
+ * so per-example products and Jacobian columns cost one GEMM; otherwise the batch becomes the
+ * leading batch axis of both operands.
+ */
+function batchMatmul(a: Tensor, b: Tensor, da: number | null, db: number | null): [Tensor, number] {
+  if (db === null && b.ndim === 2 && a.ndim === 3) {
+    const x = moveAxis(a, da!, 0);
+    const [size, m, k] = x.shape as [number, number, number];
+    return [reshape(product(reshape(x, [size * m, k]), b), [size, m, b.shape[1]!]), 0];
+  }
+  if (da === null && a.ndim === 2 && b.ndim === 3) {
+    const y = moveAxis(b, db!, 1);
+    const [k, size, n] = y.shape as [number, number, number];
+    return [reshape(product(a, reshape(y, [k, size * n])), [a.shape[0]!, size, n]), 1];
+  }
+  const rank = Math.max(exampleShape(a, da).length, exampleShape(b, db).length);
+  return [product(da === null ? a : batchFirst(a, da, rank), db === null ? b : batchFirst(b, db, rank)), 0];
 }
 
 /** Operands of rank ≥ 2; the public `matmul` handles vectors. */
@@ -41,6 +65,7 @@ export const matmulP: Primitive<undefined> = definePrimitive<undefined>({
     needs[1] ? bind(matmulP, [matrixTranspose(a!), g], undefined) : null,
   ],
   taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, (x, y) => bind(matmulP, [x, y], undefined), y0),
+  batch: ([a, b], [da, db]) => batchMatmul(a!, b!, da ?? null, db ?? null),
   check: {
     domain: "real",
     order: 2,

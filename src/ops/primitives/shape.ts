@@ -10,6 +10,7 @@ import { NablaError } from "../../tensor/errors.js";
 import { type Shape, broadcastReductionAxes, broadcastShapes, checkShape, contiguousStrides, formatShape, normalizeAxis, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor, Tensor } from "../../tensor/tensor.js";
 import { sum } from "./reduce.js";
+import { batchFirst, insertAt, moveAxis } from "../batching.js";
 
 export const reshapeP: Primitive<{ shape: Shape }> = definePrimitive<{ shape: Shape }>({
   name: "reshape",
@@ -20,6 +21,7 @@ export const reshapeP: Primitive<{ shape: Shape }> = definePrimitive<{ shape: Sh
   jvp: (_, [t], __, { shape }) => reshape(t!, shape),
   vjp: (g, [x]) => [reshape(g, x!.shape)],
   taylor: linearTaylor(() => reshapeP),
+  batch: ([x], [b], { shape }) => [reshape(moveAxis(x!, b!, 0), [x!.shape[b!]!, ...shape]), 0],
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3]], params: { shape: [3, 2] } }, { shapes: [[]], params: { shape: [1, 1] } }] },
 });
 
@@ -29,6 +31,7 @@ export const transposeP: Primitive<{ perm: readonly number[] }> = definePrimitiv
   jvp: (_, [t], __, { perm }) => transpose(t!, perm),
   vjp: (g, _, __, { perm }) => [transpose(g, invertPermutation(perm))],
   taylor: linearTaylor(() => transposeP),
+  batch: ([x], [b], { perm }) => [transpose(x!, [b!, ...perm.map((p) => (p < b! ? p : p + 1))]), 0],
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3, 4]], params: { perm: [2, 0, 1] } }] },
 });
 
@@ -42,6 +45,7 @@ export const broadcastToP: Primitive<{ shape: Shape }> = definePrimitive<{ shape
   jvp: (_, [t], __, { shape }) => broadcastTo(t!, shape),
   vjp: (g, [x]) => [sumToShape(g, x!.shape)],
   taylor: linearTaylor(() => broadcastToP),
+  batch: ([x], [b], { shape }) => [broadcastTo(batchFirst(x!, b!, shape.length), [x!.shape[b!]!, ...shape]), 0],
   check: { domain: "real", order: 2, cases: [{ shapes: [[3]], params: { shape: [2, 3] } }, { shapes: [[2, 1]], params: { shape: [2, 4] } }, { shapes: [[]], params: { shape: [3] } }] },
 });
 
@@ -55,6 +59,7 @@ export const sliceP: Primitive<{ begin: readonly number[]; size: readonly number
   jvp: (_, [t], __, p) => bind(sliceP, [t!], p),
   vjp: (g, [x], __, { begin, size }) => [bind(padP, [g], { before: begin, after: x!.shape.map((d, i) => d - begin[i]! - size[i]!) })],
   taylor: linearTaylor(() => sliceP),
+  batch: ([x], [b], { begin, size }) => [bind(sliceP, [x!], { begin: insertAt(begin, b!, 0), size: insertAt(size, b!, x!.shape[b!]!) }), b!],
   check: { domain: "real", order: 2, cases: [{ shapes: [[4, 5]], params: { begin: [1, 2], size: [2, 3] } }] },
 });
 
@@ -64,6 +69,7 @@ export const padP: Primitive<{ before: readonly number[]; after: readonly number
   jvp: (_, [t], __, p) => bind(padP, [t!], p),
   vjp: (g, [x], __, { before }) => [bind(sliceP, [g], { begin: before, size: x!.shape })],
   taylor: linearTaylor(() => padP),
+  batch: ([x], [b], { before, after }) => [bind(padP, [x!], { before: insertAt(before, b!, 0), after: insertAt(after, b!, 0) }), b!],
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3]], params: { before: [1, 0], after: [0, 2] } }] },
 });
 
@@ -85,6 +91,13 @@ export const concatP: Primitive<{ axis: number }> = definePrimitive<{ axis: numb
       if (xs.every((x) => coef(x, k) === null)) return null;
       return bind(concatP, xs.map((x) => coef(x, k) ?? zerosLike(coef(x, 0)!)), { axis });
     }),
+  // Unmapped operands are repeated along the batch so that every part has it first.
+  batch: (xs, axes, { axis }) => {
+    const k = axes.findIndex((a) => a !== null);
+    const size = xs[k]!.shape[axes[k]!]!;
+    const parts = xs.map((x, i) => (axes[i] === null ? broadcastTo(x, [size, ...x.shape]) : moveAxis(x, axes[i]!, 0)));
+    return [bind(concatP, parts, { axis: axis + 1 }), 0];
+  },
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3], [2, 1], [2, 2]], params: { axis: 1 } }] },
 });
 
@@ -100,6 +113,7 @@ export const gatherP: Primitive<GatherParams> = definePrimitive<GatherParams>({
   jvp: (_, [t], __, p) => bind(gatherP, [t!], p),
   vjp: (g, [x], __, p) => [bind(scatterAddP, [g], { ...p, size: x!.shape[p.axis]! })],
   taylor: linearTaylor(() => gatherP),
+  batch: ([x], [b], p) => [bind(gatherP, [moveAxis(x!, b!, 0)], { ...p, axis: p.axis + 1 }), 0],
   check: { domain: "real", order: 2, cases: [{ shapes: [[4, 3]], params: { indices: Int32Array.of(2, 0, 2), indicesShape: [3], axis: 0 } }] },
 });
 
@@ -110,6 +124,7 @@ export const scatterAddP: Primitive<GatherParams & { size: number }> = definePri
   jvp: (_, [t], __, p) => bind(scatterAddP, [t!], p),
   vjp: (g, _, __, p) => [bind(gatherP, [g], p)],
   taylor: linearTaylor(() => scatterAddP),
+  batch: ([g], [b], p) => [bind(scatterAddP, [moveAxis(g!, b!, 0)], { ...p, axis: p.axis + 1 }), 0],
   check: { domain: "real", order: 2, cases: [{ shapes: [[3, 2]], params: { indices: Int32Array.of(1, 0, 1), indicesShape: [3], axis: 0, size: 4 } }] satisfies CheckCase<GatherParams & { size: number }>[] },
 });
 
