@@ -104,7 +104,7 @@ function checkTaylor(f: Fn, xs: nb.Tensor[], rng: Random, label: string): void {
  */
 function axisChoices(ranks: readonly number[]): (number | null)[][] {
   const choices: (number | null)[][] = [ranks.map(() => 0), ranks.map((r) => r)];
-  if (ranks.length > 1) ranks.forEach((r, j) => choices.push(ranks.map((q, i) => (i === j ? r : null))));
+  if (ranks.length > 1) ranks.forEach((r, j) => choices.push(ranks.map((_, i) => (i === j ? r : null))));
   return choices;
 }
 
