@@ -170,13 +170,18 @@ function placeOutput(leaf: Leaf, trace: BatchTrace, outAxes: number, index: numb
  * nb.vmap((x: nb.Tensor, y: nb.Tensor) => nb.mul(x, y), { inAxes: [1, null] })(nb.tensor([[1, 2], [3, 4]]), nb.tensor([10, 100])).toArray(); // => [[10, 300], [20, 400]]
  */
 export function vmap<P extends unknown[], R>(f: (...args: P) => R, options: VmapOptions = {}): (...args: Inputs<P>) => Batched<R> {
+  return vmapNamed("vmap", f, options);
+}
+
+/** vmap with its trace labelled `name` (as in error messages, e.g. "vmap in jacfwd → …"). */
+export function vmapNamed<P extends unknown[], R>(name: string, f: (...args: P) => R, options: VmapOptions = {}): (...args: Inputs<P>) => Batched<R> {
   const inAxes = options.inAxes === undefined ? 0 : options.inAxes;
   const outAxes = options.outAxes ?? 0;
   if (typeof outAxes !== "number") throw new NablaError(`vmap: outAxes must be a number (one axis for every output), got ${describe(outAxes)}`);
   return (...args) => {
     const flat = flatten(args, "vmap");
     const { axes, size } = resolveAxes(inAxes, args, flat.leaves);
-    const trace = new BatchTrace("vmap", nextLevel(), size);
+    const trace = new BatchTrace(name, nextLevel(), size);
     const out = withTrace(trace, () => {
       const inputs = flat.leaves.map((leaf, i) => (axes[i] === null ? leaf : new BatchTracer(trace, leafTensor(leaf), axes[i]!)));
       return (f as (...a: unknown[]) => unknown)(...unflatten<unknown[]>(flat.def, inputs));
