@@ -143,3 +143,9 @@ export function stridedCopy(x: ArrayTensor, out: TypedArray): void {
     }
   }
 }
+
+/** True when every element of `x` is the one at its offset (all non-trivial strides 0). */
+export function isSingleValue(x: ArrayTensor): boolean {
+  for (let i = 0; i < x.shape.length; i++) if (x.shape[i] !== 1 && x.strides[i] !== 0) return false;
+  return true;
+}

@@ -4,7 +4,7 @@
  * applied with `mulNoNan`, so a zero cotangent stays zero even where the derivative is not
  * finite: that is what keeps `where(x > 0, sqrt(x), 0)` differentiable at x < 0.
  */
-import { type CheckCase, type Domain, type Primitive, type Series, bind, definePrimitive } from "../core.js";
+import { type CheckCase, type CheckSpec, type Domain, type Primitive, type Series, bind, definePrimitive } from "../core.js";
 import {
   coef, integrate, mapLinear, seriesAdd, seriesAddConstant, seriesDiv, seriesExp, seriesIntegerPower, seriesLog,
   seriesMul, seriesReciprocal, seriesScale, seriesSinCos, seriesSinhCosh, seriesSqrt,
@@ -37,6 +37,7 @@ function elementwise(kernel: UnaryKernel, dydx: Rule, series: SeriesRule, domain
     taylor: ([x], y0, n) => series(x!, y0, n),
     batch: batchElementwise(() => prim),
     check: { domain, order, cases: unaryCases() },
+    kernel: { op: "unary", kernel },
   });
   return prim;
 }
@@ -65,6 +66,7 @@ function piecewiseConstant(kernel: UnaryKernel): Unary {
     nondifferentiable: true,
     batch: batchElementwise(() => prim),
     check: { domain: "awayFromZero", order: 2, cases: unaryCases() },
+    kernel: { op: "unary", kernel },
   });
   return prim;
 }
@@ -82,7 +84,43 @@ function sumTangents(...terms: (Tensor | null)[]): Tensor | null {
   return total;
 }
 
-const apply = (t: Tensor | null, d: () => Tensor): Tensor | null => (t === null ? null : mulNoNan(t, d()));
+/** A partial derivative: a constant (1 and −1 cost no product), or a tensor computed when first needed. */
+type Partial = () => Tensor | number;
+
+/** t·∂, where ∂ is a partial derivative (mulNoNan: a zero t stays zero). */
+function times(t: Tensor, d: Partial): Tensor {
+  const v = d();
+  if (typeof v !== "number") return mulNoNan(t, v);
+  return v === 1 ? t : v === -1 ? neg(t) : mul(t, v);
+}
+
+/**
+ * A binary primitive from its two partial derivatives, each written once: `partials` returns
+ * ∂y/∂a and ∂y/∂b at the primals (sharing what they have in common); the JVP sums
+ * ta·∂y/∂a + tb·∂y/∂b and the VJP returns g·∂y/∂a and g·∂y/∂b (JAX's defjvp).
+ */
+function binary(
+  kernel: BinaryKernel, partials: (a: Tensor, b: Tensor, out: Tensor) => readonly [Partial, Partial],
+  taylor: NonNullable<Binary["taylor"]>, check: CheckSpec<undefined>,
+): Binary {
+  const prim: Binary = definePrimitive<undefined>({
+    name: kernel,
+    impl: binaryImpl(kernel),
+    jvp: ([a, b], [ta, tb], out) => {
+      const [da, db] = partials(a!, b!, out);
+      return sumTangents(ta ? times(ta, da) : null, tb ? times(tb, db) : null);
+    },
+    vjp: (g, [a, b], out, _, needs) => {
+      const [da, db] = partials(a!, b!, out);
+      return [needs[0] ? times(g, da) : null, needs[1] ? times(g, db) : null];
+    },
+    taylor,
+    batch: batchElementwise(() => prim),
+    check,
+    kernel: { op: "binary", kernel },
+  });
+  return prim;
+}
 
 export const negP: Primitive<undefined> = definePrimitive<undefined>({
   name: "neg",
@@ -92,6 +130,7 @@ export const negP: Primitive<undefined> = definePrimitive<undefined>({
   taylor: ([x], y0) => [y0, ...mapLinear(x!.slice(1), neg)],
   batch: batchElementwise(() => negP),
   check: { domain: "real", order: 3, cases: unaryCases() },
+  kernel: { op: "unary", kernel: "neg" },
 });
 export const expP = elementwise("exp", (_, y) => y, (x, y0, n) => seriesExp(x, n, y0), "real", 3);
 export const logP = elementwise("log", (x) => reciprocal(x), (x, y0, n) => seriesLog(x, n, y0), "positive", 3);
@@ -121,57 +160,25 @@ export const signP = piecewiseConstant("sign");
 /** 1 where x > 0, else 0: the derivative of relu. */
 export const stepP = piecewiseConstant("step");
 
-export const addP: Primitive<undefined> = definePrimitive<undefined>({
-  name: "add",
-  impl: binaryImpl("add"),
-  jvp: (_, [ta, tb]) => sumTangents(ta ?? null, tb ?? null),
-  vjp: (g) => [g, g],
-  taylor: ([a, b], y0, n) => [y0, ...seriesAdd(a!, b!, n).slice(1)],
-  batch: batchElementwise(() => addP),
-  check: { domain: "real", order: 3, cases: binaryCases() },
-});
-export const subP: Primitive<undefined> = definePrimitive<undefined>({
-  name: "sub",
-  impl: binaryImpl("sub"),
-  jvp: (_, [ta, tb]) => sumTangents(ta ?? null, tb ? neg(tb) : null),
-  vjp: (g) => [g, neg(g)],
-  taylor: ([a, b], y0, n) => [y0, ...seriesAdd(a!, mapLinear(b!, neg), n).slice(1)],
-  batch: batchElementwise(() => subP),
-  check: { domain: "real", order: 2, cases: binaryCases() },
-});
-export const mulP: Primitive<undefined> = definePrimitive<undefined>({
-  name: "mul",
-  impl: binaryImpl("mul"),
-  jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
-  vjp: (g, [a, b], _, __, needs) => [needs[0] ? mulNoNan(g, b!) : null, needs[1] ? mulNoNan(g, a!) : null],
-  taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, mul, y0),
-  batch: batchElementwise(() => mulP),
-  check: { domain: "real", order: 3, cases: binaryCases() },
-});
-export const divP: Primitive<undefined> = definePrimitive<undefined>({
-  name: "div",
-  impl: binaryImpl("div"),
-  jvp: ([, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => reciprocal(b!)), apply(tb ?? null, () => neg(div(out, b!)))),
-  vjp: (g, [, b], out, _, needs) => [needs[0] ? mulNoNan(g, reciprocal(b!)) : null, needs[1] ? mulNoNan(g, neg(div(out, b!))) : null],
-  taylor: ([a, b], y0, n) => seriesDiv(a!, b!, n, y0),
-  batch: batchElementwise(() => divP),
-  check: { domain: "real", order: 2, cases: binaryCases(["real", "awayFromZero"]) },
-});
+export const addP = binary("add", () => [() => 1, () => 1], ([a, b], y0, n) => [y0, ...seriesAdd(a!, b!, n).slice(1)], { domain: "real", order: 3, cases: binaryCases() });
+export const subP = binary("sub", () => [() => 1, () => -1], ([a, b], y0, n) => [y0, ...seriesAdd(a!, mapLinear(b!, neg), n).slice(1)], { domain: "real", order: 2, cases: binaryCases() });
+export const mulP = binary("mul", (a, b) => [() => b, () => a], ([a, b], y0, n) => seriesMul(a!, b!, n, mul, y0), { domain: "real", order: 3, cases: binaryCases() });
+export const divP = binary(
+  "div", (_, b, out) => [() => reciprocal(b), () => neg(div(out, b))],
+  ([a, b], y0, n) => seriesDiv(a!, b!, n, y0),
+  { domain: "real", order: 2, cases: binaryCases(["real", "awayFromZero"]) },
+);
 /** d/db aᵇ = aᵇ·log a for a > 0, and 0 where a ≤ 0 (no real logarithm there). */
 const powBaseRule = (a: Tensor, b: Tensor): Tensor => mul(b, pow(a, sub(b, 1)));
 const powExponentRule = (a: Tensor, out: Tensor): Tensor => {
   const positive = greater(a, 0);
   return where(positive, mul(out, log(where(positive, a, 1))), 0);
 };
-export const powP: Primitive<undefined> = definePrimitive<undefined>({
-  name: "pow",
-  impl: binaryImpl("pow"),
-  jvp: ([a, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => powBaseRule(a!, b!)), apply(tb ?? null, () => powExponentRule(a!, out))),
-  vjp: (g, [a, b], out, _, needs) => [needs[0] ? mulNoNan(g, powBaseRule(a!, b!)) : null, needs[1] ? mulNoNan(g, powExponentRule(a!, out)) : null],
-  taylor: ([a, b], y0, n) => powSeries(a!, b!, y0, n),
-  batch: batchElementwise(() => powP),
-  check: { domain: "positive", order: 2, cases: binaryCases(["positive", "real"]) },
-});
+export const powP = binary(
+  "pow", (a, b, out) => [() => powBaseRule(a, b), () => powExponentRule(a, out)],
+  ([a, b], y0, n) => powSeries(a!, b!, y0, n),
+  { domain: "positive", order: 2, cases: binaryCases(["positive", "real"]) },
+);
 /**
  * aᵇ as a series. A constant non-negative integer exponent uses exact repeated products (so
  * x³ at x = 0 is fine); any other exponent uses aᵇ = exp(b·log a), which needs a > 0.
@@ -192,57 +199,36 @@ function powSeries(a: Series, b: Series, y0: Tensor, n: number): Series {
  */
 function extremum(kernel: "maximum" | "minimum", wins: (a: Tensor, b: Tensor) => Tensor): Binary {
   const weight = (a: Tensor, b: Tensor): Tensor => add(wins(a, b), mul(0.5, equal(a, b)));
-  const prim: Binary = definePrimitive<undefined>({
-    name: kernel,
-    impl: binaryImpl(kernel),
-    jvp: ([a, b], [ta, tb]) => {
-      const w = weight(a!, b!);
-      return sumTangents(apply(ta ?? null, () => w), apply(tb ?? null, () => sub(1, w)));
-    },
-    vjp: (g, [a, b]) => {
-      const w = weight(a!, b!);
-      return [mulNoNan(g, w), mulNoNan(g, sub(1, w))];
+  return binary(
+    kernel,
+    (a, b) => {
+      const w = weight(a, b);
+      return [() => w, () => sub(1, w)];
     },
     // The selection is fixed by the primals; each coefficient blends w·a + (1 − w)·b.
-    taylor: ([a, b], y0, n) => {
+    ([a, b], y0, n) => {
       const w = weight(coef(a!, 0)!, coef(b!, 0)!);
       return [y0, ...seriesAdd(seriesScale(a!, w), seriesScale(b!, sub(1, w)), n).slice(1)];
     },
-    batch: batchElementwise(() => prim),
-    check: { domain: "real", order: 2, cases: binaryCases() },
-  });
-  return prim;
+    { domain: "real", order: 2, cases: binaryCases() },
+  );
 }
 export const maximumP = extremum("maximum", (a, b) => greater(a, b));
 export const minimumP = extremum("minimum", (a, b) => less(a, b));
-export const atan2P: Primitive<undefined> = definePrimitive<undefined>({
-  name: "atan2",
-  impl: binaryImpl("atan2"),
-  jvp: ([a, b], [ta, tb]) => {
-    const r2 = add(mul(a!, a!), mul(b!, b!));
-    return sumTangents(apply(ta ?? null, () => div(b!, r2)), apply(tb ?? null, () => neg(div(a!, r2))));
-  },
-  vjp: (g, [a, b]) => {
-    const r2 = add(mul(a!, a!), mul(b!, b!));
-    return [mulNoNan(g, div(b!, r2)), mulNoNan(g, neg(div(a!, r2)))];
+export const atan2P = binary(
+  "atan2",
+  (a, b) => {
+    const r2 = add(mul(a, a), mul(b, b));
+    return [() => div(b, r2), () => neg(div(a, r2))];
   },
   // y′ = (b·a′ − a·b′) / (a² + b²)
-  taylor: ([a, b], y0, n) => {
+  ([a, b], y0, n) => {
     const r2 = seriesAdd(seriesMul(a!, a!, n - 1), seriesMul(b!, b!, n - 1), n - 1);
     return integrate([a!, b!], y0, n, () => [seriesDiv(b!, r2, n - 1), seriesScale(seriesDiv(a!, r2, n - 1), -1)]);
   },
-  batch: batchElementwise(() => atan2P),
-  check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
-});
-export const mulNoNanP: Primitive<undefined> = definePrimitive<undefined>({
-  name: "mulNoNan",
-  impl: binaryImpl("mulNoNan"),
-  jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
-  vjp: (g, [a, b], _, __, needs) => [needs[0] ? mulNoNan(g, b!) : null, needs[1] ? mulNoNan(g, a!) : null],
-  taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, mulNoNan, y0),
-  batch: batchElementwise(() => mulNoNanP),
-  check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
-});
+  { domain: "awayFromZero", order: 2, cases: binaryCases() },
+);
+export const mulNoNanP = binary("mulNoNan", (a, b) => [() => b, () => a], ([a, b], y0, n) => seriesMul(a!, b!, n, mulNoNan, y0), { domain: "awayFromZero", order: 2, cases: binaryCases() });
 
 function comparison(kernel: BinaryKernel): Binary {
   const prim: Binary = definePrimitive<undefined>({
@@ -251,6 +237,7 @@ function comparison(kernel: BinaryKernel): Binary {
     nondifferentiable: true,
     batch: batchElementwise(() => prim),
     check: { domain: "real", order: 2, cases: binaryCases() },
+    kernel: { op: "binary", kernel },
   });
   return prim;
 }
@@ -283,6 +270,7 @@ export const whereP: Primitive<undefined> = definePrimitive<undefined>({
       { shapes: [[], [2], [2]], params: undefined, domains: ["boolean", "real", "real"] },
     ] satisfies CheckCase<undefined>[],
   },
+  kernel: { op: "where" },
 });
 
 export const castP: Primitive<{ dtype: DType }> = definePrimitive<{ dtype: DType }>({
@@ -293,6 +281,8 @@ export const castP: Primitive<{ dtype: DType }> = definePrimitive<{ dtype: DType
   taylor: ([x], y0, _, { dtype }) => [y0, ...mapLinear(x!.slice(1), (c) => cast(c, dtype))],
   batch: batchElementwise(() => castP),
   check: { domain: "real", order: 2, cases: [{ shapes: [[3]], params: { dtype: "float64" } }] },
+  // Fused as the identity computed at the output's dtype.
+  kernel: { op: "unary", kernel: "identity" },
 });
 
 export const stopGradientP: Primitive<undefined> = definePrimitive<undefined>({
@@ -301,6 +291,7 @@ export const stopGradientP: Primitive<undefined> = definePrimitive<undefined>({
   nondifferentiable: true,
   batch: batchElementwise(() => stopGradientP),
   check: { domain: "real", order: 2, cases: unaryCases() },
+  kernel: { op: "unary", kernel: "identity" },
 });
 
 const un = (p: Unary) => (x: TensorLike): Tensor => bind(p, [toTensor(x)], undefined);

@@ -1,6 +1,6 @@
 /** Reduction primitives. Each reduces over sorted unique axes and drops them; keepdims is a reshape. */
 import { type Primitive, bind, definePrimitive } from "../core.js";
-import { coef, linearTaylor, mapLinear } from "../series.js";
+import { coef, mapLinear } from "../series.js";
 import { backend } from "../../backend/registry.js";
 import type { ReduceKernel } from "../../backend/interface.js";
 import { type TensorLike, toTensor } from "../../tensor/create.js";
@@ -9,6 +9,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { div, equal, mul } from "./elementwise.js";
 import { broadcastTo, reshape } from "./shape.js";
 import type { BatchRule } from "../batching.js";
+import { linear } from "./linear.js";
 
 interface Axes {
   axes: readonly number[];
@@ -43,12 +44,10 @@ const reduceCases = [
   { shapes: [[]], params: { axes: [] } },
 ];
 
-export const sumP: Primitive<Axes> = definePrimitive<Axes>({
+export const sumP: Primitive<Axes> = linear<Axes>({
   name: "sum",
   impl: ([x], { axes }) => backend().reduce("sum", x!, axes),
-  jvp: (_, [t], __, { axes }) => bind(sumP, [t!], { axes }),
-  vjp: (g, [x], __, { axes }) => [expandBack(g, x!, axes)],
-  taylor: linearTaylor(() => sumP),
+  transpose: (g, x, { axes }) => expandBack(g, x, axes),
   batch: batchReduce(() => sumP),
   check: { domain: "real", order: 3, cases: reduceCases },
 });
