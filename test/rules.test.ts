@@ -100,11 +100,14 @@ function checkTaylor(f: Fn, xs: nb.Tensor[], rng: Random, label: string): void {
 
 /**
  * Where each input is mapped in the batching check: all first, all last, and each input alone
- * (the others unmapped), at its last axis.
+ * (the others unmapped), at its first and at its last axis.
  */
 function axisChoices(ranks: readonly number[]): (number | null)[][] {
   const choices: (number | null)[][] = [ranks.map(() => 0), ranks.map((r) => r)];
-  if (ranks.length > 1) ranks.forEach((r, j) => choices.push(ranks.map((_, i) => (i === j ? r : null))));
+  if (ranks.length > 1) {
+    ranks.forEach((r, j) => choices.push(ranks.map((_, i) => (i === j ? r : null))));
+    ranks.forEach((_, j) => choices.push(ranks.map((__, i) => (i === j ? 0 : null))));
+  }
   return choices;
 }
 

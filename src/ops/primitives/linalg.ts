@@ -33,6 +33,11 @@ function batchMatmul(a: Tensor, b: Tensor, da: number | null, db: number | null)
     return [reshape(product(reshape(x, [size * m, k]), b), [size, m, b.shape[1]!]), 0];
   }
   if (da === null && a.ndim === 2 && b.ndim === 3) {
+    if (db === 0 && b.shape[2] === 1) {
+      // A batch of column vectors is the columns of one matrix: a transposed view, no copy.
+      const columns = matrixTranspose(reshape(moveAxis(b, db!, 0), [b.shape[db!]!, a.shape[1]!]));
+      return [reshape(product(a, columns), [a.shape[0]!, b.shape[db!]!, 1]), 1];
+    }
     const y = moveAxis(b, db!, 1);
     const [k, size, n] = y.shape as [number, number, number];
     return [reshape(product(a, reshape(y, [k, size * n])), [a.shape[0]!, size, n]), 1];
@@ -71,6 +76,8 @@ export const matmulP: Primitive<undefined> = definePrimitive<undefined>({
     order: 2,
     cases: [
       { shapes: [[2, 3], [3, 4]], params: undefined },
+      // A column on the right: how matmul of a matrix and a vector reaches the primitive.
+      { shapes: [[2, 3], [3, 1]], params: undefined },
       { shapes: [[2, 2, 3], [3, 2]], params: undefined },
       { shapes: [[1, 3, 2], [2, 2, 4]], params: undefined },
     ],

@@ -10,7 +10,7 @@ import { NablaError } from "../../tensor/errors.js";
 import { type Shape, broadcastReductionAxes, broadcastShapes, checkShape, contiguousStrides, formatShape, normalizeAxis, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor, Tensor } from "../../tensor/tensor.js";
 import { sum } from "./reduce.js";
-import { batchFirst, insertAt, moveAxis } from "../batching.js";
+import { batchFirst, exampleShape, insertAt, moveAxis } from "../batching.js";
 import { linear } from "./linear.js";
 
 export const reshapeP: Primitive<{ shape: Shape }> = linear<{ shape: Shape }>({
@@ -20,9 +20,22 @@ export const reshapeP: Primitive<{ shape: Shape }> = linear<{ shape: Shape }>({
     return new ArrayTensor(src.data, shape, contiguousStrides(shape), src.offset);
   },
   transpose: (g, x) => reshape(g, x.shape),
-  batch: ([x], [b], { shape }) => [reshape(moveAxis(x!, b!, 0), [x!.shape[b!]!, ...shape]), 0],
+  batch: ([x], [b], { shape }) => batchReshape(x!, b!, shape),
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3]], params: { shape: [3, 2] } }, { shapes: [[]], params: { shape: [1, 1] } }] },
 });
+
+/**
+ * reshape's batching rule. Where the elements before the mapped axis fill a prefix of the new
+ * shape, the batch axis goes there and the data keeps its order (no copy, e.g. a batch of
+ * [n, 1] columns held as [n, batch, 1] becomes [n, batch]); otherwise it moves to the front.
+ */
+function batchReshape(x: Tensor, b: number, shape: Shape): [Tensor, number] {
+  const before = sizeOf(exampleShape(x, b).slice(0, b));
+  let j = 0;
+  for (let filled = 1; filled !== before && j < shape.length; j++) filled *= shape[j]!;
+  if (sizeOf(shape.slice(0, j)) === before) return [reshape(x, insertAt(shape, j, x.shape[b]!)), j];
+  return [reshape(moveAxis(x, b, 0), [x.shape[b]!, ...shape]), 0];
+}
 
 export const transposeP: Primitive<{ perm: readonly number[] }> = linear<{ perm: readonly number[] }>({
   name: "transpose",
