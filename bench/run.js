@@ -378,6 +378,53 @@ async function tinyRecordedCase(tf, jax) {
 }
 
 // ---------------------------------------------------------------------------------------
+// vmap (issue 12): per-example gradients of a 784-256-10 MLP, batched against a loop of
+// nb.grad, and a Hessian built by one vmapped pass against PyTorch's vectorized one.
+
+const PER_EXAMPLE = { n: 256, warmup: 1, reps: 3 };
+const HESSIAN_N = 200;
+
+/** The MLP's parameters, a batch and one-hot labels, seeded (the values do not matter for time). */
+function perExampleInputs() {
+  const scaled = (n, seed) => nb.mul(nb.tensor(randomArray(n, Float64Array, seed)), 0.05);
+  const params = { W1: nb.reshape(scaled(784 * 256, 1), [784, 256]), b1: nb.zeros([256]), W2: nb.reshape(scaled(256 * 10, 2), [256, 10]), b2: nb.zeros([10]) };
+  const X = nb.reshape(nb.tensor(randomArray(PER_EXAMPLE.n * 784, Float64Array, 3)), [PER_EXAMPLE.n, 784]);
+  const Y = nb.tensor(Array.from({ length: PER_EXAMPLE.n }, (_, i) => Array.from({ length: 10 }, (_, j) => (j === i % 10 ? 1 : 0))));
+  return { params, X, Y };
+}
+
+const perExampleLoss = (p, x, y) => nb.neg(nb.sum(nb.mul(y, nb.logSoftmax(nb.add(nb.matmul(nb.relu(nb.add(nb.matmul(x, p.W1), p.b1)), p.W2), p.b2)))));
+
+async function perExampleCase(mode) {
+  const label = `per-example grads, ${mode}`;
+  const nabla = await forNabla(label, {}, async () => {
+    const { params, X, Y } = perExampleInputs();
+    if (mode === "vmap") {
+      const perExample = nb.vmap(nb.grad(perExampleLoss), { inAxes: [null, 0, 0] });
+      return ok(await timeMs(() => perExample(params, X, Y), PER_EXAMPLE), "nb.vmap(nb.grad(loss), {inAxes: [null, 0, 0]})");
+    }
+    const g = nb.grad(perExampleLoss);
+    const rows = Array.from({ length: PER_EXAMPLE.n }, (_, i) => [nb.reshape(nb.slice(X, [i, 0], [1, -1]), [784]), nb.reshape(nb.slice(Y, [i, 0], [1, -1]), [10])]);
+    return ok(await timeMs(() => rows.map(([x, y]) => g(params, x, y)), PER_EXAMPLE), "a JS loop of nb.grad(loss), one call per example");
+  });
+  return { ...nabla, ...NO_VMAP_PEERS, hand: na("no hand-written version") };
+}
+
+async function hessianCase() {
+  const label = `hessian sum(tanh(A·x)), n = ${HESSIAN_N}`;
+  const nabla = await forNabla(label, {}, async () => {
+    const A = nb.div(nb.reshape(nb.tensor(randomArray(HESSIAN_N * HESSIAN_N, Float64Array, 4)), [HESSIAN_N, HESSIAN_N]), Math.sqrt(HESSIAN_N));
+    const x = nb.tensor(randomArray(HESSIAN_N, Float64Array, 5));
+    const H = nb.hessian((v) => nb.sum(nb.tanh(nb.matmul(A, v))));
+    return ok(await timeMs(() => H(x), { warmup: 2, reps: 7 }), "nb.hessian: one vmapped forward-over-reverse pass");
+  });
+  return { ...nabla, ...NO_VMAP_PEERS, hand: na("no hand-written version") };
+}
+
+/** The JavaScript peers have no vmap to compare: the rows compare nabla with itself and PyTorch. */
+const NO_VMAP_PEERS = { "tfjs-cpu": na("no vmap"), "tfjs-wasm": na("no vmap"), jax: na("not measured") };
+
+// ---------------------------------------------------------------------------------------
 // Training throughput (issue 6): one step of the MLP of bench/mlp.js, in samples per second.
 
 /** The inputs for PyTorch's child process (float64, row-major), written by main() and removed after. */
@@ -528,6 +575,12 @@ const ROWS = [
     torch: { kind: "linalg", op, n, ...linalgOpts(n) },
     run: () => linalgCase(op, n),
   })),
+  ...["vmap", "loop"].map((mode) => ({
+    work: `per-example grads, MLP 784-256-10 ×${PER_EXAMPLE.n}, ${mode === "vmap" ? "vmap" : "loop of nb.grad"}`, unit: "ms", better: "lower",
+    torch: { kind: "perExample", mode, ...PER_EXAMPLE },
+    run: () => perExampleCase(mode),
+  })),
+  { work: `hessian sum(tanh(A·x)), x in R^${HESSIAN_N}`, unit: "ms", better: "lower", torch: { kind: "hessianTanh", n: HESSIAN_N, warmup: 2, reps: 7 }, run: hessianCase },
   ...["float32", "float64"].map((dtype) => ({
     work: `MLP train step, batch 128, ${dtype === "float32" ? "f32" : "f64"}`, unit: "samples/s", better: "higher",
     torch: { kind: "train", dtype, ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE },
@@ -621,6 +674,12 @@ async function main() {
     }
   }
   if (notes.length) console.log(notes.map((n) => `  ${n}`).join("\n"));
+  const vmapRow = rows.find((r) => r.work.startsWith("per-example grads") && r.work.endsWith("vmap"));
+  const loopRow = rows.find((r) => r.work.startsWith("per-example grads") && r.work.endsWith("loop of nb.grad"));
+  if (vmapRow && loopRow) {
+    const speedups = NABLA_KEYS.flatMap((k) => { const q = ratio(loopRow[k], vmapRow[k]); return q === null ? [] : [`${k} ${q.toFixed(1)}×`]; });
+    console.log(`  per-example gradients, vmap over the loop of nb.grad: ${speedups.join(", ")}`);
+  }
   if (memory) printMemory(memory);
   // The optimisation section (bench/optim.js): printed after the table, and kept in the record.
   record.optim = await optimSection({ quiet: QUIET });

@@ -136,6 +136,36 @@ def linalg(op, n, reps, warmup):
         "svd": lambda: torch.linalg.svd(x, full_matrices=False),
     }
     return time_ms(fns[op], warmup, reps)
+def per_example(mode, n, reps, warmup):
+    """Per-example gradients of the 784-256-10 MLP's loss over n examples: functorch's vmap of grad, or a loop."""
+    import functorch
+
+    g = torch.Generator().manual_seed(0)
+    p = {
+        "W1": torch.randn(784, 256, dtype=torch.float64, generator=g) * 0.05, "b1": torch.zeros(256, dtype=torch.float64),
+        "W2": torch.randn(256, 10, dtype=torch.float64, generator=g) * 0.05, "b2": torch.zeros(10, dtype=torch.float64),
+    }
+    x = torch.randn(n, 784, dtype=torch.float64, generator=g)
+    y = torch.nn.functional.one_hot(torch.arange(n) % 10, 10).to(torch.float64)
+
+    def loss(p, x, y):
+        h = torch.relu(x @ p["W1"] + p["b1"])
+        return -(y * torch.log_softmax(h @ p["W2"] + p["b2"], -1)).sum()
+
+    if mode == "vmap":
+        per = functorch.vmap(functorch.grad(loss), in_dims=(None, 0, 0))
+        return time_ms(lambda: per(p, x, y), warmup, reps)
+    grad = functorch.grad(loss)
+    return time_ms(lambda: [grad(p, x[i], y[i]) for i in range(n)], warmup, reps)
+
+
+def hessian_tanh(n, reps, warmup):
+    """torch.autograd.functional.hessian of sum(tanh(A x)), x in R^n, vectorized."""
+    g = torch.Generator().manual_seed(0)
+    a = torch.randn(n, n, dtype=torch.float64, generator=g) / n**0.5
+    x = torch.randn(n, dtype=torch.float64, generator=g)
+    f = lambda v: torch.tanh(a @ v).sum()
+    return time_ms(lambda: torch.autograd.functional.hessian(f, x, vectorize=True), warmup, reps)
 
 
 def main():
@@ -157,6 +187,10 @@ def main():
             value = train_memory(case["labels"], case["data"], case["steps"], case["seconds"])
         elif kind == "linalg":
             value = linalg(case["op"], case["n"], case["reps"], case["warmup"])
+        elif kind == "perExample":
+            value = per_example(case["mode"], case["n"], case["reps"], case["warmup"])
+        elif kind == "hessianTanh":
+            value = hessian_tanh(case["n"], case["reps"], case["warmup"])
         elif kind == "train":
             value = train(case["dtype"], case["labels"], case["data"], case["reps"], case["warmup"])
         else:

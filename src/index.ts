@@ -30,6 +30,8 @@ export type { TaylorPolynomial, QuadraticModel } from "./autodiff/taylor.js";
 export { customJvp, customVjp } from "./autodiff/custom.js";
 export { jit } from "./autodiff/jit.js";
 export type { JitOptions } from "./autodiff/jit.js";
+export { vmap } from "./autodiff/vmap.js";
+export type { AxisSpec, Batched, VmapOptions } from "./autodiff/vmap.js";
 export type { CustomFn, RuleArgs } from "./autodiff/custom.js";
 export { treeMap } from "./autodiff/pytree.js";
 export type { PyTree, Leaf } from "./autodiff/pytree.js";

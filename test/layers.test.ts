@@ -38,3 +38,16 @@ test("no layer imports a layer above it", () => {
   }
   expect(violations).toEqual([]);
 });
+
+test("only src/backend imports a backend implementation (reference, native, wasm): the rest goes through the Backend interface", () => {
+  const violations: string[] = [];
+  for (const file of sourceFiles("src")) {
+    if (layerOf(file) === "backend") continue;
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+["'](\.[^"']+)["']/gm)) {
+      const target = relative("src", resolve(dirname(file), match[1]!)).split(/[\\/]/);
+      if (target[0] === "backend" && ["reference", "native", "wasm"].includes(target[1]!)) violations.push(`${file}: ${match[1]}`);
+    }
+  }
+  expect(violations).toEqual([]);
+});

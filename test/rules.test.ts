@@ -4,7 +4,9 @@
  * adjoint identity ⟨u, J v⟩ = ⟨Jᵀu, v⟩, and then the same checks are applied to the
  * derivative functions themselves (forward-derived and reverse-derived) up to the entry's
  * order — never finite differences of finite differences. Each Taylor rule is checked
- * against nested forward mode along a random line, to third order.
+ * against nested forward mode along a random line, to third order. Each batching rule (vmap)
+ * is checked against a loop over the examples, for several choices of mapped axes, including
+ * unmapped operands.
  */
 import { describe, expect, test } from "vitest";
 import * as nb from "../src/index.js";
@@ -121,6 +123,44 @@ function checkTaylor(f: Fn, xs: nb.Tensor[], rng: Random, label: string): void {
   }
 }
 
+/**
+ * Where each input is mapped in the batching check: all first, all last, and each input alone
+ * (the others unmapped), at its first and at its last axis.
+ */
+function axisChoices(ranks: readonly number[]): (number | null)[][] {
+  const choices: (number | null)[][] = [ranks.map(() => 0), ranks.map((r) => r)];
+  if (ranks.length > 1) {
+    ranks.forEach((r, j) => choices.push(ranks.map((_, i) => (i === j ? r : null))));
+    ranks.forEach((_, j) => choices.push(ranks.map((__, i) => (i === j ? 0 : null))));
+  }
+  return choices;
+}
+
+/** Example k of x along `axis`, taken with plain ops (no vmap). */
+function example(x: nb.Tensor, axis: number, k: number): nb.Tensor {
+  const begin = x.shape.map((_, i) => (i === axis ? k : 0));
+  const size = x.shape.map((d, i) => (i === axis ? 1 : d));
+  return nb.squeeze(nb.slice(x, begin, size), axis);
+}
+
+/** vmap of the primitive must equal the primitive applied to each example, stacked. */
+function checkBatching(prim: Primitive<unknown>, c: CheckCase<unknown>, rng: Random): void {
+  const size = 3;
+  const domains = c.domains ?? c.shapes.map(() => prim.check.domain);
+  for (const axes of axisChoices(c.shapes.map((s) => s.length))) {
+    const inputs = c.shapes.map((s, i) => {
+      const a = axes[i];
+      return sample(domains[i]!, a === null || a === undefined ? s : [...s.slice(0, a), size, ...s.slice(a)], rng);
+    });
+    const batched = nb.vmap((...xs: nb.Tensor[]) => bind(prim, xs, c.params), { inAxes: axes })(...inputs);
+    const looped = nb.stack(Array.from({ length: size }, (_, k) => bind(prim, inputs.map((x, i) => (axes[i] === null ? x : example(x, axes[i]!, k))), c.params)));
+    const label = `${prim.name} ${caseLabel(c)} with inAxes [${axes.join(", ")}]`;
+    expect(batched.shape, `${label}: shape`).toEqual(looped.shape);
+    const err = looped.size === 0 ? 0 : nb.max(nb.abs(nb.sub(batched, looped))).item();
+    expect(err, `${label}: max |vmap − loop| = ${err}`).toBeLessThanOrEqual(1e-12 * Math.max(1, looped.size === 0 ? 0 : nb.max(nb.abs(looped)).item()));
+  }
+}
+
 function caseLabel(c: CheckCase<unknown>): string {
   return c.shapes.map((s) => `[${s.join(",")}]`).join(" × ");
 }
@@ -131,6 +171,8 @@ describe("derivative-rule table", () => {
     expect(missing.map((p) => p.name)).toEqual([]);
     const withoutRules = primitives.filter((p) => !p.nondifferentiable && (!p.jvp || !p.vjp || (!p.taylor && !p.check.noTaylor)));
     expect(withoutRules.map((p) => p.name), "differentiable primitives need JVP, VJP and Taylor rules").toEqual([]);
+    const withoutBatching = primitives.filter((p) => !p.batch);
+    expect(withoutBatching.map((p) => p.name), "every primitive needs a batching rule (vmap)").toEqual([]);
     expect(primitives.length).toBeGreaterThan(40);
   });
 
@@ -162,6 +204,9 @@ describe("derivative-rule table", () => {
             // Taylor mode must refuse with an error that names the primitive.
             expect(() => nb.jet(f, xs, xs.map((x) => [nb.onesLike(x)]))).toThrow(prim.name);
           } else checkTaylor(f, xs, rng, prim.name);
+        });
+        test(`${caseLabel(c)} (case ${k}): batching rule against a loop`, () => {
+          checkBatching(prim, c, new Random(2000 + k));
         });
       });
     });

@@ -1,19 +1,23 @@
 /**
- * Dense Jacobians and Hessians, built from the two modes: one JVP per input element
- * (jacfwd) or one VJP per output element (jacrev), stacked into shape out.shape ++ in.shape.
- * Before building, the size is checked against `nb.config().maxDenseBytes`.
+ * Dense Jacobians and Hessians, built from the two modes and vmap: the JVPs along every
+ * input basis vector (jacfwd) or the VJPs along every output basis vector (jacrev) run as
+ * one batched pass, stacked into shape out.shape ++ in.shape. Before building, the size is
+ * checked against `nb.config().maxDenseBytes`.
  */
-import { Tensor } from "../tensor/tensor.js";
-import { basisTensor, zeros } from "../tensor/create.js";
+import { ArrayTensor, Tensor } from "../tensor/tensor.js";
+import { zeros } from "../tensor/create.js";
+import { allocate } from "../tensor/dtype.js";
 import { NablaError } from "../tensor/errors.js";
 import { formatShape } from "../tensor/shape.js";
 import { settings } from "../ops/config.js";
-import { reshape, stack } from "../ops/index.js";
+import { concat, reshape, slice } from "../ops/index.js";
+import { moveAxis } from "../ops/batching.js";
 import { type Leaf, type PyTree, type TreeDef, flatten, unflatten } from "./pytree.js";
 import { leafTensor, likeLeaf } from "./leaves.js";
 import { jvpNamed } from "./forward.js";
-import { vjpNamed } from "./reverse.js";
-import type { Inputs } from "./types.js";
+import { type Pullback, scalarSeed, vjpNamed } from "./reverse.js";
+import { vmapNamed } from "./vmap.js";
+import type { Inputs, Scalar } from "./types.js";
 
 /** Options for the Jacobian and Hessian transforms. */
 export interface JacobianOptions<N extends number = number> {
@@ -68,81 +72,107 @@ function setup(name: string, f: (...args: never[]) => unknown, args: readonly un
   return { inDef: def, inputs: leaves.map(leafTensor), inTemplates: leaves, call };
 }
 
+/** A flattened pytree: f's output, whose structure and shapes the Jacobian's blocks follow. */
+interface Flat {
+  def: TreeDef;
+  leaves: Leaf[];
+}
+
 /** Assembles blocks[o][i] (shape out_o ++ in_i) into the nested result structure. */
-function assemble(outDef: TreeDef, outTemplates: readonly Leaf[], s: Setup, blocks: Tensor[][]): PyTree {
+function assemble(out: Flat, s: Setup, blocks: Tensor[][]): PyTree {
   const perOutput = blocks.map((row, o) =>
-    unflatten(s.inDef, row.map((block, i) => (typeof outTemplates[o] === "number" ? likeLeaf(block, s.inTemplates[i]!) : block))),
+    unflatten(s.inDef, row.map((block, i) => (typeof out.leaves[o] === "number" ? likeLeaf(block, s.inTemplates[i]!) : block))),
   );
-  return unflatten(outDef, perOutput);
+  return unflatten(out.def, perOutput);
 }
 
-/** out.shape ++ in.shape from a list of slices along the input's flattened elements. */
-function block(slices: readonly Tensor[], outShape: readonly number[], inShape: readonly number[], axis: "last" | "first", dtype: Tensor["dtype"]): Tensor {
-  if (slices.length === 0) return zeros([...outShape, ...inShape], { dtype });
-  const stacked = stack(slices, axis === "last" ? outShape.length : 0);
-  return reshape(stacked, [...outShape, ...inShape]);
-}
+const totalSize = (ts: readonly Tensor[]): number => ts.reduce((n, t) => n + t.size, 0);
+const entryBytes = (ts: readonly Tensor[]): number => (ts.some((t) => t.dtype === "float64") ? 8 : 4);
 
-function forwardJacobian(name: string, s: Setup): PyTree {
-  const columns: Tensor[][][] = [];
-  let outDef: TreeDef | null = null;
-  let outLeaves: Leaf[] = [];
-  s.inputs.forEach((x, i) => {
-    for (let e = 0; e < x.size; e++) {
-      const tangents = s.inputs.map((y, j) => (j === i ? basisTensor(y.shape, e, y.dtype) : zeros(y.shape, { dtype: y.dtype })));
-      const [out, tangentOut] = jvpNamed(name, s.call, s.inputs, tangents);
-      if (outDef === null) {
-        const flat = flatten(out, `${name} (f's output)`);
-        outDef = flat.def;
-        outLeaves = flat.leaves;
-        const bytes = outLeaves.some((l) => leafTensor(l).dtype === "float64") ? 8 : 4;
-        const outSize = outLeaves.reduce((n: number, l) => n + leafTensor(l).size, 0);
-        const inSize = s.inputs.reduce((n, t) => n + t.size, 0);
-        checkDenseSize(name, "Jacobian", [outSize], [inSize], bytes);
-        outLeaves.forEach((_, o) => (columns[o] = s.inputs.map(() => [])));
-      }
-      flatten(tangentOut, name).leaves.forEach((t, o) => columns[o]![i]!.push(leafTensor(t)));
+/**
+ * Rows start..start+count−1 of the identity over the leaves' concatenated elements, split
+ * like the leaves: for each leaf a batch of shape [count, ...leaf.shape].
+ */
+function basisRows(leaves: readonly Tensor[], start: number, count: number): Tensor[] {
+  let offset = 0;
+  return leaves.map((t) => {
+    const data = allocate(t.dtype, count * t.size);
+    for (let k = 0; k < count; k++) {
+      const e = start + k - offset;
+      if (e >= 0 && e < t.size) data[k * t.size + e] = 1;
     }
+    offset += t.size;
+    return new ArrayTensor(data, [count, ...t.shape]);
   });
-  if (outDef === null) {
-    // No input elements: evaluate once for the output structure; every block is empty.
-    const flat = flatten(s.call(...s.inputs), `${name} (f's output)`);
-    outDef = flat.def;
-    outLeaves = flat.leaves;
-    outLeaves.forEach((_, o) => (columns[o] = s.inputs.map(() => [])));
+}
+
+/**
+ * Runs `pass` on every standard basis vector of the leaves as one vmapped pass (in chunks
+ * when a batch of basis vectors would pass maxDenseBytes) and returns, per result leaf, the
+ * results stacked along a new leading axis.
+ */
+function overBasis(name: string, leaves: readonly Tensor[], pass: (basis: Tensor[]) => Tensor[]): Tensor[] {
+  const n = totalSize(leaves);
+  const chunk = Math.max(1, Math.floor(settings.maxDenseBytes / (n * entryBytes(leaves))));
+  const parts: Tensor[][] = [];
+  for (let start = 0; start < n; start += chunk) {
+    parts.push(vmapNamed(`vmap in ${name}`, (...basis: Tensor[]) => pass(basis))(...basisRows(leaves, start, Math.min(chunk, n - start))));
   }
-  const blocks = outLeaves.map((l, o) => s.inputs.map((x, i) => block(columns[o]![i]!, leafTensor(l).shape, x.shape, "last", x.dtype)));
-  return assemble(outDef, outLeaves, s, blocks);
+  return parts[0]!.map((_, o) => (parts.length === 1 ? parts[0]![o]! : concat(parts.map((p) => p[o]!), 0)));
 }
 
-function reverseJacobian(name: string, s: Setup, traced?: [unknown, (ct: PyTree) => PyTree[]]): PyTree {
-  const [out, pullback] = traced ?? vjpNamed(name, s.call, s.inputs);
-  const { leaves: outLeaves, def: outDef } = flatten(out, `${name} (f's output)`);
-  const outTensors = outLeaves.map(leafTensor);
-  const outSize = outTensors.reduce((n, t) => n + t.size, 0);
-  const inSize = s.inputs.reduce((n, t) => n + t.size, 0);
-  checkDenseSize(name, "Jacobian", [outSize], [inSize], outTensors.some((t) => t.dtype === "float64") ? 8 : 4);
+/** Rows offset..offset+count−1 of a stacked result, [count, ...rest]. */
+function rows(stacked: Tensor, offset: number, count: number): Tensor {
+  return slice(stacked, stacked.shape.map((_, i) => (i === 0 ? offset : 0)), stacked.shape.map((d, i) => (i === 0 ? count : d)));
+}
+
+/**
+ * Forward mode: the JVPs along every input basis vector in one vmapped pass; column block
+ * (o, i) holds ∂out_o/∂in_i. `out` is f's output (for its structure and shapes).
+ */
+function forwardJacobian(name: string, s: Setup, out: Flat): PyTree {
+  const outTensors = out.leaves.map(leafTensor);
+  checkDenseSize(name, "Jacobian", [totalSize(outTensors)], [totalSize(s.inputs)], entryBytes(outTensors));
+  const columns = totalSize(s.inputs) === 0 ? [] : overBasis(name, s.inputs, (basis) => flatten(jvpNamed(name, s.call, s.inputs, basis)[1], name).leaves.map(leafTensor));
   const blocks = outTensors.map((y, o) => {
-    const rows: Tensor[][] = s.inputs.map(() => []);
-    for (let e = 0; e < y.size; e++) {
-      const seeds = outTensors.map((z, j) => (j === o ? basisTensor(z.shape, e, z.dtype) : zeros(z.shape, { dtype: z.dtype })));
-      pullback(unflatten(outDef, seeds)).forEach((g, i) => rows[i]!.push(leafTensor(g as Leaf)));
-    }
-    return s.inputs.map((x, i) => block(rows[i]!, y.shape, x.shape, "first", x.dtype));
+    let offset = 0;
+    return s.inputs.map((x) => {
+      const shape = [...y.shape, ...x.shape];
+      offset += x.size;
+      if (x.size === 0) return zeros(shape, { dtype: x.dtype });
+      return reshape(moveAxis(rows(columns[o]!, offset - x.size, x.size), 0, y.ndim), shape);
+    });
   });
-  return assemble(outDef, outLeaves, s, blocks);
+  return assemble(out, s, blocks);
+}
+
+/** Reverse mode: the VJPs along every output basis vector in one vmapped pass over the pullback. */
+function reverseJacobian(name: string, s: Setup, traced?: [unknown, Pullback]): PyTree {
+  const [value, pullback] = traced ?? vjpNamed(name, s.call, s.inputs);
+  const out = flatten(value, `${name} (f's output)`);
+  const outTensors = out.leaves.map(leafTensor);
+  checkDenseSize(name, "Jacobian", [totalSize(outTensors)], [totalSize(s.inputs)], entryBytes(outTensors));
+  const gradients = totalSize(outTensors) === 0 ? [] : overBasis(name, outTensors, (seeds) => pullback(unflatten(out.def, seeds)).map((g) => leafTensor(g as Leaf)));
+  let offset = 0;
+  const blocks = outTensors.map((y) => {
+    offset += y.size;
+    return s.inputs.map((x, i) => {
+      const shape = [...y.shape, ...x.shape];
+      return y.size === 0 ? zeros(shape, { dtype: x.dtype }) : reshape(rows(gradients[i]!, offset - y.size, y.size), shape);
+    });
+  });
+  return assemble(out, s, blocks);
 }
 
 function jacobianWith(name: string, mode: Mode, f: (...args: never[]) => unknown, argnum: number) {
   return (...args: unknown[]): PyTree => {
     const s = setup(name, f, args, argnum);
-    if (mode === "forward") return forwardJacobian(name, s);
+    if (mode === "forward") return forwardJacobian(name, s, flatten(s.call(...s.inputs), `${name} (f's output)`));
     if (mode === "reverse") return reverseJacobian(name, s);
     // Auto: one reverse pass tells the output size; reuse it when rows are fewer than columns.
     const traced = vjpNamed(name, s.call, s.inputs);
-    const outSize = flatten(traced[0], name).leaves.reduce((n: number, l) => n + leafTensor(l).size, 0);
-    const inSize = s.inputs.reduce((n, t) => n + t.size, 0);
-    return outSize <= inSize ? reverseJacobian(name, s, traced) : forwardJacobian(name, s);
+    const out = flatten(traced[0], `${name} (f's output)`);
+    return totalSize(out.leaves.map(leafTensor)) <= totalSize(s.inputs) ? reverseJacobian(name, s, traced) : forwardJacobian(name, s, out);
   };
 }
 
@@ -203,15 +233,22 @@ export type HessianFn<P extends unknown[], N extends number> = <A extends Inputs
  * H.toArray(); // => [[6, 0], [0, 12]]
  * nb.hessian((x: nb.Tensor) => nb.pow(x, 4))(2); // => 48
  */
-export function hessian<P extends unknown[] = [Tensor], N extends number = 0>(f: (...args: P) => unknown, options: JacobianOptions<N> = {}): HessianFn<P, N> {
+export function hessian<P extends unknown[] = [Tensor], N extends number = 0>(f: (...args: P) => Scalar, options: JacobianOptions<N> = {}): HessianFn<P, N> {
   const argnum = options.argnums ?? 0;
-  const gradient = jacobianWith("jacrev", "reverse", f, argnum);
-  const outer = jacobianWith("hessian", "forward", gradient, argnum);
   return ((...args: unknown[]) => {
-    const inputs = flatten(args[argnum], "hessian").leaves.map(leafTensor);
-    const n = inputs.reduce((k, t) => k + t.size, 0);
-    checkDenseSize("hessian", "Hessian", [n], [n], inputs.some((t) => t.dtype === "float64") ? 8 : 4);
-    const h = outer(...args);
+    const s = setup("hessian", f, args, argnum);
+    const n = totalSize(s.inputs);
+    checkDenseSize("hessian", "Hessian", [n], [n], entryBytes(s.inputs));
+    // The gradient has the argument's structure; its Jacobian by forward mode is the Hessian.
+    const gradient: Setup = {
+      ...s,
+      call: (...leaves: unknown[]) => {
+        const [out, pullback] = vjpNamed("jacrev", s.call, leaves);
+        const seed = scalarSeed(out, "hessian");
+        return unflatten(s.inDef, pullback(typeof out === "number" ? seed.item() : seed));
+      },
+    };
+    const h = forwardJacobian("hessian", gradient, { def: s.inDef, leaves: s.inTemplates });
     // A number in gives a number out, as grad does.
     return typeof args[argnum] === "number" && h instanceof Tensor && h.level === 0 ? h.item() : h;
   }) as HessianFn<P, N>;

@@ -2,21 +2,17 @@
  * jit's compiled form of a traced function: the recorded equations, pruned to what the
  * outputs need, scheduled into steps that either run one primitive through `bind` (matmul,
  * reductions, shape ops, custom rules: whatever the active backend does) or run a fused
- * group of elementwise equations as one generated loop (../backend/reference/fused.ts).
+ * group of elementwise equations as one loop, the active backend's `fusedLoop`.
  */
-import { type Primitive, bind, primitives } from "../ops/core.js";
+import { type Primitive, bind } from "../ops/core.js";
 import { settings } from "../ops/config.js";
-import { castP, stopGradientP, whereP } from "../ops/primitives/elementwise.js";
 import { sumP } from "../ops/primitives/reduce.js";
 import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
-import { isBinaryKernel, isUnaryKernel } from "../backend/reference/elementwise.js";
-import { broadcastIndexMap, fusedLoop } from "../backend/reference/fused.js";
 import type { Backend, FusedLoop, FusedLoopSpec, FusedStep, OperandAccess } from "../backend/interface.js";
 import { backend } from "../backend/registry.js";
-import { isSingleValue } from "../backend/reference/index.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
-import { type Shape, formatShape, sizeOf } from "../tensor/shape.js";
-import { ArrayTensor, type Tensor } from "../tensor/tensor.js";
+import { type Shape, broadcastIndexMap, formatShape, sizeOf } from "../tensor/shape.js";
+import { ArrayTensor, type Tensor, isSingleValue } from "../tensor/tensor.js";
 
 /** A value of the program by number: the inputs first, then constants and results as recorded. */
 export type Slot = number;
@@ -40,32 +36,6 @@ export interface Recording {
   constants: Map<Slot, ArrayTensor>;
   /** A slot per output leaf, or the JS number f returned there. */
   outputs: (Slot | { number: number })[];
-}
-
-type Fusion =
-  | { op: "unary"; kernel: Extract<FusedStep, { op: "unary" }>["kernel"] }
-  | { op: "binary"; kernel: Extract<FusedStep, { op: "binary" }>["kernel"] }
-  | { op: "where" };
-
-let fusible: Map<Primitive<unknown>, Fusion> | undefined;
-
-/**
- * The table primitives a fused loop can compute. Those named after a backend kernel run
- * exactly that kernel (elementwise.ts defines them so); cast and stopGradient are the identity
- * with the output's dtype. Custom primitives (customJvp, customVjp) are not in the table.
- */
-function fusionOf(prim: Primitive<unknown>): Fusion | undefined {
-  if (fusible === undefined) {
-    fusible = new Map();
-    for (const p of primitives as readonly Primitive<never>[] as unknown as readonly Primitive<unknown>[]) {
-      if (isUnaryKernel(p.name)) fusible.set(p, { op: "unary", kernel: p.name });
-      else if (isBinaryKernel(p.name)) fusible.set(p, { op: "binary", kernel: p.name });
-    }
-    fusible.set(whereP as Primitive<unknown>, { op: "where" });
-    fusible.set(castP as Primitive<unknown>, { op: "unary", kernel: "identity" });
-    fusible.set(stopGradientP as Primitive<unknown>, { op: "unary", kernel: "identity" });
-  }
-  return fusible.get(prim);
 }
 
 /** A member of a fused group: computed in the loop, a same-size reshape of one, or a full sum. */
@@ -176,7 +146,8 @@ function schedule(recording: Recording, live: readonly Equation[]): Step[] {
   for (const eq of live) {
     const size = sizeOf(eq.shape);
     const source = eq.inputs[0]!;
-    if (fusionOf(eq.prim)) {
+    // A primitive joins a loop by the elementwise kernel its table entry declares.
+    if (eq.prim.kernel) {
       const joinable = new Set<Group>();
       for (const s of eq.inputs) {
         const g = loopGroup(s, size);
@@ -288,7 +259,7 @@ function compileGroup(group: Group, { recording, readers, outputSlots, broadcast
       sumValues.push(valueOf.get(eq.inputs[0]!)!);
       continue;
     } else {
-      const fusion = fusionOf(eq.prim)!;
+      const fusion = eq.prim.kernel!;
       const [x, y, z] = eq.inputs.map((s) => read(s, eq));
       steps.push(
         fusion.op === "unary" ? { op: "unary", kernel: fusion.kernel, x: x!, dtype: eq.dtype }
@@ -306,12 +277,12 @@ function compileGroup(group: Group, { recording, readers, outputSlots, broadcast
   return { spec, loops: new Map(), size: group.size, operands, stores, sums };
 }
 
-/** The active backend's loop for a group: its own where it has one (native), else the reference's. */
+/** The active backend's loop for a group, compiled once per backend. */
 function loopOf(group: CompiledGroup): FusedLoop {
   const active = backend();
   let loop = group.loops.get(active);
   if (loop === undefined) {
-    loop = active.fusedLoop?.(group.spec) ?? fusedLoop(group.spec);
+    loop = active.fusedLoop(group.spec);
     group.loops.set(active, loop);
   }
   return loop;

@@ -99,7 +99,8 @@ export interface GradOptions {
   hasAux?: boolean;
 }
 
-function scalarSeed(out: unknown, name: string): Tensor {
+/** A seed of ones for f's output, which must be a scalar (else a clear error naming `name`). */
+export function scalarSeed(out: unknown, name: string): Tensor {
   const t = typeof out === "number" ? leafTensor(out) : out;
   if (!(t instanceof Tensor)) {
     throw new NablaError(`${name}: f must return a scalar (a number or a tensor with one element), but it returned ${Array.isArray(out) ? "an array" : typeof out}`);

@@ -39,7 +39,7 @@ function escaped(trace: Trace, prim: Primitive<unknown>): never {
  * constant to this trace) and what the trace tracks for each input. bind only hands a trace
  * ops with at least one of its own tracers among the inputs.
  */
-function unpack<X>(
+export function unpack<X>(
   trace: Trace, prim: Primitive<unknown>, inputs: readonly Tensor[], own: (t: Tracer) => X, constant: (x: Tensor) => X,
 ): [Tensor[], X[]] {
   const primals = new Array<Tensor>(inputs.length);

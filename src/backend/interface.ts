@@ -2,22 +2,40 @@ import type { ArrayTensor } from "../tensor/tensor.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
 
+/**
+ * The kernel names, one const array per family: the types below, the native addon's op
+ * codes, the jit's fusion and the backend test's coverage are all derived from these lists.
+ */
 /** Elementwise functions of one input. `step` is 1 where x > 0, else 0. */
-export type UnaryKernel =
-  | "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "reciprocal" | "abs" | "sign"
-  | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "tanh"
-  | "erf" | "sigmoid" | "softplus" | "relu" | "step" | "identity";
+export const UNARY_KERNELS = [
+  "neg", "exp", "log", "log1p", "expm1", "sqrt", "reciprocal", "abs", "sign",
+  "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
+  "erf", "sigmoid", "softplus", "relu", "step", "identity",
+] as const;
+export type UnaryKernel = (typeof UNARY_KERNELS)[number];
 
 /**
  * Elementwise functions of two broadcast inputs. Comparisons give 1 or 0.
  * `mulNoNan` is a product in which an exact zero on either side wins (0 · NaN = 0): the
  * chain rule uses it so that a zero cotangent stays zero through a non-finite local derivative.
  */
-export type BinaryKernel =
-  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "atan2" | "mulNoNan"
-  | "equal" | "less" | "greater";
+export const BINARY_KERNELS = [
+  "add", "sub", "mul", "div", "pow", "maximum", "minimum", "atan2", "mulNoNan",
+  "equal", "less", "greater",
+] as const;
+export type BinaryKernel = (typeof BINARY_KERNELS)[number];
 
-export type ReduceKernel = "sum" | "max" | "min";
+export const REDUCE_KERNELS = ["sum", "max", "min"] as const;
+export type ReduceKernel = (typeof REDUCE_KERNELS)[number];
+
+/**
+ * The elementwise computation a primitive declares (its `kernel` in the rule table), which
+ * jit's fused loops run: a unary or binary kernel, or the selection of `where`.
+ */
+export type ElementwiseKernel =
+  | { op: "unary"; kernel: UnaryKernel }
+  | { op: "binary"; kernel: BinaryKernel }
+  | { op: "where" };
 
 /**
  * How a loop reads an operand: `full` has one element per iteration, `scalar` one element
@@ -81,11 +99,11 @@ export interface Backend extends LinalgKernels {
   /** The transpose of gather: adds each slice of `g` into position `indices[i]` of an axis of length `size`. */
   scatterAdd(g: ArrayTensor, indices: Int32Array, indicesShape: Shape, axis: number, size: number): ArrayTensor;
   /**
-   * Optional: this backend's implementation of a fused elementwise loop (nb.jit's groups),
-   * with the semantics of the reference's generated loop (every step computed in float64 and
-   * rounded to its dtype; sums in element order). Absent, jit runs the reference's loop.
+   * This backend's fused elementwise loop (nb.jit's groups), with the semantics of the
+   * reference's generated loop (every step computed in float64 and rounded to its dtype;
+   * sums in element order).
    */
-  fusedLoop?(spec: FusedLoopSpec): FusedLoop;
+  fusedLoop(spec: FusedLoopSpec): FusedLoop;
 }
 
 // ---- Linear-algebra kernels (nb.linalg) --------------------------------------------------

@@ -80,3 +80,23 @@ describe("checkGrad", () => {
     expect(() => nb.checkGrad((x) => x, [[1, 2]])).toThrow(/returned shape \[2\]/);
   });
 });
+
+describe("checkGrad on pytree arguments", () => {
+  test("accepts a pytree argument as grad does (it used to throw 'ragged or non-numeric nested array')", () => {
+    const result = nb.checkGrad((q: { w: nb.Tensor }) => nb.sum(nb.square(q.w)), [{ w: nb.tensor([1, 2]) }]);
+    expect(result.ok).toBe(true);
+    // d/dw Σw² = 2w, known in closed form.
+    expect(((result.analytic[0] as { w: nb.Tensor }).w).toArray()).toEqual([2, 4]);
+    expect((((result.numeric[0] as { w: nb.Tensor }).w).toArray() as number[])[1]).toBeCloseTo(4, 8);
+  });
+  test("a wrong gradient inside a pytree names the argument, the leaf and the index", () => {
+    // Finite differences see the stopped 3·b[1]; autodiff does not.
+    const f = (x: nb.Tensor, p: { a: number; b: nb.Tensor[] }) =>
+      nb.add(nb.mul(x, p.a), nb.add(nb.sum(nb.square(p.b[0]!)), nb.mul(3, nb.sum(nb.stopGradient(nb.slice(p.b[0]!, [1], [1]))))));
+    const result = nb.checkGrad(f, [0.5, { a: 2, b: [nb.tensor([1, 2, 3])] }]);
+    expect(result.ok).toBe(false);
+    expect(result.worst).toMatchObject({ argument: 1, leaf: 1, index: [1] });
+    expect(result.worst?.analytic).toBeCloseTo(4, 12);
+    expect(result.worst?.numeric).toBeCloseTo(7, 7);
+  });
+});

@@ -11,4 +11,4 @@ export type { OneSidedDerivatives } from "./one-sided.js";
 export { symmetricEigen } from "./linalg/eigh.js";
 export type { SymmetricEigen } from "./linalg/eigh.js";
 export { classifyCurvature } from "./curvature.js";
-export type { Curvature } from "./curvature.js";
+export type { Curvature, CurvatureOptions } from "./curvature.js";

@@ -2,6 +2,7 @@ import { ArrayTensor, Tensor } from "../tensor/tensor.js";
 import { NablaError } from "../tensor/errors.js";
 import { formatShape } from "../tensor/shape.js";
 import { settings } from "./config.js";
+import type { ElementwiseKernel } from "../backend/interface.js";
 
 /**
  * A primitive: the unit of the derivative-rule table. Its kernel computes on concrete
@@ -39,6 +40,8 @@ export interface Primitive<P = unknown> {
   readonly nondifferentiable?: boolean;
   /** How the rule-table test exercises this primitive. */
   readonly check: CheckSpec<P>;
+  /** The elementwise kernel it computes, which jit fuses into loops (absent: it runs on its own). */
+  readonly kernel?: ElementwiseKernel;
 }
 
 /**

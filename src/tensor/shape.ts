@@ -92,3 +92,29 @@ export function checkShape(shape: unknown, where: string): number[] {
   }
   return shape as number[];
 }
+
+/**
+ * For each element of `target` (row-major), the flat index of the element of a contiguous
+ * `source` that broadcasting maps onto it. Built once per jit signature, not per call.
+ */
+export function broadcastIndexMap(source: Shape, target: Shape): Int32Array {
+  const n = sizeOf(target);
+  const map = new Int32Array(n);
+  const rank = target.length;
+  const lead = rank - source.length;
+  const sourceStrides = contiguousStrides(source);
+  const strides = target.map((_, ax) => (ax < lead || source[ax - lead] === 1 ? 0 : sourceStrides[ax - lead]!));
+  const index = new Array<number>(rank).fill(0);
+  let flat = 0;
+  for (let i = 0; i < n; i++) {
+    map[i] = flat;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      index[ax]!++;
+      flat += strides[ax]!;
+      if (index[ax]! < target[ax]!) break;
+      flat -= strides[ax]! * target[ax]!;
+      index[ax] = 0;
+    }
+  }
+  return map;
+}

@@ -120,7 +120,12 @@ function isContiguous(shape: Shape, strides: readonly number[]): boolean {
 
 /** Copies a strided view into a contiguous row-major array (an odometer over all but the last axis). */
 export function stridedCopy(x: ArrayTensor, out: TypedArray): void {
-  const { shape, strides, data } = x;
+  const { data } = x;
+  // Axes of length 1 move nothing: dropping them keeps the inner loop long (a batch of
+  // column vectors, [k, b, 1], copies as [k, b] rather than one element per row).
+  const axes = x.shape.flatMap((d, i) => (d === 1 ? [] : [i]));
+  const shape = axes.map((i) => x.shape[i]!);
+  const strides = axes.map((i) => x.strides[i]!);
   const nd = shape.length;
   if (nd === 0) {
     out[0] = data[x.offset]!;
@@ -142,4 +147,10 @@ export function stridedCopy(x: ArrayTensor, out: TypedArray): void {
       index[ax] = 0;
     }
   }
+}
+
+/** True when every element of `x` is the one at its offset (all non-trivial strides 0). */
+export function isSingleValue(x: ArrayTensor): boolean {
+  for (let i = 0; i < x.shape.length; i++) if (x.shape[i] !== 1 && x.strides[i] !== 0) return false;
+  return true;
 }

@@ -10,12 +10,12 @@
  */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { Backend, BinaryKernel, FusedLoop, FusedLoopSpec, ReduceKernel, UnaryKernel } from "../interface.js";
+import { type Backend, BINARY_KERNELS, type BinaryKernel, type FusedLoop, type FusedLoopSpec, REDUCE_KERNELS, type ReduceKernel, UNARY_KERNELS, type UnaryKernel } from "../interface.js";
 import { fusedLoop as referenceFusedLoop } from "../reference/fused.js";
 import { type TypedArray, allocateUninitialized, promote } from "../../tensor/dtype.js";
 import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
-import { ArrayTensor } from "../../tensor/tensor.js";
-import { broadcastStrides, forEachMatmulBatch, forEachRow, isOne, isSingleValue, referenceBackend } from "../reference/index.js";
+import { ArrayTensor, isSingleValue } from "../../tensor/tensor.js";
+import { broadcastStrides, forEachMatmulBatch, forEachRow, isOne, referenceBackend } from "../reference/index.js";
 
 /** The addon's exports (native/src/addon.cc). Offsets and strides count elements. */
 interface NativeAddon {
@@ -91,14 +91,9 @@ function opCodes<K extends string>(names: readonly string[], wanted: readonly K[
 
 function createNativeBackend(addon: NativeAddon): Backend {
   const ref = referenceBackend;
-  const unaryCode = opCodes<UnaryKernel>(addon.unaryOps, [
-    "neg", "exp", "log", "log1p", "expm1", "sqrt", "reciprocal", "abs", "sign", "sin", "cos", "tan", "asin",
-    "acos", "atan", "sinh", "cosh", "tanh", "erf", "sigmoid", "softplus", "relu", "step", "identity",
-  ]);
-  const binaryCode = opCodes<BinaryKernel>(addon.binaryOps, [
-    "add", "sub", "mul", "div", "pow", "maximum", "minimum", "atan2", "mulNoNan", "equal", "less", "greater",
-  ]);
-  const reduceCode = opCodes<ReduceKernel>(addon.reduceOps, ["sum", "max", "min"]);
+  const unaryCode = opCodes<UnaryKernel>(addon.unaryOps, UNARY_KERNELS);
+  const binaryCode = opCodes<BinaryKernel>(addon.binaryOps, BINARY_KERNELS);
+  const reduceCode = opCodes<ReduceKernel>(addon.reduceOps, REDUCE_KERNELS);
 
   function unary(op: UnaryKernel, x: ArrayTensor): ArrayTensor {
     const n = sizeOf(x.shape);

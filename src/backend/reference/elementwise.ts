@@ -62,14 +62,6 @@ export function binaryExpression(op: BinaryKernel, x: string, y: string): string
   return substitute(BINARY_EXPR[op], x, y);
 }
 
-export function isUnaryKernel(name: string): name is UnaryKernel {
-  return Object.prototype.hasOwnProperty.call(UNARY_EXPR, name);
-}
-
-export function isBinaryKernel(name: string): name is BinaryKernel {
-  return Object.prototype.hasOwnProperty.call(BINARY_EXPR, name);
-}
-
 function substitute(expression: string, x: string, y: string): string {
   return expression.replace(/\b[xy]\b/g, (v) => (v === "x" ? x : y));
 }

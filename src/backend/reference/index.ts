@@ -1,10 +1,11 @@
 import type { Backend, BinaryKernel, ReduceKernel, UnaryKernel } from "../interface.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized, promote } from "../../tensor/dtype.js";
 import { type Shape, contiguousStrides, shapesEqual, sizeOf } from "../../tensor/shape.js";
-import { ArrayTensor } from "../../tensor/tensor.js";
+import { ArrayTensor, isSingleValue } from "../../tensor/tensor.js";
 import { binaryLoop, reduceLoop, unaryLoop } from "./elementwise.js";
 import { gemm } from "./matmul.js";
 import { linalgKernels } from "./linalg-kernels.js";
+import { fusedLoop } from "./fused.js";
 
 /** The pure-TypeScript backend: the reference every faster backend is tested against. */
 export const referenceBackend: Backend = {
@@ -21,6 +22,7 @@ export const referenceBackend: Backend = {
   gather,
   scatterAdd,
   ...linalgKernels,
+  fusedLoop,
 };
 
 function contiguous(x: ArrayTensor): ArrayTensor {
@@ -79,11 +81,6 @@ export function isOne(x: ArrayTensor): boolean {
   return isSingleValue(x) && x.data[x.offset] === 1;
 }
 
-/** True when every element of `x` is the one at its offset (all non-trivial strides 0). */
-export function isSingleValue(x: ArrayTensor): boolean {
-  for (let i = 0; i < x.shape.length; i++) if (x.shape[i] !== 1 && x.strides[i] !== 0) return false;
-  return true;
-}
 
 /**
  * Visits the output row by row (all axes but the last), tracking each input's offset

@@ -4,7 +4,7 @@
  * applied with `mulNoNan`, so a zero cotangent stays zero even where the derivative is not
  * finite: that is what keeps `where(x > 0, sqrt(x), 0)` differentiable at x < 0.
  */
-import { type CheckCase, type Domain, type Primitive, type Series, bind, definePrimitive } from "../core.js";
+import { type CheckCase, type CheckSpec, type Domain, type Primitive, type Series, bind, definePrimitive } from "../core.js";
 import {
   coef, integrate, mapLinear, seriesAdd, seriesAddConstant, seriesDiv, seriesExp, seriesIntegerPower, seriesLog,
   seriesMul, seriesReciprocal, seriesScale, seriesSinCos, seriesSinhCosh, seriesSqrt,
@@ -16,6 +16,7 @@ import { type TensorLike, toTensor } from "../../tensor/create.js";
 import { broadcastShapes } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { operands } from "../operands.js";
+import { batchElementwise } from "../batching.js";
 import { binaryCases, unaryCases } from "./cases.js";
 
 type Unary = Primitive<undefined>;
@@ -28,14 +29,17 @@ type SeriesRule = (x: Series, y0: Tensor, order: number) => Series;
  * rule propagates a whole power series.
  */
 function elementwise(kernel: UnaryKernel, dydx: Rule, series: SeriesRule, domain: Domain, order: 1 | 2 | 3 = 2): Unary {
-  return definePrimitive<undefined>({
+  const prim: Unary = definePrimitive<undefined>({
     name: kernel,
     impl: ([x]) => backend().unary(kernel, x!),
     jvp: ([x], [t], out) => mulNoNan(t!, dydx(x!, out)),
     vjp: (g, [x], out) => [mulNoNan(g, dydx(x!, out))],
     taylor: ([x], y0, n) => series(x!, y0, n),
+    batch: batchElementwise(() => prim),
     check: { domain, order, cases: unaryCases() },
+    kernel: { op: "unary", kernel },
   });
+  return prim;
 }
 
 /** y′ = D(x)·x′ with D a series computed from x alone (to one order less than y). */
@@ -56,12 +60,15 @@ const logisticDerivative = (y: Series, n: number): Series => seriesMul(y, series
 
 /** A unary primitive with zero derivative everywhere (its output is piecewise constant). */
 function piecewiseConstant(kernel: UnaryKernel): Unary {
-  return definePrimitive<undefined>({
+  const prim: Unary = definePrimitive<undefined>({
     name: kernel,
     impl: ([x]) => backend().unary(kernel, x!),
     nondifferentiable: true,
+    batch: batchElementwise(() => prim),
     check: { domain: "awayFromZero", order: 2, cases: unaryCases() },
+    kernel: { op: "unary", kernel },
   });
+  return prim;
 }
 
 type Binary = Primitive<undefined>;
@@ -77,15 +84,53 @@ function sumTangents(...terms: (Tensor | null)[]): Tensor | null {
   return total;
 }
 
-const apply = (t: Tensor | null, d: () => Tensor): Tensor | null => (t === null ? null : mulNoNan(t, d()));
+/** A partial derivative: a constant (1 and −1 cost no product), or a tensor computed when first needed. */
+type Partial = () => Tensor | number;
 
-export const negP = definePrimitive<undefined>({
+/** t·∂, where ∂ is a partial derivative (mulNoNan: a zero t stays zero). */
+function times(t: Tensor, d: Partial): Tensor {
+  const v = d();
+  if (typeof v !== "number") return mulNoNan(t, v);
+  return v === 1 ? t : v === -1 ? neg(t) : mul(t, v);
+}
+
+/**
+ * A binary primitive from its two partial derivatives, each written once: `partials` returns
+ * ∂y/∂a and ∂y/∂b at the primals (sharing what they have in common); the JVP sums
+ * ta·∂y/∂a + tb·∂y/∂b and the VJP returns g·∂y/∂a and g·∂y/∂b (JAX's defjvp).
+ */
+function binary(
+  kernel: BinaryKernel, partials: (a: Tensor, b: Tensor, out: Tensor) => readonly [Partial, Partial],
+  taylor: NonNullable<Binary["taylor"]>, check: CheckSpec<undefined>,
+): Binary {
+  const prim: Binary = definePrimitive<undefined>({
+    name: kernel,
+    impl: binaryImpl(kernel),
+    jvp: ([a, b], [ta, tb], out) => {
+      const [da, db] = partials(a!, b!, out);
+      return sumTangents(ta ? times(ta, da) : null, tb ? times(tb, db) : null);
+    },
+    vjp: (g, [a, b], out, _, needs) => {
+      const [da, db] = partials(a!, b!, out);
+      return [needs[0] ? times(g, da) : null, needs[1] ? times(g, db) : null];
+    },
+    taylor,
+    batch: batchElementwise(() => prim),
+    check,
+    kernel: { op: "binary", kernel },
+  });
+  return prim;
+}
+
+export const negP: Primitive<undefined> = definePrimitive<undefined>({
   name: "neg",
   impl: ([x]) => backend().unary("neg", x!),
   jvp: (_, [t]) => neg(t!),
   vjp: (g) => [neg(g)],
   taylor: ([x], y0) => [y0, ...mapLinear(x!.slice(1), neg)],
+  batch: batchElementwise(() => negP),
   check: { domain: "real", order: 3, cases: unaryCases() },
+  kernel: { op: "unary", kernel: "neg" },
 });
 export const expP = elementwise("exp", (_, y) => y, (x, y0, n) => seriesExp(x, n, y0), "real", 3);
 export const logP = elementwise("log", (x) => reciprocal(x), (x, y0, n) => seriesLog(x, n, y0), "positive", 3);
@@ -115,52 +160,25 @@ export const signP = piecewiseConstant("sign");
 /** 1 where x > 0, else 0: the derivative of relu. */
 export const stepP = piecewiseConstant("step");
 
-export const addP = definePrimitive<undefined>({
-  name: "add",
-  impl: binaryImpl("add"),
-  jvp: (_, [ta, tb]) => sumTangents(ta ?? null, tb ?? null),
-  vjp: (g) => [g, g],
-  taylor: ([a, b], y0, n) => [y0, ...seriesAdd(a!, b!, n).slice(1)],
-  check: { domain: "real", order: 3, cases: binaryCases() },
-});
-export const subP = definePrimitive<undefined>({
-  name: "sub",
-  impl: binaryImpl("sub"),
-  jvp: (_, [ta, tb]) => sumTangents(ta ?? null, tb ? neg(tb) : null),
-  vjp: (g) => [g, neg(g)],
-  taylor: ([a, b], y0, n) => [y0, ...seriesAdd(a!, mapLinear(b!, neg), n).slice(1)],
-  check: { domain: "real", order: 2, cases: binaryCases() },
-});
-export const mulP = definePrimitive<undefined>({
-  name: "mul",
-  impl: binaryImpl("mul"),
-  jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
-  vjp: (g, [a, b], _, __, needs) => [needs[0] ? mulNoNan(g, b!) : null, needs[1] ? mulNoNan(g, a!) : null],
-  taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, mul, y0),
-  check: { domain: "real", order: 3, cases: binaryCases() },
-});
-export const divP = definePrimitive<undefined>({
-  name: "div",
-  impl: binaryImpl("div"),
-  jvp: ([, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => reciprocal(b!)), apply(tb ?? null, () => neg(div(out, b!)))),
-  vjp: (g, [, b], out, _, needs) => [needs[0] ? mulNoNan(g, reciprocal(b!)) : null, needs[1] ? mulNoNan(g, neg(div(out, b!))) : null],
-  taylor: ([a, b], y0, n) => seriesDiv(a!, b!, n, y0),
-  check: { domain: "real", order: 2, cases: binaryCases(["real", "awayFromZero"]) },
-});
+export const addP = binary("add", () => [() => 1, () => 1], ([a, b], y0, n) => [y0, ...seriesAdd(a!, b!, n).slice(1)], { domain: "real", order: 3, cases: binaryCases() });
+export const subP = binary("sub", () => [() => 1, () => -1], ([a, b], y0, n) => [y0, ...seriesAdd(a!, mapLinear(b!, neg), n).slice(1)], { domain: "real", order: 2, cases: binaryCases() });
+export const mulP = binary("mul", (a, b) => [() => b, () => a], ([a, b], y0, n) => seriesMul(a!, b!, n, mul, y0), { domain: "real", order: 3, cases: binaryCases() });
+export const divP = binary(
+  "div", (_, b, out) => [() => reciprocal(b), () => neg(div(out, b))],
+  ([a, b], y0, n) => seriesDiv(a!, b!, n, y0),
+  { domain: "real", order: 2, cases: binaryCases(["real", "awayFromZero"]) },
+);
 /** d/db aᵇ = aᵇ·log a for a > 0, and 0 where a ≤ 0 (no real logarithm there). */
 const powBaseRule = (a: Tensor, b: Tensor): Tensor => mul(b, pow(a, sub(b, 1)));
 const powExponentRule = (a: Tensor, out: Tensor): Tensor => {
   const positive = greater(a, 0);
   return where(positive, mul(out, log(where(positive, a, 1))), 0);
 };
-export const powP = definePrimitive<undefined>({
-  name: "pow",
-  impl: binaryImpl("pow"),
-  jvp: ([a, b], [ta, tb], out) => sumTangents(apply(ta ?? null, () => powBaseRule(a!, b!)), apply(tb ?? null, () => powExponentRule(a!, out))),
-  vjp: (g, [a, b], out, _, needs) => [needs[0] ? mulNoNan(g, powBaseRule(a!, b!)) : null, needs[1] ? mulNoNan(g, powExponentRule(a!, out)) : null],
-  taylor: ([a, b], y0, n) => powSeries(a!, b!, y0, n),
-  check: { domain: "positive", order: 2, cases: binaryCases(["positive", "real"]) },
-});
+export const powP = binary(
+  "pow", (a, b, out) => [() => powBaseRule(a, b), () => powExponentRule(a, out)],
+  ([a, b], y0, n) => powSeries(a!, b!, y0, n),
+  { domain: "positive", order: 2, cases: binaryCases(["positive", "real"]) },
+);
 /**
  * aᵇ as a series. A constant non-negative integer exponent uses exact repeated products (so
  * x³ at x = 0 is fine); any other exponent uses aᵇ = exp(b·log a), which needs a > 0.
@@ -181,67 +199,53 @@ function powSeries(a: Series, b: Series, y0: Tensor, n: number): Series {
  */
 function extremum(kernel: "maximum" | "minimum", wins: (a: Tensor, b: Tensor) => Tensor): Binary {
   const weight = (a: Tensor, b: Tensor): Tensor => add(wins(a, b), mul(0.5, equal(a, b)));
-  return definePrimitive<undefined>({
-    name: kernel,
-    impl: binaryImpl(kernel),
-    jvp: ([a, b], [ta, tb]) => {
-      const w = weight(a!, b!);
-      return sumTangents(apply(ta ?? null, () => w), apply(tb ?? null, () => sub(1, w)));
-    },
-    vjp: (g, [a, b]) => {
-      const w = weight(a!, b!);
-      return [mulNoNan(g, w), mulNoNan(g, sub(1, w))];
+  return binary(
+    kernel,
+    (a, b) => {
+      const w = weight(a, b);
+      return [() => w, () => sub(1, w)];
     },
     // The selection is fixed by the primals; each coefficient blends w·a + (1 − w)·b.
-    taylor: ([a, b], y0, n) => {
+    ([a, b], y0, n) => {
       const w = weight(coef(a!, 0)!, coef(b!, 0)!);
       return [y0, ...seriesAdd(seriesScale(a!, w), seriesScale(b!, sub(1, w)), n).slice(1)];
     },
-    check: { domain: "real", order: 2, cases: binaryCases() },
-  });
+    { domain: "real", order: 2, cases: binaryCases() },
+  );
 }
 export const maximumP = extremum("maximum", (a, b) => greater(a, b));
 export const minimumP = extremum("minimum", (a, b) => less(a, b));
-export const atan2P = definePrimitive<undefined>({
-  name: "atan2",
-  impl: binaryImpl("atan2"),
-  jvp: ([a, b], [ta, tb]) => {
-    const r2 = add(mul(a!, a!), mul(b!, b!));
-    return sumTangents(apply(ta ?? null, () => div(b!, r2)), apply(tb ?? null, () => neg(div(a!, r2))));
-  },
-  vjp: (g, [a, b]) => {
-    const r2 = add(mul(a!, a!), mul(b!, b!));
-    return [mulNoNan(g, div(b!, r2)), mulNoNan(g, neg(div(a!, r2)))];
+export const atan2P = binary(
+  "atan2",
+  (a, b) => {
+    const r2 = add(mul(a, a), mul(b, b));
+    return [() => div(b, r2), () => neg(div(a, r2))];
   },
   // y′ = (b·a′ − a·b′) / (a² + b²)
-  taylor: ([a, b], y0, n) => {
+  ([a, b], y0, n) => {
     const r2 = seriesAdd(seriesMul(a!, a!, n - 1), seriesMul(b!, b!, n - 1), n - 1);
     return integrate([a!, b!], y0, n, () => [seriesDiv(b!, r2, n - 1), seriesScale(seriesDiv(a!, r2, n - 1), -1)]);
   },
-  check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
-});
-export const mulNoNanP = definePrimitive<undefined>({
-  name: "mulNoNan",
-  impl: binaryImpl("mulNoNan"),
-  jvp: ([a, b], [ta, tb]) => sumTangents(apply(ta ?? null, () => b!), apply(tb ?? null, () => a!)),
-  vjp: (g, [a, b], _, __, needs) => [needs[0] ? mulNoNan(g, b!) : null, needs[1] ? mulNoNan(g, a!) : null],
-  taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, mulNoNan, y0),
-  check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
-});
+  { domain: "awayFromZero", order: 2, cases: binaryCases() },
+);
+export const mulNoNanP = binary("mulNoNan", (a, b) => [() => b, () => a], ([a, b], y0, n) => seriesMul(a!, b!, n, mulNoNan, y0), { domain: "awayFromZero", order: 2, cases: binaryCases() });
 
 function comparison(kernel: BinaryKernel): Binary {
-  return definePrimitive<undefined>({
+  const prim: Binary = definePrimitive<undefined>({
     name: kernel,
     impl: binaryImpl(kernel),
     nondifferentiable: true,
+    batch: batchElementwise(() => prim),
     check: { domain: "real", order: 2, cases: binaryCases() },
+    kernel: { op: "binary", kernel },
   });
+  return prim;
 }
 export const equalP = comparison("equal");
 export const lessP = comparison("less");
 export const greaterP = comparison("greater");
 
-export const whereP = definePrimitive<undefined>({
+export const whereP: Primitive<undefined> = definePrimitive<undefined>({
   name: "where",
   impl: ([c, a, b]) => backend().where(c!, a!, b!, broadcastShapes(broadcastShapes(c!.shape, a!.shape, "where"), b!.shape, "where")),
   jvp: ([c], [, ta, tb]) => where(c!, ta ?? 0, tb ?? 0),
@@ -256,6 +260,7 @@ export const whereP = definePrimitive<undefined>({
       return ak === null && bk === null ? null : where(cond, ak ?? 0, bk ?? 0);
     });
   },
+  batch: batchElementwise(() => whereP),
   check: {
     domain: "real",
     order: 3,
@@ -265,22 +270,28 @@ export const whereP = definePrimitive<undefined>({
       { shapes: [[], [2], [2]], params: undefined, domains: ["boolean", "real", "real"] },
     ] satisfies CheckCase<undefined>[],
   },
+  kernel: { op: "where" },
 });
 
-export const castP = definePrimitive<{ dtype: DType }>({
+export const castP: Primitive<{ dtype: DType }> = definePrimitive<{ dtype: DType }>({
   name: "cast",
   impl: ([x], { dtype }) => backend().cast(x!, dtype),
   jvp: (_, [t], __, { dtype }) => cast(t!, dtype),
   vjp: (g, [x]) => [cast(g, x!.dtype)],
   taylor: ([x], y0, _, { dtype }) => [y0, ...mapLinear(x!.slice(1), (c) => cast(c, dtype))],
+  batch: batchElementwise(() => castP),
   check: { domain: "real", order: 2, cases: [{ shapes: [[3]], params: { dtype: "float64" } }] },
+  // Fused as the identity computed at the output's dtype.
+  kernel: { op: "unary", kernel: "identity" },
 });
 
-export const stopGradientP = definePrimitive<undefined>({
+export const stopGradientP: Primitive<undefined> = definePrimitive<undefined>({
   name: "stopGradient",
   impl: ([x]) => x!,
   nondifferentiable: true,
+  batch: batchElementwise(() => stopGradientP),
   check: { domain: "real", order: 2, cases: unaryCases() },
+  kernel: { op: "unary", kernel: "identity" },
 });
 
 const un = (p: Unary) => (x: TensorLike): Tensor => bind(p, [toTensor(x)], undefined);

@@ -6,7 +6,8 @@ import { NablaError } from "../../tensor/errors.js";
 import { broadcastShapes, formatShape } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { add } from "./elementwise.js";
-import { transpose } from "./shape.js";
+import { reshape, transpose } from "./shape.js";
+import { batchFirst, exampleShape, moveAxis } from "../batching.js";
 import { bind } from "../core.js";
 
 /** Swaps the last two axes. */
@@ -15,6 +16,34 @@ export function matrixTranspose(x: Tensor): Tensor {
   perm[x.ndim - 2] = x.ndim - 1;
   perm[x.ndim - 1] = x.ndim - 2;
   return transpose(x, perm);
+}
+
+const product = (a: Tensor, b: Tensor): Tensor => bind(matmulP, [a, b], undefined);
+
+/**
+ * matmul's batching rule. A batch of matrices against one matrix is folded into a single
+ * product (the batch stacked into the rows of the left operand, or the columns of the right),
+ * so per-example products and Jacobian columns cost one GEMM; otherwise the batch becomes the
+ * leading batch axis of both operands.
+ */
+function batchMatmul(a: Tensor, b: Tensor, da: number | null, db: number | null): [Tensor, number] {
+  if (db === null && b.ndim === 2 && a.ndim === 3) {
+    const x = moveAxis(a, da!, 0);
+    const [size, m, k] = x.shape as [number, number, number];
+    return [reshape(product(reshape(x, [size * m, k]), b), [size, m, b.shape[1]!]), 0];
+  }
+  if (da === null && a.ndim === 2 && b.ndim === 3) {
+    if (db === 0 && b.shape[2] === 1) {
+      // A batch of column vectors is the columns of one matrix: a transposed view, no copy.
+      const columns = matrixTranspose(reshape(moveAxis(b, db!, 0), [b.shape[db!]!, a.shape[1]!]));
+      return [reshape(product(a, columns), [a.shape[0]!, b.shape[db!]!, 1]), 1];
+    }
+    const y = moveAxis(b, db!, 1);
+    const [k, size, n] = y.shape as [number, number, number];
+    return [reshape(product(a, reshape(y, [k, size * n])), [a.shape[0]!, size, n]), 1];
+  }
+  const rank = Math.max(exampleShape(a, da).length, exampleShape(b, db).length);
+  return [product(da === null ? a : batchFirst(a, da, rank), db === null ? b : batchFirst(b, db, rank)), 0];
 }
 
 /** Operands of rank ≥ 2; the public `matmul` handles vectors. */
@@ -41,11 +70,14 @@ export const matmulP: Primitive<undefined> = definePrimitive<undefined>({
     needs[1] ? bind(matmulP, [matrixTranspose(a!), g], undefined) : null,
   ],
   taylor: ([a, b], y0, n) => seriesMul(a!, b!, n, (x, y) => bind(matmulP, [x, y], undefined), y0),
+  batch: ([a, b], [da, db]) => batchMatmul(a!, b!, da ?? null, db ?? null),
   check: {
     domain: "real",
     order: 2,
     cases: [
       { shapes: [[2, 3], [3, 4]], params: undefined },
+      // A column on the right: how matmul of a matrix and a vector reaches the primitive.
+      { shapes: [[2, 3], [3, 1]], params: undefined },
       { shapes: [[2, 2, 3], [3, 2]], params: undefined },
       { shapes: [[1, 3, 2], [2, 2, 4]], params: undefined },
     ],

@@ -1,6 +1,6 @@
 /** Reduction primitives. Each reduces over sorted unique axes and drops them; keepdims is a reshape. */
 import { type Primitive, bind, definePrimitive } from "../core.js";
-import { coef, linearTaylor, mapLinear } from "../series.js";
+import { coef, mapLinear } from "../series.js";
 import { backend } from "../../backend/registry.js";
 import type { ReduceKernel } from "../../backend/interface.js";
 import { type TensorLike, toTensor } from "../../tensor/create.js";
@@ -8,6 +8,8 @@ import { type Axis, type Shape, normalizeAxes } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { div, equal, mul } from "./elementwise.js";
 import { broadcastTo, reshape } from "./shape.js";
+import type { BatchRule } from "../batching.js";
+import { linear } from "./linear.js";
 
 interface Axes {
   axes: readonly number[];
@@ -23,6 +25,18 @@ function expandBack(r: Tensor, x: Tensor, axes: readonly number[]): Tensor {
   return broadcastTo(reshape(r, keptShape(x.shape, axes)), x.shape);
 }
 
+/**
+ * Batching for a reduction: the example's axes shift past the mapped axis, which survives
+ * and moves left by the number of reduced axes before it.
+ */
+function batchReduce(prim: () => Primitive<Axes>): BatchRule<Axes> {
+  return ([x], [b], { axes }) => {
+    const mapped = b!;
+    const full = axes.map((a) => (a < mapped ? a : a + 1));
+    return [bind(prim(), [x!], { axes: full }), mapped - axes.filter((a) => a < mapped).length];
+  };
+}
+
 const reduceCases = [
   { shapes: [[2, 3]], params: { axes: [1] } },
   { shapes: [[2, 3, 4]], params: { axes: [0, 2] } },
@@ -30,12 +44,11 @@ const reduceCases = [
   { shapes: [[]], params: { axes: [] } },
 ];
 
-export const sumP: Primitive<Axes> = definePrimitive<Axes>({
+export const sumP: Primitive<Axes> = linear<Axes>({
   name: "sum",
   impl: ([x], { axes }) => backend().reduce("sum", x!, axes),
-  jvp: (_, [t], __, { axes }) => bind(sumP, [t!], { axes }),
-  vjp: (g, [x], __, { axes }) => [expandBack(g, x!, axes)],
-  taylor: linearTaylor(() => sumP),
+  transpose: (g, x, { axes }) => expandBack(g, x, axes),
+  batch: batchReduce(() => sumP),
   check: { domain: "real", order: 3, cases: reduceCases },
 });
 
@@ -48,7 +61,7 @@ function extremum(kernel: Extract<ReduceKernel, "max" | "min">) {
     const mask = equal(x, expandBack(out, x, axes));
     return [mask, bind(sumP, [mask], { axes })];
   };
-  return definePrimitive<Axes>({
+  const prim: Primitive<Axes> = definePrimitive<Axes>({
     name: kernel,
     impl: ([x], { axes }) => backend().reduce(kernel, x!, axes),
     jvp: ([x], [t], out, { axes }) => {
@@ -63,8 +76,10 @@ function extremum(kernel: Extract<ReduceKernel, "max" | "min">) {
       const [mask, count] = tieShare(coef(x!, 0)!, y0, axes);
       return [y0, ...mapLinear(x!.slice(1), (c) => div(bind(sumP, [mul(c, mask)], { axes }), count))];
     },
+    batch: batchReduce(() => prim),
     check: { domain: "distinct", order: 2, cases: reduceCases },
   });
+  return prim;
 }
 export const maxP = extremum("max");
 export const minP = extremum("min");

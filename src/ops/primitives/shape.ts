@@ -1,69 +1,79 @@
 /**
  * Shape primitives. reshape, transpose, broadcastTo and slice are views (no copy); each is
- * linear, so its JVP applies the op to the tangent and its VJP is the transposed op.
+ * linear (./linear.ts), so only its transpose, the VJP, is written.
  */
 import { type CheckCase, type Primitive, bind, definePrimitive } from "../core.js";
-import { coef, linearTaylor } from "../series.js";
+import { coef } from "../series.js";
 import { backend } from "../../backend/registry.js";
 import { type TensorLike, toTensor } from "../../tensor/create.js";
 import { NablaError } from "../../tensor/errors.js";
 import { type Shape, broadcastReductionAxes, broadcastShapes, checkShape, contiguousStrides, formatShape, normalizeAxis, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor, Tensor } from "../../tensor/tensor.js";
 import { sum } from "./reduce.js";
+import { batchFirst, exampleShape, insertAt, moveAxis } from "../batching.js";
+import { linear } from "./linear.js";
 
-export const reshapeP: Primitive<{ shape: Shape }> = definePrimitive<{ shape: Shape }>({
+export const reshapeP: Primitive<{ shape: Shape }> = linear<{ shape: Shape }>({
   name: "reshape",
   impl: ([x], { shape }) => {
     const src = backend().contiguous(x!);
     return new ArrayTensor(src.data, shape, contiguousStrides(shape), src.offset);
   },
-  jvp: (_, [t], __, { shape }) => reshape(t!, shape),
-  vjp: (g, [x]) => [reshape(g, x!.shape)],
-  taylor: linearTaylor(() => reshapeP),
+  transpose: (g, x) => reshape(g, x.shape),
+  batch: ([x], [b], { shape }) => batchReshape(x!, b!, shape),
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3]], params: { shape: [3, 2] } }, { shapes: [[]], params: { shape: [1, 1] } }] },
 });
 
-export const transposeP: Primitive<{ perm: readonly number[] }> = definePrimitive<{ perm: readonly number[] }>({
+/**
+ * reshape's batching rule. Where the elements before the mapped axis fill a prefix of the new
+ * shape, the batch axis goes there and the data keeps its order (no copy, e.g. a batch of
+ * [n, 1] columns held as [n, batch, 1] becomes [n, batch]); otherwise it moves to the front.
+ */
+function batchReshape(x: Tensor, b: number, shape: Shape): [Tensor, number] {
+  const before = sizeOf(exampleShape(x, b).slice(0, b));
+  let j = 0;
+  for (let filled = 1; filled !== before && j < shape.length; j++) filled *= shape[j]!;
+  if (sizeOf(shape.slice(0, j)) === before) return [reshape(x, insertAt(shape, j, x.shape[b]!)), j];
+  return [reshape(moveAxis(x, b, 0), [x.shape[b]!, ...shape]), 0];
+}
+
+export const transposeP: Primitive<{ perm: readonly number[] }> = linear<{ perm: readonly number[] }>({
   name: "transpose",
   impl: ([x], { perm }) => new ArrayTensor(x!.data, perm.map((p) => x!.shape[p]!), perm.map((p) => x!.strides[p]!), x!.offset),
-  jvp: (_, [t], __, { perm }) => transpose(t!, perm),
-  vjp: (g, _, __, { perm }) => [transpose(g, invertPermutation(perm))],
-  taylor: linearTaylor(() => transposeP),
+  transpose: (g, _, { perm }) => transpose(g, invertPermutation(perm)),
+  batch: ([x], [b], { perm }) => [transpose(x!, [b!, ...perm.map((p) => (p < b! ? p : p + 1))]), 0],
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3, 4]], params: { perm: [2, 0, 1] } }] },
 });
 
-export const broadcastToP: Primitive<{ shape: Shape }> = definePrimitive<{ shape: Shape }>({
+export const broadcastToP: Primitive<{ shape: Shape }> = linear<{ shape: Shape }>({
   name: "broadcastTo",
   impl: ([x], { shape }) => {
     const lead = shape.length - x!.ndim;
     const strides = shape.map((_, i) => (i < lead || x!.shape[i - lead] === 1 ? 0 : x!.strides[i - lead]!));
     return new ArrayTensor(x!.data, shape, strides, x!.offset);
   },
-  jvp: (_, [t], __, { shape }) => broadcastTo(t!, shape),
-  vjp: (g, [x]) => [sumToShape(g, x!.shape)],
-  taylor: linearTaylor(() => broadcastToP),
+  transpose: (g, x) => sumToShape(g, x.shape),
+  batch: ([x], [b], { shape }) => [broadcastTo(batchFirst(x!, b!, shape.length), [x!.shape[b!]!, ...shape]), 0],
   check: { domain: "real", order: 2, cases: [{ shapes: [[3]], params: { shape: [2, 3] } }, { shapes: [[2, 1]], params: { shape: [2, 4] } }, { shapes: [[]], params: { shape: [3] } }] },
 });
 
-export const sliceP: Primitive<{ begin: readonly number[]; size: readonly number[] }> = definePrimitive<{ begin: readonly number[]; size: readonly number[] }>({
+export const sliceP: Primitive<{ begin: readonly number[]; size: readonly number[] }> = linear<{ begin: readonly number[]; size: readonly number[] }>({
   name: "slice",
   impl: ([x], { begin, size }) => {
     let offset = x!.offset;
     for (let i = 0; i < begin.length; i++) offset += begin[i]! * x!.strides[i]!;
     return new ArrayTensor(x!.data, size, x!.strides, offset);
   },
-  jvp: (_, [t], __, p) => bind(sliceP, [t!], p),
-  vjp: (g, [x], __, { begin, size }) => [bind(padP, [g], { before: begin, after: x!.shape.map((d, i) => d - begin[i]! - size[i]!) })],
-  taylor: linearTaylor(() => sliceP),
+  transpose: (g, x, { begin, size }) => bind(padP, [g], { before: begin, after: x.shape.map((d, i) => d - begin[i]! - size[i]!) }),
+  batch: ([x], [b], { begin, size }) => [bind(sliceP, [x!], { begin: insertAt(begin, b!, 0), size: insertAt(size, b!, x!.shape[b!]!) }), b!],
   check: { domain: "real", order: 2, cases: [{ shapes: [[4, 5]], params: { begin: [1, 2], size: [2, 3] } }] },
 });
 
-export const padP: Primitive<{ before: readonly number[]; after: readonly number[] }> = definePrimitive<{ before: readonly number[]; after: readonly number[] }>({
+export const padP: Primitive<{ before: readonly number[]; after: readonly number[] }> = linear<{ before: readonly number[]; after: readonly number[] }>({
   name: "pad",
   impl: ([x], { before, after }) => backend().pad(x!, before, after),
-  jvp: (_, [t], __, p) => bind(padP, [t!], p),
-  vjp: (g, [x], __, { before }) => [bind(sliceP, [g], { begin: before, size: x!.shape })],
-  taylor: linearTaylor(() => padP),
+  transpose: (g, x, { before }) => bind(sliceP, [g], { begin: before, size: x.shape }),
+  batch: ([x], [b], { before, after }) => [bind(padP, [x!], { before: insertAt(before, b!, 0), after: insertAt(after, b!, 0) }), b!],
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3]], params: { before: [1, 0], after: [0, 2] } }] },
 });
 
@@ -85,6 +95,13 @@ export const concatP: Primitive<{ axis: number }> = definePrimitive<{ axis: numb
       if (xs.every((x) => coef(x, k) === null)) return null;
       return bind(concatP, xs.map((x) => coef(x, k) ?? zerosLike(coef(x, 0)!)), { axis });
     }),
+  // Unmapped operands are repeated along the batch so that every part has it first.
+  batch: (xs, axes, { axis }) => {
+    const k = axes.findIndex((a) => a !== null);
+    const size = xs[k]!.shape[axes[k]!]!;
+    const parts = xs.map((x, i) => (axes[i] === null ? broadcastTo(x, [size, ...x.shape]) : moveAxis(x, axes[i]!, 0)));
+    return [bind(concatP, parts, { axis: axis + 1 }), 0];
+  },
   check: { domain: "real", order: 2, cases: [{ shapes: [[2, 3], [2, 1], [2, 2]], params: { axis: 1 } }] },
 });
 
@@ -94,22 +111,20 @@ interface GatherParams {
   axis: number;
 }
 
-export const gatherP: Primitive<GatherParams> = definePrimitive<GatherParams>({
+export const gatherP: Primitive<GatherParams> = linear<GatherParams>({
   name: "gather",
   impl: ([x], { indices, indicesShape, axis }) => backend().gather(x!, indices, indicesShape, axis),
-  jvp: (_, [t], __, p) => bind(gatherP, [t!], p),
-  vjp: (g, [x], __, p) => [bind(scatterAddP, [g], { ...p, size: x!.shape[p.axis]! })],
-  taylor: linearTaylor(() => gatherP),
+  transpose: (g, x, p) => bind(scatterAddP, [g], { ...p, size: x.shape[p.axis]! }),
+  batch: ([x], [b], p) => [bind(gatherP, [moveAxis(x!, b!, 0)], { ...p, axis: p.axis + 1 }), 0],
   check: { domain: "real", order: 2, cases: [{ shapes: [[4, 3]], params: { indices: Int32Array.of(2, 0, 2), indicesShape: [3], axis: 0 } }] },
 });
 
 /** The transpose of gather: sums slices into the indexed positions (repeated indices add up). */
-export const scatterAddP: Primitive<GatherParams & { size: number }> = definePrimitive<GatherParams & { size: number }>({
+export const scatterAddP: Primitive<GatherParams & { size: number }> = linear<GatherParams & { size: number }>({
   name: "scatterAdd",
   impl: ([g], { indices, indicesShape, axis, size }) => backend().scatterAdd(g!, indices, indicesShape, axis, size),
-  jvp: (_, [t], __, p) => bind(scatterAddP, [t!], p),
-  vjp: (g, _, __, p) => [bind(gatherP, [g], p)],
-  taylor: linearTaylor(() => scatterAddP),
+  transpose: (g, _, p) => bind(gatherP, [g], p),
+  batch: ([g], [b], p) => [bind(scatterAddP, [moveAxis(g!, b!, 0)], { ...p, axis: p.axis + 1 }), 0],
   check: { domain: "real", order: 2, cases: [{ shapes: [[3, 2]], params: { indices: Int32Array.of(1, 0, 1), indicesShape: [3], axis: 0, size: 4 } }] satisfies CheckCase<GatherParams & { size: number }>[] },
 });
 
