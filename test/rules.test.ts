@@ -148,9 +148,11 @@ function checkBatching(prim: Primitive<unknown>, c: CheckCase<unknown>, rng: Ran
   const size = 3;
   const domains = c.domains ?? c.shapes.map(() => prim.check.domain);
   for (const axes of axisChoices(c.shapes.map((s) => s.length))) {
+    // Each example is drawn from the domain on its own (a batch of SPD matrices is SPD matrices
+    // stacked along the mapped axis, wherever that axis is), then stacked.
     const inputs = c.shapes.map((s, i) => {
       const a = axes[i];
-      return sample(domains[i]!, a === null || a === undefined ? s : [...s.slice(0, a), size, ...s.slice(a)], rng);
+      return a === null || a === undefined ? sample(domains[i]!, s, rng) : nb.stack(Array.from({ length: size }, () => sample(domains[i]!, s, rng)), a);
     });
     const batched = nb.vmap((...xs: nb.Tensor[]) => bind(prim, xs, c.params), { inAxes: axes })(...inputs);
     const looped = nb.stack(Array.from({ length: size }, (_, k) => bind(prim, inputs.map((x, i) => (axes[i] === null ? x : example(x, axes[i]!, k))), c.params)));
