@@ -39,7 +39,7 @@ export interface TuneRequest {
   y: [number, number];
 }
 
-/** The best learning rate found for each first-order optimizer, and the final f it reached. */
+/** The best learning rate found for each first-order optimizer, and its score (the largest f of its run's last quarter). */
 export type TuneResult = Partial<Record<OptimizerName, { lr: number; f: number }>>;
 
 export interface Trajectory {
@@ -149,11 +149,12 @@ export function race(req: RaceRequest): Trajectory[] {
 /** log₁₀ of the learning rates the coarse search tries first. */
 const COARSE = [-4, -3.5, -3, -2.5, -2, -1.5, -1, -0.5, 0, 0.5];
 /** The tune's runs stop here even when the race runs longer: the search must stay quick. */
-const TUNE_STEPS = 300;
+const TUNE_STEPS = 1000;
 
 /**
  * Each first-order optimizer's best learning rate on this surface from this start: the one
- * whose run ends lowest. A coarse scan over 10⁻⁴…10^½, then a golden-section search in log lr
+ * whose run ends lowest, judged by the worst f of its last quarter, so that a rate at the
+ * edge of stability (low now, spiking again later) loses to a steady one. A coarse scan over 10⁻⁴…10^½, then a golden-section search in log lr
  * around the best point: at most 10 + 8 runs of at most TUNE_STEPS steps per optimizer.
  */
 export function tune(req: TuneRequest): TuneResult {
@@ -165,8 +166,8 @@ export function tune(req: TuneRequest): TuneResult {
     const score = (logLr: number): number => {
       const t = runFirstOrder(name, 10 ** logLr, f, run);
       const [x, y] = t.path[t.path.length - 1]!;
-      const end = t.losses[t.losses.length - 1]!;
-      return t.status.startsWith("diverged") || !(Math.hypot(x, y) <= reach) ? Infinity : end;
+      const tail = Math.max(...t.losses.slice(Math.floor(0.75 * t.losses.length)));
+      return t.status.startsWith("diverged") || !(Math.hypot(x, y) <= reach) ? Infinity : tail;
     };
     const best = goldenSection(score, COARSE);
     result[name] = { lr: Number((10 ** best.x).toPrecision(2)), f: best.f };

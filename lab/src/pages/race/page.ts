@@ -7,8 +7,8 @@
 import * as nb from "nabla";
 import { definePage, type PageContext, param, type StateOf } from "../../page.js";
 import type { Frame } from "../../plot.js";
-import type { GridResult, InspectResult, Trajectory } from "./jobs.js";
-import { drawInspectMarks, drawLosses, drawPaths, drawSurface } from "./plots.js";
+import type { GridResult, InspectResult } from "./jobs.js";
+import { animatePaths, drawInspectMarks, drawLosses, drawSurface } from "./plots.js";
 import { CUSTOM_WINDOW, FIRST_ORDER, isFirstOrder, OPTIMIZER_LABELS, OPTIMIZERS, SURFACES } from "./surfaces.js";
 import { CLICK_MODES, controls, outputs, showInspect, showResults, SURFACE_IDS } from "./view.js";
 
@@ -58,11 +58,10 @@ export default definePage({
     settle(state, false);
     const view = () => SURFACES[state.s] ?? CUSTOM_WINDOW;
     let grid: GridResult | undefined;
-    let trajectories: Trajectory[] = [];
     let inspected: InspectResult | undefined;
     let plot: Frame | undefined;
-    let frameId = 0;
-    page.onLeave(() => cancelAnimationFrame(frameId));
+    let stopAnimation = (): void => {};
+    page.onLeave(() => stopAnimation());
 
     const redraw = (): void => {
       if (!grid) return;
@@ -70,34 +69,23 @@ export default definePage({
       if (inspected) drawInspectMarks(plot, inspected, view());
       showInspect(o.inspect, inspected);
     };
-    const animate = (): void => {
-      const t0 = performance.now();
-      const tick = (): void => {
-        const progress = Math.min(1, (performance.now() - t0) / ANIMATION_MS);
-        if (plot) drawPaths(plot, trajectories, progress);
-        if (progress < 1) frameId = requestAnimationFrame(tick);
-        else o.contour.dataset["done"] = "true";
-      };
-      tick();
-    };
     const race = async (): Promise<void> => {
-      cancelAnimationFrame(frameId);
+      stopAnimation();
       o.contour.dataset["done"] = "false";
       c.race.disabled = true;
       const result = await page.compute("race", { source: state.f, start: [state.x, state.y], optimizers: state.opt, lrs: state.lrs, maxIter: state.iters });
       c.race.disabled = false;
       if (!result) return;
-      trajectories = result;
       redraw();
       drawLosses(o.losses, result);
       showResults(o.results, result, state.lrs);
-      animate();
+      stopAnimation = animatePaths(plot!, result, ANIMATION_MS, () => { o.contour.dataset["done"] = "true"; });
     };
     const load = async (): Promise<void> => {
       o.contour.dataset["done"] = "false";
       const result = await page.compute("grid", { source: state.f, ...view(), n: GRID_N });
       if (!result) return;
-      [grid, inspected, trajectories] = [result, undefined, []];
+      [grid, inspected] = [result, undefined];
       o.note.textContent = SURFACES[state.s]?.note ?? "Your own surface, drawn on [−3, 3]².";
       page.save();
       redraw();

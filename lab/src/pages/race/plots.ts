@@ -51,6 +51,20 @@ export function drawPaths(f: Frame, trajectories: readonly Trajectory[], progres
   }
 }
 
+/** Draws the paths growing over duration ms; returns what stops the animation. */
+export function animatePaths(f: Frame, trajectories: readonly Trajectory[], duration: number, done: () => void): () => void {
+  const t0 = performance.now();
+  let frameId = 0;
+  const tick = (): void => {
+    const progress = Math.min(1, (performance.now() - t0) / duration);
+    drawPaths(f, trajectories, progress);
+    if (progress < 1) frameId = requestAnimationFrame(tick);
+    else done();
+  };
+  tick();
+  return () => cancelAnimationFrame(frameId);
+}
+
 /**
  * The losses per step: on a log scale when every loss is positive, otherwise (an unbounded
  * saddle) a symmetric log scale cut a few decades below the start, so one diverging run does
