@@ -44,3 +44,13 @@ describe("the Lab's structure", () => {
     }
   });
 });
+
+describe("the README's example page", () => {
+  it("is the Newton's method page exactly as it is in lab/src (which the Chromium test runs)", () => {
+    const readme = readFileSync(resolve(import.meta.dirname, "..", "README.md"), "utf8");
+    for (const file of ["pages/newton/jobs.ts", "pages/newton/page.ts"]) {
+      const block = readme.split(`\`\`\`ts lab/src/${file}\n`)[1]?.split("```\n")[0];
+      expect(block, `README.md shows lab/src/${file}`).toBe(readFileSync(join(LAB_SRC, file), "utf8"));
+    }
+  });
+});
