@@ -163,14 +163,16 @@ export function tune(req: TuneRequest): TuneResult {
   const run = { start: req.start, maxIter: Math.min(req.maxIter, TUNE_STEPS) };
   const result: TuneResult = {};
   for (const name of req.optimizers.filter(isFirstOrder)) {
+    // Rates are scored as shown, to two digits: near the edge of stability a rounding changes the run.
+    const rate = (logLr: number): number => Number((10 ** logLr).toPrecision(2));
     const score = (logLr: number): number => {
-      const t = runFirstOrder(name, 10 ** logLr, f, run);
+      const t = runFirstOrder(name, rate(logLr), f, run);
       const [x, y] = t.path[t.path.length - 1]!;
       const tail = Math.max(...t.losses.slice(Math.floor(0.75 * t.losses.length)));
       return t.status.startsWith("diverged") || !(Math.hypot(x, y) <= reach) ? Infinity : tail;
     };
     const best = goldenSection(score, COARSE);
-    result[name] = { lr: Number((10 ** best.x).toPrecision(2)), f: best.f };
+    result[name] = { lr: rate(best.x), f: best.f };
   }
   return result;
 }

@@ -23,19 +23,19 @@ export interface Surface {
 
 export const SURFACES: Record<string, Surface> = {
   rosenbrock: {
-    name: "Rosenbrock", source: "(1 - x)^2 + 100*(y - x^2)^2", x: [-2, 2], y: [-1, 3], start: [-1.2, 1], lrs: { gd: 0.0034, momentum: 0.0034, nesterov: 0.0015, adagrad: 1.8, rmsprop: 0.013, adam: 0.94, adamw: 0.24 },
+    name: "Rosenbrock", source: "(1 - x)^2 + 100*(y - x^2)^2", x: [-2, 2], y: [-1, 3], start: [-1.2, 1], lrs: { gd: 0.0032, momentum: 0.0034, nesterov: 0.0013, adagrad: 1.8, rmsprop: 0.013, adam: 0.94, adamw: 0.24 },
     note: "A curved, flat-bottomed valley: the gradient points across it, not along it. Minimum 0 at (1, 1).",
   },
   himmelblau: {
-    name: "Himmelblau", source: "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", x: [-5, 5], y: [-5, 5], start: [0, 0], lrs: { gd: 0.0034, momentum: 0.00032, nesterov: 0.0032, adagrad: 1.8, rmsprop: 0.11, adam: 1.7, adamw: 1.1 },
+    name: "Himmelblau", source: "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", x: [-5, 5], y: [-5, 5], start: [0, 0], lrs: { gd: 0.0047, momentum: 0.00032, nesterov: 0.0003, adagrad: 1.8, rmsprop: 0.1, adam: 1.1, adamw: 1.1 },
     note: "Four minima of value 0 and a local maximum: where you start decides where you end.",
   },
   beale: {
-    name: "Beale", source: "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2", x: [-4.5, 4.5], y: [-4.5, 4.5], start: [1, 1.5], lrs: { gd: 0.034, momentum: 0.0058, nesterov: 0.0032, adagrad: 2.3, rmsprop: 0.047, adam: 0.58, adamw: 0.41 },
+    name: "Beale", source: "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2", x: [-4.5, 4.5], y: [-4.5, 4.5], start: [1, 1.5], lrs: { gd: 0.034, momentum: 0.0071, nesterov: 0.0032, adagrad: 2.3, rmsprop: 0.047, adam: 1.7, adamw: 0.41 },
     note: "Sharp ridges and flat plateaus; minimum 0 at (3, 0.5).",
   },
   saddle: {
-    name: "Saddle", source: "x^2 - y^2", x: [-2, 2], y: [-2, 2], start: [1.5, 0.01], lrs: { gd: 0.0071, momentum: 0.00081, nesterov: 0.00081, adagrad: 0.32, rmsprop: 0.023, adam: 0.023, adamw: 0.026 },
+    name: "Saddle", source: "x^2 - y^2", x: [-2, 2], y: [-2, 2], start: [1.5, 0.01], lrs: { gd: 0.0071, momentum: 0.00081, nesterov: 0.00081, adagrad: 0.26, rmsprop: 0.023, adam: 0.023, adamw: 0.026 },
     note: "Curves up along x, down along y: the gradient vanishes at (0, 0), which is no minimum.",
   },
   monkey: {
@@ -43,11 +43,11 @@ export const SURFACES: Record<string, Surface> = {
     note: "A degenerate critical point at (0, 0): the Hessian there is zero, so second-order tests cannot decide.",
   },
   quadratic: {
-    name: "Ill-conditioned quadratic", source: "x^2 + 25*y^2", x: [-3, 3], y: [-3, 3], start: [-2.5, 1], lrs: { gd: 0.032, momentum: 0.0076, nesterov: 0.0041, adagrad: 2, rmsprop: 0.32, adam: 0.11, adamw: 0.054 },
+    name: "Ill-conditioned quadratic", source: "x^2 + 25*y^2", x: [-3, 3], y: [-3, 3], start: [-2.5, 1], lrs: { gd: 0.032, momentum: 0.0054, nesterov: 0.0014, adagrad: 2, rmsprop: 0.24, adam: 0.076, adamw: 0.076 },
     note: "Condition number 25: gradient descent zig-zags across the narrow direction; Newton solves it in one step.",
   },
   rastrigin: {
-    name: "Rastrigin", source: "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)", x: [-5.12, 5.12], y: [-5.12, 5.12], start: [2.2, 2.8], lrs: { gd: 0.0015, momentum: 0.01, nesterov: 0.0024, adagrad: 1.6, rmsprop: 0.018, adam: 1, adamw: 0.094 },
+    name: "Rastrigin", source: "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)", x: [-5.12, 5.12], y: [-5.12, 5.12], start: [2.2, 2.8], lrs: { gd: 0.0024, momentum: 0.01, nesterov: 0.0032, adagrad: 3.2, rmsprop: 0.24, adam: 1, adamw: 0.094 },
     note: "Many local minima around the global minimum 0 at (0, 0): local methods stop in the nearest bowl.",
   },
 };
