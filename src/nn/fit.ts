@@ -219,18 +219,18 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
 }
 
 /** What one training step did: the new parameters and optimizer state, the batch's loss and output, and the gradient-flow readings when asked for. */
-export interface StepResult {
+export interface StepResult<S extends PyTree = PyTree> {
   params: Params;
-  state: PyTree;
+  state: S;
   loss: number;
   output: Tensor;
   flow?: Omit<FlowSnapshot, "step" | "epoch">;
 }
 
 /** What trainingStep needs: fit's options of the same names, with a resolved optimizer. */
-export interface StepOptions {
+export interface StepOptions<S extends PyTree = PyTree> {
   loss: LossName | Loss;
-  optimizer: Transform;
+  optimizer: Transform<S>;
   regularizer?: (params: Params) => Tensor;
   /** Thresholds of the gradient-flow warnings. */
   thresholds?: FlowThresholds;
@@ -254,7 +254,7 @@ export interface StepOptions {
  * params["weight"]!.toArray(); // => [[3.5]]
  * r.flow!.warnings; // => []
  */
-export function trainingStep(model: Module, options: StepOptions): (params: Params, state: PyTree, x: Tensor, y: Tensor, monitor?: boolean) => StepResult {
+export function trainingStep<S extends PyTree>(model: Module, options: StepOptions<S>): (params: Params, state: S, x: Tensor, y: Tensor, monitor?: boolean) => StepResult<S> {
   const loss = resolveLoss(options.loss);
   const { optimizer, regularizer } = options;
   const objective = (p: Params, x: Tensor, y: Tensor): [Tensor, Tensor] => {

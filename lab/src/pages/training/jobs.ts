@@ -76,7 +76,7 @@ async function train(req: TrainingRequest, context: JobContext<TrainingProgress>
   const optimizer = nb.optim.optimizer(req.optimizer, { lr: req.lr });
   const step = nb.nn.trainingStep(model, { loss: "binaryCrossEntropy", optimizer });
   let params = model.parameters();
-  let state: nb.PyTree = optimizer.init(params);
+  let state = optimizer.init(params);
   let losses: number[] = [];
   const warnings = new Set<string>();
   for (let k = 1; k <= req.steps; k++) {
