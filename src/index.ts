@@ -48,7 +48,7 @@ export type { LimitOptions, LimitResult, LimitSide, OneSidedLimit } from "./nume
 export * from "./symbolic/index.js";
 
 export * as optim from "./optim/index.js";
-export { minimize } from "./optim/minimize/index.js";
+export { minimize, minimizeMethods } from "./optim/minimize/index.js";
 export type {
   Bounds, Constraint, IterationRecord, KktResiduals, Method, MinimizeOptions, MinimizeResult, Multipliers, ObjectiveFunction, PointLike, StartPoint,
 } from "./optim/minimize/index.js";

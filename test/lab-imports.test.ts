@@ -18,7 +18,14 @@ describe("the Lab's imports", () => {
   it("reach only the public nabla API, its own files, d3 and KaTeX", () => {
     const outside: string[] = [];
     for (const file of sources(LAB_SRC)) {
-      for (const [, specifier] of readFileSync(file, "utf8").matchAll(/^(?:import|export)\s[^;]*?["']([^"']+)["'];?$/gm)) {
+      // Static imports and re-exports (`… from "x"`, `import "x"`) and dynamic import("x").
+      const text = readFileSync(file, "utf8");
+      const specifiers = [
+        ...text.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["'];?$/gm),
+        ...text.matchAll(/^import\s+["']([^"']+)["'];?$/gm),
+        ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
+      ];
+      for (const [, specifier] of specifiers) {
         const target = specifier!.startsWith(".") ? relative(LAB_SRC, resolve(file, "..", specifier!)) : undefined;
         const ok = target !== undefined ? !target.startsWith("..") : PACKAGES.includes(specifier!);
         if (!ok) outside.push(`${relative(LAB_SRC, file)} imports ${specifier}`);

@@ -138,11 +138,32 @@ describe("the Lab in Chromium", () => {
     await p.getByLabel("Surface").selectOption("saddle");
     await expect.poll(done, { timeout: 20_000 }).toBe("true");
     await p.getByTestId("click-inspect").check();
+    // Ticking the radio may have scrolled the page: bring the plot back before clicking in it.
+    await p.getByTestId("contour").scrollIntoViewIfNeeded();
     const svg = (await p.getByTestId("contour").locator("svg").boundingBox())!;
     // The plot area is centred in the frame: a click in the middle of it is (0, 0), the saddle.
     await p.mouse.click(svg.x + svg.width * ((56 + 488 / 2) / 560), svg.y + svg.height * ((12 + 468 / 2) / 520));
     await expect.poll(() => p.getByTestId("verdict").getAttribute("data-verdict")).toBe("saddle");
     await shot("race-saddle");
+  });
+
+  it("Optimizer race: each optimizer starts from its own learning rate, Adam gets down Rosenbrock's valley, and Tune finds rates", async () => {
+    const p = await open("#/race?s=rosenbrock&opt=gd,adam,rmsprop");
+    await expect.poll(() => p.getByTestId("contour").getAttribute("data-done"), { timeout: 20_000 }).toBe("true");
+    const start = 24.2; // f(−1.2, 1)
+    const finalF = async (name: string) => Number(await p.locator(`[data-testid=results] tr[data-optimizer="${name}"]`).getAttribute("data-f"));
+    expect(await finalF("adam")).toBeLessThan(start / 100);
+    const rates = await Promise.all(["gd", "adam", "rmsprop"].map(async (name) => Number(await p.getByTestId(`lr-${name}`).inputValue())));
+    expect(new Set(rates).size).toBe(3);
+    await p.getByTestId("lr-adam").fill("0.001");
+    await p.getByTestId("lr-adam").dispatchEvent("change");
+    await p.getByTestId("tune").click();
+    await expect.poll(() => p.getByTestId("tune-status").textContent(), { timeout: 30_000 }).toContain("Best η");
+    await expect.poll(() => p.getByTestId("contour").getAttribute("data-done"), { timeout: 20_000 }).toBe("true");
+    expect(Number(await p.getByTestId("lr-adam").inputValue())).toBeGreaterThan(0.01);
+    expect(await finalF("adam")).toBeLessThan(start / 100);
+    expect(p.url()).toMatch(/lrs=[^&]*adam%3A/);
+    await shot("race-tuned");
   });
 
   it("Training: an MLP on moons reaches 95% accuracy", async () => {
@@ -151,7 +172,46 @@ describe("the Lab in Chromium", () => {
     await expect.poll(() => status.getAttribute("data-done"), { timeout: 60_000 }).toBe("true");
     expect(Number(await status.getAttribute("data-accuracy"))).toBeGreaterThanOrEqual(0.95);
     expect(await p.locator("[data-testid=grad-norms] rect.bar").count()).toBe(3);
+    expect(await p.getByTestId("flow-warnings").textContent()).toContain("No warnings");
     await shot("training");
+  });
+
+  it("Training: a deep sigmoid net's vanishing gradients are named by the gradient-flow monitor", async () => {
+    const p = await open("#/training?data=moons&depth=8&width=16&act=sigmoid&opt=adam&lr=0.01&steps=20");
+    await expect.poll(() => p.getByTestId("status").getAttribute("data-done"), { timeout: 60_000 }).toBe("true");
+    expect(await p.getByTestId("flow-warnings").textContent()).toContain("vanishing gradient in layers.0");
+    expect(await p.locator("[data-testid=grad-norms] rect.bar").count()).toBe(9);
+  });
+
+  it("Newton's method (the README's example page): x² − 2 from 1 reaches √2 to within one unit in the last place", async () => {
+    const p = await open("#/newton?f=x%5E2%20-%202&x0=1&steps=6");
+    const last = p.locator("[data-testid=newton-steps] tr").last();
+    // In float64 the iteration ends on √2 or its neighbour below, 2.2e-16 away.
+    await expect.poll(async () => Math.abs(Number(await last.getAttribute("data-x")) - Math.SQRT2)).toBeLessThanOrEqual(2.3e-16);
+    await p.getByTestId("newton-f").fill("cos(x) - x");
+    await expect.poll(async () => Number(await last.getAttribute("data-x"))).toBeCloseTo(0.7390851332151607, 15);
+    expect(p.url()).toContain("f=cos");
+  });
+
+  it("renders every registered page without console errors on a phone and a desktop", async () => {
+    // The pages come from the menu, which the shell builds from the registry: no second list.
+    const p = await open("#/");
+    const routes = await p.locator("#nav a").evaluateAll((links) => links.map((a) => (a as HTMLElement).dataset["page"]!));
+    expect(routes.length).toBeGreaterThanOrEqual(5);
+    for (const [name, size] of [["phone", { width: 390, height: 844 }], ["desktop", { width: 1280, height: 800 }]] as const) {
+      await p.setViewportSize(size);
+      for (const route of routes) {
+        await p.goto(`${url}#/${route}`);
+        const root = p.getByTestId(`page-${route}`);
+        await expect.poll(() => root.getAttribute("data-busy"), { timeout: 30_000 }).toBe("0");
+        expect(await root.locator("h1").textContent()).toBeTruthy();
+        expect(await root.locator(".output").evaluate((e) => e.childElementCount)).toBeGreaterThan(0);
+        expect(await p.getByTestId("error").textContent(), `${route} shows an error`).toBe("");
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${route} is wider than a ${name}`).toBeLessThanOrEqual(0);
+        await shot(`${route}-${name}`);
+      }
+    }
   });
 
   it("is readable on a phone-sized screen", async () => {

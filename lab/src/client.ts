@@ -1,5 +1,5 @@
 /** The pages' side of the worker: jobs as promises, progress as callbacks, and a way to stop. */
-import type { FromWorker, JobName, Jobs } from "./protocol.js";
+import type { FromWorker, JobName, ProgressOf, RequestOf, ResultOf } from "./protocol.js";
 
 interface Pending {
   resolve: (result: unknown) => void;
@@ -28,42 +28,15 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   }
 };
 
-export function start<K extends JobName>(job: K, request: Jobs[K]["request"], onProgress?: (progress: Jobs[K]["progress"]) => void): RunningJob<Jobs[K]["result"]> {
+export function start<K extends JobName>(job: K, request: RequestOf<K>, onProgress?: (progress: ProgressOf<K>) => void): RunningJob<ResultOf<K>> {
   const id = nextId++;
-  const done = new Promise<Jobs[K]["result"]>((resolve, reject) => {
+  const done = new Promise<ResultOf<K>>((resolve, reject) => {
     pending.set(id, { resolve: resolve as (r: unknown) => void, reject, onProgress: onProgress as (p: unknown) => void });
   });
   worker.postMessage({ kind: "run", id, job, request });
   return { done, stop: () => worker.postMessage({ kind: "stop", id }) };
 }
 
-export function compute<K extends JobName>(job: K, request: Jobs[K]["request"]): Promise<Jobs[K]["result"]> {
+export function compute<K extends JobName>(job: K, request: RequestOf<K>): Promise<ResultOf<K>> {
   return start(job, request).done;
-}
-
-/**
- * Wraps a job so that only the newest request matters: while one runs, later requests replace
- * each other and only the last is sent when it finishes (dragging a point asks many times a
- * second; the worker should not fall behind).
- */
-export function latest<K extends JobName>(job: K, onResult: (result: Jobs[K]["result"]) => void, onError: (message: string) => void): (request: Jobs[K]["request"]) => void {
-  let running = false;
-  let queued: Jobs[K]["request"] | undefined;
-  const send = (request: Jobs[K]["request"]): void => {
-    running = true;
-    compute(job, request)
-      .then(onResult, (error: Error) => onError(error.message))
-      .finally(() => {
-        running = false;
-        if (queued !== undefined) {
-          const next = queued;
-          queued = undefined;
-          send(next);
-        }
-      });
-  };
-  return (request) => {
-    if (running) queued = request;
-    else send(request);
-  };
 }

@@ -1,33 +1,41 @@
-/** The Lab's shell: navigation between pages by the URL's hash, so every state is a link. */
+/**
+ * The Lab's shell: the menu and the router, both read from the registry. Every page keeps its
+ * state in the address (#/route?key=value…), so the URL is a permalink to what is on screen.
+ */
 import "./style.css";
+import "katex/dist/katex.min.css";
 import { el } from "./dom.js";
-import type { Page } from "./page.js";
-import { backpropPage } from "./pages/backprop.js";
-import { derivativesPage } from "./pages/derivatives.js";
-import { racePage } from "./pages/race.js";
-import { trainingPage } from "./pages/training.js";
-import { routeFromHash } from "./state.js";
+import { mountPage, type PageDefinition, type Params } from "./page.js";
+import { REGISTRY, type Route } from "./registry.js";
 
-const PAGES: Page[] = [derivativesPage, backpropPage, racePage, trainingPage];
 const main = document.getElementById("main")!;
 const nav = document.getElementById("nav")!;
-let current: { page: Page; leave: () => void } | undefined;
+const routes = Object.keys(REGISTRY) as Route[];
+const pages = new Map<Route, PageDefinition<Params>>(
+  await Promise.all(routes.map(async (route) => [route, (await REGISTRY[route].page()).default as unknown as PageDefinition<Params>] as const)),
+);
+let current: { route: Route; leave: () => void } | undefined;
 
-for (const page of PAGES) nav.append(el("a", { href: `#/${page.id}`, "data-page": page.id }, page.title));
+for (const route of routes) nav.append(el("a", { href: `#/${route}`, "data-page": route }, pages.get(route)!.title));
+
+/** The page and its parameters in a hash such as #/race?s=rosenbrock; an unknown page is the first. */
+function parseHash(hash: string): { route: Route; query: URLSearchParams } {
+  const [path = "", query = ""] = hash.replace(/^#\/?/, "").split("?");
+  return { route: routes.find((r) => r === path) ?? routes[0]!, query: new URLSearchParams(query) };
+}
 
 function route(): void {
-  const { page: id, params } = routeFromHash();
-  const page = PAGES.find((p) => p.id === id) ?? PAGES[0]!;
+  const { route, query } = parseHash(location.hash);
   // Pages rewrite their own URL with replaceState as state changes; only a new page remounts.
-  if (current?.page === page) return;
+  if (current?.route === route) return;
   current?.leave();
-  main.replaceChildren();
-  const root = el("section", { class: `page page-${page.id}`, "data-testid": `page-${page.id}` });
-  main.append(root);
-  current = { page, leave: page.mount(root, params) };
+  const page = pages.get(route)!;
+  const root = el("section", { class: `page page-${route}`, "data-testid": `page-${route}` });
+  main.replaceChildren(root);
+  current = { route, leave: mountPage(route, page, root, query) };
   document.title = `${page.title} · nabla Lab`;
   for (const link of nav.querySelectorAll("a")) {
-    if (link.dataset["page"] === page.id) link.setAttribute("aria-current", "page");
+    if (link.dataset["page"] === route) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
 }

@@ -1,6 +1,5 @@
-/** KaTeX rendering, with the LaTeX source kept on the element for copying and for tests. */
+/** KaTeX rendering, with the LaTeX source kept on the element for copying and for tests (its CSS is loaded by main.ts). */
 import katex from "katex";
-import "katex/dist/katex.min.css";
 
 export function renderMath(element: HTMLElement, latex: string, displayMode = false): void {
   element.dataset["latex"] = latex;

@@ -1,22 +1,27 @@
-/** The messages between the pages and the compute worker, typed end to end. */
-import type { BackpropRequest, BackpropResult } from "./compute/backprop.js";
-import type { DerivativesRequest, DerivativesResult } from "./compute/derivatives.js";
-import type { GridRequest, GridResult, InspectRequest, InspectResult, RaceRequest, Trajectory } from "./compute/race.js";
-import type { TrainingProgress, TrainingRequest } from "./compute/training.js";
+/**
+ * The messages between the pages and the compute worker, typed end to end. Nothing here is
+ * written by hand per job: names, requests, results and progress are read off the job tables
+ * that the registry lists.
+ */
+import type { JobContext } from "./job.js";
+import type { REGISTRY } from "./registry.js";
 
-/** Each job: what the page sends, what comes back at the end, and what streams meanwhile. */
-export interface Jobs {
-  derivatives: { request: DerivativesRequest; result: DerivativesResult; progress: never };
-  backprop: { request: BackpropRequest; result: BackpropResult; progress: never };
-  grid: { request: GridRequest; result: GridResult; progress: never };
-  race: { request: RaceRequest; result: Trajectory[]; progress: never };
-  inspect: { request: InspectRequest; result: InspectResult; progress: never };
-  train: { request: TrainingRequest; result: null; progress: TrainingProgress };
-}
-export type JobName = keyof Jobs;
+type Tables = { [R in keyof typeof REGISTRY]: Awaited<ReturnType<(typeof REGISTRY)[R]["jobs"]>>["default"] };
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+/** Every job of every page, by name. */
+type AllJobs = UnionToIntersection<Tables[keyof Tables]>;
+
+/** The name of a registered job. */
+export type JobName = keyof AllJobs & string;
+/** What a page sends to job K. */
+export type RequestOf<K extends JobName> = AllJobs[K] extends (request: infer Q, ...rest: never[]) => unknown ? Q : never;
+/** What job K answers with at the end. */
+export type ResultOf<K extends JobName> = AllJobs[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
+/** What job K streams meanwhile (never for jobs that do not report). */
+export type ProgressOf<K extends JobName> = AllJobs[K] extends (request: never, context: JobContext<infer P>) => unknown ? P : never;
 
 export type ToWorker =
-  | { [K in JobName]: { kind: "run"; id: number; job: K; request: Jobs[K]["request"] } }[JobName]
+  | { kind: "run"; id: number; job: JobName; request: unknown }
   | { kind: "stop"; id: number };
 
 export type FromWorker =

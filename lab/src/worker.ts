@@ -1,27 +1,39 @@
 /**
  * The compute worker: every nabla computation of the Lab runs here, off the main thread, so
- * typing, dragging and animation stay smooth while gradients and Hessians are computed.
+ * typing, dragging and animation stay smooth while gradients and Hessians are computed. Its
+ * job table is the union of the pages' tables in the registry; there is no per-job code here.
  */
-import { backprop } from "./compute/backprop.js";
-import { derivatives } from "./compute/derivatives.js";
-import { grid, inspect, race } from "./compute/race.js";
-import { train } from "./compute/training.js";
+import type { Job, JobContext } from "./job.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
+import { REGISTRY } from "./registry.js";
 
 const stopped = new Set<number>();
 const post = (message: FromWorker): void => self.postMessage(message);
 
-async function run(message: Extract<ToWorker, { kind: "run" }>): Promise<unknown> {
-  switch (message.job) {
-    case "derivatives": return derivatives(message.request);
-    case "backprop": return backprop(message.request);
-    case "grid": return grid(message.request);
-    case "race": return race(message.request);
-    case "inspect": return inspect(message.request);
-    case "train":
-      await train(message.request, (progress) => post({ kind: "progress", id: message.id, progress }), () => stopped.has(message.id));
-      return null;
+/** Every page's jobs in one table; two pages claiming one name is a mistake to fix, said at once. */
+async function loadJobs(): Promise<Map<string, Job>> {
+  const table = new Map<string, Job>();
+  const owner = new Map<string, string>();
+  for (const [route, entry] of Object.entries(REGISTRY)) {
+    for (const [name, job] of Object.entries((await entry.jobs()).default as Record<string, Job>)) {
+      if (owner.has(name)) throw new Error(`the job "${name}" is registered by both ${owner.get(name)} and ${route}; rename one`);
+      owner.set(name, route);
+      table.set(name, job);
+    }
   }
+  return table;
+}
+const jobs = loadJobs();
+
+async function run(message: Extract<ToWorker, { kind: "run" }>): Promise<unknown> {
+  const job = (await jobs).get(message.job);
+  if (!job) throw new Error(`no job named "${message.job}" is registered`);
+  const context: JobContext<unknown> = {
+    report: (progress) => post({ kind: "progress", id: message.id, progress }),
+    stopped: () => stopped.has(message.id),
+    yield: () => new Promise((resolve) => setTimeout(resolve, 0)),
+  };
+  return (job as (request: unknown, context: JobContext<unknown>) => unknown)(message.request, context);
 }
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {

@@ -160,12 +160,7 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
   const n = train.x.shape[0]!;
   const stepsPerEpoch = Math.ceil(n / batchSize);
   const bar = new ProgressBar({ total: epochs * stepsPerEpoch, label: "fit", quiet: options.quiet ?? false, ...(options.stream ? { stream: options.stream } : {}) });
-  const objective = (p: Params, x: Tensor, y: Tensor): [Tensor, Tensor] => {
-    const output = current.withParams(p).forward(x);
-    const value = loss(output, alignTargets(output, y));
-    return [options.regularizer ? add(value, options.regularizer(p)) : value, output];
-  };
-  const step = valueAndGrad(objective, { hasAux: true });
+  const step = trainingStep(current, { loss, optimizer, ...(options.regularizer ? { regularizer: options.regularizer } : {}), thresholds });
 
   const history: EpochLog[] = [];
   const snapshots: FlowSnapshot[] = [];
@@ -179,24 +174,16 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
     const outputs: Tensor[] = [];
     const targets: Tensor[] = [];
     for (const batch of batches(train.x, train.y, { batchSize, seed: seed + epoch })) {
-      const record = monitor !== false && outputs.length === 0;
-      const { result: [[value, output], grads], activations } = record
-        ? recordActivations(current, () => step(params, batch.x, batch.y))
-        : { result: step(params, batch.x, batch.y), activations: [] };
-      const [updates, nextState] = optimizer.update(grads, state, params);
-      if (record) {
-        const layers = layerFlows(params, grads, updates as Params);
-        const found = flowWarnings(layers, activations, thresholds);
-        snapshots.push({ step: stepCount, epoch, layers, activations, warnings: found });
-        for (const w of found) if (!warnings.some((seen) => sameWarning(seen, w))) warnings.push(w);
+      const taken = step(params, state, batch.x, batch.y, monitor !== false && outputs.length === 0);
+      if (taken.flow) {
+        snapshots.push({ step: stepCount, epoch, ...taken.flow });
+        for (const w of taken.flow.warnings) if (!warnings.some((seen) => sameWarning(seen, w))) warnings.push(w);
       }
-      params = applyUpdates(params, updates);
-      state = nextState;
-      const batchLoss = typeof value === "number" ? value : value.item();
-      lossSum += batchLoss * batch.x.shape[0]!;
-      outputs.push(output);
+      ({ params, state } = taken);
+      lossSum += taken.loss * batch.x.shape[0]!;
+      outputs.push(taken.output);
       targets.push(batch.y);
-      callbacks.forEach((c) => c.onStepEnd?.(stepCount, batchLoss));
+      callbacks.forEach((c) => c.onStepEnd?.(stepCount, taken.loss));
       stepCount++;
       // The running loss of this epoch beside the metrics of the last one.
       bar.update(stepCount, { ...shown, epoch, loss: lossSum / sumRows(targets) });
@@ -228,6 +215,63 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
     warnings,
     bestEpoch: restore ? best.epoch : history.length,
     stoppedEarly,
+  };
+}
+
+/** What one training step did: the new parameters and optimizer state, the batch's loss and output, and the gradient-flow readings when asked for. */
+export interface StepResult<S extends PyTree = PyTree> {
+  params: Params;
+  state: S;
+  loss: number;
+  output: Tensor;
+  flow?: Omit<FlowSnapshot, "step" | "epoch">;
+}
+
+/** What trainingStep needs: fit's options of the same names, with a resolved optimizer. */
+export interface StepOptions<S extends PyTree = PyTree> {
+  loss: LossName | Loss;
+  optimizer: Transform<S>;
+  regularizer?: (params: Params) => Tensor;
+  /** Thresholds of the gradient-flow warnings. */
+  thresholds?: FlowThresholds;
+}
+
+/**
+ * The step fit takes, for loops of your own (a live chart, a worker that must yield): returns
+ * `step(params, state, x, y, monitor?)`, which differentiates the loss of model with params on
+ * the batch, applies the optimizer and, when monitor is true, reads the gradient flow.
+ * @example
+ * const model = new nb.nn.Linear(1, 1, { init: "zeros" });
+ * const optimizer = nb.optim.sgd({ lr: 0.5 });
+ * const step = nb.nn.trainingStep(model, { loss: "mse", optimizer });
+ * let params = model.parameters();
+ * let state = optimizer.init(params);
+ * const x = nb.tensor([[1], [2]]);
+ * const y = nb.tensor([1, 3]);
+ * const r = step(params, state, x, y, true);
+ * r.loss; // => 5
+ * ({ params, state } = r);
+ * params["weight"]!.toArray(); // => [[3.5]]
+ * r.flow!.warnings; // => []
+ */
+export function trainingStep<S extends PyTree>(model: Module, options: StepOptions<S>): (params: Params, state: S, x: Tensor, y: Tensor, monitor?: boolean) => StepResult<S> {
+  const loss = resolveLoss(options.loss);
+  const { optimizer, regularizer } = options;
+  const objective = (p: Params, x: Tensor, y: Tensor): [Tensor, Tensor] => {
+    const output = model.withParams(p).forward(x);
+    const value = loss(output, alignTargets(output, y));
+    return [regularizer ? add(value, regularizer(p)) : value, output];
+  };
+  const differentiate = valueAndGrad(objective, { hasAux: true });
+  return (params, state, x, y, monitor = false) => {
+    const { result: [[value, output], grads], activations } = monitor
+      ? recordActivations(model, () => differentiate(params, x, y))
+      : { result: differentiate(params, x, y), activations: [] };
+    const [updates, nextState] = optimizer.update(grads, state, params);
+    const next = { params: applyUpdates(params, updates), state: nextState, loss: typeof value === "number" ? value : value.item(), output };
+    if (!monitor) return next;
+    const layers = layerFlows(params, grads, updates as Params);
+    return { ...next, flow: { layers, activations, warnings: flowWarnings(layers, activations, options.thresholds) } };
   };
 }
 

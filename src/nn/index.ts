@@ -25,8 +25,8 @@ export {
 export type { Loss, LossName } from "./losses.js";
 export { accuracy, confusionMatrix, meanSquaredError, precisionRecallF1, predictClasses, r2Score } from "./metrics.js";
 export type { ClassificationReport } from "./metrics.js";
-export { fit, evaluate } from "./fit.js";
-export type { Data, EarlyStopping, EpochLog, FitCallback, FitOptions, FitResult, MetricName } from "./fit.js";
+export { fit, evaluate, trainingStep } from "./fit.js";
+export type { Data, EarlyStopping, EpochLog, FitCallback, FitOptions, FitResult, MetricName, StepOptions, StepResult } from "./fit.js";
 export { gradientFlow } from "./gradient-flow.js";
 export type { ActivationFlow, FlowSnapshot, FlowThresholds, LayerFlow } from "./gradient-flow.js";
 /** Regularisation penalties live with the optimizers; they are listed here too, beside spectral normalisation. */

@@ -13,5 +13,7 @@ export {
 export type { AdadeltaState, AdagradState, AdamOptions, AdamState, CountState, EmptyState, LionState, RmsState, TraceState } from "./transforms.js";
 export { adadelta, adagrad, adam, adamax, adamw, lion, nadam, rmsprop, sgd } from "./aliases.js";
 export type { OptimizerState } from "./aliases.js";
+export { isOptimizerName, optimizer, optimizerNames, optimizers } from "./registry.js";
+export type { OptimizerEntry, OptimizerName, OptimizerSettings } from "./registry.js";
 export { elasticNetPenalty, l1Penalty, l2Penalty } from "./penalties.js";
 export * as schedules from "./schedules.js";

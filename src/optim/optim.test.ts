@@ -216,3 +216,31 @@ describe("adam and adamw step in one fused loop per leaf", () => {
     },
   );
 });
+
+describe("the optimizer registry", () => {
+  test("gives each name the optimizer and default learning rate of its alias", () => {
+    // One step from θ = 1 with gradient 2: with the entry's lr passed explicitly and left out,
+    // the alias must agree, so the registry's stated default is the one actually used.
+    const aliasDefaults: Record<string, () => nb.optim.Transform> = {
+      adagrad: () => nb.optim.adagrad(), rmsprop: () => nb.optim.rmsprop(), adam: () => nb.optim.adam(), adamw: () => nb.optim.adamw(),
+      nadam: () => nb.optim.nadam(), adamax: () => nb.optim.adamax(), adadelta: () => nb.optim.adadelta(), lion: () => nb.optim.lion(),
+    };
+    for (const [name, make] of Object.entries(aliasDefaults)) {
+      const entry = nb.optim.optimizers[name as nb.optim.OptimizerName];
+      const step = (opt: nb.optim.Transform): number => (opt.step([1], [2], opt.init([1])).params as number[])[0]!;
+      expect(step(entry.make()), name).toBe(step(make()));
+      expect(step(entry.make({ lr: entry.lr })), name).toBe(step(make()));
+    }
+    // Plain gradient descent, heavy ball and Nesterov by hand: θ − lr·g, with v = g on the first step.
+    expect(nb.optim.optimizers.gd.make({ lr: 0.1 }).step([1], [2], nb.optim.optimizers.gd.make().init([1])).params).toEqual([0.8]);
+    const nesterov = nb.optim.optimizers.nesterov.make({ lr: 0.1, momentum: 0.5 });
+    expect((nesterov.step([1], [2], nesterov.init([1])).params as number[])[0]).toBeCloseTo(1 - 0.1 * (2 + 0.5 * 2), 15);
+  });
+
+  test("is what minimize's first-order methods run, and names unknown optimizers", () => {
+    expect(nb.minimizeMethods).toEqual(expect.arrayContaining([...nb.optim.optimizerNames, "lbfgs", "nelder-mead"]));
+    const r = nb.minimize((x) => nb.square(nb.sub(x, 3)), 0, { method: "adamw", lr: 0.1, maxIter: 3, quiet: true });
+    expect(r.history.length).toBe(4);
+    expect(() => nb.optim.optimizer("adamm")).toThrow('unknown optimizer "adamm"; use one of gd, momentum');
+  });
+});

@@ -3,9 +3,7 @@ import * as nb from "../../index.js";
 import { type Command, JobFailure, UsageError, WRT_LIST_OPTION, expressionArgument, formatNumber, formatPoint, numberOption, stringOption, variablesOption, writeNewFile } from "../command.js";
 import { contourSvg } from "../plot.js";
 
-const METHODS: readonly nb.Method[] = [
-  "lbfgs", "bfgs", "newton", "newton-cg", "trust-ncg", "nelder-mead", "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam",
-];
+const METHODS = nb.minimizeMethods;
 /** How many iterations the text output lists: the first and the last few. */
 const SHOWN = 8;
 

@@ -21,13 +21,15 @@ export interface TrainResult {
   plot?: string;
 }
 
-const OPTIMIZERS = ["adam", "adamw", "sgd", "rmsprop", "adagrad", "nadam", "adamax", "lion"] as const;
+/** "sgd" predates the registry's names: it stays as SGD with momentum 0.9, the registry's "momentum". */
+const OPTIMIZER_ALIASES: Record<string, nb.optim.OptimizerName> = { sgd: "momentum" };
+/** The default first, then the rest of the registry and the aliases. */
+const OPTIMIZER_CHOICES = ["adam", ...nb.optim.optimizerNames.filter((n) => n !== "adam"), ...Object.keys(OPTIMIZER_ALIASES)];
 
 function optimizerOption(name: string, lr: number | undefined): nb.optim.Transform {
-  if (!(OPTIMIZERS as readonly string[]).includes(name)) throw new UsageError(`--optimizer: expected one of ${OPTIMIZERS.join(", ")}, got "${name}"`);
-  if (name === "sgd") return nb.optim.sgd({ lr: lr ?? 0.01, momentum: 0.9 });
-  const make = nb.optim[name as Exclude<(typeof OPTIMIZERS)[number], "sgd">] as (o: { lr?: number }) => nb.optim.Transform;
-  return make(lr === undefined ? {} : { lr });
+  const resolved = OPTIMIZER_ALIASES[name] ?? name;
+  if (!nb.optim.isOptimizerName(resolved)) throw new UsageError(`--optimizer: expected one of ${OPTIMIZER_CHOICES.join(", ")}, got "${name}"`);
+  return nb.optim.optimizer(resolved, lr === undefined ? {} : { lr });
 }
 
 export const train: Command<TrainResult> = {
@@ -43,8 +45,8 @@ export const train: Command<TrainResult> = {
     DATA_OPTION, TARGET_OPTION,
     { name: "model", type: "string", placeholder: "mlp:64-128-10", description: '"linear", or "mlp:" and the layer sizes from features to outputs' },
     { name: "activation", type: "string", placeholder: "relu", description: `hidden activation: ${ACTIVATION_NAMES.join(", ")} (default relu)` },
-    { name: "optimizer", type: "string", placeholder: "adam", description: `${OPTIMIZERS.join(", ")} (default adam)` },
-    { name: "lr", type: "string", placeholder: "0.001", description: "learning rate (default: the optimizer's own; sgd 0.01 with momentum 0.9)" },
+    { name: "optimizer", type: "string", placeholder: "adam", description: `${OPTIMIZER_CHOICES.join(", ")} (default adam; sgd is momentum)` },
+    { name: "lr", type: "string", placeholder: "0.001", description: "learning rate (default: the optimizer's own, as in nb.optim.optimizers)" },
     { name: "epochs", type: "string", placeholder: "30", description: "passes over the training data (default 30)" },
     { name: "batch-size", type: "string", placeholder: "32", description: "samples per step (default 32)" },
     ...SPLIT_OPTIONS,

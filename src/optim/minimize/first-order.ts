@@ -1,5 +1,5 @@
 /**
- * The first-order methods of minimize — gd, momentum, nesterov, adagrad, rmsprop, adam — are
+ * The first-order methods of minimize — every optimizer of nb.optim.optimizers, by name — are
  * the optimizer transforms of nb.optim stepping on x with the exact gradient. They stop on
  * the gradient norm only: their steps shrink with the learning rate, not with progress, so
  * small steps or small changes in f say nothing about convergence.
@@ -7,19 +7,17 @@
 import { tensor } from "../../tensor/create.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import type { Transform } from "../base.js";
-import { adagrad, adam, rmsprop, sgd, type OptimizerState } from "../aliases.js";
+import type { OptimizerState } from "../aliases.js";
+import { optimizers } from "../registry.js";
 import type { Method, MethodContext, MethodOutcome, MinimizeOptions } from "./types.js";
 import { norm2, normInf, sub } from "./vector.js";
 
-/** The optimizers minimize's first-order methods run. */
-export const FIRST_ORDER: Partial<Record<Method, (o: MinimizeOptions) => Transform<OptimizerState>>> = {
-  gd: (o) => sgd({ lr: o.lr ?? 1e-2 }),
-  momentum: (o) => sgd({ lr: o.lr ?? 1e-2, momentum: o.momentum ?? 0.9 }),
-  nesterov: (o) => sgd({ lr: o.lr ?? 1e-2, momentum: o.momentum ?? 0.9, nesterov: true }),
-  adagrad: (o) => adagrad(o.lr === undefined ? {} : { lr: o.lr }),
-  rmsprop: (o) => rmsprop(o.lr === undefined ? {} : { lr: o.lr }),
-  adam: (o) => adam(o.lr === undefined ? {} : { lr: o.lr }),
-};
+/** The optimizers minimize's first-order methods run: the registry's, with the lr and momentum of the options. */
+export const FIRST_ORDER: Partial<Record<Method, (o: MinimizeOptions) => Transform<OptimizerState>>> = Object.fromEntries(
+  Object.entries(optimizers).map(([name, entry]) => [name, (o: MinimizeOptions) => entry.make({
+    ...(o.lr === undefined ? {} : { lr: o.lr }), ...(o.momentum === undefined ? {} : { momentum: o.momentum }),
+  })]),
+);
 
 export function firstOrder(optimizer: Transform<OptimizerState>, ctx: MethodContext): MethodOutcome {
   const { objective, settings } = ctx;

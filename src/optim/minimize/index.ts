@@ -8,7 +8,8 @@ import { tensor } from "../../tensor/create.js";
 import { NablaError } from "../../tensor/errors.js";
 import { type ObjectiveFunction, Objective, type StartPoint } from "./objective.js";
 import { iterationLog } from "./iterations.js";
-import type { Method, MethodContext, MethodOutcome, MinimizeOptions, MinimizeResult, Settings } from "./types.js";
+import { type Method, type MethodContext, type MethodOutcome, type MinimizeOptions, type MinimizeResult, SECOND_ORDER_METHODS, type Settings } from "./types.js";
+import { optimizerNames } from "../registry.js";
 import type { Vec } from "./vector.js";
 import { FIRST_ORDER, firstOrder } from "./first-order.js";
 import { bfgs } from "./bfgs.js";
@@ -30,6 +31,15 @@ const METHODS: Record<Method, (ctx: MethodContext) => MethodOutcome> = {
   ...Object.fromEntries(Object.entries(FIRST_ORDER).map(([name, make]) => [name, (ctx: MethodContext) => firstOrder(make(ctx.settings.options), ctx)])),
   bfgs, lbfgs, newton, "newton-cg": newtonCg, "trust-ncg": trustNcg, "nelder-mead": nelderMead,
 } as Record<Method, (ctx: MethodContext) => MethodOutcome>;
+
+/**
+ * Every method minimize accepts: its own (lbfgs first, the default), then each optimizer of
+ * nb.optim.optimizers.
+ * @example
+ * nb.minimizeMethods.slice(0, 3); // => ["lbfgs", "bfgs", "newton"]
+ * nb.minimizeMethods.includes("adam"); // => true
+ */
+export const minimizeMethods: readonly Method[] = [...SECOND_ORDER_METHODS, ...optimizerNames];
 
 const USES_HESSIAN = new Set<Method>(["newton", "newton-cg", "trust-ncg"]);
 
@@ -85,8 +95,8 @@ function run(f: ObjectiveFunction, x0: StartPoint, options: MinimizeOptions): Fl
 
 /**
  * Minimises a scalar function f of a Tensor from the starting point x0 (a Tensor, number[]
- * or number; f receives a Tensor of x0's shape). Methods: first-order `gd momentum nesterov
- * adagrad rmsprop adam`; quasi-Newton `bfgs lbfgs` (the default); `newton` (modified
+ * or number; f receives a Tensor of x0's shape). Methods: first-order, any name of
+ * `nb.optim.optimizers` (`gd momentum nesterov adagrad rmsprop adam adamw …`); quasi-Newton `bfgs lbfgs` (the default); `newton` (modified
  * Hessian, line search); matrix-free `newton-cg trust-ncg`; derivative-free `nelder-mead`.
  * `bounds` (with lbfgs) keep lower ≤ x ≤ upper; `constraints` (`{type: "eq" | "ineq", fun}`,
  * fun(x) = 0 or ≥ 0) are met by an augmented Lagrangian around the method, and the result

@@ -2,14 +2,16 @@
 import type { Tensor } from "../../tensor/tensor.js";
 import type { Scalar } from "../../autodiff/types.js";
 import type { LearningRate } from "../base.js";
+import type { OptimizerName } from "../registry.js";
 import type { ProgressStream } from "../../util/progress.js";
 import type { Objective } from "./objective.js";
 import type { Vec } from "./vector.js";
 
-/** The methods of minimize. */
-export type Method =
-  | "gd" | "momentum" | "nesterov" | "adagrad" | "rmsprop" | "adam"
-  | "newton" | "bfgs" | "lbfgs" | "newton-cg" | "trust-ncg" | "nelder-mead";
+/** minimize's own methods, besides the first-order ones (every optimizer of nb.optim.optimizers). */
+export const SECOND_ORDER_METHODS = ["lbfgs", "bfgs", "newton", "newton-cg", "trust-ncg", "nelder-mead"] as const;
+
+/** The methods of minimize: its own, and every registered first-order optimizer by name. */
+export type Method = (typeof SECOND_ORDER_METHODS)[number] | OptimizerName;
 
 /** One entry of a minimisation's history (entry 0 is the starting point). */
 export interface IterationRecord {
@@ -51,7 +53,7 @@ export interface MinimizeOptions {
   maxIter?: number;
   /** Called after every iteration; return true to stop. */
   callback?: (record: IterationRecord) => boolean | void;
-  /** First-order methods: the learning rate (default 0.01 for gd, momentum, nesterov; the optimizer's otherwise). */
+  /** First-order methods: the learning rate (default: the optimizer's entry in nb.optim.optimizers). */
   lr?: LearningRate;
   /** momentum and nesterov: the momentum coefficient (default 0.9). */
   momentum?: number;

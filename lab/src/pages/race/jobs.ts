@@ -3,7 +3,8 @@
  * from a common start, and the local picture (gradient, Hessian eigenpairs) at a point.
  */
 import * as nb from "nabla";
-import type { OptimizerName } from "./surfaces.js";
+import { defineJobs } from "../../job.js";
+import { type FirstOrderName, isFirstOrder, type OptimizerName } from "./surfaces.js";
 
 export interface GridRequest {
   source: string;
@@ -23,9 +24,23 @@ export interface RaceRequest {
   source: string;
   start: [number, number];
   optimizers: OptimizerName[];
-  lr: number;
+  /** The learning rate of each first-order optimizer. */
+  lrs: Partial<Record<OptimizerName, number>>;
   maxIter: number;
 }
+
+export interface TuneRequest {
+  source: string;
+  start: [number, number];
+  optimizers: OptimizerName[];
+  maxIter: number;
+  /** The plotted window: a run that leaves it far behind counts as diverged. */
+  x: [number, number];
+  y: [number, number];
+}
+
+/** The best learning rate found for each first-order optimizer, and its score (the largest f of its run's last quarter). */
+export type TuneResult = Partial<Record<OptimizerName, { lr: number; f: number }>>;
 
 export interface Trajectory {
   optimizer: OptimizerName;
@@ -73,22 +88,9 @@ export function grid(req: GridRequest): GridResult {
 
 const DIVERGED = 1e8;
 
-function firstOrder(name: OptimizerName, lr: number): nb.optim.Transform<nb.optim.OptimizerState> {
-  switch (name) {
-    case "gd": return nb.optim.sgd({ lr });
-    case "momentum": return nb.optim.sgd({ lr, momentum: 0.9 });
-    case "nesterov": return nb.optim.sgd({ lr, momentum: 0.9, nesterov: true });
-    case "adagrad": return nb.optim.adagrad({ lr });
-    case "rmsprop": return nb.optim.rmsprop({ lr });
-    case "adam": return nb.optim.adam({ lr });
-    case "adamw": return nb.optim.adamw({ lr, weightDecay: 0.01 });
-    default: throw new Error(`${name} is not a first-order optimizer`);
-  }
-}
-
 /** Runs one optimizer with nabla's optim transforms, one gradient per step. */
-function runFirstOrder(name: OptimizerName, f: (p: nb.Tensor) => nb.Tensor, req: RaceRequest): Trajectory {
-  const opt = firstOrder(name, req.lr);
+function runFirstOrder(name: FirstOrderName, lr: number, f: (p: nb.Tensor) => nb.Tensor, req: Pick<RaceRequest, "start" | "maxIter">): Trajectory {
+  const opt = nb.optim.optimizer(name, { lr });
   const valueAndGrad = nb.valueAndGrad(f);
   let params = nb.tensor(req.start);
   let state = opt.init(params);
@@ -125,8 +127,6 @@ function bounded(path: [number, number][], losses: number[]): { path: [number, n
 }
 
 /** Newton, BFGS and L-BFGS come from nb.minimize (line searches included); its history is the path. */
-const SECOND_ORDER: Partial<Record<OptimizerName, nb.Method>> = { newton: "newton", bfgs: "bfgs", lbfgs: "lbfgs" };
-
 function runMinimize(name: OptimizerName, method: nb.Method, f: (p: nb.Tensor) => nb.Tensor, req: RaceRequest): Trajectory {
   const result = nb.minimize(f, [...req.start], { method, maxIter: req.maxIter, quiet: true });
   const history = result.history;
@@ -141,10 +141,58 @@ function runMinimize(name: OptimizerName, method: nb.Method, f: (p: nb.Tensor) =
 
 export function race(req: RaceRequest): Trajectory[] {
   const f = vectorFunction(parseBivariate(req.source));
-  return req.optimizers.map((name) => {
-    const method = SECOND_ORDER[name];
-    return method ? runMinimize(name, method, f, req) : runFirstOrder(name, f, req);
-  });
+  return req.optimizers.map((name) => (isFirstOrder(name)
+    ? runFirstOrder(name, req.lrs[name] ?? nb.optim.optimizers[name].lr, f, req)
+    : runMinimize(name, name, f, req)));
+}
+
+/** log₁₀ of the learning rates the coarse search tries first. */
+const COARSE = [-4, -3.5, -3, -2.5, -2, -1.5, -1, -0.5, 0, 0.5];
+/** The tune's runs stop here even when the race runs longer: the search must stay quick. */
+const TUNE_STEPS = 1000;
+
+/**
+ * Each first-order optimizer's best learning rate on this surface from this start: the one
+ * whose run ends lowest, judged by the worst f of its last quarter, so that a rate at the
+ * edge of stability (low now, spiking again later) loses to a steady one. A coarse scan over 10⁻⁴…10^½, then a golden-section search in log lr
+ * around the best point: at most 10 + 8 runs of at most TUNE_STEPS steps per optimizer.
+ */
+export function tune(req: TuneRequest): TuneResult {
+  const f = vectorFunction(parseBivariate(req.source));
+  const reach = 10 * Math.max(...req.x.map(Math.abs), ...req.y.map(Math.abs));
+  const run = { start: req.start, maxIter: Math.min(req.maxIter, TUNE_STEPS) };
+  const result: TuneResult = {};
+  for (const name of req.optimizers.filter(isFirstOrder)) {
+    // Rates are scored as shown, to two digits: near the edge of stability a rounding changes the run.
+    const rate = (logLr: number): number => Number((10 ** logLr).toPrecision(2));
+    const score = (logLr: number): number => {
+      const t = runFirstOrder(name, rate(logLr), f, run);
+      const [x, y] = t.path[t.path.length - 1]!;
+      const tail = Math.max(...t.losses.slice(Math.floor(0.75 * t.losses.length)));
+      return t.status.startsWith("diverged") || !(Math.hypot(x, y) <= reach) ? Infinity : tail;
+    };
+    const best = goldenSection(score, COARSE);
+    result[name] = { lr: rate(best.x), f: best.f };
+  }
+  return result;
+}
+
+/** The lowest of score over the grid, then refined by golden sections within one grid step of it. */
+function goldenSection(score: (x: number) => number, grid: readonly number[]): { x: number; f: number } {
+  const scores = grid.map(score);
+  const k = scores.indexOf(Math.min(...scores));
+  let best = { x: grid[k]!, f: scores[k]! };
+  let [lo, hi] = [grid[Math.max(0, k - 1)]!, grid[Math.min(grid.length - 1, k + 1)]!];
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < 4; i++) {
+    const a = hi - ratio * (hi - lo);
+    const b = lo + ratio * (hi - lo);
+    const [fa, fb] = [score(a), score(b)];
+    for (const [x, fx] of [[a, fa], [b, fb]] as const) if (fx < best.f) best = { x, f: fx };
+    if (fa <= fb) hi = b;
+    else lo = a;
+  }
+  return best;
 }
 
 export function inspect(req: InspectRequest): InspectResult {
@@ -163,3 +211,5 @@ export function inspect(req: InspectRequest): InspectResult {
     verdict: nb.numeric.classifyCurvature(values),
   };
 }
+
+export default defineJobs({ grid, race, inspect, tune });

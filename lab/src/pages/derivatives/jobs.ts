@@ -4,6 +4,7 @@
  * four independent methods.
  */
 import * as nb from "nabla";
+import { defineJobs } from "../../job.js";
 
 export interface DerivativesRequest {
   source: string;
@@ -97,3 +98,5 @@ export function derivatives(req: DerivativesRequest): DerivativesResult {
     ],
   };
 }
+
+export default defineJobs({ derivatives });

@@ -6,6 +6,7 @@
  * checked against nb.grad of the whole expression.
  */
 import * as nb from "nabla";
+import { defineJobs } from "../../job.js";
 
 export interface GraphNode {
   id: number;
@@ -44,6 +45,8 @@ export interface BackpropResult {
   /** nb.grad of the compiled expression, per input: the independent check of the hand pass. */
   autodiff: Record<string, number>;
   variables: string[];
+  /** The value of each variable used: the request's, or 1 for one it did not give. */
+  values: Record<string, number>;
 }
 
 type Node = nb.ExprNode;
@@ -78,8 +81,8 @@ function labelOf(node: Node): string {
 export function backprop(req: BackpropRequest): BackpropResult {
   const expr = nb.parse(req.source);
   const variables = expr.variables();
-  const missing = variables.filter((v) => !Number.isFinite(req.values[v]));
-  if (missing.length) throw new Error(`give a value for ${missing.join(", ")}`);
+  // A variable just typed has no value yet: it starts at 1 (the page shows and keeps it).
+  const values = Object.fromEntries(variables.map((v) => [v, Number.isFinite(req.values[v]) ? req.values[v]! : 1]));
 
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
@@ -96,7 +99,7 @@ export function backprop(req: BackpropRequest): BackpropResult {
     const sub = new nb.Expr(node);
     const id = nodes.length;
     let value: number;
-    if (node.kind === "variable") value = req.values[node.name]!;
+    if (node.kind === "variable") value = values[node.name]!;
     else if (node.kind === "number" || node.kind === "constant") value = sub.evaluate({});
     else {
       const { expr: op, names } = operationExpr(node, children.length);
@@ -130,7 +133,7 @@ export function backprop(req: BackpropRequest): BackpropResult {
   }
 
   const compiled = expr.compile(variables);
-  const args = variables.map((v) => req.values[v]!);
+  const args = variables.map((v) => values[v]!);
   const grads = variables.length
     ? (nb.grad((...xs: nb.Tensor[]) => compiled(...xs), { argnums: variables.map((_, i) => i) })(...args) as number[])
     : [];
@@ -141,5 +144,8 @@ export function backprop(req: BackpropRequest): BackpropResult {
     order,
     autodiff: Object.fromEntries(variables.map((v, i) => [v, grads[i]!])),
     variables,
+    values,
   };
 }
+
+export default defineJobs({ backprop });
