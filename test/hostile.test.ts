@@ -29,12 +29,12 @@ describe("expressions", () => {
     expect(refusal(() => e.evaluate({}))).toContain("no value given for constructor, valueOf");
   });
   test.each([
-    ["(".repeat(5000) + "x" + ")".repeat(5000), "parentheses"],
-    ["-".repeat(100_000) + "x", "signs"],
-    ["x^".repeat(20_000) + "x", "powers"],
-    [Array(100_000).fill("x").join("+"), "a flat sum"],
-    ["sin(".repeat(2000) + "x" + ")".repeat(2000), "calls"],
-  ])("a tree deeper than the limit is a ParseError, not a stack overflow (%#: %s)", (src) => {
+    ["parentheses", "(".repeat(5000) + "x" + ")".repeat(5000)],
+    ["signs", "-".repeat(100_000) + "x"],
+    ["powers", "x^".repeat(20_000) + "x"],
+    ["a flat sum", Array(100_000).fill("x").join("+")],
+    ["calls", "sin(".repeat(2000) + "x" + ")".repeat(2000)],
+  ])("a tree deeper than the limit is a ParseError, not a stack overflow: %s", (_label, src) => {
     expect(() => nb.parse(src)).toThrow(nb.ParseError);
     expect(refusal(() => nb.parse(src))).toContain(`more than ${nb.MAX_EXPRESSION_DEPTH} deep`);
   });
@@ -105,5 +105,64 @@ describe("derivatives and gradients", () => {
     expect(Object.getPrototypeOf(g)).toBe(Object.prototype);
     expect(g["__proto__"]).toBe(4);
     expect(g["a"]).toBe(1);
+  });
+});
+
+describe("options are validated at every entry point", () => {
+  const bowl = (x: nb.Tensor) => nb.sum(nb.square(x));
+  test.each([
+    [{ maxIter: -1 }, "maxIter must be an integer ≥ 1, got -1"],
+    [{ maxIter: 2.5 }, "maxIter must be an integer ≥ 1"],
+    [{ tol: Number.NaN }, "tol must be a finite number ≥ 0, got NaN"],
+    [{ tol: -1 }, "tol must be a finite number ≥ 0"],
+    [{ method: "gd", lr: Infinity }, "lr must be a finite positive number"],
+    [{ method: "adam", lr: -0.1 }, "lr must be a finite positive number"],
+    [{ method: "momentum", momentum: 1.5 }, "momentum must be in [0, 1)"],
+    [{ method: "constructor" }, 'unknown method "constructor"'],
+    [{ method: "toString" }, 'unknown method "toString"'],
+    [{ bounds: { lower: [2], upper: [1] } }, "lower = 2 > upper = 1"],
+    [{ bounds: { lower: Number.NaN } }, "or NaN"],
+  ] as [nb.MinimizeOptions, string][])("minimize %j", (options, message) => {
+    expect(refusal(() => nb.minimize(bowl, [1], options))).toContain(message);
+  });
+  test("a non-finite start is refused", () => {
+    expect(refusal(() => nb.minimize(bowl, [1, Number.NaN], { method: "bfgs" }))).toContain("x0[1] is NaN");
+    expect(refusal(() => nb.minimize(bowl, Infinity))).toContain("must be finite");
+  });
+  test("optimizers refuse a learning rate that is not finite and positive", () => {
+    expect(refusal(() => nb.optim.adam({ lr: Infinity }))).toContain("lr must be a finite positive number");
+    expect(refusal(() => nb.optim.sgd({ lr: -1 }))).toContain("got -1");
+    expect(refusal(() => nb.optim.sgd({} as { lr: number }))).toContain("got undefined");
+    const broken = nb.optim.sgd({ lr: () => Number.NaN });
+    expect(refusal(() => broken.step([1], [1], broken.init([1])))).toContain("step 0 gave NaN");
+  });
+  test("fit refuses counts that would train nothing", () => {
+    const model = new nb.nn.Linear(1, 1, { seed: 0 });
+    const data = { x: nb.ones([4, 1]), y: nb.ones([4, 1]) };
+    expect(refusal(() => nb.nn.fit(model, data, { loss: "mse", epochs: -1, quiet: true }))).toContain("epochs must be an integer ≥ 1, got -1");
+    expect(refusal(() => nb.nn.fit(model, data, { loss: "mse", batchSize: 0, quiet: true }))).toContain("batchSize");
+    expect(refusal(() => nb.nn.fit(model, data, { loss: "mse", epochs: Number.NaN, quiet: true }))).toContain("epochs");
+  });
+});
+
+describe("fit on a non-finite loss", () => {
+  test("stops at the first NaN loss and keeps the last finite parameters", () => {
+    const model = new nb.nn.Linear(1, 1, { seed: 0 });
+    const x = nb.tensor([[1], [2], [3], [4]]);
+    // A learning rate this large makes the weights overflow within a few steps.
+    const result = nb.nn.fit(model, { x, y: nb.tensor([[1e200], [2e200], [3e200], [4e200]]) }, {
+      loss: "mse", optimizer: nb.optim.sgd({ lr: 1e10 }), epochs: 50, batchSize: 2, quiet: true, gradientFlow: false,
+    });
+    expect(result.nonFiniteLoss).toBeDefined();
+    expect(Number.isFinite(result.nonFiniteLoss!.loss)).toBe(false);
+    expect(result.history.length).toBeLessThan(50);
+    expect(result.warnings.some((w) => w.includes("training stopped"))).toBe(true);
+    const p = result.model.parameters() as Record<string, nb.Tensor>;
+    for (const t of Object.values(p)) expect([...t.values()].every(Number.isFinite)).toBe(true);
+  });
+  test("a run that stays finite has no nonFiniteLoss entry", () => {
+    const x = nb.tensor([[1], [2], [3], [4]]);
+    const result = nb.nn.fit(new nb.nn.Linear(1, 1, { seed: 0 }), { x, y: nb.mul(x, 2) }, { loss: "mse", epochs: 2, quiet: true });
+    expect(result.nonFiniteLoss).toBeUndefined();
   });
 });
