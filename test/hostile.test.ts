@@ -3,6 +3,10 @@
  * line), never a TypeError, a RangeError, a stack overflow, a hang or a silently wrong answer.
  * One test per class of hole found by throwing ~3,800 such inputs at nabla (issue 14).
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import * as nb from "../src/index.js";
 
@@ -164,5 +168,32 @@ describe("fit on a non-finite loss", () => {
     const x = nb.tensor([[1], [2], [3], [4]]);
     const result = nb.nn.fit(new nb.nn.Linear(1, 1, { seed: 0 }), { x, y: nb.mul(x, 2) }, { loss: "mse", epochs: 2, quiet: true });
     expect(result.nonFiniteLoss).toBeUndefined();
+  });
+});
+
+describe("files and data", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nabla-files-"));
+  test("saveModel never replaces a FIFO or a folder, and reading a FIFO does not block", () => {
+    const fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    const model = new nb.nn.Linear(1, 1, { seed: 0 });
+    expect(refusal(() => nb.nn.saveModel(model, fifo, { overwrite: true }))).toContain("is not a regular file");
+    expect(refusal(() => nb.nn.saveModel(model, dir, { overwrite: true }))).toContain("is not a regular file");
+    expect(refusal(() => nb.data.readCsv(fifo))).toContain("not a regular file");
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    nb.nn.saveModel(model, join(dir, "m.nabla"));
+    nb.nn.saveModel(model, join(dir, "m.nabla"), { overwrite: true });
+    expect(readdirSync(dir).sort()).toEqual(["fifo", "m.nabla"]);
+  });
+  test("a stratified split of 300,000 rows takes linear time and no recursion", () => {
+    const n = 300_000;
+    const y = nb.tensor(Array.from({ length: n }, (_, i) => i % 3));
+    const split = nb.data.trainTestSplit(nb.zeros([n, 1]), y, { testSize: 0.2, seed: 1, stratify: true });
+    expect(split.yTest.size).toBe(60_000);
+    expect(nb.nn.confusionMatrix(split.yTest, split.yTest).map((row) => row.reduce((a, b) => a + b))).toEqual([20_000, 20_000, 20_000]);
+    expect(nb.data.oneHot(y).shape).toEqual([n, 3]);
+  });
+  test("a confusion matrix for the label 1000000 is refused, not a 10¹² cell allocation", () => {
+    expect(refusal(() => nb.nn.confusionMatrix([0, 1e6], [0, 0]))).toContain("labels must be class indices 0..k−1");
   });
 });
