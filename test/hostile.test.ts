@@ -197,3 +197,12 @@ describe("files and data", () => {
     expect(refusal(() => nb.nn.confusionMatrix([0, 1e6], [0, 0]))).toContain("labels must be class indices 0..k−1");
   });
 });
+
+test("off a terminal, fit's progress prints its last step once, with the final epoch's metrics", () => {
+  const lines: string[] = [];
+  const x = nb.tensor([[1], [2], [3], [4]]);
+  nb.nn.fit(new nb.nn.Linear(1, 1, { seed: 0 }), { x, y: nb.mul(x, 2) }, { loss: "mse", epochs: 3, batchSize: 2, stream: { write: (s: string) => void lines.push(s) } });
+  const last = lines.filter((l) => l.includes(" 6/6 "));
+  expect(last).toHaveLength(1);
+  expect(last[0]).toContain("r2");
+});
