@@ -26,6 +26,11 @@ describe("expressions", () => {
     "a name that lives on Object.prototype is an unknown function: %s",
     (src) => expect(refusal(() => nb.parse(src))).toContain("unknown function"),
   );
+  test("−0 keeps its sign through print and parse (found by the property tests)", () => {
+    const e = new nb.Expr({ kind: "binary", op: "/", left: { kind: "number", value: 1 }, right: { kind: "number", value: -0 } });
+    expect(e.toString()).toBe("1/(-0)");
+    expect(nb.parse(e.toString()).evaluate({})).toBe(-Infinity);
+  });
   test("such names are ordinary variables when not called", () => {
     const e = nb.parse("constructor + valueOf*2");
     expect(e.variables()).toEqual(["constructor", "valueOf"]);
