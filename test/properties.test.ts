@@ -29,7 +29,7 @@ const settings = (runs: number): fc.Parameters<unknown> => ({ seed: SEED, numRun
 const byName = (name: string): Primitive<undefined> => {
   const p = primitives.find((q) => q.name === name);
   if (!p) throw new Error(`no primitive ${name}`);
-  return p as Primitive<undefined>;
+  return p as unknown as Primitive<undefined>;
 };
 
 /** Smooth elementwise primitives, with the map that brings any real input into their domain. */
@@ -52,7 +52,7 @@ interface Step {
 /** Shapes that broadcast against [2, 3]: every axis 1 or its length, maybe fewer axes. */
 const broadcastShape = fc.constantFrom<number[]>([], [1], [3], [1, 3], [2, 1], [2, 3], [1, 1]);
 const stepArb: fc.Arbitrary<Step> = fc.record({
-  prim: fc.constantFrom(...UNARY, ...BINARY) as fc.Arbitrary<Primitive<undefined>>,
+  prim: fc.constantFrom(...(UNARY as unknown as Primitive<undefined>[]), ...BINARY),
   constantShape: broadcastShape,
   constant: fc.array(fc.double({ min: -1.5, max: 1.5, noNaN: true }), { minLength: 6, maxLength: 6 }),
 });
@@ -253,6 +253,19 @@ describe("garbage into the parser and every loader", () => {
         model.forward(nb.ones([1, 2]));
       })),
       settings(200),
+    );
+  }, TIMEOUT);
+
+  test("safetensors: random bytes, and a valid file with random bytes overwritten", () => {
+    const valid = nb.io.encodeSafetensors({ a: nb.ones([2, 3]), b: nb.zeros([4], { dtype: "float32" }) }, { k: "v" });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => onlyNablaErrors(() => nb.io.decodeSafetensors(bytes))), settings(100));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => onlyNablaErrors(() => {
+        const bytes = valid.slice();
+        for (const [at, value] of edits) bytes[at] = value;
+        nb.io.decodeSafetensors(bytes);
+      })),
+      settings(300),
     );
   }, TIMEOUT);
 

@@ -81,3 +81,43 @@ export function writeTextFile(path: string, text: string | Uint8Array, options: 
     if (temporary !== undefined) fs.rmSync(temporary, { force: true });
   }
 }
+
+/** A file opened for reading byte ranges, so a reader can check sizes before allocating. */
+export interface ByteSource {
+  readonly size: number;
+  /** `length` bytes from `offset` (the caller has checked the range lies inside the file). */
+  read(offset: number, length: number, into?: Uint8Array): Uint8Array;
+  close(): void;
+}
+
+/** Opens a regular file for ranged reads, or throws a NablaError naming it. */
+export function openBytes(path: string, where: string): ByteSource {
+  const fs = nodeFs(where);
+  let fd: number;
+  try {
+    if (fs.statSync(path, { throwIfNoEntry: false })?.isFile() === false) throw new NablaError(`${where}: cannot read ${path}: not a regular file`);
+    fd = fs.openSync(path, "r");
+  } catch (e) {
+    if (e instanceof NablaError) throw e;
+    throw new NablaError(`${where}: cannot read ${path}: ${reason(e)}`);
+  }
+  const size = fs.fstatSync(fd).size;
+  return {
+    size,
+    read(offset, length, into = new Uint8Array(length)) {
+      let done = 0;
+      while (done < length) {
+        const n = fs.readSync(fd, into, done, length - done, offset + done);
+        if (n === 0) throw new NablaError(`${where}: ${path} ended early (was it truncated while being read?)`);
+        done += n;
+      }
+      return into;
+    },
+    close: () => fs.closeSync(fd),
+  };
+}
+
+/** A byte array as a ByteSource (for data already in memory). */
+export function memoryBytes(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: (offset, length, into) => (into ? (into.set(bytes.subarray(offset, offset + length)), into) : bytes.slice(offset, offset + length)), close: () => {} };
+}
