@@ -222,6 +222,9 @@ function checkInput(tensors: unknown, metadata: unknown, where: string): [string
 /**
  * Tensors as safetensors bytes: float64 as F64 and float32 as F32, in name order, with the
  * header padded to 8 bytes so every tensor's data is aligned.
+ * @example
+ * const bytes = nb.io.encodeSafetensors({ b: nb.zeros([2]) });
+ * new DataView(bytes.buffer).getBigUint64(0, true) % 8n; // => 0n
  */
 export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
   const entries = checkInput(tensors, metadata, "saveSafetensors");
