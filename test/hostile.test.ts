@@ -134,6 +134,11 @@ describe("options are validated at every entry point", () => {
   ] as [nb.MinimizeOptions, string][])("minimize %j", (options, message) => {
     expect(refusal(() => nb.minimize(bowl, [1], options))).toContain(message);
   });
+  test("loss and initialiser names never resolve through Object.prototype", () => {
+    const data = { x: nb.ones([4, 1]), y: nb.ones([4, 1]) };
+    expect(refusal(() => nb.nn.fit(new nb.nn.Linear(1, 1), data, { loss: "constructor" as "mse", quiet: true }))).toContain('unknown loss "constructor"');
+    expect(refusal(() => new nb.nn.Linear(1, 1, { init: "toString" as "zeros" }))).toContain('unknown initialiser "toString"');
+  });
   test("a non-finite start is refused", () => {
     expect(refusal(() => nb.minimize(bowl, [1, Number.NaN], { method: "bfgs" }))).toContain("x0[1] is NaN");
     expect(refusal(() => nb.minimize(bowl, Infinity))).toContain("must be finite");

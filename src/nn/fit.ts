@@ -101,7 +101,7 @@ const classificationLosses: readonly string[] = ["crossEntropy", "binaryCrossEnt
 
 function resolveLoss(loss: LossName | Loss): Loss {
   if (typeof loss === "function") return loss;
-  const f = lossesByName[loss] as Loss | undefined;
+  const f = (typeof loss === "string" && Object.hasOwn(lossesByName, loss) ? lossesByName[loss] : undefined) as Loss | undefined;
   if (!f) throw new NablaError(`fit: unknown loss "${loss}"; use one of ${Object.keys(lossesByName).join(", ")} or a function`);
   return f;
 }
