@@ -57,6 +57,7 @@ export type { TestFunction } from "./optim/test-functions/index.js";
 
 export * as nn from "./nn/index.js";
 export * as data from "./data/index.js";
+export * as io from "./io/index.js";
 
 export { ProgressBar } from "./util/progress.js";
 export type { ProgressOptions, ProgressStream } from "./util/progress.js";

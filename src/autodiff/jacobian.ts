@@ -8,7 +8,7 @@ import { ArrayTensor, Tensor } from "../tensor/tensor.js";
 import { zeros } from "../tensor/create.js";
 import { allocate } from "../tensor/dtype.js";
 import { NablaError } from "../tensor/errors.js";
-import { formatShape } from "../tensor/shape.js";
+import { formatBytes, formatShape } from "../tensor/shape.js";
 import { settings } from "../ops/config.js";
 import { concat, reshape, slice } from "../ops/index.js";
 import { moveAxis } from "../ops/batching.js";
@@ -26,17 +26,6 @@ export interface JacobianOptions<N extends number = number> {
 }
 
 type Mode = "forward" | "reverse" | "auto";
-
-function formatBytes(bytes: number): string {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
-}
 
 /** Throws, before any work, when a dense result would exceed maxDenseBytes. */
 function checkDenseSize(name: string, what: string, outShape: readonly number[], inShape: readonly number[], bytesPerEntry: number): void {

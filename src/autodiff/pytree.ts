@@ -48,7 +48,12 @@ export function unflatten<T = PyTree>(def: TreeDef, leaves: readonly unknown[]):
     if (d.kind === "leaf") return leaves[i++];
     if (d.kind === "array") return d.children.map(build);
     const out: Record<string, unknown> = {};
-    d.keys.forEach((k, j) => (out[k] = build(d.children[j]!)));
+    d.keys.forEach((k, j) => {
+      const value = build(d.children[j]!);
+      // A key named "__proto__" stays data (assigning it would set the prototype instead).
+      if (k === "__proto__") Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+      else out[k] = value;
+    });
     return out;
   };
   return build(def) as T;

@@ -51,14 +51,24 @@ function propagate(name: string, f: (...xs: Tensor[]) => Tensor, xs: readonly Te
   return [out, new Array<null>(order).fill(null)];
 }
 
+/** The highest order Taylor mode propagates (its work grows with the square of the order). */
+export const MAX_TAYLOR_ORDER = 1000;
+/** The highest derivative recoverable from a Taylor coefficient: 171! overflows float64. */
+export const MAX_DERIVATIVE_ORDER = 170;
+
 function univariateCoefficients(name: string, f: (x: Tensor) => Tensor | number, x0: number, order: number): number[] {
   if (!Number.isInteger(order) || order < 0) throw new NablaError(`${name}: the order must be a non-negative integer, got ${order}`);
+  if (!Number.isFinite(x0)) throw new NablaError(`${name}: the point x0 must be a finite number, got ${x0}`);
   // x(t) = x₀ + t: the path whose k-th coefficient of f(x(t)) is f⁽ᵏ⁾(x₀)/k!.
   const [y, cs] = propagate(name, (x) => toTensor(f(x)), [toTensor(x0)], [order > 0 ? [toTensor(1)] : []], order);
   if (y.size !== 1) {
     throw new NablaError(`${name}: f must return a scalar, but it returned shape ${formatShape(y.shape)}; for vector outputs use nb.jet`);
   }
   return [y.item(), ...cs.map((c) => (c === null ? 0 : c.item()))];
+}
+
+function checkOrder(name: string, order: number): void {
+  if (order > MAX_TAYLOR_ORDER) throw new NablaError(`${name}: order ${order} is past the limit of ${MAX_TAYLOR_ORDER} (Taylor mode's work grows with the order squared)`);
 }
 
 function factorial(k: number): number {
@@ -75,6 +85,13 @@ function factorial(k: number): number {
  * nb.derivatives((x) => nb.pow(x, 3), 2, 3); // => [8, 12, 12, 6]
  */
 export function derivatives(f: (x: Tensor) => Tensor | number, x0: number, n: number): number[] {
+  checkOrder("derivatives", n);
+  if (n > MAX_DERIVATIVE_ORDER) {
+    throw new NablaError(
+      `derivatives: order ${n} is past ${MAX_DERIVATIVE_ORDER}: k! overflows float64 for k > ${MAX_DERIVATIVE_ORDER}, so f⁽ᵏ⁾ cannot be ` +
+        `recovered from its Taylor coefficient; use nb.taylor(f, x0, ${n}).coefficients (f⁽ᵏ⁾(x0)/k!) instead`,
+    );
+  }
   return univariateCoefficients("derivatives", f, x0, n).map((c, k) => c * factorial(k));
 }
 
@@ -84,7 +101,7 @@ export interface TaylorPolynomial {
   order: number;
   /** cₖ = f⁽ᵏ⁾(center)/k!, k = 0..order. */
   coefficients: number[];
-  /** f⁽ᵏ⁾(center), k = 0..order. */
+  /** f⁽ᵏ⁾(center), k = 0..min(order, 170) (k! overflows float64 past 170; `coefficients` go further). */
   derivatives: number[];
   /** The polynomial's value at x (Horner's rule). */
   evaluate(x: number): number;
@@ -118,6 +135,7 @@ export function taylor(f: (x: Tensor) => Tensor | number, x0: Tensor, order: 2):
 export function taylor(f: (x: Tensor) => Tensor | number, x0: number | Tensor, order: number): TaylorPolynomial | QuadraticModel {
   if (x0 instanceof Tensor && x0.ndim > 0) return quadraticModel(f, x0, order);
   const center = typeof x0 === "number" ? x0 : x0.item();
+  checkOrder("taylor", order);
   const all = univariateCoefficients("taylor", f, center, order + 1);
   const coefficients = all.slice(0, order + 1);
   const next = all[order + 1]!;
@@ -125,7 +143,7 @@ export function taylor(f: (x: Tensor) => Tensor | number, x0: number | Tensor, o
     center,
     order,
     coefficients,
-    derivatives: coefficients.map((c, k) => c * factorial(k)),
+    derivatives: coefficients.slice(0, MAX_DERIVATIVE_ORDER + 1).map((c, k) => c * factorial(k)),
     evaluate: (x: number) => coefficients.reduceRight((acc, c) => acc * (x - center) + c, 0),
     errorEstimate: (x: number) => Math.abs(next) * Math.abs(x - center) ** (order + 1),
   };

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import * as nb from "../index.js";
-import { writeTextFile } from "../util/files.js";
+import { checkOutputPath, writeTextFile } from "../util/files.js";
 
 /** A flag a command accepts: `--name value` (string) or `--name` (boolean). */
 export interface OptionSpec {
@@ -137,11 +137,11 @@ export const WRT_OPTION: OptionSpec = { name: "wrt", type: "string", placeholder
 export const WRT_LIST_OPTION: OptionSpec = { name: "wrt", type: "string", placeholder: "x,y", description: "the variables (default: all, sorted)" };
 
 /**
- * Writes a file the user named. An existing file is replaced only with --overwrite (`true`);
- * "never" is for commands that have no such flag. Writing goes through writeTextFile, whose
- * replacement is a temporary file renamed into place, so a failed write leaves no half file.
+ * Refuses, before any work, an output path that cannot be written: an existing file without
+ * --overwrite (`true`; "never" is for commands that have no such flag), anything but a
+ * regular file even with it, or a missing folder. Training commands call it before training.
  */
-export function writeNewFile(path: string, text: string, overwrite: boolean | "never", option: string): void {
+export function checkNewFile(path: string, overwrite: boolean | "never", option: string): void {
   if (overwrite !== true && existsSync(path)) {
     throw new UsageError(
       overwrite === "never"
@@ -149,5 +149,19 @@ export function writeNewFile(path: string, text: string, overwrite: boolean | "n
         : `${option}: ${path} already exists; add --overwrite to replace it`,
     );
   }
+  try {
+    checkOutputPath(path, { overwrite: overwrite === true, where: option });
+  } catch (e) {
+    throw e instanceof nb.NablaError ? new UsageError(e.message) : e;
+  }
+}
+
+/**
+ * Writes a file the user named, after checkNewFile's checks. Writing goes through
+ * writeTextFile, whose replacement is a temporary file renamed into place, so a failed write
+ * leaves neither a half file nor the temporary.
+ */
+export function writeNewFile(path: string, text: string | Uint8Array, overwrite: boolean | "never", option: string): void {
+  checkNewFile(path, overwrite, option);
   writeTextFile(path, text, { overwrite: overwrite === true, where: option });
 }

@@ -52,19 +52,32 @@ export function fractionOption(input: CommandInput, name: string, fallback: numb
   return v;
 }
 
-/** --data as a dataset; a CSV's task is classification when its targets are few integers. */
+/** A CSV target is read as class labels only when they are the indices 0..k−1 of at most this many classes. */
+export const MAX_CSV_CLASSES = 20;
+
+/**
+ * --data as a dataset. A CSV's task is classification when every target is an integer in
+ * 0..k−1 with k ≤ MAX_CSV_CLASSES (k = the largest label + 1); other targets, such as the codes
+ * {0, 1000000}, are regression, so a forged label never sizes the model.
+ */
 export function loadData(input: CommandInput): LoadedData {
   const spec = requiredOption(input, "data", "digits");
   const bundled = nb.data.datasets().find((d) => d.name === spec);
   const target = targetOption(input);
   const dataset = bundled ? nb.data.load(bundled.name) : nb.data.readCsv(spec, target === undefined ? {} : { target });
-  const labels = Array.from(dataset.y.values());
-  const integral = labels.every((v) => Number.isInteger(v) && v >= 0);
-  const task: Task = bundled ? bundled.task : integral && new Set(labels).size <= 20 ? "classification" : "regression";
-  return { name: spec, dataset, task, outputs: task === "classification" ? Math.max(...labels) + 1 : 1 };
+  const labels = dataset.y.values();
+  // A loop, not Math.max(...labels): spreading 125k+ rows overflows the call stack.
+  let largest = -1;
+  let indices = true;
+  for (const v of labels) {
+    indices &&= Number.isInteger(v) && v >= 0 && v < MAX_CSV_CLASSES;
+    largest = Math.max(largest, v);
+  }
+  const task: Task = bundled ? bundled.task : indices ? "classification" : "regression";
+  return { name: spec, dataset, task, outputs: task === "classification" ? largest + 1 : 1 };
 }
 
-const activations: Record<string, () => nb.nn.Module> = {
+const activations: Readonly<Record<string, () => nb.nn.Module>> = {
   relu: () => new nb.nn.ReLU(), tanh: () => new nb.nn.Tanh(), sigmoid: () => new nb.nn.Sigmoid(), gelu: () => new nb.nn.GELU(),
 };
 export const ACTIVATION_NAMES = Object.keys(activations);
@@ -74,7 +87,7 @@ export const ACTIVATION_NAMES = Object.keys(activations);
  * features fitted on the training data, so the saved model predicts from raw features.
  */
 export function buildModel(spec: string, activation: string, scaler: nb.data.Standardizer, features: number, outputs: number, seed: number): nb.nn.Module {
-  const act = activations[activation];
+  const act = Object.hasOwn(activations, activation) ? activations[activation] : undefined;
   if (!act) throw new UsageError(`--activation: expected one of ${ACTIVATION_NAMES.join(", ")}, got "${activation}"`);
   let sizes: number[];
   if (spec === "linear") sizes = [features, outputs];
@@ -113,7 +126,7 @@ export function lossCurvesSvg(history: readonly nb.nn.EpochLog[]): string {
   const [w, h, left, bottom, pad] = [640, 400, 64, 40, 16];
   const series = [
     { name: "training loss", color: "#1f77b4", values: history.map((e) => e.loss) },
-    ...(history.some((e) => e.valLoss !== undefined) ? [{ name: "test loss", color: "#d62728", values: history.map((e) => e.valLoss ?? NaN) }] : []),
+    ...(history.some((e) => e.valLoss !== undefined) ? [{ name: "validation loss", color: "#d62728", values: history.map((e) => e.valLoss ?? NaN) }] : []),
   ];
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   const [lo, hi] = [Math.min(...all, 0), Math.max(...all)];

@@ -80,7 +80,11 @@ export function trainTestSplit(x: Tensor, y: Tensor, options: SplitOptions = {})
   if (options.stratify) {
     const labels = y.values();
     const byClass = new Map<number, number[]>();
-    for (const i of order) byClass.set(labels[i]!, [...(byClass.get(labels[i]!) ?? []), i]);
+    for (const i of order) {
+      const members = byClass.get(labels[i]!);
+      if (members) members.push(i);
+      else byClass.set(labels[i]!, [i]);
+    }
     const classes = [...byClass.keys()].sort((a, b) => a - b);
     const quota = classes.map((c) => byClass.get(c)!.length * testSize);
     const take = quota.map(Math.floor);
@@ -137,7 +141,7 @@ export function standardize(x: Tensor): Standardizer {
  */
 export function oneHot(labels: TensorLike, numClasses?: number): Tensor {
   const t = toTensor(labels);
-  return oneHotChecked(t, numClasses ?? Math.floor(Math.max(...t.values())) + 1, "oneHot");
+  return oneHotChecked(t, numClasses ?? Math.floor(Float64Array.from(t.values()).reduce((hi, v) => Math.max(hi, v), -1)) + 1, "oneHot");
 }
 
 /** oneHot with errors that name the caller (a loss, say). */

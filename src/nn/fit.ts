@@ -90,13 +90,18 @@ export interface FitResult<M extends Module> {
   /** The epoch whose parameters the model holds. */
   bestEpoch: number;
   stoppedEarly: boolean;
+  /**
+   * Set when a batch's loss came out NaN or ±Infinity: training stopped there and the model
+   * holds the last parameters whose loss was finite (`history` lists the epochs completed).
+   */
+  nonFiniteLoss?: { epoch: number; step: number; loss: number };
 }
 
 const classificationLosses: readonly string[] = ["crossEntropy", "binaryCrossEntropy", "nll"];
 
 function resolveLoss(loss: LossName | Loss): Loss {
   if (typeof loss === "function") return loss;
-  const f = lossesByName[loss] as Loss | undefined;
+  const f = (typeof loss === "string" && Object.hasOwn(lossesByName, loss) ? lossesByName[loss] : undefined) as Loss | undefined;
   if (!f) throw new NablaError(`fit: unknown loss "${loss}"; use one of ${Object.keys(lossesByName).join(", ")} or a function`);
   return f;
 }
@@ -142,6 +147,7 @@ export function evaluate(model: Module, data: Data, options: { loss: LossName | 
  */
 export function fit<M extends Module>(model: M, data: Data, options: FitOptions): FitResult<M> {
   checkSameSamples(data.x, data.y, "fit");
+  checkFitOptions(options);
   const loss = resolveLoss(options.loss);
   const optimizer = options.optimizer ?? adam({ lr: 1e-3 });
   const { epochs = 10, batchSize = 32, seed = 0, callbacks = [] } = options;
@@ -169,12 +175,23 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
   let stoppedEarly = false;
   let stepCount = 0;
   let shown: Record<string, number> = {};
-  for (let epoch = 1; epoch <= epochs && !stoppedEarly; epoch++) {
+  let nonFiniteLoss: FitResult<M>["nonFiniteLoss"];
+  let lastFinite = params;
+  for (let epoch = 1; epoch <= epochs && !stoppedEarly && !nonFiniteLoss; epoch++) {
     let lossSum = 0;
     const outputs: Tensor[] = [];
     const targets: Tensor[] = [];
     for (const batch of batches(train.x, train.y, { batchSize, seed: seed + epoch })) {
       const taken = step(params, state, batch.x, batch.y, monitor !== false && outputs.length === 0);
+      if (!Number.isFinite(taken.loss)) {
+        nonFiniteLoss = { epoch, step: stepCount, loss: taken.loss };
+        warnings.push(
+          `the loss became ${taken.loss} at epoch ${epoch}, step ${stepCount}: training stopped, and the model holds the last parameters ` +
+            `with a finite loss (lower the learning rate, clip gradients, or look for NaN/Infinity in the data)`,
+        );
+        break;
+      }
+      lastFinite = params;
       if (taken.flow) {
         snapshots.push({ step: stepCount, epoch, ...taken.flow });
         for (const w of taken.flow.warnings) if (!warnings.some((seen) => sameWarning(seen, w))) warnings.push(w);
@@ -188,6 +205,7 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
       // The running loss of this epoch beside the metrics of the last one.
       bar.update(stepCount, { ...shown, epoch, loss: lossSum / sumRows(targets) });
     }
+    if (nonFiniteLoss) break;
     const log: EpochLog = { epoch, loss: lossSum / n };
     const trainOutput = concat(outputs, 0);
     for (const m of metrics) log[m] = metricValue(m, trainOutput, concat(targets, 0));
@@ -206,8 +224,8 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
   }
   bar.done();
   if (!(options.quiet ?? false)) for (const w of warnings) (options.stream ?? process.stderr).write(`warning: ${w}\n`);
-  const restore = early && (early.restoreBest ?? true);
-  const final = restore ? best.params : params;
+  const restore = early && (early.restoreBest ?? true) && best.epoch > 0;
+  const final = restore ? best.params : nonFiniteLoss ? lastFinite : params;
   return {
     model: current.withParams(final).eval(),
     history,
@@ -215,6 +233,7 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
     warnings,
     bestEpoch: restore ? best.epoch : history.length,
     stoppedEarly,
+    ...(nonFiniteLoss ? { nonFiniteLoss } : {}),
   };
 }
 
@@ -273,6 +292,15 @@ export function trainingStep<S extends PyTree>(model: Module, options: StepOptio
     const layers = layerFlows(params, grads, updates as Params);
     return { ...next, flow: { layers, activations, warnings: flowWarnings(layers, activations, options.thresholds) } };
   };
+}
+
+/** Counts must be integers ≥ 1: `epochs: -1` or `batchSize: 0` would train nothing and report success. */
+function checkFitOptions(options: FitOptions): void {
+  const counts: [string, unknown][] = [["epochs", options.epochs], ["batchSize", options.batchSize], ["earlyStopping.patience", options.earlyStopping?.patience]];
+  for (const [name, value] of counts) {
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) throw new NablaError(`fit: ${name} must be an integer ≥ 1, got ${String(value)}`);
+  }
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new NablaError(`fit: seed must be an integer, got ${options.seed}`);
 }
 
 /** Two warnings about the same layer and problem (their numbers differ from epoch to epoch). */

@@ -33,3 +33,5 @@ export type { ActivationFlow, FlowSnapshot, FlowThresholds, LayerFlow } from "./
 export { elasticNetPenalty, l1Penalty, l2Penalty } from "../optim/penalties.js";
 export { loadModel, modelFromJson, modelToJson, readModelFile, saveModel } from "./serialize.js";
 export type { ModelFile, StoredTensor } from "./serialize.js";
+export { exportOnnx, onnxBytes } from "./onnx.js";
+export type { OnnxExportOptions } from "./onnx.js";

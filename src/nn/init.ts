@@ -134,7 +134,7 @@ const initializers: Record<InitializerName, Initializer> = { glorotUniform, glor
 
 /** The initialiser of a name (as a layer's `init` option gives it), with a clear error for an unknown one. */
 export function initializerNamed(name: string): Initializer {
-  const init = initializers[name as InitializerName];
+  const init = Object.hasOwn(initializers, name) ? initializers[name as InitializerName] : undefined;
   if (!init) throw new NablaError(`unknown initialiser "${name}"; use one of ${Object.keys(initializers).join(", ")}`);
   return init;
 }

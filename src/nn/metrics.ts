@@ -50,6 +50,9 @@ export function accuracy(yTrue: TensorLike, yPred: TensorLike): number {
   return hits / a.length;
 }
 
+/** The most classes a confusion matrix is built for (its size grows with the square). */
+const MAX_CONFUSION_CLASSES = 10_000;
+
 /**
  * Counts: row = true class, column = predicted class, for classes 0..numClasses−1
  * (by default one more than the largest label seen).
@@ -58,7 +61,11 @@ export function accuracy(yTrue: TensorLike, yPred: TensorLike): number {
  */
 export function confusionMatrix(yTrue: TensorLike, yPred: TensorLike, numClasses?: number): number[][] {
   const [a, b] = flatPair(yTrue, yPred, "confusionMatrix");
-  const k = numClasses ?? Math.max(...a, ...b) + 1;
+  // A loop, not Math.max(...a): spreading 125k+ labels overflows the call stack.
+  const k = numClasses ?? Math.max(a.reduce((hi, v) => Math.max(hi, v), -1), b.reduce((hi, v) => Math.max(hi, v), -1)) + 1;
+  if (!(k <= MAX_CONFUSION_CLASSES)) {
+    throw new NablaError(`confusionMatrix: labels up to ${k - 1} would need a ${k}×${k} matrix; labels must be class indices 0..k−1 with k ≤ ${MAX_CONFUSION_CLASSES}`);
+  }
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < a.length; i++) {
     const [t, p] = [a[i]!, b[i]!];

@@ -24,6 +24,10 @@ const FORMAT = "nabla-model";
 const VERSION = 1;
 /** Parameters an architecture may claim beyond those the file holds before loading stops (8 MB of float64). */
 const ALLOCATION_SLACK = 1_000_000;
+/** Budgets for the sizes a file sets that no stored tensor pays for: forged values would make forward passes huge or slow. */
+const LIMITS = { nesting: 64, layers: 10_000, window: 1024, powerIterations: 100 };
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** A tensor in a model file. */
 export interface StoredTensor {
@@ -101,7 +105,7 @@ class Fields {
   /** "type" is read by buildModule, before a builder is chosen. */
   private readonly used = new Set<string>(["type"]);
 
-  constructor(private readonly obj: Record<string, JsonValue>, readonly path: string, private readonly budget: { left: number }) {}
+  constructor(private readonly obj: Record<string, JsonValue>, readonly path: string, private readonly budget: Budget, private readonly depth: number) {}
 
   private get(name: string): JsonValue | undefined {
     this.used.add(name);
@@ -112,18 +116,18 @@ class Fields {
     throw new NablaError(`model file: ${this.path}: ${message}`);
   }
 
-  /** A positive integer, such as a layer size. */
-  size(name: string): number {
+  /** A positive integer, such as a layer size (sizes that allocate are bounded by `allocate`). */
+  size(name: string, max = Number.MAX_SAFE_INTEGER): number {
     const v = this.get(name);
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) this.fail(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > max) this.fail(`${name} must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` at most ${max}` : ""}, got ${JSON.stringify(v)}`);
     return v;
   }
 
-  /** `length` integers ≥ `min` (kernel sizes, strides, paddings). */
-  integers(name: string, length: number, min: number): number[] {
+  /** `length` integers in [min, max] (kernel sizes, strides, paddings: at most LIMITS.window). */
+  integers(name: string, length: number, min: number, max = LIMITS.window): number[] {
     const v = this.get(name);
-    if (!Array.isArray(v) || v.length !== length || v.some((n) => typeof n !== "number" || !Number.isInteger(n) || n < min)) {
-      this.fail(`${name} must be ${length} integer(s) ≥ ${min}, got ${JSON.stringify(v)}`);
+    if (!Array.isArray(v) || v.length !== length || v.some((n) => typeof n !== "number" || !Number.isInteger(n) || n < min || n > max)) {
+      this.fail(`${name} must be ${length} integer(s) from ${min} to ${max}, got ${JSON.stringify(v)?.slice(0, 100)}`);
     }
     return v as number[];
   }
@@ -134,10 +138,10 @@ class Fields {
     return v;
   }
 
-  integer(name: string): number | undefined {
+  integer(name: string, bound = Number.MAX_SAFE_INTEGER): number | undefined {
     const v = this.get(name);
     if (v === undefined) return undefined;
-    if (typeof v !== "number" || !Number.isSafeInteger(v)) this.fail(`${name} must be an integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || Math.abs(v) > bound) this.fail(`${name} must be an integer of size at most ${bound}, got ${JSON.stringify(v)}`);
     return v;
   }
 
@@ -154,13 +158,13 @@ class Fields {
   }
 
   module(name: string): Module {
-    return buildModule(this.get(name), `${this.path}.${name}`, this.budget);
+    return buildModule(this.get(name), `${this.path}.${name}`, this.budget, this.depth + 1);
   }
 
   modules(name: string): Module[] {
     const v = this.get(name);
     if (!Array.isArray(v) || v.length === 0) this.fail(`${name} must be a non-empty array of layers`);
-    return v.map((c, i) => buildModule(c, `${this.path}.${name}[${i}]`, this.budget));
+    return v.map((c, i) => buildModule(c, `${this.path}.${name}[${i}]`, this.budget, this.depth + 1));
   }
 
   /**
@@ -198,7 +202,7 @@ const builders: Record<string, (f: Fields) => Module> = {
   Softplus: () => new Softplus(),
   LeakyReLU: (f) => new LeakyReLU(f.number("alpha", 0, 1)),
   GELU: (f) => new GELU(f.choice("approximate", ["none", "tanh"] as const)),
-  Softmax: (f) => new Softmax(f.integer("axis") ?? -1),
+  Softmax: (f) => new Softmax(f.integer("axis", 64) ?? -1),
   Dropout: (f) => {
     const rate = f.number("rate", 0, 0.999999);
     const seed = f.integer("seed");
@@ -227,7 +231,7 @@ const builders: Record<string, (f: Fields) => Module> = {
   SpectralNorm: (f) => {
     const inner = f.module("inner");
     if (!(inner instanceof Linear)) return f.fail("inner must be a Linear layer");
-    return new SpectralNorm(inner, { powerIterations: f.size("powerIterations") });
+    return new SpectralNorm(inner, { powerIterations: f.size("powerIterations", LIMITS.powerIterations) });
   },
   Conv1d: (f) => convolution(f, 1),
   Conv2d: (f) => convolution(f, 2),
@@ -268,12 +272,20 @@ function isObject(v: unknown): v is Record<string, JsonValue> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function buildModule(config: JsonValue | undefined, path: string, budget: { left: number }): Module {
+/** What a file may still claim: parameters (numbers it holds, plus slack) and layers. */
+interface Budget {
+  left: number;
+  layers: number;
+}
+
+function buildModule(config: JsonValue | undefined, path: string, budget: Budget, depth: number): Module {
   if (!isObject(config)) throw new NablaError(`model file: ${path} must be a layer object with a "type"`);
+  if (depth > LIMITS.nesting) throw new NablaError(`model file: ${path}: layers are nested more than ${LIMITS.nesting} deep`);
+  if (--budget.layers < 0) throw new NablaError(`model file: ${path}: the architecture has more than ${LIMITS.layers} layers`);
   const type = config.type;
   const build = typeof type === "string" && Object.hasOwn(builders, type) ? builders[type] : undefined;
   if (!build) throw new NablaError(`model file: ${path}: unknown layer type ${JSON.stringify(type)}; known types are ${Object.keys(builders).join(", ")}`);
-  const fields = new Fields(config, path, budget);
+  const fields = new Fields(config, path, budget, depth);
   const module = build(fields);
   fields.done();
   return module;
@@ -298,7 +310,25 @@ function readTensor(stored: JsonValue | undefined, where: string, like: Tensor):
   }
   const bad = data.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
   if (bad >= 0) throw new NablaError(`model file: ${where}.data[${bad}] is ${JSON.stringify(data[bad])}, not a finite number`);
+  const over = dtype === "float32" ? data.findIndex((v) => Math.abs(v as number) > FLOAT32_MAX) : -1;
+  if (over >= 0) throw new NablaError(`model file: ${where}.data[${over}] is ${data[over]}, beyond float32's range (it would load as Infinity)`);
   return tensor(data as number[], { shape: dims, dtype });
+}
+
+/** Buffers whose values would make the forward pass divide by zero or take a square root of a negative number. */
+function checkState(m: Module, path: string): void {
+  const where = (name: string) => `buffers.${path ? `${path}.` : ""}${name}`;
+  const firstBad = (t: Tensor, ok: (v: number) => boolean) => t.values().findIndex((v) => !ok(v));
+  const require = (name: string, ok: (v: number) => boolean, what: string) => {
+    const t = m.buffers()[name]!;
+    const i = firstBad(t, ok);
+    if (i >= 0) throw new NablaError(`model file: ${where(name)}[${i}] is ${t.values()[i]}; ${what}`);
+  };
+  if (m instanceof Standardize) require("scale", (v) => v > 0, "a Standardize scale must be positive (the layer divides by it)");
+  if (m instanceof BatchNorm) require("runningVariance", (v) => v >= 0, "a running variance cannot be negative");
+  if (m instanceof SpectralNorm && m.buffers().u!.values().every((v) => v === 0)) {
+    throw new NablaError(`model file: ${where("u")} is all zeros; the power-iteration vector must be non-zero`);
+  }
 }
 
 function readTensors(section: JsonValue | undefined, name: string, expected: Params): Params {
@@ -336,13 +366,14 @@ function decode(text: string, source: string): { model: Module; metadata: { [key
   if (extra.length) throw new NablaError(`model file: unknown top-level field ${JSON.stringify(extra[0])}`);
   const stored = isObject(doc.parameters) ? Object.values(doc.parameters) : [];
   // The slack lets a file that is a few numbers short reach the precise per-tensor error below.
-  const budget = { left: ALLOCATION_SLACK + stored.reduce<number>((n, t) => n + (isObject(t) && Array.isArray(t.data) ? t.data.length : 0), 0) };
-  const model = buildModule(doc.architecture, "architecture", budget);
+  const budget = { left: ALLOCATION_SLACK + stored.reduce<number>((n, t) => n + (isObject(t) && Array.isArray(t.data) ? t.data.length : 0), 0), layers: LIMITS.layers };
+  const model = buildModule(doc.architecture, "architecture", budget, 0);
   const loaded = model.withParams(readTensors(doc.parameters, "parameters", parameters(model)));
   const state = readTensors(doc.buffers ?? {}, "buffers", buffers(model));
   for (const [path, m] of namedModules(loaded)) {
     const own = Object.keys(m.buffers());
     if (own.length) m.setBuffers(Object.fromEntries(own.map((b) => [b, state[path ? `${path}.${b}` : b]!])));
+    checkState(m, path);
   }
   if (doc.metadata !== undefined && !isObject(doc.metadata)) throw new NablaError("model file: \"metadata\" must be an object");
   return { model: loaded.eval(), metadata: doc.metadata ?? {} };

@@ -5,6 +5,7 @@
  * plain pytree (numbers, tensors, arrays, objects), so it can be inspected and serialised.
  */
 import type { Tensor } from "../tensor/tensor.js";
+import { NablaError } from "../tensor/errors.js";
 import { add } from "../ops/primitives/elementwise.js";
 import { type PyTree, flatten, treeMapMany } from "../autodiff/pytree.js";
 import { leafTensor, likeLeaf } from "../autodiff/leaves.js";
@@ -74,9 +75,18 @@ export function leavesOf(tree: PyTree, where: string): Tensor[] {
   return flatten(tree, where).leaves.map(leafTensor);
 }
 
-/** The learning rate at a step count. */
+/** Refuses a learning rate that is not a finite positive number or a schedule (a function). */
+export function checkLearningRate(lr: unknown, where: string): LearningRate {
+  if (typeof lr === "function" || (typeof lr === "number" && Number.isFinite(lr) && lr > 0)) return lr as LearningRate;
+  throw new NablaError(`${where}: lr must be a finite positive number or a schedule from nb.optim.schedules, got ${String(lr)}`);
+}
+
+/** The learning rate at a step count; a schedule's value must be finite and non-negative. */
 export function rateAt(lr: LearningRate, count: number): number {
-  return typeof lr === "number" ? lr : lr(count);
+  if (typeof lr === "number") return lr;
+  const rate = lr(count);
+  if (!(Number.isFinite(rate) && rate >= 0)) throw new NablaError(`learning-rate schedule: step ${count} gave ${rate}; a rate must be finite and non-negative`);
+  return rate;
 }
 
 /**

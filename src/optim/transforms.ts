@@ -10,7 +10,7 @@ import { abs, add, div, maximum, mul, sign, sqrt, sub } from "../ops/primitives/
 import { sum } from "../ops/primitives/reduce.js";
 import { clip as clipValues, square } from "../ops/composite.js";
 import type { PyTree } from "../autodiff/pytree.js";
-import { type LearningRate, type Transform, leafwise, leafwiseMany, leavesOf, rateAt, transform } from "./base.js";
+import { type LearningRate, type Transform, checkLearningRate, leafwise, leafwiseMany, leavesOf, rateAt, transform } from "./base.js";
 import { jit } from "../autodiff/jit.js";
 import { toTensor } from "../tensor/create.js";
 
@@ -40,6 +40,7 @@ export type CountState = { count: number };
  * [u1, u2]; // => [[-2], [-1]]
  */
 export function scaleByLearningRate(lr: LearningRate): Transform<CountState> {
+  checkLearningRate(lr, "optimizer");
   return transform(
     () => ({ count: 0 }),
     (updates, state) => {

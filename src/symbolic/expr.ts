@@ -1,5 +1,6 @@
 /** The public face of the symbolic layer: `parse` and the `Expr` class. */
 import { NablaError } from "../tensor/errors.js";
+import { taylor as taylorMode } from "../autodiff/taylor.js";
 import {
   type ExprNode, add, dagSize, div, freeVariables, mul, num, pow, sub, treeSize, variable,
 } from "./ast.js";
@@ -145,7 +146,7 @@ export class Expr {
    */
   evaluate(values: Readonly<Record<string, number>>): number {
     const names = this.variables();
-    const missing = names.filter((n) => typeof values[n] !== "number");
+    const missing = names.filter((n) => !Object.hasOwn(values, n) || typeof values[n] !== "number");
     if (missing.length) throw new NablaError(`evaluate: no value given for ${missing.join(", ")} (the expression uses ${names.join(", ")})`);
     return compileNode(this.node, names)(...names.map((n) => values[n]!)).item();
   }
@@ -164,9 +165,11 @@ export class Expr {
   }
 
   /**
-   * The Taylor polynomial of degree `order` in `name` about `at`, from the symbolic
-   * derivatives: coefficients cₖ = f⁽ᵏ⁾(at)/k! (other variables must not occur), shown as
-   * exact fractions where they are within 1e-12 of one with a denominator up to 10⁹.
+   * The Taylor polynomial of degree `order` in `name` about `at`: coefficients cₖ = f⁽ᵏ⁾(at)/k!
+   * (other variables must not occur) by Taylor-mode propagation through the compiled
+   * expression (nb.taylor; repeated symbolic differentiation grows exponentially, tan(x) to
+   * order 20 took minutes), shown as exact fractions where they are within 1e-12 of one with a
+   * denominator up to 10⁹.
    * @example
    * const t = nb.parse("exp(x)").taylor("x", 0, 4);
    * t.polynomial.toString(); // => "1 + x + x^2/2 + x^3/6 + x^4/24"
@@ -178,16 +181,7 @@ export class Expr {
     if (!Number.isInteger(order) || order < 0) throw new NablaError(`taylor: the order must be a non-negative integer, got ${order}`);
     const others = this.variables().filter((v) => v !== name);
     if (others.length) throw new NablaError(`taylor: the expression also depends on ${others.join(", ")}; substitute values first`);
-    const coefficients: number[] = [];
-    let derivative: Expr = this.simplify();
-    let factorial = 1;
-    for (let k = 0; k <= order; k++) {
-      if (k > 0) {
-        derivative = derivative.diff(name);
-        factorial *= k;
-      }
-      coefficients.push(derivative.evaluate({ [name]: at }) / factorial);
-    }
+    const { coefficients } = taylorMode(compileNode(this.node, [name]), at, order);
     return { coefficients, polynomial: new Expr(polynomialNode(coefficients, name, at)) };
   }
 

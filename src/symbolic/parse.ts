@@ -9,6 +9,10 @@
  *
  * so -x^2 = -(x^2) and 2^-1 = 0.5. Juxtaposition is never read as a product: `2x` is an
  * error that says to write `2*x`.
+ *
+ * Every walker over a tree (printing, simplification, derivatives, compilation) recurses, so
+ * the parser refuses trees deeper than MAX_EXPRESSION_DEPTH with a ParseError instead of
+ * letting a later walk overflow the stack; a flat sum of n terms is n deep.
  */
 import { NablaError } from "../tensor/errors.js";
 import { type BinaryOp, type ExprNode, CONSTANT_VALUES, type ConstantName, binary, call, constant, neg, num, variable } from "./ast.js";
@@ -67,6 +71,9 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
+/** The deepest expression tree the parser builds (nesting, or terms of one sum or product). */
+export const MAX_EXPRESSION_DEPTH = 500;
+
 const OPERAND = `a number, a variable, a function call or "("`;
 
 function describe(token: Token): string {
@@ -80,7 +87,10 @@ function startsOperand(token: Token): boolean {
 
 class Parser {
   private index = 0;
+  private nesting = 0;
   private readonly tokens: Token[];
+  /** Each node's depth, so that building a node too deep fails where it is written. */
+  private readonly depths = new WeakMap<ExprNode, number>();
 
   constructor(private readonly source: string) {
     this.tokens = tokenize(source);
@@ -91,6 +101,28 @@ class Parser {
     const next = this.peek();
     if (next.kind !== "end") this.unexpected(next, next.text === ")" ? `an operator or the end (this ')' has no matching '(')` : "an operator or the end");
     return node;
+  }
+
+  /** Records a new node's depth; throws at `position` when it is past the limit. */
+  private built(node: ExprNode, position: number, ...parts: ExprNode[]): ExprNode {
+    const depth = 1 + parts.reduce((d, part) => Math.max(d, this.depths.get(part) ?? 1), 0);
+    if (depth > MAX_EXPRESSION_DEPTH) this.tooDeep(position);
+    this.depths.set(node, depth);
+    return node;
+  }
+
+  private tooDeep(position: number): never {
+    this.fail(position, `the expression is nested or chained more than ${MAX_EXPRESSION_DEPTH} deep; split it into smaller expressions`);
+  }
+
+  /** Runs a nested rule (parentheses, arguments, signs, exponents) within the depth limit. */
+  private nested<T>(position: number, rule: () => T): T {
+    if (++this.nesting > MAX_EXPRESSION_DEPTH) this.tooDeep(position);
+    try {
+      return rule();
+    } finally {
+      this.nesting--;
+    }
   }
 
   private peek(): Token {
@@ -120,7 +152,8 @@ class Parser {
     let node = this.product();
     for (let t = this.peek(); t.text === "+" || t.text === "-"; t = this.peek()) {
       this.index++;
-      node = binary(t.text as BinaryOp, node, this.product());
+      const right = this.product();
+      node = this.built(binary(t.text as BinaryOp, node, right), t.position, node, right);
     }
     return node;
   }
@@ -129,28 +162,32 @@ class Parser {
     let node = this.unary();
     for (let t = this.peek(); t.text === "*" || t.text === "/"; t = this.peek()) {
       this.index++;
-      node = binary(t.text as BinaryOp, node, this.unary());
+      const right = this.unary();
+      node = this.built(binary(t.text as BinaryOp, node, right), t.position, node, right);
     }
     return node;
   }
 
   private unary(): ExprNode {
-    if (this.peek().text === "-") {
+    const minus = this.peek();
+    if (minus.text === "-") {
       this.index++;
       const literal = this.peek().kind === "number";
-      const operand = this.unary();
+      const operand = this.nested(minus.position, () => this.unary());
       // A minus written right before a literal is part of the number: "-2" is the number −2
       // (but "-(2)" and "-2^2" stay negations).
-      return literal && operand.kind === "number" ? num(-operand.value) : neg(operand);
+      return literal && operand.kind === "number" ? num(-operand.value) : this.built(neg(operand), minus.position, operand);
     }
     return this.power();
   }
 
   private power(): ExprNode {
     const base = this.primary();
-    if (this.peek().text !== "^") return base;
+    const caret = this.peek();
+    if (caret.text !== "^") return base;
     this.index++;
-    return binary("^", base, this.unary());
+    const exponent = this.nested(caret.position, () => this.unary());
+    return this.built(binary("^", base, exponent), caret.position, base, exponent);
   }
 
   private primary(): ExprNode {
@@ -161,39 +198,40 @@ class Parser {
     }
     if (token.kind === "op" && token.text === "(") {
       this.index++;
-      const inner = this.sum();
+      const inner = this.nested(token.position, () => this.sum());
       this.expect(")", `')' to close the '(' at column ${token.position + 1}`);
       return inner;
     }
     if (token.kind === "name") {
       this.index++;
       if (this.peek().text === "(") return this.call(token);
-      if (isFunctionName(token.text) || token.text in FUNCTION_ALIASES || token.text === "pow") {
+      if (isFunctionName(token.text) || Object.hasOwn(FUNCTION_ALIASES, token.text) || token.text === "pow") {
         this.fail(this.peek().position, `expected '(' after the function ${token.text}`);
       }
-      return token.text in CONSTANT_VALUES ? constant(token.text as ConstantName) : variable(token.text);
+      return Object.hasOwn(CONSTANT_VALUES, token.text) ? constant(token.text as ConstantName) : variable(token.text);
     }
     return this.unexpected(token, OPERAND);
   }
 
   private call(name: Token): ExprNode {
-    const fn: FunctionName | "pow" | undefined = name.text === "pow" ? "pow" : isFunctionName(name.text) ? name.text : FUNCTION_ALIASES[name.text];
+    const fn: FunctionName | "pow" | undefined = name.text === "pow" ? "pow" : isFunctionName(name.text) ? name.text
+      : Object.hasOwn(FUNCTION_ALIASES, name.text) ? FUNCTION_ALIASES[name.text] : undefined;
     if (fn === undefined) {
       const known = [...Object.keys(FUNCTIONS), ...Object.keys(FUNCTION_ALIASES), "pow"].sort().join(", ");
       this.fail(name.position, `unknown function '${name.text}' (known: ${known})`);
     }
     this.index++;
-    const args = [this.sum()];
+    const args = [this.nested(name.position, () => this.sum())];
     while (this.peek().text === ",") {
       this.index++;
-      args.push(this.sum());
+      args.push(this.nested(name.position, () => this.sum()));
     }
     this.expect(")", `',' or ')' to close the call of ${name.text}`);
     const wanted = fn === "pow" ? 2 : arity(fn);
     if (args.length !== wanted) {
       this.fail(name.position, `${name.text} takes ${wanted} argument${wanted === 1 ? "" : "s"}, got ${args.length}`);
     }
-    return fn === "pow" ? binary("^", args[0]!, args[1]!) : call(fn, ...args);
+    return this.built(fn === "pow" ? binary("^", args[0]!, args[1]!) : call(fn, ...args), name.position, ...args);
   }
 }
 

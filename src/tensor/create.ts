@@ -1,4 +1,4 @@
-import { type DType, type TypedArray, DEFAULT_DTYPE, allocate, checkDType, dtypeOf } from "./dtype.js";
+import { type DType, type TypedArray, DEFAULT_DTYPE, allocate, checkDType, checkTensorSize, dtypeOf } from "./dtype.js";
 import { NablaError } from "./errors.js";
 import { type Shape, checkShape, formatShape, sizeOf } from "./shape.js";
 import { ArrayTensor, type NestedArray, Tensor } from "./tensor.js";
@@ -92,6 +92,7 @@ function inferShape(data: unknown): number[] {
     shape.push(probe.length);
     probe = probe[0];
   }
+  checkShape(shape, "tensor");
   validate(data, shape, 0, []);
   return shape;
 }
@@ -125,7 +126,9 @@ function fillFlat(data: NestedArray, out: TypedArray): void {
 
 function filled(shape: Shape, value: number, options: CreateOptions, where: string): Tensor {
   const s = checkShape(shape, where);
-  const data = allocate(options.dtype === undefined ? DEFAULT_DTYPE : checkDType(options.dtype, where), sizeOf(s));
+  const dtype = options.dtype === undefined ? DEFAULT_DTYPE : checkDType(options.dtype, where);
+  checkTensorSize(sizeOf(s), dtype, where, s);
+  const data = allocate(dtype, sizeOf(s), where);
   if (value !== 0) data.fill(value);
   return new ArrayTensor(data, s);
 }

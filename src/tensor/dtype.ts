@@ -1,4 +1,5 @@
 import { NablaError } from "./errors.js";
+import { type Shape, formatBytes, formatShape } from "./shape.js";
 
 /** The element types nabla stores: float64 (the default) or float32 (opt-in). */
 export type DType = "float64" | "float32";
@@ -21,8 +22,26 @@ export function promote(a: DType, b: DType): DType {
   return a === b ? a : "float64";
 }
 
+/** The size limit every tensor's storage is checked against (set with nb.config({ maxTensorBytes })). */
+export const tensorLimits = { maxTensorBytes: 2 ** 31 };
+
+/**
+ * Throws, before allocating, when `length` elements of `dtype` would exceed maxTensorBytes
+ * (a huge shape gets this message rather than a RangeError or gigabytes of memory).
+ */
+export function checkTensorSize(length: number, dtype: DType, where: string, shape?: Shape): void {
+  const bytes = length * (dtype === "float64" ? 8 : 4);
+  if (bytes <= tensorLimits.maxTensorBytes) return;
+  const what = shape === undefined ? `${length.toExponential(2)} elements` : `shape ${formatShape(shape)} = ${length.toExponential(2)} elements`;
+  throw new NablaError(
+    `${where}: a ${dtype} tensor of ${what} would take ${formatBytes(bytes)}, over the limit of ` +
+      `${formatBytes(tensorLimits.maxTensorBytes)} set by nb.config({ maxTensorBytes }); use a smaller shape or raise maxTensorBytes`,
+  );
+}
+
 /** Zero-filled storage. */
-export function allocate(dtype: DType, length: number): TypedArray {
+export function allocate(dtype: DType, length: number, where = "allocate"): TypedArray {
+  checkTensorSize(length, dtype, where);
   return dtype === "float64" ? new Float64Array(length) : new Float32Array(length);
 }
 
@@ -39,6 +58,7 @@ let uninitialized: UninitializedAllocator | undefined;
  */
 export function allocateUninitialized(dtype: DType, length: number): TypedArray {
   if (uninitialized === undefined || length < 64) return allocate(dtype, length);
+  checkTensorSize(length, dtype, "allocate");
   return dtype === "float64" ? new Float64Array(uninitialized(length * 8), 0, length) : new Float32Array(uninitialized(length * 4), 0, length);
 }
 

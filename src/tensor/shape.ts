@@ -86,10 +86,14 @@ export function normalizeAxis(axis: number, ndim: number, op: string): number {
   return axis < 0 ? axis + ndim : axis;
 }
 
+/** The most axes a tensor may have (NumPy's limit). */
+export const MAX_RANK = 64;
+
 export function checkShape(shape: unknown, where: string): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new NablaError(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new NablaError(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)?.slice(0, 200)}`);
   }
+  if (shape.length > MAX_RANK) throw new NablaError(`${where}: a tensor may have at most ${MAX_RANK} axes, got ${shape.length}`);
   return shape as number[];
 }
 
@@ -117,4 +121,16 @@ export function broadcastIndexMap(source: Shape, target: Shape): Int32Array {
     }
   }
   return map;
+}
+
+/** Bytes as a person reads them: "1.5 GiB". */
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
 }

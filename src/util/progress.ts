@@ -67,7 +67,8 @@ export class ProgressBar {
       }
     } else {
       const decile = Math.floor((10 * step) / Math.max(1, this.options.total));
-      if (decile > this.lastDecile) {
+      // The finished state is done()'s to print, once, with the metrics of the last update.
+      if (decile > this.lastDecile && step < this.options.total) {
         this.stream.write(`${this.line}\n`);
         this.written = this.line;
         this.lastDecile = decile;

@@ -2,7 +2,7 @@
 import * as nb from "../../index.js";
 import { type Command, UsageError, stringOption } from "../command.js";
 import { MODEL_FILE_OPTION, requiredOption } from "../training.js";
-import { modelTask } from "./evaluate.js";
+import { checkFiniteOutput, modelTask } from "./evaluate.js";
 
 export interface PredictResult {
   predictions: (number | string)[];
@@ -23,7 +23,7 @@ export const predict: Command<PredictResult> = {
   run(input) {
     const path = requiredOption(input, "model", "model.nabla");
     const { model, metadata } = nb.nn.readModelFile(path);
-    const { task } = modelTask(metadata, path);
+    const { task } = modelTask(metadata, path, model);
     const file = requiredOption(input, "data", "file.csv");
     const { columns, rows } = nb.data.readCsvTable(file);
     const drop = stringOption(input, "drop");
@@ -34,6 +34,7 @@ export const predict: Command<PredictResult> = {
       throw new UsageError(`${file} has ${keep.length} feature columns but the model takes ${features}${drop === undefined ? " (leave out a target column with --drop)" : ""}`);
     }
     const output = model.forward(nb.tensor(rows.map((r) => keep.map((j) => r[j]!))));
+    checkFiniteOutput(output, path);
     if (task === "regression") return { predictions: Array.from(output.values()) };
     const names = Array.isArray(metadata.targetNames) ? metadata.targetNames.map(String) : undefined;
     const labels = Array.from(nb.nn.predictClasses(output).values());

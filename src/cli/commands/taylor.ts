@@ -1,4 +1,4 @@
-/** `nabla taylor`: the Taylor polynomial from symbolic derivatives. */
+/** `nabla taylor`: the Taylor polynomial by Taylor-mode propagation (Expr.taylor). */
 import { type Command, UsageError, WRT_OPTION, expressionArgument, formatNumber, numberOption, stringOption, variableOption } from "../command.js";
 
 export interface TaylorResult {
@@ -12,8 +12,8 @@ export interface TaylorResult {
   latex?: string;
 }
 
-/** Higher orders make the symbolic derivatives swell for little use. */
-const MAX_ORDER = 30;
+/** Taylor mode is fast to any order; past this the printed polynomial is too long to read. */
+const MAX_ORDER = 100;
 
 export const taylor: Command<TaylorResult> = {
   name: "taylor",

@@ -1,6 +1,6 @@
 /** `nabla train`: trains a model on a bundled dataset or a CSV file, then tests it on a held-out split. */
 import * as nb from "../../index.js";
-import { type Command, UsageError, numberOption, stringOption, writeNewFile } from "../command.js";
+import { type Command, JobFailure, UsageError, checkNewFile, numberOption, stringOption, writeNewFile } from "../command.js";
 import {
   ACTIVATION_NAMES, DATA_OPTION, OVERWRITE_OPTION, SPLIT_OPTIONS, TARGET_OPTION, type Task, buildModel, fractionOption, integerOption,
   loadData, lossCurvesSvg, scores,
@@ -12,6 +12,8 @@ export interface TrainResult {
   model: string;
   parameters: number;
   trainSamples: number;
+  /** Of the training samples, held out for early stopping and the validation loss (never the test split). */
+  validationSamples: number;
   testSamples: number;
   history: nb.nn.EpochLog[];
   test: Record<string, number | number[][]>;
@@ -25,6 +27,10 @@ export interface TrainResult {
 const OPTIMIZER_ALIASES: Record<string, nb.optim.OptimizerName> = { sgd: "momentum" };
 /** The default first, then the rest of the registry and the aliases. */
 const OPTIMIZER_CHOICES = ["adam", ...nb.optim.optimizerNames.filter((n) => n !== "adam"), ...Object.keys(OPTIMIZER_ALIASES)];
+
+/** The fraction of the training split held out for validation, when it has at least MIN_ROWS_FOR_VALIDATION rows. */
+const VALIDATION_FRACTION = 0.1;
+const MIN_ROWS_FOR_VALIDATION = 20;
 
 function optimizerOption(name: string, lr: number | undefined): nb.optim.Transform {
   const resolved = OPTIMIZER_ALIASES[name] ?? name;
@@ -61,31 +67,40 @@ export const train: Command<TrainResult> = {
     const seed = integerOption(input, "seed", 0, 0);
     const lrText = stringOption(input, "lr");
     const lr = lrText === undefined ? undefined : numberOption(lrText, "--lr");
-    if (lr !== undefined && !(lr > 0)) throw new UsageError(`--lr: expected a positive number, got "${lrText}"`);
+    if (lr !== undefined && !(lr > 0 && lr < Infinity)) throw new UsageError(`--lr: expected a finite positive number, got "${lrText}"`);
     const optimizer = optimizerOption(stringOption(input, "optimizer") ?? "adam", lr);
     const epochs = integerOption(input, "epochs", 30, 1);
     const batchSize = integerOption(input, "batch-size", 32, 1);
     const split = nb.data.trainTestSplit(dataset.x, dataset.y, { testSize: fractionOption(input, "test-size", 0.2), seed, stratify: task === "classification" });
+    const overwrite = Boolean(input.options.overwrite);
+    const [save, plot] = [stringOption(input, "save"), stringOption(input, "plot")];
+    // Output paths are checked before training, not after minutes of it.
+    if (save !== undefined) checkNewFile(save, overwrite, "--save");
+    if (plot !== undefined) checkNewFile(plot, overwrite, "--plot");
     const scaler = nb.data.standardize(split.xTrain);
     const model = buildModel(spec, stringOption(input, "activation") ?? "relu", scaler, dataset.x.shape[1]!, outputs, seed);
     const loss = task === "classification" ? "crossEntropy" : "mse";
     const start = Date.now();
+    // The validation loss comes from a part of the training data; the test split stays unseen until the end.
+    const nTrain = split.xTrain.shape[0]!;
+    const validation = nTrain >= MIN_ROWS_FOR_VALIDATION ? VALIDATION_FRACTION : undefined;
     const fitted = nb.nn.fit(model, { x: split.xTrain, y: split.yTrain }, {
-      loss, optimizer, epochs, batchSize, seed, validation: { x: split.xTest, y: split.yTest }, quiet: Boolean(input.options.quiet || input.options.json),
+      loss, optimizer, epochs, batchSize, seed, ...(validation ? { validation } : {}), quiet: Boolean(input.options.quiet || input.options.json),
     });
     const seconds = (Date.now() - start) / 1000;
-    const overwrite = Boolean(input.options.overwrite);
+    if (fitted.nonFiniteLoss) {
+      throw new JobFailure(`training diverged: ${fitted.warnings.at(-1)}`);
+    }
+    const validationSamples = validation ? Math.round(nTrain * validation) : 0;
     const result: TrainResult = {
-      data: name, task, model: spec, parameters: nb.nn.parameterCount(model), trainSamples: split.xTrain.shape[0]!, testSamples: split.xTest.shape[0]!,
+      data: name, task, model: spec, parameters: nb.nn.parameterCount(model), trainSamples: nTrain - validationSamples, validationSamples, testSamples: split.xTest.shape[0]!,
       history: fitted.history, test: scores(task, fitted.model.forward(split.xTest), split.yTest, outputs), warnings: fitted.warnings, seconds,
     };
-    const save = stringOption(input, "save");
     if (save !== undefined) {
       const metadata = { task, data: name, featureNames: dataset.featureNames, outputs, ...(dataset.targetNames ? { targetNames: dataset.targetNames } : {}) };
       writeNewFile(save, nb.nn.modelToJson(fitted.model, metadata), overwrite, "--save");
       result.saved = save;
     }
-    const plot = stringOption(input, "plot");
     if (plot !== undefined) {
       writeNewFile(plot, lossCurvesSvg(fitted.history), overwrite, "--plot");
       result.plot = plot;
@@ -96,8 +111,8 @@ export const train: Command<TrainResult> = {
     const last = r.history.at(-1)!;
     const test = Object.entries(r.test).filter((e): e is [string, number] => typeof e[1] === "number").map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ");
     return [
-      `trained ${r.model} (${r.parameters} parameters) on ${r.data} (${r.task}): ${r.trainSamples} training, ${r.testSamples} test samples`,
-      `${r.history.length} epochs in ${r.seconds.toFixed(1)} s; final training loss ${last.loss.toFixed(4)}, test loss ${last.valLoss!.toFixed(4)}`,
+      `trained ${r.model} (${r.parameters} parameters) on ${r.data} (${r.task}): ${r.trainSamples} training, ${r.validationSamples} validation, ${r.testSamples} test samples`,
+      `${r.history.length} epochs in ${r.seconds.toFixed(1)} s; final training loss ${last.loss.toFixed(4)}${last.valLoss === undefined ? "" : `, validation loss ${last.valLoss.toFixed(4)}`}`,
       `test: ${test}`,
       ...r.warnings.map((w) => `warning: ${w}`),
       ...(r.saved ? [`saved the model to ${r.saved}`] : []),

@@ -168,8 +168,11 @@ export const divP = binary(
   ([a, b], y0, n) => seriesDiv(a!, b!, n, y0),
   { domain: "real", order: 2, cases: binaryCases(["real", "awayFromZero"]) },
 );
-/** d/db aᵇ = aᵇ·log a for a > 0, and 0 where a ≤ 0 (no real logarithm there). */
-const powBaseRule = (a: Tensor, b: Tensor): Tensor => mul(b, pow(a, sub(b, 1)));
+/**
+ * d/da aᵇ = b·aᵇ⁻¹, and 0 where b = 0 (aᵒ is constant; JAX and PyTorch give 0 at a = 0 too,
+ * where 0·0⁻¹ would be NaN). d/db aᵇ = aᵇ·log a for a > 0, and 0 where a ≤ 0 (no real logarithm there).
+ */
+const powBaseRule = (a: Tensor, b: Tensor): Tensor => mulNoNan(b, pow(a, sub(b, 1)));
 const powExponentRule = (a: Tensor, out: Tensor): Tensor => {
   const positive = greater(a, 0);
   return where(positive, mul(out, log(where(positive, a, 1))), 0);

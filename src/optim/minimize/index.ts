@@ -20,6 +20,7 @@ import { trustNcg } from "./trust-ncg.js";
 import { nelderMead } from "./nelder-mead.js";
 import { projectedLbfgs } from "./projected-lbfgs.js";
 import { type FlatResult, augmentedLagrangian, boundVector } from "./augmented-lagrangian.js";
+import { checkBounds, checkOptions, checkStart } from "./validate.js";
 
 export type { ObjectiveFunction, StartPoint } from "./objective.js";
 export type { Bounds, Constraint, IterationRecord, KktResiduals, Method, MinimizeOptions, MinimizeResult, Multipliers } from "./types.js";
@@ -61,6 +62,7 @@ function settingsFor(method: Method, n: number, options: MinimizeOptions): Setti
     if (settings.lower.length !== n || settings.upper.length !== n) {
       throw new NablaError(`minimize: bounds need one value, or one per variable (${n}), on each side`);
     }
+    checkBounds(settings.lower, settings.upper);
   }
   return settings;
 }
@@ -68,9 +70,10 @@ function settingsFor(method: Method, n: number, options: MinimizeOptions): Setti
 /** One run of a method on an unconstrained (or bounded) problem. */
 function run(f: ObjectiveFunction, x0: StartPoint, options: MinimizeOptions): FlatResult {
   const method = options.method ?? "lbfgs";
-  const runMethod = options.bounds ? projectedLbfgs : METHODS[method];
+  const runMethod = options.bounds ? projectedLbfgs : Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
   if (!runMethod) throw new NablaError(`minimize: unknown method "${method}"; use one of ${Object.keys(METHODS).join(", ")}`);
   const objective = new Objective(f, x0);
+  checkStart(objective.start);
   const settings = settingsFor(method, objective.n, options);
   const log = iterationLog(objective, settings, method);
   let outcome: MethodOutcome;
@@ -119,6 +122,7 @@ function run(f: ObjectiveFunction, x0: StartPoint, options: MinimizeOptions): Fl
  * Math.round(onLine.multipliers!.eq[0]! * 1e5) / 1e5; // => 1
  */
 export function minimize<X extends StartPoint>(f: ObjectiveFunction, x0: X, options: MinimizeOptions = {}): MinimizeResult<PointLike<X>> {
+  checkOptions(options);
   const start = x0 instanceof Tensor ? x0 : tensor(typeof x0 === "number" ? x0 : [...(x0 as readonly number[])]);
   const flat = options.constraints?.length
     ? augmentedLagrangian(f, start, options, run)

@@ -42,7 +42,8 @@ export function toText(node: ExprNode): string {
   if (known !== undefined) return known;
   let out: string;
   switch (node.kind) {
-    case "number": out = String(node.value); break;
+    // String(-0) is "0": the sign matters (1/-0 = -Infinity), and "-0" parses back to −0.
+    case "number": out = Object.is(node.value, -0) ? "-0" : String(node.value); break;
     case "constant":
     case "variable": out = node.name; break;
     case "neg": out = `-${wrap(toText(node.arg), precedence(node.arg) < 3 || isNegated(node.arg))}`; break;
