@@ -19,7 +19,8 @@ export default definePage({
     page.output.append(el("div", { class: "table-wrap" }, table));
     const run = async (): Promise<void> => {
       const path = await page.compute("newton", { source: page.state.f, x0: page.state.x0, steps: page.state.steps });
-      if (path) table.replaceChildren(...path.map((s, k) => el("tr", { "data-x": String(s.x) }, el("th", {}, `x${k}`), el("td", { class: "num" }, s.x.toPrecision(17)))));
+      if (path) table.replaceChildren(...path.map((s, k) => el("tr", { "data-x": String(s.x) },
+        el("th", {}, `x${k}`), el("td", { class: "num" }, s.x.toPrecision(17)), el("td", { class: "num" }, `f = ${s.fx.toExponential(1)}`))));
     };
     page.onChange(run); // after any bound control changed the state
     void run();
