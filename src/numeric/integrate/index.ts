@@ -10,3 +10,5 @@ export type { FixedQuadResult, QuadratureRule } from "./gauss-legendre.js";
 export { sobol, SOBOL_MAX_DIMENSION } from "./sobol.js";
 export type { LowDiscrepancyOptions } from "./sobol.js";
 export { halton } from "./halton.js";
+export { quad } from "./quad.js";
+export type { QuadOptions, QuadResult } from "./quad.js";
