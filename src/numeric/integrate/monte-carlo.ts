@@ -76,8 +76,9 @@ function standardError(values: ArrayLike<number>): number {
  * ∫ f over the box [lower, upper] by (quasi-)Monte Carlo, with a standard-error estimate.
  * @example
  * // The volume of the unit disc inside [−1, 1]²:
- * const disc = (p) => nb.cast(nb.less(nb.sum(nb.square(p), 1), 1), "float64");
- * nb.integrate.monteCarlo(disc, [-1, -1], [1, 1], { n: 8192, method: "sobol", seed: 1 }).value.item(); // ≈ Math.PI
+ * const disc = (p: nb.Tensor) => nb.cast(nb.less(nb.sum(nb.square(p), 1), 1), "float64");
+ * const r = nb.integrate.monteCarlo(disc, [-1, -1], [1, 1], { n: 8192, method: "sobol", seed: 1 });
+ * Math.abs(r.value.item() - Math.PI) < 5 * r.error; // => true
  */
 export function monteCarlo(f: BoxIntegrand, lower: readonly number[], upper: readonly number[], options: MonteCarloOptions = {}): MonteCarloResult {
   const where = "monteCarlo";

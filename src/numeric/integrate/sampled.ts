@@ -37,7 +37,7 @@ function samples(where: string, y: TensorLike): { t: Tensor; n: number } {
  * ∫y dx by the trapezoidal rule along y's last axis.
  * @example
  * // Area under a ROC curve (false-positive rate on x, true-positive rate on y):
- * nb.integrate.trapezoid([0, 0.6, 0.8, 1], { x: [0, 0.2, 0.5, 1] }).item(); // ≈ 0.76
+ * nb.integrate.trapezoid([0, 0.6, 0.8, 1], { x: [0, 0.2, 0.5, 1] }).item(); // => 0.72
  */
 export function trapezoid(y: TensorLike, options: SampleOptions = {}): Tensor {
   const { t, n } = samples("trapezoid", y);
@@ -80,7 +80,7 @@ function simpsonWeights(h: Float64Array): Float64Array {
  * ∫y dx by Simpson's rule along y's last axis (exact for cubics on even gaps; an even number of
  * samples gets the parabola through the last three for the last interval, as scipy ≥ 1.11).
  * @example
- * nb.integrate.simpson([0, 1, 4, 9, 16], { dx: 1 }).item(); // ≈ 64 / 3
+ * nb.integrate.simpson([0, 1, 4, 9, 16], { dx: 1 }).item(); // => 64 / 3
  */
 export function simpson(y: TensorLike, options: SampleOptions = {}): Tensor {
   const { t, n } = samples("simpson", y);
