@@ -94,4 +94,16 @@ describe("derivatives of quad (Leibniz rule on the final partition)", () => {
     const fd = (I(0.4 + h).item() - I(0.4 - h).item()) / (2 * h);
     expect(nb.grad((t: Tensor) => quad((x) => nb.div(nb.exp(nb.mul(t, x)), nb.add(1, nb.square(x))), -1, 2).value)(nb.scalar(0.4)).item()).toBeCloseTo(fd, 7);
   });
+  test("forward mode and Hessians; fixedQuad inside jit, adaptive quad refused there with a reason", () => {
+    // ∫₀¹ e^{θx} dx: d/dθ = ∫ x e^{θx} = (θ − 1)e^θ/θ² + 1/θ², at θ = 1 equal to 1
+    const I = (t: Tensor) => quad((x) => nb.exp(nb.mul(t, x)), 0, 1).value;
+    const [, tangent] = nb.jvp(I, [nb.scalar(1)], [nb.scalar(1)]) as [Tensor, Tensor];
+    expect(tangent.item()).toBeCloseTo(1, 12);
+    // ∂²/∂sᵢ∂sⱼ ∫₀¹ e^{(s₁+s₂)x} dx = ∫₀¹ x² e^{(s₁+s₂)x} dx = e − 2 at s₁ + s₂ = 1
+    const h = nb.hessian((s: Tensor) => quad((x) => nb.exp(nb.mul(nb.sum(s), x)), 0, 1).value)(nb.tensor([0.5, 0.5]));
+    (h.toArray() as number[][]).flat().forEach((v) => expect(v).toBeCloseTo(Math.E - 2, 11));
+    const jitted = nb.jit((t: Tensor) => nb.integrate.fixedQuad((x) => nb.sin(nb.mul(t, x)), 0, 1, 12).value);
+    expect(jitted(nb.scalar(3)).item()).toBeCloseTo((1 - Math.cos(3)) / 3, 13);
+    expect(() => nb.jit((t: Tensor) => I(t))(nb.scalar(1))).toThrow("jit");
+  });
 });
