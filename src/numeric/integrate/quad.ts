@@ -29,7 +29,7 @@ export interface QuadOptions {
 export interface QuadResult {
   /** The integral: a scalar Tensor, differentiable in a, b and anything f closes over. */
   value: Tensor;
-  /** Estimated absolute error (an estimate the tests check is never below the true error). */
+  /** Estimated absolute error (on the test sets never below the true error); ∞ when the integral looks divergent. */
   error: number;
   /** Points at which f was evaluated during the adaptive search (not counting a derivative pass). */
   nfev: number;
@@ -57,6 +57,19 @@ function message(o: Outcome, transform: Transform): string {
   const worst = o.pieces.reduce((w, p) => (p.error > w.error ? p : w), o.pieces[0]!);
   const s = Float64Array.of((worst.lo + worst.hi) / 2);
   return `${MESSAGES[3]}${transform.points(s).x[0]!.toPrecision(6)}`;
+}
+
+/**
+ * The error to report. On success, QUADPACK's estimate. On failure that estimate describes the
+ * last extrapolation only, so it is widened to cover the plain partition sum and its error too;
+ * an integral that looks divergent has no finite error at all.
+ */
+function failureError(o: Outcome): number {
+  if (o.status === 0 || o.status === 6) return o.error;
+  if (o.status === 5) return Infinity;
+  const sum = o.pieces.reduce((s, p) => s + p.result, 0);
+  const errsum = o.pieces.reduce((s, p) => s + p.error, 0);
+  return Math.max(o.error, errsum, Math.abs(o.result - sum));
 }
 
 /** The sum of the fixed rule over the final partition, evaluated inside the caller's trace. */
@@ -112,7 +125,7 @@ export function quad(f: Integrand, a: Endpoint, b: Endpoint, options: QuadOption
   const needsTrace = outcome.status !== 6 && (outcome.traced || isTraced(a) || isTraced(b));
   return {
     value: needsTrace ? tracedValue(f, ev, transform, outcome.pieces, outcome.result) : scalar(outcome.result),
-    error: outcome.error,
+    error: failureError(outcome),
     nfev: outcome.nfev,
     success: outcome.status === 0,
     message: message(outcome, transform),
