@@ -18,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
 import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
 import { optimSection } from "./optim.js";
+import { integrateSection } from "./integrate.js";
 import { MLP, MLP_LABELS, MLP_X } from "./mlp.js";
 import { loadJax, loadTf, randomArray, timeMs } from "./peers.js";
 
@@ -644,6 +645,7 @@ async function main() {
   if (JSON_OUT) {
     // The optimisation section: nabla's minimize against SciPy on the MGH set (counts, not times).
     record.optim = await optimSection({ json: true, quiet: true });
+    record.integrate = await integrateSection({ json: true });
     writeFileSync(new URL(RECORD_FILE, dir), JSON.stringify(record, null, 2) + "\n");
     process.stdout.write(JSON.stringify(record, null, 2) + "\n");
     return;
@@ -683,6 +685,8 @@ async function main() {
   if (memory) printMemory(memory);
   // The optimisation section (bench/optim.js): printed after the table, and kept in the record.
   record.optim = await optimSection({ quiet: QUIET });
+  // The integration section (bench/integrate.js): quad against scipy.integrate.quad.
+  record.integrate = await integrateSection();
   writeFileSync(new URL(RECORD_FILE, dir), JSON.stringify(record, null, 2) + "\n");
 }
 
