@@ -62,3 +62,4 @@ export type { Backend, UnaryKernel, BinaryKernel, ReduceKernel } from "./backend
 export type { ArrayTensor } from "./tensor/tensor.js";
 
 export * as distributions from "./probability/index.js";
+export * as estimators from "./probability/estimators.js";
