@@ -5,3 +5,5 @@ export { Normal, Uniform, Exponential, Laplace, Gamma, Beta } from "./continuous
 export { Bernoulli, Categorical } from "./discrete.js";
 export { kl, klMonteCarlo, hasClosedFormKl } from "./kl.js";
 export type { KlMonteCarloOptions, MonteCarloEstimate } from "./kl.js";
+export { expectation } from "./expectation.js";
+export type { ExpectationOptions, ExpectationResult, Integrand } from "./expectation.js";
