@@ -100,3 +100,29 @@ describe("special functions equal scipy.special", () => {
     expectClose(nb.grad((t: nb.Tensor) => nb.sum(nb.digamma(t)))(nb.tensor(x)), ref.special.trigamma, 1e-11);
   });
 });
+
+describe("MultivariateNormal equals torch.distributions.MultivariateNormal", () => {
+  const m = (JSON.parse(readFileSync(new URL("./reference.json", import.meta.url), "utf8")) as {
+    mvn: { loc: number[]; covariance: number[][]; loc2: number[]; covariance2: number[][]; points: number[][]; logProb: number[]; entropy: number; variance: number[]; kl: number };
+  }).mvn;
+  const p = new nb.distributions.MultivariateNormal(m.loc, m.covariance);
+  test("logProb, entropy, variance and kl", () => {
+    expectClose(p.logProb(m.points), m.logProb);
+    expectClose(p.entropy(), [m.entropy]);
+    expectClose(p.variance, m.variance);
+    expectClose(nb.distributions.kl(p, new nb.distributions.MultivariateNormal(m.loc2, m.covariance2)), [m.kl]);
+  });
+  test("batched parameters give one value per batch entry; draws have the covariance", () => {
+    const batch = new nb.distributions.MultivariateNormal([m.loc, m.loc2], [m.covariance, m.covariance2]);
+    expect(batch.batchShape).toEqual([2]);
+    expectClose(batch.logProb(m.points[0]!).reshape([2]).slice([0], [1]), [m.logProb[0]!]);
+    const x = p.sample([20000], { seed: 4 });
+    expect(x.shape).toEqual([20000, 3]);
+    const c = nb.sub(x, nb.mean(x, 0));
+    const cov = nb.div(nb.matmul(nb.transpose(c), c), 20000).toArray() as number[][];
+    m.covariance.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(cov[i]![j]! - v)).toBeLessThan(0.06)));
+  });
+  test("a covariance that is not positive definite is refused", () => {
+    expect(() => new nb.distributions.MultivariateNormal([0, 0], [[1, 2], [2, 1]])).toThrow(/not positive definite/);
+  });
+});

@@ -68,3 +68,17 @@ describe("discrete and Gamma/Beta problems", () => {
     expect(() => nb.estimators.reparameterization((x) => x, new nb.distributions.Bernoulli(0.5))).toThrow(/scoreFunction/);
   });
 });
+
+describe("multivariate", () => {
+  test("MultivariateNormal: ∇μ E[‖x‖²] = 2μ by both estimators", () => {
+    const cov = [[1, 0.5], [0.5, 2]];
+    const mu = nb.tensor([0.5, -1]);
+    const f = (x: nb.Tensor) => nb.sum(nb.square(x), -1);
+    const both = (seed: number, score: boolean) => Array.from(nb.grad((m: nb.Tensor) => {
+      const d = new nb.distributions.MultivariateNormal(m, cov);
+      return score ? nb.estimators.scoreFunction(f, d, { n: 16, seed, baseline: "leaveOneOut" }) : nb.estimators.reparameterization(f, d, { n: 16, seed });
+    })(mu).values());
+    expectUnbiased(estimates((s) => both(s, false), 100), [1, -2]);
+    expectUnbiased(estimates((s) => both(s, true), 100), [1, -2]);
+  });
+});

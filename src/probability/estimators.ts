@@ -42,13 +42,6 @@ function drawCount(n: number | undefined, where: string, least: number): number 
   return count;
 }
 
-/** log p(x) summed over event axes: one value per draw and batch entry. */
-function logProbPerDraw(dist: Distribution, x: Tensor): Tensor {
-  const lp = dist.logProb(x);
-  const events = dist.eventShape.length;
-  return events > 0 ? sum(lp, Array.from({ length: events }, (_, i) => -1 - i)) : lp;
-}
-
 /**
  * The pathwise (reparameterisation) estimator: mean of f over n draws of dist.rsample, so
  * the gradient flows through the draws themselves. Needs a distribution with rsample.
@@ -84,7 +77,7 @@ export function scoreFunction(f: SampleFunction, dist: Distribution, options: Sc
   const value = stopGradient(fx);
   const b = baseline === "leaveOneOut" ? div(sub(sum(value, 0, true), value), n - 1) : stopGradient(toTensor(baseline));
   // f of a whole draw: the draw's log-probability is the sum over its independent batch entries.
-  let logp = logProbPerDraw(dist, x);
+  let logp = dist.logProb(x);
   if (logp.ndim > fx.ndim) logp = sum(logp, Array.from({ length: logp.ndim - fx.ndim }, (_, i) => -1 - i));
   // Zero in value, (f − b)·∇log p in gradient: the surrogate's value stays mean f.
   const score = mul(sub(value, b), sub(logp, stopGradient(logp)));

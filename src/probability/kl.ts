@@ -16,6 +16,7 @@ import { mean, square, variance } from "../ops/composite.js";
 import { digamma, lgamma } from "../ops/special.js";
 import { Beta, Exponential, Gamma, Laplace, Normal, Uniform } from "./continuous.js";
 import { Bernoulli, Categorical } from "./discrete.js";
+import { MultivariateNormal, klMultivariateNormal } from "./multivariate.js";
 import type { Distribution } from "./distribution.js";
 
 /** The Euler–Mascheroni constant γ = −ψ(1). */
@@ -86,9 +87,7 @@ export function klMonteCarlo(p: Distribution, q: Distribution, options: KlMonteC
   const n = options.n ?? 10000;
   if (!(Number.isInteger(n) && n >= 2)) throw new NablaError(`klMonteCarlo: n must be an integer ≥ 2; got ${n}`);
   const x = p.hasRsample ? p.rsample([n], { seed: options.seed }) : p.sample([n], { seed: options.seed });
-  let terms = sub(p.logProb(x), q.logProb(x));
-  const events = p.eventShape.length;
-  if (events > 0) terms = sum(terms, Array.from({ length: events }, (_, i) => -1 - i));
+  const terms = sub(p.logProb(x), q.logProb(x));
   return { value: mean(terms, 0), error: sqrt(div(variance(terms, 0, false, { ddof: 1 }), n)) };
 }
 
@@ -144,6 +143,7 @@ register(Uniform, Uniform, (p, q) => {
   const value = log(div(sub(q.high, q.low), sub(p.high, p.low)));
   return where(add(greater(q.low, p.low), less(q.high, p.high)), Infinity, value);
 });
+register(MultivariateNormal, MultivariateNormal, klMultivariateNormal);
 registerCrossFamily();
 registerInfinite();
 
