@@ -55,7 +55,11 @@ export function kl(p: Distribution, q: Distribution): Tensor {
   return rule(p, q);
 }
 
-/** Whether kl(p, q) has a closed form. */
+/**
+ * Whether kl(p, q) has a closed form (else use klMonteCarlo).
+ * @example
+ * nb.distributions.hasClosedFormKl(new nb.distributions.Gamma(2, 1), new nb.distributions.Laplace(0, 1)); // => false
+ */
 export function hasClosedFormKl(p: Distribution, q: Distribution): boolean {
   return ruleFor(p, q) !== undefined;
 }
