@@ -33,6 +33,15 @@ describe("E[x²] = variance + mean² by every method", () => {
     expect(expectation(f, d, { method: "qmc", n: 8192, seed: 3 }).error.item()).toBeLessThan(expectation(f, d, { method: "mc", n: 8192, seed: 3 }).error.item());
   });
 
+  test("MultivariateNormal by qmc: E[x·y] = cov + mean product", () => {
+    const d = new D.MultivariateNormal([0.5, -1], [[1, 0.3], [0.3, 2]]);
+    const f = (x: nb.Tensor) => nb.prod(x, -1);
+    const q = expectation(f, d, { method: "qmc", n: 8192, seed: 2 });
+    const m = expectation(f, d, { method: "mc", n: 8192, seed: 2 });
+    expect(Math.abs(q.value.item() - (0.3 - 0.5))).toBeLessThan(5 * q.error.item());
+    expect(q.error.item()).toBeLessThan(m.error.item());
+  });
+
   test("discrete distributions are summed exactly; Gamma/Beta quadrature refuses with a pointer", () => {
     expect(expectation((x) => nb.square(x), new D.Categorical([0.2, 0.3, 0.5]), { method: "quadrature" }).value.item()).toBeCloseTo(2.3, 14);
     const b = expectation((x) => x, new D.Bernoulli([0.1, 0.6]), { method: "quadrature" }).value.values();

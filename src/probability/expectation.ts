@@ -20,6 +20,8 @@ import { sobol, SOBOL_MAX_DIMENSION } from "../numeric/integrate/sobol.js";
 import { gaussLegendre, type QuadratureRule } from "../numeric/integrate/gauss-legendre.js";
 import { Exponential, Laplace, Normal, Uniform } from "./continuous.js";
 import { Bernoulli, Categorical } from "./discrete.js";
+import { MultivariateNormal } from "./multivariate.js";
+import { normalQuantile } from "../numeric/special.js";
 import type { Distribution } from "./distribution.js";
 import { resolveSeed } from "./distribution.js";
 import { gaussHermite, gaussLaguerre } from "./gauss-rules.js";
@@ -31,8 +33,8 @@ export interface ExpectationOptions {
   seed?: number;
   /**
    * "mc": plain Monte Carlo, error = standard error. "qmc": 8 independently scrambled Sobol
-   * sets of n/8 points mapped through the quantile function, error = standard error of their
-   * 8 means. "quadrature": Gauss–Hermite (Normal), Gauss–Legendre (Uniform), Gauss–Laguerre
+   * sets of n/8 points mapped through the quantile function (loc + L·Φ⁻¹(u) for a
+   * MultivariateNormal), error = standard error of their 8 means. "quadrature": Gauss–Hermite (Normal), Gauss–Legendre (Uniform), Gauss–Laguerre
    * (Exponential, and each half of a Laplace), exact sums (Bernoulli, Categorical); error =
    * |Qₙ − Q⌈n/2⌉|, conservative for smooth f (0 for the exact sums).
    */
@@ -78,18 +80,25 @@ function monteCarlo(f: Integrand, dist: Distribution, n: number, seed: number | 
 
 const REPLICATES = 8;
 
+/** Points from uniforms u [m, ...batchShape, ...eventShape]: the quantile map, or L·Φ⁻¹(u) for a MultivariateNormal. */
+function fromUniform(dist: Distribution, u: Tensor): Tensor {
+  if (dist instanceof MultivariateNormal) return dist.fromStandardNormal(tensor(u.values().map(normalQuantile), { shape: [...u.shape] }));
+  return dist.icdf(u);
+}
+
 function quasiMonteCarlo(f: Integrand, dist: Distribution, n: number, seed: number | undefined): ExpectationResult {
-  if (dist.eventShape.length > 0 || dist instanceof Bernoulli || dist instanceof Categorical) {
-    throw new NablaError(`expectation (qmc): needs a univariate continuous distribution with a quantile function; use "mc" for a ${dist.constructor.name}`);
+  const supported = dist instanceof MultivariateNormal || dist instanceof Normal || dist instanceof Uniform || dist instanceof Exponential || dist instanceof Laplace;
+  if (!supported) {
+    throw new NablaError(`expectation (qmc): needs a quantile map (Normal, MultivariateNormal, Uniform, Exponential, Laplace); use "mc" for a ${dist.constructor.name}`);
   }
-  const d = sizeOf(dist.batchShape);
+  const d = sizeOf([...dist.batchShape, ...dist.eventShape]);
   if (d > SOBOL_MAX_DIMENSION) throw new NablaError(`expectation (qmc): a batch of ${d} needs ${d} Sobol dimensions; at most ${SOBOL_MAX_DIMENSION}`);
   const m = Math.ceil(n / REPLICATES);
   const base = resolveSeed(seed);
   const means = Array.from({ length: REPLICATES }, (_, r) => {
     // Keep u strictly inside (0, 1): a scrambled point may be exactly 0.
     const u = sobol(m, Math.max(d, 1), { seed: (base + r * 0x9e3779b9) >>> 0 }).values().map((v) => Math.min(Math.max(v, 2 ** -40), 1 - 2 ** -40));
-    const points = dist.icdf(tensor(u, { shape: [m, ...dist.batchShape] }));
+    const points = fromUniform(dist, tensor(u, { shape: [m, ...dist.batchShape, ...dist.eventShape] }));
     return mean(toTensor(f(points)), 0);
   });
   const replicated = stack(means, 0);

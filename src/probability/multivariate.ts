@@ -76,9 +76,17 @@ export class MultivariateNormal extends Distribution {
     return { lower: -Infinity, upper: Infinity, discrete: false };
   }
   override rsample(shape: Shape = [], options: SampleOptions = {}): Tensor {
-    const full = this.extendedShape(shape);
-    const eps = expandDims(randn(full, { seed: options.seed }), -2);
-    return add(this.loc, reshape(matmul(eps, matrixTranspose(this.scaleTril)), full));
+    return this.fromStandardNormal(randn(this.extendedShape(shape), { seed: options.seed }));
+  }
+  /**
+   * loc + L·ε for standard normal ε [..., d]: the map behind rsample, also used with
+   * quasi-random ε by expectation's qmc.
+   * @example
+   * new nb.distributions.MultivariateNormal([1, 2], [[4, 0], [0, 9]]).fromStandardNormal([1, 1]).toArray(); // => [3, 5]
+   */
+  fromStandardNormal(eps: TensorLike): Tensor {
+    const e = toTensor(eps);
+    return add(this.loc, reshape(matmul(expandDims(e, -2), matrixTranspose(this.scaleTril)), [...e.shape.slice(0, -1), this.dimension]));
   }
 }
 
