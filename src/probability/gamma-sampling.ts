@@ -6,7 +6,7 @@
  * computed exactly per element by numeric/special.ts (∂P/∂α carried through P's own series or
  * continued fraction). Beta draws are ratios of Gamma draws and inherit the gradient.
  */
-import { type CustomFn, customVjp } from "../autodiff/custom.js";
+import { type CustomFn, customJvp } from "../autodiff/custom.js";
 import { NablaError } from "../tensor/errors.js";
 import { tensor } from "../tensor/create.js";
 import { Random } from "../tensor/random.js";
@@ -36,14 +36,13 @@ function drawStandardGamma(a: number, rng: Random): number {
 }
 
 /** ∂z/∂α elementwise; its own derivative is not implemented, and asking for it says so. */
-const implicitGradient: CustomFn = customVjp(
+const implicitGradient: CustomFn = customJvp(
   (alpha: Tensor, z: Tensor) => {
     const a = alpha.values();
     const zs = z.values();
     const psi = digamma(tensor(Array.from(a, (v) => v + 1))).values();
     return tensor(Array.from(a, (ai, i) => standardGammaGradient(ai, zs[i]!, psi[i]!)), { shape: [...alpha.shape] });
   },
-  (alpha: Tensor, z: Tensor): [Tensor, null] => [implicitGradient(alpha, z), null],
   () => {
     throw new NablaError(
       "Gamma/Beta rsample: second derivatives with respect to the concentration are not implemented " +
@@ -53,21 +52,18 @@ const implicitGradient: CustomFn = customVjp(
 );
 
 /**
- * Gamma(α, 1) draws of α's shape, α broadcast already; differentiable in α (first order).
- * The draws depend only on α's values and the seed, so a backward pass replays them exactly.
+ * Gamma(α, 1) draws of α's shape, α broadcast already; differentiable in α to first order, in
+ * forward and reverse mode (the rule is a JVP, z′ = ∂z/∂α·α′, which reverse mode transposes).
+ * The draws depend only on α's values and the seed, so every pass replays them exactly.
  */
 export function standardGamma(alpha: Tensor, seed: number): Tensor {
   const draw = (a: Tensor): Tensor => {
     const rng = new Random(seed);
     return tensor(Array.from(a.values(), (v) => drawStandardGamma(v, rng)), { shape: [...a.shape] });
   };
-  const sample = customVjp(
-    draw,
-    (a: Tensor) => {
-      const z = draw(a);
-      return [z, { a, z }];
-    },
-    ({ a, z }: { a: Tensor; z: Tensor }, g: Tensor) => [mul(g, implicitGradient(a, z))],
-  );
+  const sample = customJvp(draw, ([a], [t]) => {
+    const z = draw(a);
+    return [z, mul(t, implicitGradient(a, z))];
+  });
   return sample(alpha);
 }

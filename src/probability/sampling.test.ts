@@ -65,8 +65,14 @@ describe("Gamma implicit reparameterisation", () => {
     const g = (pullback(nb.tensor([1, 0, 0])) as nb.Tensor[])[0]!.item();
     expect(Math.abs(g - standardGammaGradient(alpha, z[0]! * rate, nb.digamma(alpha + 1).item()) / rate)).toBeLessThan(1e-12);
   });
+  test("forward mode gives the same derivative as reverse mode", () => {
+    const f = (a: nb.Tensor) => nb.sum(new nb.distributions.Beta(a, 1.5).rsample([5], { seed: 2 }));
+    const [, tangent] = nb.jvp(f, [nb.scalar(0.8)], [nb.scalar(1)]);
+    expect(Math.abs((tangent as nb.Tensor).item() - (nb.grad(f)(nb.scalar(0.8)) as nb.Tensor).item())).toBeLessThan(1e-14);
+  });
   test("second derivatives through a Gamma draw raise a clear error instead of a wrong value", () => {
     const f = (a: nb.Tensor) => nb.sum(nb.square(new nb.distributions.Gamma(a, 1).rsample([2], { seed: 1 })));
     expect(() => nb.grad(nb.grad(f))(nb.scalar(2))).toThrow(/second derivatives/);
+    expect(() => nb.hessian(f)(nb.scalar(2))).toThrow(/second derivatives/);
   });
 });
