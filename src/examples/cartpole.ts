@@ -11,13 +11,12 @@
 import { Random } from "../tensor/random.js";
 import { tensor, zeros } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { add, mul, sub } from "../ops/primitives/elementwise.js";
+import { add, mul, sigmoid, sub } from "../ops/primitives/elementwise.js";
 import { matmul } from "../ops/composite.js";
 import { reshape } from "../ops/primitives/shape.js";
 import { sum } from "../ops/primitives/reduce.js";
 import { grad } from "../autodiff/reverse.js";
 import { Bernoulli } from "../probability/discrete.js";
-import { sigmoid } from "../ops/primitives/elementwise.js";
 import { adam } from "../optim/aliases.js";
 
 /** Gym CartPole-v1's physical constants. */
@@ -55,6 +54,8 @@ function rollout(policy: Policy, rng: Random): { states: number[][]; actions: nu
   const [w, b] = [policy.w.values(), policy.b.item()];
   const states: number[][] = [], actions: number[] = [];
   for (let t = 0; t < MAX_STEPS; t++) {
+    // probabilityRight's σ(w·s + b) in plain numbers: acting needs no gradient, and a tensor
+    // call per simulation step would dominate the run.
     const logit = state.reduce((acc, s, i) => acc + s * w[i]!, b);
     const right = rng.uniform() < 1 / (1 + Math.exp(-logit));
     states.push(state);
