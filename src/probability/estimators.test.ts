@@ -82,3 +82,15 @@ describe("multivariate", () => {
     expectUnbiased(estimates((s) => both(s, true), 100), [1, -2]);
   });
 });
+
+describe("f that depends on the parameters itself", () => {
+  test("scoreFunction adds f's own gradient: d/dθ E[θ·x] under N(θ, 1) = 2θ", () => {
+    const e = estimates((seed) => [nb.grad((t: nb.Tensor) => nb.estimators.scoreFunction((x) => nb.mul(t, x), new nb.distributions.Normal(t, 1), { n: 16, seed, baseline: "leaveOneOut" }))(nb.scalar(0.7)).item()], 300);
+    expectUnbiased(e, [1.4]);
+  });
+  test("bad options are refused with the reason", () => {
+    expect(() => nb.estimators.scoreFunction((x) => x, new nb.distributions.Normal(0, 1), { n: 1, baseline: "leaveOneOut" })).toThrow(/n must be an integer ≥ 2/);
+    expect(() => new nb.distributions.Normal([0, 1], [1, 1, 1])).toThrow(/Normal\(loc, scale\)/);
+    expect(() => new nb.distributions.Categorical(nb.zeros([2, 0]))).toThrow(/K ≥ 1/);
+  });
+});
