@@ -9,6 +9,7 @@ import { parseNode } from "./parse.js";
 import { toLatex } from "./print/latex.js";
 import { toText } from "./print/text.js";
 import { differentiate } from "./rules.js";
+import { antiderivative } from "./antiderivative.js";
 import { simplifyNode } from "./simplify.js";
 
 /** A Taylor polynomial from symbolic derivatives: its coefficients (ascending powers of x − a) and the polynomial as an expression. */
@@ -83,6 +84,22 @@ export class Expr {
     checkNames([name], "diff");
     const raw = differentiate(this.node, name);
     return new Expr(options.simplify === false ? raw : simplifyNode(raw));
+  }
+
+  /**
+   * An antiderivative in `name` (without the constant of integration), or null when none was
+   * found: by linearity, a table for xⁿ and exp/sin/cos/sinh/cosh/tan/log/sqrt/atan of a
+   * linear argument, 1/(quadratic) by completing the square, u-substitution and integration
+   * by parts. Null means these rules found none, not that none exists.
+   * @example
+   * nb.parse("x*exp(x)").integrate("x")?.toString(); // => "x*exp(x) - exp(x)"
+   * nb.parse("2*x*cos(x^2)").integrate("x")?.toString(); // => "sin(x^2)"
+   * nb.parse("exp(-x^2)").integrate("x"); // => null
+   */
+  integrate(name: string): Expr | null {
+    checkNames([name], "integrate");
+    const node = antiderivative(this.node, name);
+    return node && new Expr(node);
   }
 
   /**

@@ -6,6 +6,7 @@ import { grad } from "./grad.js";
 import { hessian } from "./hessian.js";
 import { jacobian } from "./jacobian.js";
 import { limit } from "./limit.js";
+import { integrate } from "./integrate.js";
 import { minimize } from "./minimize.js";
 import { taylor } from "./taylor.js";
 import { datasets } from "./datasets.js";
@@ -14,4 +15,4 @@ import { predict } from "./predict.js";
 import { train } from "./train.js";
 import { example } from "./example.js";
 
-export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, evaluate, minimize, train, evaluateModel, predict, datasets, example];
+export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, integrate, evaluate, minimize, train, evaluateModel, predict, datasets, example];

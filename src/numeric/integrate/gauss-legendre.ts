@@ -73,7 +73,7 @@ export interface FixedQuadResult {
  * ∫ₐᵇ f by n-point Gauss–Legendre (default n = 5): exact for polynomials of degree 2n − 1, no
  * error estimate. f takes the Tensor of all n nodes at once and returns their values.
  * @example
- * nb.integrate.fixedQuad((x) => nb.mul(x, x), 0, 3).value.item(); // ≈ 9
+ * nb.integrate.fixedQuad((x) => nb.mul(x, x), 0, 3).value.item(); // => 9
  */
 export function fixedQuad(f: Integrand, a: Endpoint, b: Endpoint, n = 5): FixedQuadResult {
   const lo = checkFinite("fixedQuad", a, "a");

@@ -85,10 +85,10 @@ function breakpoints(where: string, lo: number, hi: number, points: readonly num
  * `message` says why and `error` is the estimate reached, never a claim of the tolerance.
  * @example
  * const r = nb.integrate.quad((x) => nb.exp(nb.neg(nb.square(x))), -Infinity, Infinity);
- * r.value.item(); // ≈ Math.sqrt(Math.PI)
+ * r.value.item(); // => Math.sqrt(Math.PI)
  * r.success; // => true
  * // d/dθ ∫₀¹ sin(θx) dx = ∫₀¹ x cos(θx) dx
- * nb.grad((t) => nb.integrate.quad((x) => nb.sin(nb.mul(t, x)), 0, 1).value)(1).item(); // ≈ Math.cos(1) + Math.sin(1) - 1
+ * nb.grad((t) => nb.integrate.quad((x) => nb.sin(nb.mul(t, x)), 0, 1).value)(1); // => Math.cos(1) + Math.sin(1) - 1
  */
 export function quad(f: Integrand, a: Endpoint, b: Endpoint, options: QuadOptions = {}): QuadResult {
   const where = "quad";
