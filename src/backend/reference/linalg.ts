@@ -263,7 +263,9 @@ export function symmetricEigenInPlace(a: Float64Array, ao: number, n: number, va
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tridiagonalize(z, n, d, e);
+  // tred2 leaves Qᵀ, whose rows the QL rotations combine; transpose once at the end.
   tridiagonalQL(z, n, d, e);
+  z.set(transposeSquare(z, n));
   // Sort ascending (selection sort on indices: n swaps at most).
   for (let i = 0; i < n - 1; i++) {
     let k = i;
@@ -276,18 +278,21 @@ export function symmetricEigenInPlace(a: Float64Array, ao: number, n: number, va
   vectors.set(z, vco);
 }
 
-/** Householder tridiagonalisation (tred2): on return z holds Q, d the diagonal, e[1..] the subdiagonal. */
+/**
+ * Householder tridiagonalisation (tred2), on transposed storage so that its inner loops run
+ * along rows: on return z holds Qᵀ, d the diagonal, e[1..] the subdiagonal.
+ */
 function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
-  for (let j = 0; j < n; j++) d[j] = z[(n - 1) * n + j]!;
+  for (let j = 0; j < n; j++) d[j] = z[j * n + n - 1]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
     for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
     if (scale === 0) {
       e[i] = d[i - 1]!;
       for (let j = 0; j < i; j++) {
-        d[j] = z[(i - 1) * n + j]!;
-        z[i * n + j] = 0;
+        d[j] = z[j * n + i - 1]!;
         z[j * n + i] = 0;
+        z[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -303,11 +308,11 @@ function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64A
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j]!;
-        z[j * n + i] = f;
+        z[i * n + j] = f;
         g = e[j]! + z[j * n + j]! * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += z[k * n + j]! * d[k]!;
-          e[k] = e[k]! + z[k * n + j]! * f;
+          g += z[j * n + k]! * d[k]!;
+          e[k] = e[k]! + z[j * n + k]! * f;
         }
         e[j] = g;
       }
@@ -321,38 +326,44 @@ function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64A
       for (let j = 0; j < i; j++) {
         f = d[j]!;
         g = e[j]!;
-        for (let k = j; k <= i - 1; k++) z[k * n + j] = z[k * n + j]! - (f * e[k]! + g * d[k]!);
-        d[j] = z[(i - 1) * n + j]!;
-        z[i * n + j] = 0;
+        for (let k = j; k <= i - 1; k++) z[j * n + k] = z[j * n + k]! - (f * e[k]! + g * d[k]!);
+        d[j] = z[j * n + i - 1]!;
+        z[j * n + i] = 0;
       }
     }
     d[i] = h;
   }
   // Accumulate the transformations.
   for (let i = 0; i < n - 1; i++) {
-    z[(n - 1) * n + i] = z[i * n + i]!;
+    z[i * n + n - 1] = z[i * n + i]!;
     z[i * n + i] = 1;
     const h = d[i + 1]!;
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = z[k * n + i + 1]! / h;
+      for (let k = 0; k <= i; k++) d[k] = z[(i + 1) * n + k]! / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += z[k * n + i + 1]! * z[k * n + j]!;
-        for (let k = 0; k <= i; k++) z[k * n + j] = z[k * n + j]! - g * d[k]!;
+        for (let k = 0; k <= i; k++) g += z[(i + 1) * n + k]! * z[j * n + k]!;
+        for (let k = 0; k <= i; k++) z[j * n + k] = z[j * n + k]! - g * d[k]!;
       }
     }
-    for (let k = 0; k <= i; k++) z[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) z[(i + 1) * n + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = z[(n - 1) * n + j]!;
-    z[(n - 1) * n + j] = 0;
+    d[j] = z[j * n + n - 1]!;
+    z[j * n + n - 1] = 0;
   }
   z[(n - 1) * n + n - 1] = 1;
   e[0] = 0;
 }
 
-/** Implicit QL iterations (tql2) on the tridiagonal (d, e), rotating the columns of z. */
-function tridiagonalQL(z: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+function transposeSquare(a: Float64Array, n: number): Float64Array {
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j]!;
+  return t;
+}
+
+/** Implicit QL iterations (tql2) on the tridiagonal (d, e), rotating the rows of zt (= Qᵀ). */
+function tridiagonalQL(zt: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0, tst1 = 0;
@@ -393,11 +404,11 @@ function tridiagonalQL(z: Float64Array, n: number, d: Float64Array, e: Float64Ar
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
+          const r0 = i * n, r1 = (i + 1) * n;
           for (let k = 0; k < n; k++) {
-            const zk = k * n;
-            h = z[zk + i + 1]!;
-            z[zk + i + 1] = s * z[zk + i]! + c * h;
-            z[zk + i] = c * z[zk + i]! - s * h;
+            h = zt[r1 + k]!;
+            zt[r1 + k] = s * zt[r0 + k]! + c * h;
+            zt[r0 + k] = c * zt[r0 + k]! - s * h;
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
