@@ -123,10 +123,11 @@ def special_cases():
 def implicit_gamma_cases():
     mpmath.mp.dps = 40
     out = []
-    for a, z in [(0.3, 0.01), (0.3, 2.0), (1.0, 0.5), (1.0, 3.0), (2.5, 1.0), (2.5, 6.0), (10.0, 5.0), (10.0, 14.0), (50.0, 49.0), (50.0, 70.0)]:
+    for a, z in [(0.3, 0.01), (0.3, 2.0), (1.0, 0.5), (1.0, 3.0), (2.5, 1.0), (2.5, 6.0), (10.0, 5.0), (10.0, 14.0), (50.0, 49.0), (50.0, 70.0),
+                 (0.05, 1e-10), (0.05, 3.0), (5.0, 40.0), (1000.0, 950.0), (1000.0, 1050.0)]:
         am, zm = mpmath.mpf(a), mpmath.mpf(z)
         dp = mpmath.diff(lambda s: mpmath.gammainc(s, 0, zm, regularized=True), am)
-        pdf = zm ** (am - 1) * mpmath.exp(-zm) / mpmath.gamma(am)
+        pdf = mpmath.exp((am - 1) * mpmath.log(zm) - zm - mpmath.loggamma(am))
         out.append({"a": a, "z": z, "dzda": float(-dp / pdf)})
     return out
 
