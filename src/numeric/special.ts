@@ -9,34 +9,32 @@ import { erf } from "../backend/reference/special.js";
 const TINY = 1e-300;
 const MAX_TERMS = 10000;
 
-/**
- * ∂z/∂a of a standard Gamma(a, 1) sample z, by implicit differentiation of its CDF
- * (Figurnov, Mohamed & Mnih 2018): holding u = P(a, z) fixed, ∂z/∂a = −(∂P/∂a)/p(z; a).
- *
- * ∂P/∂a is computed exactly, by carrying the derivative in a through the same loop that
- * evaluates P: the power series of P (Numerical Recipes' gser) for z < a + 1, else Legendre's
- * continued fraction for Q = 1 − P (gcf, modified Lentz). Both share a prefactor with the
- * density, which cancels: only ψ(a + 1) is needed, passed in by the caller (`digammaA1`).
- */
-export function standardGammaGradient(a: number, z: number, digammaA1: number): number {
-  if (!(a > 0) || !(z > 0)) return z === 0 ? 0 : NaN;
-  const logZ = Math.log(z);
-  if (z < a + 1) {
-    // P = e^L·S, L = a log z − z − log Γ(a + 1), S = Σ tₙ, tₙ = tₙ₋₁·z/(a + n); p = e^L·a/z.
-    let t = 1, dt = 0, s = 1, ds = 0;
-    for (let n = 1; n < MAX_TERMS; n++) {
-      const r = z / (a + n);
-      dt = dt * r - (t * r) / (a + n);
-      t *= r;
-      s += t;
-      ds += dt;
-      if (t < s * 1e-17 && Math.abs(dt) <= Math.abs(ds) * 1e-17) break;
-    }
-    const dL = logZ - digammaA1;
-    return (-(dL * s + ds) * z) / a;
+/** A sum and its derivative in a: the scaled series or continued fraction behind P(a, x). */
+export interface DualSum {
+  value: number;
+  da: number;
+}
+
+/** S = Σ tₙ, tₙ = tₙ₋₁·x/(a + n), t₀ = 1, with ∂S/∂a: P = e^L·S, L = a log x − x − log Γ(a + 1). */
+function gammaSeries(a: number, x: number): DualSum {
+  let t = 1, dt = 0, s = 1, ds = 0;
+  for (let n = 1; n < MAX_TERMS; n++) {
+    const r = x / (a + n);
+    dt = dt * r - (t * r) / (a + n);
+    t *= r;
+    s += t;
+    ds += dt;
+    if (t < s * 1e-17 && Math.abs(dt) <= Math.abs(ds) * 1e-17) break;
   }
-  // Q = e^L′·h, L′ = a log z − z − log Γ(a), h the continued fraction; p = e^L′/z, ∂P/∂a = −∂Q/∂a.
-  let b = z + 1 - a, db = -1;
+  return { value: s, da: ds };
+}
+
+/**
+ * Legendre's continued fraction h with ∂h/∂a, by the modified Lentz method with each term's
+ * a-derivative carried along: Q = 1 − P = e^L′·h, L′ = a log x − x − log Γ(a).
+ */
+function gammaContinuedFraction(a: number, x: number): DualSum {
+  let b = x + 1 - a, db = -1;
   let c = 1 / TINY, dc = 0;
   let d = 1 / b, dd = -db / (b * b);
   let h = d, dh = dd;
@@ -44,7 +42,7 @@ export function standardGammaGradient(a: number, z: number, digammaA1: number): 
     const an = -i * (i - a), dan = i;
     b += 2;
     let den = an * d + b;
-    let dden = dan * d + an * dd + db;
+    const dden = dan * d + an * dd + db;
     if (Math.abs(den) < TINY) den = TINY;
     let cn = b + an / c;
     const dcn = db + dan / c - (an * dc) / (c * c);
@@ -60,8 +58,48 @@ export function standardGammaGradient(a: number, z: number, digammaA1: number): 
     // fraction ends after one term but its derivative does not).
     if (Math.abs(del - 1) < 1e-16 && Math.abs(h * ddel) <= 1e-16 * Math.abs(dh)) break;
   }
-  const dL = logZ - (digammaA1 - 1 / a);
-  return (dL * h + dh) * z;
+  return { value: h, da: dh };
+}
+
+/**
+ * ∂z/∂a of a standard Gamma(a, 1) sample z, by implicit differentiation of its CDF
+ * (Figurnov, Mohamed & Mnih 2018): holding u = P(a, z) fixed, ∂z/∂a = −(∂P/∂a)/p(z; a).
+ *
+ * ∂P/∂a is computed exactly, by carrying the derivative in a through the same loop that
+ * evaluates P: the power series of P (Numerical Recipes' gser) for z < a + 1, else Legendre's
+ * continued fraction for Q = 1 − P (gcf, modified Lentz). Both share a prefactor with the
+ * density, which cancels: only ψ(a + 1) is needed, passed in by the caller (`digammaA1`).
+ */
+export function standardGammaGradient(a: number, z: number, digammaA1: number): number {
+  if (!(a > 0) || !(z > 0)) return z === 0 ? 0 : NaN;
+  const logZ = Math.log(z);
+  if (z < a + 1) {
+    // p = e^L·a/z, so ∂z/∂a = −(L′·S + S′)·z/a.
+    const { value: s, da: ds } = gammaSeries(a, z);
+    return (-((logZ - digammaA1) * s + ds) * z) / a;
+  }
+  // p = e^L′/z and ∂P/∂a = −∂Q/∂a, so ∂z/∂a = (L′′·h + h′)·z with L′′ = log z − ψ(a).
+  const { value: h, da: dh } = gammaContinuedFraction(a, z);
+  return ((logZ - (digammaA1 - 1 / a)) * h + dh) * z;
+}
+
+/**
+ * The regularised lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a) and ∂P/∂a, from
+ * the same series and continued fraction; the caller passes log Γ(a + 1) and ψ(a + 1).
+ */
+export function regularizedGammaP(a: number, x: number, lgammaA1: number, digammaA1: number): DualSum {
+  if (!(a > 0) || Number.isNaN(x)) return { value: NaN, da: NaN };
+  if (x <= 0) return { value: 0, da: 0 };
+  if (x === Infinity) return { value: 1, da: 0 };
+  const logX = Math.log(x);
+  if (x < a + 1) {
+    const { value: s, da: ds } = gammaSeries(a, x);
+    const prefactor = Math.exp(a * logX - x - lgammaA1);
+    return { value: prefactor * s, da: prefactor * ((logX - digammaA1) * s + ds) };
+  }
+  const { value: h, da: dh } = gammaContinuedFraction(a, x);
+  const prefactor = Math.exp(a * logX - x - (lgammaA1 - Math.log(a)));
+  return { value: 1 - prefactor * h, da: -prefactor * ((logX - (digammaA1 - 1 / a)) * h + dh) };
 }
 
 /**

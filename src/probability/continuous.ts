@@ -14,6 +14,7 @@ import { digamma, lbeta, lgamma } from "../ops/special.js";
 import { normalQuantile } from "../numeric/special.js";
 import { Distribution, type SampleOptions, type Support, parameters, resolveSeed } from "./distribution.js";
 import { standardGamma } from "./gamma-sampling.js";
+import { regularizedGamma } from "./gamma-cdf.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 /** Uniform noise kept strictly inside (−1, 1), so log1p(−|u|) stays finite. */
@@ -227,6 +228,13 @@ export class Gamma extends Univariate {
     const a = this.concentration;
     const value = sub(add(mul(a, log(this.rate)), mul(sub(a, 1), log(safe))), add(mul(this.rate, safe), lgamma(a)));
     return where(positive, value, -Infinity);
+  }
+  /**
+   * P(α, rate·x), the regularised incomplete gamma function (not closed-form: a series or a
+   * continued fraction per element); differentiable in x and rate, and to first order in α.
+   */
+  override cdf(x: TensorLike): Tensor {
+    return regularizedGamma(this.concentration, mul(this.rate, x));
   }
   get mean(): Tensor {
     return this.expand(div(this.concentration, this.rate));

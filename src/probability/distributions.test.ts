@@ -126,3 +126,26 @@ describe("MultivariateNormal equals torch.distributions.MultivariateNormal", () 
     expect(() => new nb.distributions.MultivariateNormal([0, 0], [[1, 2], [2, 1]])).toThrow(/not positive definite/);
   });
 });
+
+describe("Gamma.cdf (regularised incomplete gamma) equals scipy.stats.gamma.cdf, with its derivatives", () => {
+  const cases = (JSON.parse(readFileSync(new URL("./reference.json", import.meta.url), "utf8")) as {
+    gammaCdf: { a: number; rate: number; x: number; cdf: number; da: number; dx: number; drate: number }[];
+  }).gammaCdf;
+  test.each(cases.map((c) => [`α = ${c.a}, rate = ${c.rate}, x = ${c.x}`, c] as const))("%s", (_, c) => {
+    const cdf = (a: nb.Tensor, rate: nb.Tensor, x: nb.Tensor) => new nb.distributions.Gamma(a, rate).cdf(x);
+    const args = [nb.scalar(c.a), nb.scalar(c.rate), nb.scalar(c.x)] as const;
+    expectClose(cdf(...args), [c.cdf]);
+    const [da, drate, dx] = nb.grad(cdf, { argnums: [0, 1, 2] })(...args) as nb.Tensor[];
+    expectClose(da!, [c.da]);
+    expectClose(drate!, [c.drate]);
+    expectClose(dx!, [c.dx]);
+    const [, tangent] = nb.jvp((a: nb.Tensor) => cdf(a, args[1], args[2]), [args[0]], [nb.scalar(1)]);
+    expectClose(tangent as nb.Tensor, [c.da]);
+  });
+  test("the second derivative in x is the density's derivative; in α it refuses", () => {
+    const d2 = nb.grad(nb.grad((x: nb.Tensor) => new nb.distributions.Gamma(3, 1).cdf(x)))(nb.scalar(2)) as nb.Tensor;
+    // d/dx [x² e^(−x)/2] = (2x − x²)e^(−x)/2 = 0 at x = 2.
+    expect(Math.abs(d2.item())).toBeLessThan(1e-14);
+    expect(() => nb.grad(nb.grad((a: nb.Tensor) => new nb.distributions.Gamma(a, 1).cdf(2)))(nb.scalar(3))).toThrow(/second derivatives/);
+  });
+});

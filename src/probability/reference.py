@@ -132,6 +132,23 @@ def implicit_gamma_cases():
     return out
 
 
+def gamma_cdf_cases():
+    """Gamma(a, rate).cdf at x, and its derivatives in a, rate and x (scipy; mpmath for d/da)."""
+    import scipy.stats as st
+    mpmath.mp.dps = 40
+    out = []
+    for a, rate, x in [(0.4, 1.5, 0.1), (2.5, 0.7, 1.0), (9.0, 2.2, 3.3), (3.0, 1.0, 7.5), (120.0, 2.0, 55.0)]:
+        P = lambda s, y: mpmath.gammainc(s, 0, y, regularized=True)
+        y = mpmath.mpf(rate) * mpmath.mpf(x)
+        out.append({
+            "a": a, "rate": rate, "x": x, "cdf": float(st.gamma.cdf(x, a, scale=1 / rate)),
+            "da": float(mpmath.diff(lambda s: P(s, y), mpmath.mpf(a))),
+            "dx": float(st.gamma.pdf(x, a, scale=1 / rate)),
+            "drate": float(x * st.gamma.pdf(rate * x, a)),
+        })
+    return out
+
+
 def kl_mc_case():
     # KL(Gamma(3, 2) || Laplace(1, 1)) has no closed form: integrate numerically.
     p, q = D.Gamma(T(3.0), T(2.0)), D.Laplace(T(1.0), T(1.0))
@@ -143,7 +160,7 @@ def kl_mc_case():
 if __name__ == "__main__":
     data = {
         "distributions": distribution_cases(), "kl": kl_cases(), "mvn": mvn_cases(), "special": special_cases(),
-        "implicitGamma": implicit_gamma_cases(), "klGammaLaplace": kl_mc_case(),
+        "implicitGamma": implicit_gamma_cases(), "gammaCdf": gamma_cdf_cases(), "klGammaLaplace": kl_mc_case(),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference.json")
     with open(path, "w") as fh:
