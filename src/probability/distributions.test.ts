@@ -149,3 +149,13 @@ describe("Gamma.cdf (regularised incomplete gamma) equals scipy.stats.gamma.cdf,
     expect(() => nb.grad(nb.grad((a: nb.Tensor) => new nb.distributions.Gamma(a, 1).cdf(2)))(nb.scalar(3))).toThrow(/second derivatives/);
   });
 });
+
+describe("kl at the edges of the simplex matches torch (0 where p has no mass, ∞ where only q has none)", () => {
+  test("Bernoulli and Categorical", () => {
+    // torch.distributions.kl_divergence on these parameters: [0.5108, 0.9163, inf, inf, 0] and [inf, 0.5108].
+    const b = nb.distributions.kl(new nb.distributions.Bernoulli([0, 1, 0.3, 0.3, 0]), new nb.distributions.Bernoulli([0.4, 0.4, 0, 1, 0]));
+    expectClose(b, [-Math.log(0.6), -Math.log(0.4), "Infinity", "Infinity", 0], 1e-12);
+    const c = nb.distributions.kl(new nb.distributions.Categorical([[0.5, 0.5, 0], [0.5, 0.5, 0]]), new nb.distributions.Categorical([[0.2, 0, 0.8], [0.3, 0.3, 0.4]]));
+    expectClose(c, ["Infinity", -Math.log(0.6)], 1e-12);
+  });
+});

@@ -9,7 +9,7 @@ import { NablaError } from "../tensor/errors.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import {
-  abs, add, div, erf, exp, greater, less, log, mul, neg, softplus, sqrt, sub, where,
+  abs, add, div, equal, erf, exp, greater, less, log, mul, neg, softplus, sqrt, sub, where,
 } from "../ops/primitives/elementwise.js";
 import { sum } from "../ops/primitives/reduce.js";
 import { mean, square, variance } from "../ops/composite.js";
@@ -110,12 +110,15 @@ register(Normal, Normal, (p, q) => {
 });
 register(Bernoulli, Bernoulli, (p, q) => {
   const lp = p.logits, lq = q.logits;
-  const t1 = mul(p.probs, sub(softplus(neg(lq)), softplus(neg(lp))));
-  const t2 = mul(sub(1, p.probs), sub(softplus(lq), softplus(lp)));
+  // Each term is 0 where p puts no mass on its outcome and ∞ where q puts none but p does.
+  const term = (mass: Tensor, qMass: Tensor, value: Tensor): Tensor =>
+    where(equal(mass, 0), 0, where(equal(qMass, 0), Infinity, mul(mass, value)));
+  const t1 = term(p.probs, q.probs, sub(softplus(neg(lq)), softplus(neg(lp))));
+  const t2 = term(sub(1, p.probs), sub(1, q.probs), sub(softplus(lq), softplus(lp)));
   return add(t1, t2);
 });
 register(Categorical, Categorical, (p, q) => {
-  const t = where(greater(p.probs, 0), mul(p.probs, sub(p.logits, q.logits)), 0);
+  const t = where(greater(p.probs, 0), where(equal(q.probs, 0), Infinity, mul(p.probs, sub(p.logits, q.logits))), 0);
   return sum(t, -1);
 });
 register(Beta, Beta, (p, q) => {
