@@ -37,8 +37,8 @@ describe("short corridor (Sutton & Barto, Example 13.1)", () => {
   });
 
   test("REINFORCE with baseline learns π(right) ≈ 0.59, the optimal stochastic policy", () => {
-    const r = runShortCorridor({ episodes: 1000, seed: 1 });
-    const late = r.probabilityRight.slice(500);
+    const r = runShortCorridor({ episodes: 2000, seed: 1 });
+    const late = r.probabilityRight.slice(1000);
     const p = late.reduce((a, b) => a + b, 0) / late.length;
     expect(Math.abs(p - CORRIDOR_OPTIMUM)).toBeLessThan(0.04);
     expect(r.probabilityRight[0]).toBeLessThan(0.1);

@@ -5,8 +5,9 @@
  * it can do is one stochastic policy π(right) = p, whose value from the start is
  * J(p) = (4 − 2p)/(p(p − 1)) — maximal at p* = 2 − √2 ≈ 0.586 (J ≈ −11.66).
  *
- * REINFORCE with baseline (S&B §13.4): after each episode, θ ← θ + α_θ Σₜ (Gₜ − w)∇log π(Aₜ|θ)
- * with the gradient from nb.grad of the score-function surrogate, and w ← w + α_w Σₜ (Gₜ − w).
+ * REINFORCE with baseline (S&B §13.4, γ = 1): w ← w + α_w (Gₜ − w) at each step, and after each
+ * episode θ ← θ + α_θ Σₜ (Gₜ − w)∇log π(Aₜ|θ), the gradient from nb.grad of the score-function
+ * surrogate (S&B move θ within the episode; summing its steps differs only at second order).
  */
 import { Random } from "../tensor/random.js";
 import { tensor } from "../tensor/create.js";
@@ -34,9 +35,9 @@ export function corridorStep(state: number, right: boolean): number {
 /** Options of the corridor run. */
 export interface CorridorOptions {
   episodes?: number;
-  /** Step size of the policy parameters (S&B Fig. 13.2 uses 2⁻⁹ with per-step updates). */
+  /** Step size of the policy parameters (default 2⁻¹⁰; S&B Fig. 13.2 uses 2⁻⁹ with per-step updates). */
   policyStep?: number;
-  /** Step size of the baseline w. */
+  /** Step size of the baseline w (default 2⁻⁶, as in S&B Fig. 13.2). */
   baselineStep?: number;
   seed?: number;
 }
@@ -57,7 +58,7 @@ export interface CorridorResult {
 /** Runs REINFORCE with baseline on the short corridor. */
 export function runShortCorridor(options: CorridorOptions = {}): CorridorResult {
   const episodes = options.episodes ?? 1000;
-  const alphaTheta = options.policyStep ?? 2 ** -6;
+  const alphaTheta = options.policyStep ?? 2 ** -10;
   const alphaW = options.baselineStep ?? 2 ** -6;
   const rng = new Random(options.seed ?? 0);
   // Logits of [right, left]; starts preferring left (π(right) ≈ 0.05), as in S&B's figure.
@@ -74,13 +75,17 @@ export function runShortCorridor(options: CorridorOptions = {}): CorridorResult 
       s = corridorStep(s, right);
     }
     const T = actions.length;
-    // Gₜ = −(T − t); the surrogate Σₜ (Gₜ − w)·log π(Aₜ) has the REINFORCE gradient.
-    const advantages = actions.map((_, t) => -(T - t) - w);
+    // Gₜ = −(T − t). The baseline moves step by step, as in S&B's algorithm; the policy takes
+    // the episode's summed step Σₜ (Gₜ − w)∇log π(Aₜ), the gradient of the surrogate below.
+    const advantages = actions.map((_, t) => {
+      const delta = -(T - t) - w;
+      w += alphaW * delta;
+      return delta;
+    });
     const policy = (th: Tensor) => new Categorical(softmax(th));
     const surrogate = (th: Tensor) => sum(mul(tensor(advantages), policy(th).logProb(tensor(actions))));
     const [, g] = valueAndGrad(surrogate)(theta);
-    theta = add(theta, mul(alphaTheta / T, g));
-    w += (alphaW * advantages.reduce((a, b) => a + b, 0)) / T;
+    theta = add(theta, mul(alphaTheta, g));
     returns.push(-T);
     probabilityRight.push(Math.exp(logSoftmax(theta).values()[0]!));
   }

@@ -75,7 +75,7 @@ export const example: Command<ExampleResult> = {
   usage: "<vae|cartpole|corridor> [--quick] [--seed N]",
   examples: ["nabla example vae", "nabla example cartpole --seed 1", "nabla example corridor --json", "nabla example vae --quick"],
   options: [
-    { name: "quick", type: "boolean", description: "a short run (seconds): 6 VAE epochs, 1000 corridor episodes" },
+    { name: "quick", type: "boolean", description: "a short run (seconds): 6 VAE epochs, 2000 corridor episodes" },
     { name: "seed", type: "string", placeholder: "0", description: "random seed of the run" },
     { name: "quiet", type: "boolean", description: "no progress bar" },
   ],
@@ -94,7 +94,7 @@ export const example: Command<ExampleResult> = {
       return { example: "vae", result };
     }
     if (name === "cartpole") return { example: "cartpole", result: runCartPole({ seed }) };
-    return { example: "corridor", result: runShortCorridor({ episodes: quick ? 1000 : 5000, seed }) };
+    return { example: "corridor", result: runShortCorridor({ episodes: quick ? 2000 : 5000, seed }) };
   },
   render(r) {
     if (r.example === "vae") return renderVae(r.result);
