@@ -5,8 +5,8 @@
  * The policy is logistic in the state s = (x, ẋ, θ, θ̇): π(push right | s) = σ(w·s + b). After
  * each batch of episodes the parameters move along the score-function gradient
  * Σ (Gₜ − bₜ)∇log π(Aₜ|Sₜ), computed by nb.grad of the surrogate and applied by Adam; the
- * baseline bₜ is the batch's mean discounted return at time step t (a state-independent
- * control variate, so the gradient stays unbiased up to the episode's own share of it).
+ * baseline bₜ is the mean discounted return-to-go at step t of the batch's other episodes
+ * (leave-one-out: independent of this episode's actions, so the gradient stays unbiased).
  */
 import { Random } from "../tensor/random.js";
 import { tensor, zeros } from "../tensor/create.js";
@@ -124,11 +124,15 @@ function negatedSurrogate(p: Policy, episodes: { states: number[][]; actions: nu
     for (let t = e.actions.length - 1, acc = 0; t >= 0; t--) g[t] = acc = 1 + gamma * acc;
     return g;
   });
+  // Leave-one-out baseline: at step t, the mean return-to-go of the other episodes (0 after they
+  // ended), which does not depend on this episode's actions. (Its advantages are B/(B − 1) times
+  // those of the plain batch mean, so under Adam, which ignores scale, the two runs coincide.)
   const longest = Math.max(...discounted.map((g) => g.length));
-  const baseline = Array.from({ length: longest }, (_, t) => mean(discounted.map((g) => g[t] ?? 0)));
+  const totals = Array.from({ length: longest }, (_, t) => discounted.reduce((acc, g) => acc + (g[t] ?? 0), 0));
+  const others = Math.max(1, episodes.length - 1);
   const states = tensor(episodes.flatMap((e) => e.states));
   const actions = tensor(episodes.flatMap((e) => e.actions));
-  const advantages = tensor(discounted.flatMap((g) => g.map((v, t) => v - baseline[t]!)));
+  const advantages = tensor(discounted.flatMap((g) => g.map((v, t) => v - (totals[t]! - v) / others)));
   const logp = new Bernoulli(probabilityRight(p, states)).logProb(actions);
   return mul(sub(0, sum(mul(advantages, logp))), 1 / episodes.length);
 }
