@@ -51,7 +51,7 @@ export abstract class Distribution {
   abstract get variance(): Tensor;
   /** Differential (or discrete) entropy in nats, shape `batchShape`. */
   abstract entropy(): Tensor;
-  /** The support, used by kl to tell when a divergence is infinite. */
+  /** The support: where the density (or mass) is positive. */
   abstract get support(): Support;
 
   /** Standard deviation, √variance. */

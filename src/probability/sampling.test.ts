@@ -76,3 +76,19 @@ describe("Gamma implicit reparameterisation", () => {
     expect(() => nb.hessian(f)(nb.scalar(2))).toThrow(/second derivatives/);
   });
 });
+
+describe("support", () => {
+  test("every draw lies in the distribution's support", () => {
+    const cases: nb.distributions.Distribution[] = [
+      new nb.distributions.Uniform(-1, 3), new nb.distributions.Exponential(2), new nb.distributions.Gamma(0.3, 1),
+      new nb.distributions.Beta(0.5, 0.5), new nb.distributions.Bernoulli(0.5), new nb.distributions.Categorical([1, 1, 1]),
+    ];
+    for (const d of cases) {
+      const x = d.sample([2000], { seed: 8 });
+      const { lower, upper } = d.support;
+      expect(nb.min(x).item(), d.constructor.name).toBeGreaterThanOrEqual(nb.tensor(lower).item());
+      expect(nb.max(x).item(), d.constructor.name).toBeLessThanOrEqual(nb.tensor(upper).item());
+      expect(Number.isFinite(nb.sum(d.logProb(x)).item()), d.constructor.name).toBe(true);
+    }
+  });
+});
