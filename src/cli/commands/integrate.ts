@@ -45,7 +45,7 @@ function compared(value: number, coarse: number, nfev: number, what: string): Nu
   return { value, error: Math.abs(value - coarse), nfev, success: true, message: `${what}; error estimated by the same rule with half the points` };
 }
 
-function numeric(method: IntegrateMethod, f: nb.integrate.Integrand, a: number, b: number, input: CommandInput): Numeric {
+function numeric(method: IntegrateMethod, f: (x: nb.Tensor) => nb.Tensor, a: number, b: number, input: CommandInput): Numeric {
   const finite = Number.isFinite(a) && Number.isFinite(b);
   if (!finite && method !== "quad" && method !== "tanh-sinh") throw new UsageError(`--method ${method} needs a finite range; use quad or tanh-sinh for an infinite one`);
   switch (method) {

@@ -92,108 +92,159 @@ function largest(pieces: readonly Piece[], accept: (p: Piece) => boolean, maxRan
 
 const total = (pieces: readonly Piece[], key: "result" | "error") => pieces.reduce((s, p) => s + p[key], 0);
 
+interface Tolerances {
+  epsabs: number;
+  epsrel: number;
+  limit: number;
+}
+
 /** The QAGS loop on the intervals between consecutive breakpoints (QAGP when more than two). */
 export function adapt(ev: RuleEvaluator, breaks: readonly number[], epsabs: number, epsrel: number, limit: number): Outcome {
-  const done = (result: number, error: number, status: Status, pieces: Piece[]): Outcome => ({
-    result, error, status, pieces, nfev: ev.nfev, traced: ev.traced, ...(ev.badPoint === undefined ? {} : { badPoint: ev.badPoint }),
-  });
   const spans = breaks.slice(1).map((hi, i) => [breaks[i]!, hi] as const);
   const first = ev.estimate(spans);
-  if (!first) return done(NaN, Infinity, 6, []);
+  if (!first) return outcome(ev, NaN, Infinity, 6, []);
   const pieces: Piece[] = first.map((e, i) => ({ ...e, lo: spans[i]![0], hi: spans[i]![1], level: 0 }));
-  let result = total(pieces, "result");
-  let abserr = total(pieces, "error");
+  const result = total(pieces, "result");
+  const abserr = total(pieces, "error");
   const defabs = pieces.reduce((s, p) => s + p.absolute, 0);
   const resasc = pieces.reduce((s, p) => s + p.deviation, 0);
-  const dres = Math.abs(result);
-  let errbnd = Math.max(epsabs, epsrel * dres);
+  const errbnd = Math.max(epsabs, epsrel * Math.abs(result));
   let ier = 0;
   if (abserr <= 100 * EPS * defabs && abserr > errbnd) ier = 2;
   if (pieces.length >= limit) ier = 1;
-  if (ier !== 0 || (abserr <= errbnd && abserr !== resasc) || abserr === 0) return done(result, abserr, ier as Status, pieces);
+  if (ier !== 0 || (abserr <= errbnd && abserr !== resasc) || abserr === 0) return outcome(ev, result, abserr, ier as Status, pieces);
+  return new Qags(ev, pieces, { epsabs, epsrel, limit }, result, abserr, defabs).run();
+}
 
-  const table = new EpsilonTable();
-  table.push(result);
-  let area = result;
-  let errsum = abserr;
-  abserr = Infinity;
-  let [ktmin, iroff1, iroff2, iroff3, ierro] = [0, 0, 0, 0, 0];
-  let [extrap, noext, firstBisection] = [false, false, true];
-  const ksgn = dres >= (1 - 50 * EPS) * defabs ? 1 : -1;
-  // "Large" intervals are those not yet bisected more than smallLevel times.
-  let smallLevel = 1;
-  const isLarge = (p: Piece) => p.level <= smallLevel;
-  let [erlarg, ertest, correc] = [0, 0, 0];
-  let next = largest(pieces, () => true);
-  for (;;) {
-    const p = pieces[next]!;
-    const mid = (p.lo + p.hi) / 2;
-    const halves = ev.estimate([[p.lo, mid], [mid, p.hi]]);
-    if (!halves) return done(NaN, Infinity, 6, pieces);
-    const [e1, e2] = halves as [RuleEstimate, RuleEstimate];
-    const erlast = p.error;
-    const area12 = e1.result + e2.result;
-    const erro12 = e1.error + e2.error;
-    errsum += erro12 - p.error;
-    area += area12 - p.result;
-    if (e1.deviation !== e1.error && e2.deviation !== e2.error) {
-      if (Math.abs(p.result - area12) <= 1e-5 * Math.abs(area12) && erro12 >= 0.99 * p.error) {
-        if (extrap) iroff2++;
-        else iroff1++;
-      }
-      if (pieces.length + 1 > 10 && erro12 > p.error) iroff3++;
-    }
-    const level = p.level + 1;
-    pieces.splice(next, 1, { ...e1, lo: p.lo, hi: mid, level }, { ...e2, lo: mid, hi: p.hi, level });
-    errbnd = Math.max(epsabs, epsrel * Math.abs(area));
-    if (iroff1 + iroff2 >= 10 || iroff3 >= 20) ier = 2;
-    if (iroff2 >= 5) ierro = 3;
-    if (pieces.length >= limit) ier = 1;
-    if (Math.max(Math.abs(p.lo), Math.abs(p.hi)) <= (1 + 100 * EPS) * (Math.abs(mid) + 1000 * Number.MIN_VALUE)) ier = 4;
-    if (errsum <= errbnd) return done(total(pieces, "result"), errsum, 0, pieces);
-    if (ier !== 0) break;
-    next = largest(pieces, () => true);
-    if (firstBisection) {
-      firstBisection = false;
-      erlarg = errsum;
-      ertest = errbnd;
-      table.push(area);
-      continue;
-    }
-    if (noext) continue;
-    erlarg -= erlast;
-    if (level <= smallLevel) erlarg += erro12;
-    if (!extrap) {
-      if (isLarge(pieces[next]!)) continue;
-      extrap = true;
-    }
-    if (ierro !== 3 && erlarg > ertest) {
-      const maxRank = pieces.length > 2 + Math.floor(limit / 2) ? limit + 3 - pieces.length : pieces.length;
-      const candidate = largest(pieces, isLarge, maxRank);
-      if (candidate >= 0) {
-        next = candidate;
+function outcome(ev: RuleEvaluator, result: number, error: number, status: Status, pieces: Piece[]): Outcome {
+  return { result, error, status, pieces, nfev: ev.nfev, traced: ev.traced, ...(ev.badPoint === undefined ? {} : { badPoint: ev.badPoint }) };
+}
+
+/** QAGS's state between bisections; the names follow QUADPACK's where they have one. */
+class Qags {
+  private readonly table = new EpsilonTable();
+  private area: number;
+  private errsum: number;
+  private result: number;
+  /** The extrapolated value's error (∞ until an extrapolation improves on it). */
+  private abserr = Infinity;
+  private ier = 0;
+  private ierro = 0;
+  private ktmin = 0;
+  private iroff = [0, 0, 0];
+  private extrap = false;
+  private noext = false;
+  /** Intervals bisected at most this many times count as "large". */
+  private smallLevel = 1;
+  private erlarg = 0;
+  private ertest = 0;
+  private correc = 0;
+  private readonly ksgn: number;
+
+  constructor(
+    private readonly ev: RuleEvaluator,
+    private readonly pieces: Piece[],
+    private readonly tol: Tolerances,
+    result: number,
+    errsum: number,
+    private readonly defabs: number,
+  ) {
+    this.table.push(result);
+    this.area = this.result = result;
+    this.errsum = errsum;
+    this.ksgn = Math.abs(result) >= (1 - 50 * EPS) * defabs ? 1 : -1;
+  }
+
+  private isLarge = (p: Piece): boolean => p.level <= this.smallLevel;
+
+  run(): Outcome {
+    let next = largest(this.pieces, () => true);
+    let firstBisection = true;
+    for (;;) {
+      const cut = this.bisect(next);
+      if (!cut) return outcome(this.ev, NaN, Infinity, 6, this.pieces);
+      const errbnd = Math.max(this.tol.epsabs, this.tol.epsrel * Math.abs(this.area));
+      if (this.errsum <= errbnd) return outcome(this.ev, total(this.pieces, "result"), this.errsum, 0, this.pieces);
+      if (this.ier !== 0) break;
+      next = largest(this.pieces, () => true);
+      if (firstBisection) {
+        firstBisection = false;
+        [this.erlarg, this.ertest] = [this.errsum, errbnd];
+        this.table.push(this.area);
         continue;
       }
+      if (this.noext) continue;
+      const large = this.largeToBisect(cut, next);
+      if (large >= 0) {
+        next = large;
+        continue;
+      }
+      if (this.extrapolate()) break;
+      next = largest(this.pieces, () => true);
     }
-    const { result: reseps, error: abseps } = table.push(area);
-    ktmin++;
-    if (ktmin > 5 && abserr < 1e-3 * errsum) ier = 5;
-    if (abseps < abserr) {
-      ktmin = 0;
-      abserr = abseps;
-      result = reseps;
-      correc = erlarg;
-      ertest = Math.max(epsabs, epsrel * Math.abs(reseps));
-      if (abserr <= ertest) break;
-    }
-    if (table.size === 1) noext = true;
-    if (ier === 5) break;
-    next = largest(pieces, () => true);
-    extrap = false;
-    smallLevel++;
-    erlarg = errsum;
+    const state = { result: this.result, abserr: this.abserr, area: this.area, errsum: this.errsum, ier: this.ier, ierro: this.ierro, correc: this.correc, ksgn: this.ksgn, defabs: this.defabs };
+    return finish(state, this.pieces, (r, e, st, p) => outcome(this.ev, r, e, st, p));
   }
-  return finish({ result, abserr, area, errsum, ier, ierro, correc, ksgn, defabs }, pieces, done);
+
+  /** Halves pieces[index] (both halves in one call of f) and updates the totals and flags. */
+  private bisect(index: number): { erlast: number; erro12: number; level: number } | null {
+    const p = this.pieces[index]!;
+    const mid = (p.lo + p.hi) / 2;
+    const halves = this.ev.estimate([[p.lo, mid], [mid, p.hi]]);
+    if (!halves) return null;
+    const [e1, e2] = halves as [RuleEstimate, RuleEstimate];
+    const area12 = e1.result + e2.result;
+    const erro12 = e1.error + e2.error;
+    this.errsum += erro12 - p.error;
+    this.area += area12 - p.result;
+    if (e1.deviation !== e1.error && e2.deviation !== e2.error) {
+      if (Math.abs(p.result - area12) <= 1e-5 * Math.abs(area12) && erro12 >= 0.99 * p.error) this.iroff[this.extrap ? 1 : 0]!++;
+      if (this.pieces.length + 1 > 10 && erro12 > p.error) this.iroff[2]!++;
+    }
+    const level = p.level + 1;
+    this.pieces.splice(index, 1, { ...e1, lo: p.lo, hi: mid, level }, { ...e2, lo: mid, hi: p.hi, level });
+    const [iroff1, iroff2, iroff3] = this.iroff as [number, number, number];
+    if (iroff1 + iroff2 >= 10 || iroff3 >= 20) this.ier = 2;
+    if (iroff2 >= 5) this.ierro = 3;
+    if (this.pieces.length >= this.tol.limit) this.ier = 1;
+    if (Math.max(Math.abs(p.lo), Math.abs(p.hi)) <= (1 + 100 * EPS) * (Math.abs(mid) + 1000 * Number.MIN_VALUE)) this.ier = 4;
+    return { erlast: p.error, erro12, level };
+  }
+
+  /** A large interval to bisect before extrapolating again, or −1 to extrapolate now. */
+  private largeToBisect(cut: { erlast: number; erro12: number; level: number }, next: number): number {
+    this.erlarg -= cut.erlast;
+    if (cut.level <= this.smallLevel) this.erlarg += cut.erro12;
+    if (!this.extrap) {
+      if (this.isLarge(this.pieces[next]!)) return next;
+      this.extrap = true;
+    }
+    if (this.ierro === 3 || this.erlarg <= this.ertest) return -1;
+    const n = this.pieces.length;
+    const maxRank = n > 2 + Math.floor(this.tol.limit / 2) ? this.tol.limit + 3 - n : n;
+    return largest(this.pieces, this.isLarge, maxRank);
+  }
+
+  /** One step of the ε-table; true when the loop should stop. */
+  private extrapolate(): boolean {
+    const { result: reseps, error: abseps } = this.table.push(this.area);
+    this.ktmin++;
+    if (this.ktmin > 5 && this.abserr < 1e-3 * this.errsum) this.ier = 5;
+    if (abseps < this.abserr) {
+      this.ktmin = 0;
+      this.abserr = abseps;
+      this.result = reseps;
+      this.correc = this.erlarg;
+      this.ertest = Math.max(this.tol.epsabs, this.tol.epsrel * Math.abs(reseps));
+      if (this.abserr <= this.ertest) return true;
+    }
+    if (this.table.size === 1) this.noext = true;
+    if (this.ier === 5) return true;
+    this.extrap = false;
+    this.smallLevel++;
+    this.erlarg = this.errsum;
+    return false;
+  }
 }
 
 interface Final {

@@ -13,6 +13,7 @@ describe("quad", () => {
     expect(quad((x) => nb.exp(x), -Infinity, 0).value.item()).toBeCloseTo(1, 12);
     expect(quad((x) => nb.exp(x), 0, -Infinity).value.item()).toBeCloseTo(-1, 12);
     expect(quad((x) => x, 2, 2)).toMatchObject({ nfev: 0, success: true });
+    expect(quad(() => 2, 0, 3).value.item()).toBeCloseTo(6, 14);
   });
 
   test("one integrand call per round, each with a whole batch of nodes", () => {

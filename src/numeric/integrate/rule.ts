@@ -8,13 +8,13 @@ import { Tensor } from "../../tensor/tensor.js";
 import { tensor } from "../../tensor/create.js";
 import { NablaError } from "../../tensor/errors.js";
 import { formatShape } from "../../tensor/shape.js";
-import { add, mul, sub, sum } from "../../ops/index.js";
+import { add, broadcastTo, mul, sub, sum } from "../../ops/index.js";
 
 /**
  * An integrand: called with a Tensor of nodes (shape [m]), returns the values there (shape
- * [m]). Write it elementwise with nabla ops: `x => nb.exp(nb.neg(nb.square(x)))`.
+ * [m]; a number stands for a constant). Write it elementwise with nabla ops: `x => nb.exp(nb.neg(nb.square(x)))`.
  */
-export type Integrand = (x: Tensor) => Tensor;
+export type Integrand = (x: Tensor) => Tensor | number;
 
 /** An end of the range: a number, or a scalar Tensor (derivatives flow to it). */
 export type Endpoint = number | Tensor;
@@ -40,12 +40,13 @@ export function isTraced(e: Endpoint): boolean {
 
 /** Calls f on the nodes and checks it returned one value per node. */
 export function callIntegrand(f: Integrand, x: Tensor, where: string): Tensor {
-  const y = f(x);
-  if (!(y instanceof Tensor)) throw new NablaError(`${where}: the integrand must return a Tensor (write it with nabla ops, e.g. x => nb.exp(x)); it returned ${typeof y}`);
-  if (y.size !== x.size) {
-    throw new NablaError(`${where}: the integrand returned shape ${formatShape(y.shape)} for ${x.size} nodes; it must work elementwise and return one value per node`);
+  const out: unknown = f(x);
+  if (typeof out === "number") return broadcastTo(out, x.shape);
+  if (!(out instanceof Tensor)) throw new NablaError(`${where}: the integrand must return a Tensor (write it with nabla ops, e.g. x => nb.exp(x)); it returned ${typeof out}`);
+  if (out.size !== x.size) {
+    throw new NablaError(`${where}: the integrand returned shape ${formatShape(out.shape)} for ${x.size} nodes; it must work elementwise and return one value per node (for a constant c, return c or nb.mul(c, nb.onesLike(x)))`);
   }
-  return y;
+  return out;
 }
 
 /** f at concrete nodes: the values, and whether f's output carries derivatives. */
