@@ -471,14 +471,19 @@ export function householderQR(a: Float64Array, ao: number, m: number, n: number,
  * Reduced SVD of the m×n matrix at `a` with m ≥ n by one-sided Jacobi (Hestenes): plane
  * rotations orthogonalise the columns of a working copy W = A·V until every pair is orthogonal
  * to working precision; then s = column norms (descending), U = W / s. Accurate to high relative
- * precision in the singular values. u is m×n, s has n entries, vt is n×n.
+ * precision in the singular values. u is m×n, s has n entries, vt is n×n. With `v0` (n×n),
+ * `a` is taken to be A·V0 and the rotations continue from V0.
  */
-export function jacobiSVD(a: Float64Array, ao: number, m: number, n: number, u: Float64Array, uo: number, s: Float64Array, so: number, vt: Float64Array, vto: number): void {
+export function jacobiSVD(
+  a: Float64Array, ao: number, m: number, n: number, u: Float64Array, uo: number, s: Float64Array, so: number, vt: Float64Array, vto: number,
+  v0?: Float64Array,
+): void {
   // Column-major working copies make the column rotations stride-1.
   const w = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) w[j * m + i] = a[ao + i * n + j]!;
-  const v = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) v[j * n + j] = 1;
+  // v holds the columns of V as rows; A·V = W on entry when a starting V0 is given (a = A·V0).
+  const v = v0 ? transposeSquare(v0, n) : new Float64Array(n * n);
+  if (!v0) for (let j = 0; j < n; j++) v[j * n + j] = 1;
   const tol = Number.EPSILON * m;
   for (let sweep = 0; sweep < 80; sweep++) {
     let rotated = false;
