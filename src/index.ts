@@ -66,3 +66,6 @@ export type { ProgressOptions, ProgressStream } from "./util/progress.js";
 export { setBackend, getBackend, listBackends, registerBackend, backends } from "./backend/registry.js";
 export type { Backend, UnaryKernel, BinaryKernel, ReduceKernel } from "./backend/interface.js";
 export type { ArrayTensor } from "./tensor/tensor.js";
+
+export * as distributions from "./probability/index.js";
+export * as estimators from "./probability/estimators.js";

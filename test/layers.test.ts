@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { expect, test } from "vitest";
 
 /** Lowest first. A layer may import itself and any layer listed before it. */
-const ORDER = ["tensor", "util", "backend", "ops", "autodiff", "numeric", "symbolic", "optim", "data", "io", "nn", "cli"];
+const ORDER = ["tensor", "util", "backend", "ops", "autodiff", "numeric", "probability", "symbolic", "optim", "data", "io", "nn", "examples", "cli"];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

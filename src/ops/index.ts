@@ -13,3 +13,4 @@ export {
 export type { GeluOptions, VarianceOptions } from "./composite.js";
 export { config } from "./config.js";
 export type { Config } from "./config.js";
+export { lgamma, digamma, lbeta } from "./special.js";

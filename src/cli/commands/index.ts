@@ -14,5 +14,6 @@ import { evaluateModel } from "./evaluate.js";
 import { predict } from "./predict.js";
 import { train } from "./train.js";
 import { exportModel } from "./export.js";
+import { example } from "./example.js";
 
-export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, integrate, evaluate, minimize, train, evaluateModel, predict, datasets, exportModel];
+export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, integrate, evaluate, minimize, train, evaluateModel, predict, datasets, exportModel, example];
