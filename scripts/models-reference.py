@@ -1,0 +1,96 @@
+"""Reference results for nb.models (src/models/reference.json), from scikit-learn 1.2 and
+XGBoost 1.7 on the bundled datasets (data/*.csv).
+
+Split: every fifth row (index % 5 == 0) is held out for testing, the rest trains; where X is
+standardised, the mean and population standard deviation come from the training rows (as
+nb.data.standardize). The tests rebuild the same split and compare against these numbers, so
+they pass without Python. Run: /usr/bin/python3 scripts/models-reference.py
+"""
+import json
+import os
+import sys
+
+import numpy as np
+from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
+from sklearn.svm import SVC
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load(name):
+    table = np.loadtxt(os.path.join(ROOT, "data", name + ".csv"), delimiter=",", skiprows=1)
+    return table[:, :-1], table[:, -1]
+
+
+def split(name, standardise=True):
+    x, y = load(name)
+    test = np.arange(len(y)) % 5 == 0
+    xtr, xte, ytr, yte = x[~test], x[test], y[~test], y[test]
+    if standardise:
+        mean, std = xtr.mean(0), xtr.std(0)
+        std[std == 0] = 1
+        xtr, xte = (xtr - mean) / std, (xte - mean) / std
+    return xtr, ytr, xte, yte
+
+
+def svc_case(name, classes, **params):
+    xtr, ytr, xte, yte = split(name)
+    if classes is not None:
+        keep, keep_te = np.isin(ytr, classes), np.isin(yte, classes)
+        xtr, ytr, xte, yte = xtr[keep], ytr[keep], xte[keep_te], yte[keep_te]
+    model = SVC(tol=1e-8, shrinking=False, **params).fit(xtr, ytr)
+    order = np.argsort(model.support_)
+    return {
+        "data": name, "classes": classes, "params": params,
+        "supportIndices": model.support_[order].tolist(),
+        "dualCoef": model.dual_coef_[0][order].tolist(),
+        "intercept": float(model.intercept_[0]),
+        "decisionTest": model.decision_function(xte).tolist(),
+        "gamma": float(model._gamma),
+    }
+
+
+def lasso_case(cls, **params):
+    xtr, ytr, _, _ = split("diabetes", standardise=False)
+    model = cls(tol=1e-14, max_iter=1_000_000, **params).fit(xtr, ytr)
+    return {"data": "diabetes", "params": params, "coef": model.coef_.tolist(), "intercept": float(model.intercept_), "nIter": int(model.n_iter_)}
+
+
+def logistic_case(name, features, **params):
+    xtr, ytr, xte, yte = split(name)
+    if features is not None:
+        xtr, xte = xtr[:, :features], xte[:, :features]
+    model = LogisticRegression(tol=1e-12, max_iter=100_000, **params).fit(xtr, ytr)
+    intercept = model.intercept_
+    if len(intercept) > 1:
+        intercept = intercept - intercept.mean()
+    return {
+        "data": name, "features": features, "params": params, "coef": model.coef_.tolist(), "intercept": intercept.tolist(),
+        "probaTest": model.predict_proba(xte).tolist(),
+    }
+
+
+def main():
+    reference = {
+        "svc": {
+            "linear": svc_case("breast-cancer", None, kernel="linear", C=1.0),
+            "rbf": svc_case("breast-cancer", None, kernel="rbf", C=1.0, gamma="scale"),
+            "poly": svc_case("breast-cancer", None, kernel="poly", C=0.5, gamma=0.05, degree=3, coef0=1.0),
+            "irisRbf": svc_case("iris", [1.0, 2.0], kernel="rbf", C=10.0, gamma=0.5),
+        },
+        "lasso": lasso_case(Lasso, alpha=0.5),
+        "elasticNet": lasso_case(ElasticNet, alpha=0.05, l1_ratio=0.7),
+        "logistic": {
+            "binary": logistic_case("breast-cancer", None, C=1.0),
+            "none": logistic_case("breast-cancer", 2, penalty="none"),
+            "multinomial": logistic_case("wine", None, C=0.5),
+        },
+    }
+    with open(os.path.join(ROOT, "src", "models", "reference.json"), "w") as f:
+        json.dump(reference, f, indent=1)
+        f.write("\n")
+    print("wrote src/models/reference.json", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+/**
+ * Classical models (`nb.models`) in scikit-learn's shape, trained by calculus: `new
+ * nb.models.X(options).fit(X, y)` returns the fitted estimator. See docs/models.md.
+ * @module
+ */
+export { SVC } from "./svc.js";
+export type { SVCOptions, SvcKkt } from "./svc.js";
+export type { KernelSpec } from "./kernels.js";
+export type { Estimator } from "./base.js";
