@@ -7,3 +7,7 @@ export { SVC } from "./svc.js";
 export type { SVCOptions, SvcKkt } from "./svc.js";
 export type { KernelSpec } from "./kernels.js";
 export type { Estimator } from "./base.js";
+export { ElasticNet } from "./elastic-net.js";
+export type { ElasticNetOptions } from "./elastic-net.js";
+export { Lasso } from "./lasso.js";
+export type { LassoOptions } from "./lasso.js";
