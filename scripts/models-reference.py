@@ -60,7 +60,7 @@ def logistic_case(name, features, **params):
     xtr, ytr, xte, yte = split(name)
     if features is not None:
         xtr, xte = xtr[:, :features], xte[:, :features]
-    model = LogisticRegression(tol=1e-12, max_iter=100_000, **params).fit(xtr, ytr)
+    model = LogisticRegression(tol=1e-12, max_iter=100_000, solver="newton-cg", **params).fit(xtr, ytr)
     intercept = model.intercept_
     if len(intercept) > 1:
         intercept = intercept - intercept.mean()
@@ -82,7 +82,7 @@ def main():
         "elasticNet": lasso_case(ElasticNet, alpha=0.05, l1_ratio=0.7),
         "logistic": {
             "binary": logistic_case("breast-cancer", None, C=1.0),
-            "none": logistic_case("breast-cancer", 2, penalty="none"),
+            "none": logistic_case("breast-cancer", 2, penalty=None),
             "multinomial": logistic_case("wine", None, C=0.5),
         },
     }

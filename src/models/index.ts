@@ -11,3 +11,5 @@ export { ElasticNet } from "./elastic-net.js";
 export type { ElasticNetOptions } from "./elastic-net.js";
 export { Lasso } from "./lasso.js";
 export type { LassoOptions } from "./lasso.js";
+export { LogisticRegression } from "./logistic.js";
+export type { LogisticFitInfo, LogisticRegressionOptions } from "./logistic.js";
