@@ -13,6 +13,7 @@ import sys
 import numpy as np
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
 from sklearn.svm import SVC
+import xgboost as xgb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -70,6 +71,23 @@ def logistic_case(name, features, **params):
     }
 
 
+def boosting_case(name, objective, **params):
+    xtr, ytr, xte, yte = split(name, standardise=False)
+    full = dict(n_estimators=30, max_depth=3, learning_rate=0.3, reg_lambda=1.0, gamma=0.0, min_child_weight=1.0,
+                tree_method="exact", base_score=0.5)
+    full.update(params)
+    if objective == "reg:squarederror":
+        model = xgb.XGBRegressor(objective=objective, **full).fit(xtr, ytr)
+        train_loss = float(np.mean(0.5 * (model.predict(xtr) - ytr) ** 2))
+        test_metric = float(model.score(xte, yte))
+    else:
+        model = xgb.XGBClassifier(objective=objective, **full).fit(xtr, ytr.astype(int))
+        p = np.clip(model.predict_proba(xtr), 1e-300, 1)
+        train_loss = float(-np.mean(np.log(p[np.arange(len(ytr)), ytr.astype(int)])))
+        test_metric = float(model.score(xte, yte.astype(int)))
+    return {"data": name, "objective": objective, "params": full, "trainLoss": train_loss, "testMetric": test_metric}
+
+
 def main():
     reference = {
         "svc": {
@@ -85,6 +103,12 @@ def main():
             "none": logistic_case("breast-cancer", 2, penalty=None),
             "multinomial": logistic_case("wine", None, C=0.5),
         },
+    }
+    reference["boosting"] = {
+        "squared": boosting_case("diabetes", "reg:squarederror", n_estimators=50, learning_rate=0.1),
+        "logistic": boosting_case("breast-cancer", "binary:logistic"),
+        "softmax": boosting_case("wine", "multi:softprob"),
+        "squaredDeep": boosting_case("diabetes", "reg:squarederror", n_estimators=20, max_depth=6, min_child_weight=5.0, reg_lambda=2.0),
     }
     with open(os.path.join(ROOT, "src", "models", "reference.json"), "w") as f:
         json.dump(reference, f, indent=1)

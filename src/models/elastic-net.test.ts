@@ -26,8 +26,8 @@ describe("coordinate descent reaches scikit-learn's optimum", () => {
     expect(maxRelative(m.coef.values(), ref.coef, 1e-3 * Math.max(...ref.coef.map(Math.abs)))).toBeLessThan(1e-5);
     expect(Math.abs(m.intercept - ref.intercept) / Math.abs(ref.intercept)).toBeLessThan(1e-5);
     // score is R² (1 − SSres/SStot), here from sklearn's own coefficients.
-    const y = s.yTest.values();
-    const predicted = nb.matmul(s.xTest, nb.tensor(ref.coef)).add(ref.intercept).values();
+    const y = Array.from(s.yTest.values());
+    const predicted = Array.from(nb.matmul(s.xTest, nb.tensor(ref.coef)).add(ref.intercept).values());
     const yMean = y.reduce((a, b) => a + b, 0) / y.length;
     const r2 = 1 - y.reduce((a, v, i) => a + (v - predicted[i]!) ** 2, 0) / y.reduce((a, v) => a + (v - yMean) ** 2, 0);
     expect(m.score(s.xTest, s.yTest)).toBeCloseTo(r2, 6);

@@ -13,3 +13,6 @@ export { Lasso } from "./lasso.js";
 export type { LassoOptions } from "./lasso.js";
 export { LogisticRegression } from "./logistic.js";
 export type { LogisticFitInfo, LogisticRegressionOptions } from "./logistic.js";
+export { GradientBoosting } from "./gradient-boosting.js";
+export type { BoostingLoss, BoostingRound, GradientBoostingOptions } from "./gradient-boosting.js";
+export type { Tree } from "./tree.js";
