@@ -13,6 +13,7 @@ import sys
 import numpy as np
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
 from sklearn.svm import SVC
+from sklearn.decomposition import PCA
 import xgboost as xgb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -88,6 +89,21 @@ def boosting_case(name, objective, **params):
     return {"data": name, "objective": objective, "params": full, "trainLoss": train_loss, "testMetric": test_metric}
 
 
+def linear_case(cls, name, **params):
+    xtr, ytr, xte, yte = split(name, standardise=False)
+    model = cls(**params).fit(xtr, ytr)
+    return {"data": name, "params": params, "coef": model.coef_.tolist(), "intercept": float(model.intercept_), "r2Test": float(model.score(xte, yte))}
+
+
+def pca_case(name):
+    xtr, _, xte, _ = split(name)
+    model = PCA().fit(xtr)
+    return {
+        "data": name, "explainedVariance": model.explained_variance_.tolist(), "explainedVarianceRatio": model.explained_variance_ratio_.tolist(),
+        "components": model.components_.tolist(), "transformTest": model.transform(xte)[:, :3].tolist(),
+    }
+
+
 def main():
     reference = {
         "svc": {
@@ -110,6 +126,9 @@ def main():
         "softmax": boosting_case("wine", "multi:softprob"),
         "squaredDeep": boosting_case("diabetes", "reg:squarederror", n_estimators=20, max_depth=6, min_child_weight=5.0, reg_lambda=2.0),
     }
+    reference["linear"] = linear_case(LinearRegression, "diabetes")
+    reference["ridge"] = linear_case(Ridge, "diabetes", alpha=0.1, solver="cholesky")
+    reference["pca"] = {"wine": pca_case("wine"), "digits": pca_case("digits")}
     with open(os.path.join(ROOT, "src", "models", "reference.json"), "w") as f:
         json.dump(reference, f, indent=1)
         f.write("\n")
