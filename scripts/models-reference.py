@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
 from sklearn.svm import SVC
 from sklearn.decomposition import PCA
+from sklearn.mixture import GaussianMixture
 import xgboost as xgb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -104,6 +105,23 @@ def pca_case(name):
     }
 
 
+def mixture_case(name, max_iter, reg_covar=1e-6):
+    """EM from fully given initial parameters: the first training row of each class as means,
+    uniform weights, every covariance the data's (population) covariance + reg_covar·I, which is
+    what nb.models.GaussianMixture starts from when given meansInit."""
+    xtr, ytr, _, _ = split(name, standardise=False)
+    classes = np.unique(ytr)
+    means = np.array([xtr[np.argmax(ytr == c)] for c in classes])
+    k, d = means.shape
+    cov = np.cov(xtr.T, bias=True) + reg_covar * np.eye(d)
+    model = GaussianMixture(
+        n_components=k, covariance_type="full", reg_covar=reg_covar, tol=0.0, max_iter=max_iter,
+        weights_init=np.full(k, 1 / k), means_init=means, precisions_init=np.array([np.linalg.inv(cov)] * k),
+    ).fit(xtr)
+    return {"data": name, "maxIter": max_iter, "regCovar": reg_covar, "meansInit": means.tolist(), "score": float(model.score(xtr)),
+            "means": model.means_.tolist(), "weights": model.weights_.tolist(), "lowerBound": float(model.lower_bound_)}
+
+
 def main():
     reference = {
         "svc": {
@@ -129,6 +147,7 @@ def main():
     reference["linear"] = linear_case(LinearRegression, "diabetes")
     reference["ridge"] = linear_case(Ridge, "diabetes", alpha=0.1, solver="cholesky")
     reference["pca"] = {"wine": pca_case("wine"), "digits": pca_case("digits")}
+    reference["mixture"] = {"iris": mixture_case("iris", 50), "wine": mixture_case("wine", 30, 1e-3)}
     with open(os.path.join(ROOT, "src", "models", "reference.json"), "w") as f:
         json.dump(reference, f, indent=1)
         f.write("\n")

@@ -22,3 +22,5 @@ export { Ridge } from "./ridge.js";
 export type { RidgeOptions } from "./ridge.js";
 export { PCA } from "./pca.js";
 export type { PCAOptions } from "./pca.js";
+export { GaussianMixture } from "./gaussian-mixture.js";
+export type { GaussianMixtureOptions } from "./gaussian-mixture.js";
