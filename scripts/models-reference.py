@@ -15,6 +15,8 @@ from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRe
 from sklearn.svm import SVC
 from sklearn.decomposition import PCA
 from sklearn.mixture import GaussianMixture
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import RBF, ConstantKernel, Matern, WhiteKernel
 import xgboost as xgb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -122,6 +124,32 @@ def mixture_case(name, max_iter, reg_covar=1e-6):
             "means": model.means_.tolist(), "weights": model.weights_.tolist(), "lowerBound": float(model.lower_bound_)}
 
 
+def gp_data(rows=100):
+    """The first `rows` training rows of diabetes, X standardised, y standardised (mean 0, sd 1)."""
+    xtr, ytr, xte, yte = split("diabetes")
+    x, y = xtr[:rows], ytr[:rows]
+    mean, sd = y.mean(), y.std()
+    return x, (y - mean) / sd, xte[:40], (yte[:40] - mean) / sd
+
+
+def gp_kernel(kind, variance, lengthscale, noise):
+    base = RBF(lengthscale) if kind == "rbf" else Matern(lengthscale, nu=kind)
+    return ConstantKernel(variance) * base + WhiteKernel(noise)
+
+
+def gp_case(kind, variance, lengthscale, noise):
+    x, y, xte, _ = gp_data()
+    fixed = GaussianProcessRegressor(gp_kernel(kind, variance, lengthscale, noise), alpha=0.0, optimizer=None).fit(x, y)
+    lml, grad = fixed.log_marginal_likelihood(fixed.kernel_.theta, eval_gradient=True)
+    mean, std = fixed.predict(xte, return_std=True)
+    best = GaussianProcessRegressor(gp_kernel(kind, variance, lengthscale, noise), alpha=0.0, n_restarts_optimizer=9, random_state=0).fit(x, y)
+    return {
+        "kernel": kind, "variance": variance, "lengthscale": lengthscale, "noise": noise, "theta": fixed.kernel_.theta.tolist(),
+        "lml": float(lml), "gradient": grad.tolist(), "meanTest": mean.tolist(), "varianceTest": (std ** 2 - noise).tolist(),
+        "bestLml": float(best.log_marginal_likelihood_value_), "bestTheta": best.kernel_.theta.tolist(),
+    }
+
+
 def main():
     reference = {
         "svc": {
@@ -148,6 +176,7 @@ def main():
     reference["ridge"] = linear_case(Ridge, "diabetes", alpha=0.1, solver="cholesky")
     reference["pca"] = {"wine": pca_case("wine"), "digits": pca_case("digits")}
     reference["mixture"] = {"iris": mixture_case("iris", 50), "wine": mixture_case("wine", 30, 1e-3)}
+    reference["gp"] = {"rbf": gp_case("rbf", 1.0, 3.0, 0.5), "matern": gp_case(2.5, 0.8, 2.0, 0.3), "matern15": gp_case(1.5, 1.2, 4.0, 0.6)}
     with open(os.path.join(ROOT, "src", "models", "reference.json"), "w") as f:
         json.dump(reference, f, indent=1)
         f.write("\n")

@@ -24,3 +24,5 @@ export { PCA } from "./pca.js";
 export type { PCAOptions } from "./pca.js";
 export { GaussianMixture } from "./gaussian-mixture.js";
 export type { GaussianMixtureOptions } from "./gaussian-mixture.js";
+export { GaussianProcessRegressor } from "./gaussian-process.js";
+export type { GaussianProcessOptions, GpFitInfo, GpKernel } from "./gaussian-process.js";

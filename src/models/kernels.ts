@@ -28,3 +28,11 @@ export function kernelMatrix(a: Tensor, b: Tensor, k: KernelSpec): Tensor {
   if (k.type === "linear") return inner;
   return pow(add(mul(k.gamma, inner), k.coef0), k.degree);
 }
+
+/**
+ * Squared distances Σₖ(aᵢₖ − bⱼₖ)² by differences ([n, m, d] in between): exact zeros for equal
+ * rows, which the √ of a Matérn kernel needs (‖a‖² + ‖b‖² − 2a·b leaves ~1e-16 there).
+ */
+export function pairwiseSquaredDistances(a: Tensor, b: Tensor): Tensor {
+  return sum(square(sub(expandDims(a, 1), expandDims(b, 0))), 2);
+}
