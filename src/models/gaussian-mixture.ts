@@ -43,7 +43,7 @@ function logDensities(x: Tensor, means: Tensor, covariances: Tensor): Tensor {
     const l = cholesky(reshape(slice(covariances, [c, 0, 0], [1, d, d]), [d, d]));
     const diff = sub(x, reshape(slice(means, [c, 0], [1, d]), [d]));
     const z = triangularSolve(l, transpose(diff), { lower: true });
-    const diag = l.values().filter((_, t) => t % (d + 1) === 0);
+    const diag = Array.from(l.values()).filter((_, t) => t % (d + 1) === 0);
     const logDet = 2 * diag.reduce((s, v) => s + Math.log(v), 0);
     columns.push(expandDims(mul(-0.5, add(sum(square(z), 0), d * LOG_2PI + logDet)), 1));
   }
