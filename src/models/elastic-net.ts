@@ -90,7 +90,7 @@ function sweep(c: Centred, w: Float64Array, r: Float64Array, norms: Float64Array
  * @example
  * const x = nb.tensor([[1, 0], [2, 1], [3, 0], [4, 1]]);
  * const m = new nb.models.ElasticNet({ alpha: 0.01, l1Ratio: 0.5 }).fit(x, [2, 4, 6, 8]);
- * Math.abs(m.coef.toArray()[0] - 2) < 0.05; // => true
+ * Math.abs(m.coef.values()[0]! - 2) < 0.05; // => true
  */
 export class ElasticNet {
   readonly options: ElasticNetOptions;

@@ -55,7 +55,7 @@ function logDensities(x: Tensor, means: Tensor, covariances: Tensor): Tensor {
  * @example
  * const x = nb.tensor([[0], [0.1], [-0.1], [10], [10.1], [9.9]]);
  * const g = new nb.models.GaussianMixture({ nComponents: 2, meansInit: [[1], [8]] }).fit(x);
- * g.means.toArray().map((m) => m[0].toFixed(6)); // => ["0.000000", "10.000000"]
+ * Array.from(g.means.values(), (m) => m.toFixed(6)); // => ["0.000000", "10.000000"]
  */
 export class GaussianMixture {
   readonly options: GaussianMixtureOptions;

@@ -84,7 +84,7 @@ function covariance(type: GpKernel["type"], nu: number, r2: Tensor, diagonal: bo
  * @example
  * const x = nb.tensor([[0], [1], [2]]);
  * const gp = new nb.models.GaussianProcessRegressor({ kernel: { type: "rbf", lengthscale: 1, variance: 1 }, noise: 1e-4, optimize: false }).fit(x, [0, 1, 0]);
- * gp.predict([[1]]).toArray()[0].toFixed(3); // => "1.000"
+ * gp.predict([[1]]).values()[0]!.toFixed(3); // => "1.000"
  */
 export class GaussianProcessRegressor {
   readonly options: GaussianProcessOptions;

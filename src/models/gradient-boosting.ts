@@ -89,7 +89,7 @@ function totalLoss(kind: Kind, label: Tensor, custom?: BoostingLoss): (margin: T
  * @example
  * const x = nb.tensor([[1], [2], [3], [4], [5], [6]]);
  * const m = new nb.models.GradientBoosting({ nEstimators: 20, maxDepth: 2, minChildWeight: 0 }).fit(x, [1, 1, 1, 5, 5, 5]);
- * m.predict([[2], [5]]).toArray().map((v) => Math.round(v)); // => [1, 5]
+ * Array.from(m.predict([[2], [5]]).values(), Math.round); // => [1, 5]
  */
 export class GradientBoosting {
   readonly options: GradientBoostingOptions;

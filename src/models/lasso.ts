@@ -9,7 +9,7 @@ export type LassoOptions = Omit<ElasticNetOptions, "l1Ratio">;
  * removes are exactly 0.
  * @example
  * const x = nb.tensor([[1, 0.3], [2, -0.1], [3, 0.2], [4, -0.4]]);
- * new nb.models.Lasso({ alpha: 0.2 }).fit(x, [1, 2, 3, 4]).coef.toArray()[1]; // => 0
+ * new nb.models.Lasso({ alpha: 0.2 }).fit(x, [1, 2, 3, 4]).coef.values()[1]; // => 0
  */
 export class Lasso extends ElasticNet {
   constructor(options: LassoOptions = {}) {

@@ -66,7 +66,7 @@ export interface LinearRegressionOptions {
  * Least-squares linear regression.
  * @example
  * const m = new nb.models.LinearRegression().fit([[0], [1], [2]], [1, 3, 5]);
- * [m.coef.toArray()[0].toFixed(10), m.intercept.toFixed(10)]; // => ["2.0000000000", "1.0000000000"]
+ * [m.coef.values()[0]!.toFixed(10), m.intercept.toFixed(10)]; // => ["2.0000000000", "1.0000000000"]
  */
 export class LinearRegression extends LinearModel {
   readonly options: LinearRegressionOptions;

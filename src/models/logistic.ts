@@ -52,7 +52,7 @@ function logits(theta: Tensor, x: Tensor, k: number, d: number): Tensor {
  * const x = nb.tensor([[0], [1], [2], [3]]);
  * const m = new nb.models.LogisticRegression({ C: 10 }).fit(x, [0, 0, 1, 1]);
  * m.predict([[0.2], [2.8]]).toArray(); // => [0, 1]
- * m.predictProba([[1.5]]).toArray()[0][1].toFixed(6); // => "0.500000"
+ * m.predictProba([[1.5]]).values()[1]!.toFixed(6); // => "0.500000"
  */
 export class LogisticRegression {
   readonly options: LogisticRegressionOptions;

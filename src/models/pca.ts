@@ -22,7 +22,7 @@ export interface PCAOptions {
  * @example
  * const p = new nb.models.PCA({ nComponents: 1 }).fit([[1, 1], [2, 2], [3, 3]]);
  * p.explainedVarianceRatio.toArray(); // => [1]
- * p.explainedVariance.toArray()[0].toFixed(10); // => "2.0000000000"
+ * p.explainedVariance.values()[0]!.toFixed(10); // => "2.0000000000"
  */
 export class PCA {
   readonly options: PCAOptions;

@@ -189,7 +189,7 @@ function resolveGamma(gamma: SVCOptions["gamma"], x: Matrix): number {
  * const x = nb.tensor([[0, 0], [0, 1], [2, 0], [2, 1]]);
  * const svc = new nb.models.SVC({ kernel: "linear", C: 10, tol: 1e-8 }).fit(x, [0, 0, 1, 1]);
  * svc.predict([[-1, 0], [3, 1]]).toArray(); // => [0, 1]
- * svc.decisionFunction([[1, 0]]).toArray()[0] < 1e-8; // => true
+ * Math.abs(svc.decisionFunction([[1, 0]]).values()[0]!) < 1e-6; // => true
  */
 export class SVC {
   readonly options: SVCOptions;
