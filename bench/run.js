@@ -18,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
 import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
 import { optimSection } from "./optim.js";
+import { modelsSection } from "./models.js";
 import { MLP, MLP_LABELS, MLP_X } from "./mlp.js";
 import { loadJax, loadTf, randomArray, timeMs } from "./peers.js";
 
@@ -557,6 +558,7 @@ async function main() {
   if (JSON_OUT) {
     // The optimisation section: nabla's minimize against SciPy on the MGH set (counts, not times).
     record.optim = await optimSection({ json: true, quiet: true });
+    if (ONLY === undefined || ONLY === "models") record.models = await modelsSection({ json: true, quiet: true });
     writeFileSync(new URL(RECORD_FILE, dir), JSON.stringify(record, null, 2) + "\n");
     process.stdout.write(JSON.stringify(record, null, 2) + "\n");
     return;
@@ -590,6 +592,8 @@ async function main() {
   if (memory) printMemory(memory);
   // The optimisation section (bench/optim.js): printed after the table, and kept in the record.
   record.optim = await optimSection({ quiet: QUIET });
+  // The models section (bench/models.js): nb.models fit times beside scikit-learn / XGBoost.
+  if (ONLY === undefined || ONLY === "models") record.models = await modelsSection({ quiet: QUIET });
   writeFileSync(new URL(RECORD_FILE, dir), JSON.stringify(record, null, 2) + "\n");
 }
 
