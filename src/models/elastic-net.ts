@@ -9,6 +9,7 @@
 import { type TensorLike, tensor } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { NablaError } from "../tensor/errors.js";
+import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 import { matrixTensor, nonNegative, notFitted, positive, positiveInteger, r2Score, readFeatures, readMatrix, readTargets } from "./base.js";
 
 /** Options of ElasticNet (scikit-learn's names and defaults). */
@@ -24,6 +25,9 @@ export interface ElasticNetOptions {
   /** Fit an unpenalised intercept (default true). */
   fitIntercept?: boolean;
 }
+
+/** The option names a model file may hold. */
+export const OPTION_NAMES = ["alpha", "l1Ratio", "tol", "maxIter", "fitIntercept"] as const;
 
 /** Columns of the centred design, stored one after another, and what centring removed. */
 interface Centred {
@@ -141,6 +145,26 @@ export class ElasticNet {
     this.nIter = iter;
     this.dualityGap = gap / n;
     this.cols = m.cols;
+    return this;
+  }
+
+  /** The options and fitted state, for model files (nb.models.saveModel). */
+  toState(): EstimatorState {
+    if (this.cols === undefined) notFitted(`${this.where}.toState`);
+    return { options: { ...this.options } as { [key: string]: StateJson }, fitted: { coef: this.coef, intercept: this.intercept, nIter: this.nIter, dualityGap: this.dualityGap } };
+  }
+
+  /** Rebuilds a fitted estimator from a model file's checked fields. */
+  static fromState(r: StateReader): ElasticNet {
+    return new ElasticNet(r.options<ElasticNetOptions>(OPTION_NAMES)).restoreFit(r);
+  }
+
+  protected restoreFit(r: StateReader): this {
+    this.coef = r.tensor("coef", [-1]);
+    this.intercept = r.number("intercept");
+    this.nIter = r.integer("nIter", 0);
+    this.dualityGap = r.number("dualityGap");
+    this.cols = this.coef.shape[0]!;
     return this;
   }
 

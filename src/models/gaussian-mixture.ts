@@ -13,6 +13,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { add, div, exp, log, logsumexp, matmul, mean, mul, reshape, slice, square, sub, sum, transpose, concat, expandDims } from "../ops/index.js";
 import { cholesky, triangularSolve } from "../ops/linalg/index.js";
 import { permutation } from "../data/prepare.js";
+import type { EstimatorState, StateReader } from "./serialize.js";
 import { matrixTensor, nonNegative, notFitted, positiveInteger, readFeatures, readMatrix } from "./base.js";
 
 /** Options of GaussianMixture (scikit-learn's names and defaults). */
@@ -129,6 +130,35 @@ export class GaussianMixture {
       covs.push(expandDims(add(cov, mul(reg, eye(d))), 0));
     }
     this.covariances = concat(covs, 0);
+  }
+
+  /** The options and fitted state, for model files (nb.models.saveModel). */
+  toState(): EstimatorState {
+    if (!this.means) notFitted("GaussianMixture.toState");
+    const { meansInit, weightsInit, ...options } = this.options;
+    return {
+      options: { ...options, ...(meansInit === undefined ? {} : { meansInit: tensor(meansInit).toArray() as number[][] }), ...(weightsInit === undefined ? {} : { weightsInit: Array.from(tensor(weightsInit).values()) }) },
+      fitted: { means: this.means, covariances: this.covariances, weights: this.weights, logLikelihood: this.logLikelihood, converged: this.converged, nIter: this.nIter },
+    };
+  }
+
+  /** Rebuilds a fitted estimator from a model file's checked fields (each covariance must be positive definite). */
+  static fromState(r: StateReader): GaussianMixture {
+    const g = new GaussianMixture(r.options<GaussianMixtureOptions>(["nComponents", "meansInit", "weightsInit", "regCovar", "tol", "maxIter", "seed"]));
+    g.means = r.tensor("means", [-1, -1]);
+    const [k, d] = g.means.shape as [number, number];
+    g.covariances = r.tensor("covariances", [k, d, d]);
+    g.weights = r.tensor("weights", [k]);
+    if (g.weights.values().some((w) => !(w > 0))) r.fail("fitted.weights must be positive");
+    g.logLikelihood = r.numbers("logLikelihood", -1);
+    g.converged = r.boolean("converged");
+    g.nIter = r.integer("nIter", 0);
+    try {
+      for (let c = 0; c < k; c++) cholesky(reshape(slice(g.covariances, [c, 0, 0], [1, d, d]), [d, d]));
+    } catch (e) {
+      r.fail(`fitted.covariances: ${(e as Error).message}`);
+    }
+    return g;
   }
 
   /** The mean log-likelihood per sample of X under the fitted mixture. */

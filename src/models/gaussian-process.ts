@@ -19,6 +19,7 @@ import { grad } from "../autodiff/reverse.js";
 import { minimize } from "../optim/minimize/index.js";
 import { matrixTensor, nonNegative, notFitted, positive, r2Score, readFeatures, readMatrix, readTargets } from "./base.js";
 import { pairwiseSquaredDistances as squaredDistances } from "./kernels.js";
+import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 
 /** The covariance function: RBF exp(−r²/2ℓ²) or Matérn of smoothness nu, scaled by variance. */
 export interface GpKernel {
@@ -114,16 +115,46 @@ export class GaussianProcessRegressor {
     ].map(Math.log);
     const lml = this.marginalLikelihood(xt, yt, k.type, nu);
     const found = this.options.optimize === false ? { theta: start, starts: [], iterations: 0 } : this.search(lml, start);
-    const theta = found.theta;
-    this.theta = theta;
-    this.kernel = { type: k.type, variance: Math.exp(theta[0]!), lengthscale: Math.exp(theta[1]!), nu };
-    this.noise = Math.exp(theta[2]!);
-    const kernel = covariance(k.type, nu, squaredDistances(xt, xt), true)(tensor(theta));
-    const l = cholesky(kernel);
-    this.fitted = { x: xt, y: yt, l, alpha: choSolve(l, yt), lml };
-    const gradient = grad(lml)(tensor(theta));
+    this.setPosterior(xt, yt, k.type, nu, found.theta, lml);
+    const gradient = grad(lml)(tensor(found.theta));
     this.info = { starts: found.starts, iterations: found.iterations, gradient: Array.from(gradient.values()) };
     return this;
+  }
+
+  /** Factors K at θ and keeps what prediction needs. */
+  private setPosterior(xt: Tensor, yt: Tensor, type: GpKernel["type"], nu: number, theta: number[], lml: (theta: Tensor) => Tensor): void {
+    this.theta = theta;
+    this.kernel = { type, variance: Math.exp(theta[0]!), lengthscale: Math.exp(theta[1]!), nu: nu as 0.5 | 1.5 | 2.5 };
+    this.noise = Math.exp(theta[2]!);
+    const l = cholesky(covariance(type, nu, squaredDistances(xt, xt), true)(tensor(theta)));
+    this.fitted = { x: xt, y: yt, l, alpha: choSolve(l, yt), lml };
+  }
+
+  /** The options and fitted state (the training data, which a GP's predictions need), for model files. */
+  toState(): EstimatorState {
+    const f = this.fitted ?? notFitted("GaussianProcessRegressor.toState");
+    return {
+      options: { ...this.options, kernel: { ...(this.options.kernel ?? { type: "rbf" }) } } as { [key: string]: StateJson },
+      fitted: { x: f.x, y: f.y, theta: this.theta, type: this.kernel.type, nu: this.kernel.nu },
+    };
+  }
+
+  /** Rebuilds a fitted estimator from a model file's checked fields (K must factor). */
+  static fromState(r: StateReader): GaussianProcessRegressor {
+    const gp = new GaussianProcessRegressor(r.options<GaussianProcessOptions>(["kernel", "noise", "optimize", "restarts", "bounds", "seed", "tol", "maxIter"]));
+    const x = r.tensor("x", [-1, -1]);
+    const y = r.tensor("y", [x.shape[0]!]);
+    const theta = r.numbers("theta", 3);
+    const type = r.choice("type", ["rbf", "matern"]);
+    const nu = r.number("nu");
+    if (![0.5, 1.5, 2.5].includes(nu)) r.fail(`fitted.nu must be 0.5, 1.5 or 2.5, got ${nu}`);
+    try {
+      gp.setPosterior(x, y, type, nu, theta, gp.marginalLikelihood(x, y, type, nu));
+    } catch (e) {
+      r.fail(`the kernel matrix at fitted.theta does not factor: ${(e as Error).message}`);
+    }
+    gp.info = { starts: [], iterations: 0, gradient: Array.from(grad(gp.fitted!.lml)(tensor(theta)).values()) };
+    return gp;
   }
 
   /** θ ↦ log p(y | X, θ), a nabla function. */

@@ -28,6 +28,7 @@ import { logsumexp, mul, softplus, square, sub, sum, sigmoid, softmax } from "..
 import {
   type Matrix, accuracy, encodeLabels, nonNegative, notFitted, positive, positiveInteger, r2Score, readFeatures, readMatrix, readTargets,
 } from "./base.js";
+import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 import { type Tree, type TreeParams, countLeaves, growTree, makeBins, predictTree } from "./tree.js";
 
 /** A loss of margins and labels, per sample (a vector) or summed (a scalar). */
@@ -195,6 +196,36 @@ export class GradientBoosting {
     return { loss: NaN, gradNorm: Math.sqrt(gradSquared), hessianSum, nonPositiveHessians: bad, leaves: 0 };
   }
 
+  /** The options and the trees, for model files (the per-round record is not kept). A function objective is code and cannot be saved. */
+  toState(): EstimatorState {
+    const f = this.fitted ?? notFitted("GradientBoosting.toState");
+    if (f.kind === "custom") throw new NablaError("GradientBoosting.toState: a model with a function objective cannot be saved (a model file holds no code); predictions need only the trees, so save decisionFunction's inputs instead or refit");
+    return {
+      options: { ...this.options } as { [key: string]: StateJson },
+      fitted: { kind: f.kind, cols: f.cols, outputs: f.outputs, base: f.base, classes: this.classes ?? [], trees: this.trees as unknown as StateJson },
+    };
+  }
+
+  /** Rebuilds a fitted model from a model file's checked fields (every tree's links and features in range). */
+  static fromState(r: StateReader): GradientBoosting {
+    const m = new GradientBoosting(r.options<GradientBoostingOptions>([
+      "objective", "nEstimators", "maxDepth", "learningRate", "lambda", "gamma", "minChildWeight", "baseScore", "treeMethod", "maxBin", "nonPositiveHessian",
+    ]));
+    const kind = r.choice("kind", ["squared", "logistic", "softmax"]);
+    const cols = r.integer("cols", 1);
+    const outputs = r.integer("outputs", 1, kind === "softmax" ? 10_000 : 1);
+    const base = r.number("base");
+    const classes = r.numbers("classes", kind === "squared" ? 0 : kind === "logistic" ? 2 : outputs);
+    m.classes = kind === "squared" ? undefined : classes;
+    m.trees = r.array("trees").map((round, i) => {
+      if (!Array.isArray(round) || round.length !== outputs) r.fail(`fitted.trees[${i}] must hold ${outputs} tree(s)`);
+      return round.map((tree, k) => readTree(r, tree, cols, `fitted.trees[${i}][${k}]`));
+    });
+    m.rounds = [];
+    m.fitted = { kind, cols, outputs, base };
+    return m;
+  }
+
   /** The raw margins, [samples] or [samples, classes] for softmax. */
   decisionFunction(x: TensorLike): Tensor {
     const f = this.fitted ?? notFitted("GradientBoosting.decisionFunction");
@@ -250,4 +281,28 @@ export function derivatives(loss: (m: Tensor) => Tensor, margin: Tensor, outputs
     for (let t = k; t < g.length; t += outputs) h[t] = values[t]!;
   }
   return { g, h };
+}
+
+const TREE_FIELDS = ["feature", "threshold", "left", "right", "value", "gain"] as const;
+
+/** Checks one stored tree: equal-length arrays, features in range, children after their parent. */
+function readTree(r: StateReader, stored: StateJson, cols: number, where: string): Tree {
+  if (typeof stored !== "object" || stored === null || Array.isArray(stored)) r.fail(`${where} must be a tree object`);
+  const extra = Object.keys(stored).filter((key) => !(TREE_FIELDS as readonly string[]).includes(key));
+  if (extra.length) r.fail(`${where}: unknown field ${extra[0]}`);
+  const arrays = TREE_FIELDS.map((name) => {
+    const v = stored[name];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "number" || !Number.isFinite(x))) r.fail(`${where}.${name} must be an array of finite numbers`);
+    return v as number[];
+  });
+  const n = arrays[0]!.length;
+  if (n === 0 || arrays.some((a) => a.length !== n)) r.fail(`${where}: ${TREE_FIELDS.join(", ")} must be non-empty and of one length`);
+  const [feature, , left, right] = arrays as [number[], number[], number[], number[]];
+  for (let node = 0; node < n; node++) {
+    const f = feature[node]!;
+    if (!Number.isInteger(f) || f < -1 || f >= cols) r.fail(`${where}.feature[${node}] must be −1 (a leaf) or a feature index below ${cols}, got ${f}`);
+    if (f >= 0 && [left[node]!, right[node]!].some((c) => !Number.isInteger(c) || c <= node || c >= n)) r.fail(`${where}: node ${node}'s children must be later nodes of the tree`);
+  }
+  const [, threshold, , , value, gain] = arrays;
+  return { feature, threshold: threshold!, left, right, value: value!, gain: gain! };
 }

@@ -26,3 +26,7 @@ export { GaussianMixture } from "./gaussian-mixture.js";
 export type { GaussianMixtureOptions } from "./gaussian-mixture.js";
 export { GaussianProcessRegressor } from "./gaussian-process.js";
 export type { GaussianProcessOptions, GpFitInfo, GpKernel } from "./gaussian-process.js";
+export { loadModel, modelFromJson, modelToJson, saveModel } from "./files.js";
+export type { SavedEstimator } from "./files.js";
+export type { EstimatorState, StateJson } from "./serialize.js";
+export type { StateReader } from "./serialize.js";

@@ -1,5 +1,6 @@
 /** Lasso: the elastic net with only the L1 penalty (l1Ratio = 1), scikit-learn's objective 1/(2n)‖y − Xw − b‖² + α‖w‖₁. */
-import { ElasticNet, type ElasticNetOptions } from "./elastic-net.js";
+import { ElasticNet, type ElasticNetOptions, OPTION_NAMES } from "./elastic-net.js";
+import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 
 /** Options of Lasso: those of ElasticNet without l1Ratio. */
 export type LassoOptions = Omit<ElasticNetOptions, "l1Ratio">;
@@ -14,6 +15,16 @@ export type LassoOptions = Omit<ElasticNetOptions, "l1Ratio">;
 export class Lasso extends ElasticNet {
   constructor(options: LassoOptions = {}) {
     super({ ...options, l1Ratio: 1 });
+  }
+
+  /** Rebuilds a fitted estimator from a model file's checked fields. */
+  static override fromState(r: StateReader): Lasso {
+    return new Lasso(r.options<LassoOptions>(OPTION_NAMES.filter((n) => n !== "l1Ratio"))).restoreFit(r);
+  }
+
+  override toState(): EstimatorState {
+    const { l1Ratio: _, ...options } = super.toState().options;
+    return { ...super.toState(), options: options as { [key: string]: StateJson } };
   }
 
   protected override get where(): string {

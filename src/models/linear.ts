@@ -10,6 +10,7 @@ import { dot, mean, sub } from "../ops/index.js";
 import { lstsq } from "../ops/linalg/index.js";
 import { tensor } from "../tensor/create.js";
 import { matrixTensor, notFitted, r2Score, readFeatures, readMatrix, readTargets } from "./base.js";
+import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 
 /** X and y centred (or not), with the means that centring removed. */
 export interface CentredData {
@@ -54,6 +55,18 @@ export abstract class LinearModel {
     const prediction = this.predict(x).values();
     return r2Score(readTargets(y, prediction.length, `${this.where}.score`), prediction);
   }
+
+  /** The options and fitted coefficients, for model files (nb.models.saveModel). */
+  toState(): EstimatorState {
+    if (!this.coef) notFitted(`${this.where}.toState`);
+    return { options: { ...(this as unknown as { options: { [key: string]: StateJson } }).options }, fitted: { coef: this.coef, intercept: this.intercept } };
+  }
+
+  protected restoreFit(r: StateReader): this {
+    this.coef = r.tensor("coef", [-1]);
+    this.intercept = r.number("intercept");
+    return this;
+  }
 }
 
 /** Options of LinearRegression. */
@@ -80,6 +93,18 @@ export class LinearRegression extends LinearModel {
 
   protected get where(): string {
     return "LinearRegression";
+  }
+
+  /** Rebuilds a fitted estimator from a model file's checked fields. */
+  static fromState(r: StateReader): LinearRegression {
+    const m = new LinearRegression(r.options<LinearRegressionOptions>(["fitIntercept"])).restoreFit(r);
+    m.rank = r.integer("rank", 0, m.coef.shape[0]!);
+    return m;
+  }
+
+  override toState(): EstimatorState {
+    const state = super.toState();
+    return { ...state, fitted: { ...state.fitted, rank: this.rank } };
   }
 
   fit(x: TensorLike, y: TensorLike): this {

@@ -11,6 +11,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { add, logsumexp, matmul, mul, reshape, slice, softmax, softplus, square, sub, sum, sigmoid } from "../ops/index.js";
 import { minimize } from "../optim/minimize/index.js";
 import type { IterationRecord } from "../optim/minimize/types.js";
+import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 import { type Labels, accuracy, encodeLabels, matrixTensor, notFitted, positive, positiveInteger, readFeatures, readMatrix, readTargets } from "./base.js";
 
 /** Options of LogisticRegression (scikit-learn's names and defaults). */
@@ -110,6 +111,28 @@ export class LogisticRegression {
         : sub(sum(logsumexp(z, 1)), sum(mul(target, z)));
       return penalised ? add(mul(c, loss), mul(0.5, sum(square(slice(theta, [0], [k * d]))))) : loss;
     };
+  }
+
+  /** The options and fitted state, for model files (nb.models.saveModel); the history is not kept. */
+  toState(): EstimatorState {
+    if (!this.classes) notFitted("LogisticRegression.toState");
+    const { solver, iterations, gradNorm, objective, converged } = this.info;
+    return { options: { ...this.options } as { [key: string]: StateJson }, fitted: { coef: this.coef, intercept: this.intercept, classes: this.classes, solver, iterations, gradNorm, objective, converged } };
+  }
+
+  /** Rebuilds a fitted estimator from a model file's checked fields. */
+  static fromState(r: StateReader): LogisticRegression {
+    const m = new LogisticRegression(r.options<LogisticRegressionOptions>(["C", "penalty", "solver", "tol", "maxIter"]));
+    m.classes = r.numbers("classes", -1);
+    if (m.classes.length < 2 || new Set(m.classes).size !== m.classes.length) r.fail("fitted.classes must hold at least two distinct labels");
+    const k = m.classes.length === 2 ? 1 : m.classes.length;
+    m.coef = r.tensor("coef", [k, -1]);
+    m.intercept = r.tensor("intercept", [k]);
+    m.info = {
+      solver: r.choice("solver", ["newton", "lbfgs", "newton-cg"]), iterations: r.integer("iterations", 0), gradNorm: r.number("gradNorm"),
+      objective: r.number("objective"), converged: r.boolean("converged"), history: [],
+    };
+    return m;
   }
 
   /** Class probabilities, [samples, classes]. */

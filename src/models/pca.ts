@@ -9,6 +9,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { NablaError } from "../tensor/errors.js";
 import { add, matmul, mean, sub, transpose } from "../ops/index.js";
 import { svd } from "../ops/linalg/index.js";
+import type { EstimatorState, StateReader } from "./serialize.js";
 import { matrixTensor, notFitted, positiveInteger, readFeatures, readMatrix } from "./base.js";
 
 /** Options of PCA. */
@@ -65,6 +66,28 @@ export class PCA {
     this.explainedVarianceRatio = tensor(variance.slice(0, k).map((v) => v / total));
     this.singularValues = tensor(Array.from(sv.slice(0, k)));
     return this;
+  }
+
+  /** The options and fitted state, for model files (nb.models.saveModel). */
+  toState(): EstimatorState {
+    if (!this.components) notFitted("PCA.toState");
+    return {
+      options: { ...this.options }, fitted: {
+        components: this.components, explainedVariance: this.explainedVariance, explainedVarianceRatio: this.explainedVarianceRatio, singularValues: this.singularValues, mean: this.mean,
+      },
+    };
+  }
+
+  /** Rebuilds a fitted estimator from a model file's checked fields. */
+  static fromState(r: StateReader): PCA {
+    const p = new PCA(r.options<PCAOptions>(["nComponents"]));
+    p.mean = r.tensor("mean", [-1]);
+    p.components = r.tensor("components", [-1, p.mean.shape[0]!]);
+    const k = p.components.shape[0]!;
+    p.explainedVariance = r.tensor("explainedVariance", [k]);
+    p.explainedVarianceRatio = r.tensor("explainedVarianceRatio", [k]);
+    p.singularValues = r.tensor("singularValues", [k]);
+    return p;
   }
 
   /** Coordinates of X in the components, [samples, nComponents]. */

@@ -9,6 +9,7 @@ import { choSolve, cholesky } from "../ops/linalg/index.js";
 import { eye } from "../tensor/create.js";
 import { nonNegative } from "./base.js";
 import { LinearModel, centredData } from "./linear.js";
+import type { StateReader } from "./serialize.js";
 
 /** Options of Ridge. */
 export interface RidgeOptions {
@@ -34,6 +35,11 @@ export class Ridge extends LinearModel {
 
   protected get where(): string {
     return "Ridge";
+  }
+
+  /** Rebuilds a fitted estimator from a model file's checked fields. */
+  static fromState(r: StateReader): Ridge {
+    return new Ridge(r.options<RidgeOptions>(["alpha", "fitIntercept"])).restoreFit(r);
   }
 
   fit(x: TensorLike, y: TensorLike): this {

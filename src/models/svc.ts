@@ -15,6 +15,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { gather } from "../ops/index.js";
 import { type Matrix, accuracy, encodeLabels, finite, matrixTensor, notFitted, positive, positiveInteger, readFeatures, readMatrix, readTargets } from "./base.js";
 import { type KernelSpec, kernelMatrix } from "./kernels.js";
+import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 
 /** Options of SVC (scikit-learn's names and defaults). */
 export interface SVCOptions {
@@ -204,7 +205,8 @@ export class SVC {
   classes!: number[];
   /** SMO steps taken. */
   nIter!: number;
-  private fitted?: { kernel: KernelSpec; cols: number; y: Int8Array; alpha: Float64Array; k: Float64Array; maxViolation: number };
+  /** The training kernel matrix and multipliers that kkt() reads (absent in a model loaded from a file). */
+  private fitted?: { kernel: KernelSpec; cols: number; training?: { y: Int8Array; alpha: Float64Array; k: Float64Array; maxViolation: number } };
 
   constructor(options: SVCOptions = {}) {
     this.options = options;
@@ -235,8 +237,32 @@ export class SVC {
     this.supportVectors = gather(xt, tensor(support), 0);
     this.intercept = -result.rho;
     this.nIter = result.iterations;
-    this.fitted = { kernel, cols: m.cols, y: ySigned, alpha: result.alpha, k, maxViolation: result.maxViolation };
+    this.fitted = { kernel, cols: m.cols, training: { y: ySigned, alpha: result.alpha, k, maxViolation: result.maxViolation } };
     return this;
+  }
+
+  /** The options and fitted state (support vectors, not the training data), for model files. */
+  toState(): EstimatorState {
+    const f = this.fitted ?? notFitted("SVC.toState");
+    return {
+      options: { ...this.options } as { [key: string]: StateJson },
+      fitted: { ...f.kernel, classes: this.classes, supportIndices: this.supportIndices, dualCoef: this.dualCoef, supportVectors: this.supportVectors, intercept: this.intercept, nIter: this.nIter },
+    };
+  }
+
+  /** Rebuilds a fitted estimator from a model file's checked fields. */
+  static fromState(r: StateReader): SVC {
+    const m = new SVC(r.options<SVCOptions>(["C", "kernel", "gamma", "degree", "coef0", "tol", "maxIter"]));
+    const kernel: KernelSpec = { type: r.choice("type", ["linear", "rbf", "poly"]), gamma: r.number("gamma"), degree: r.integer("degree", 1), coef0: r.number("coef0") };
+    m.classes = r.numbers("classes", 2);
+    m.supportVectors = r.tensor("supportVectors", [-1, -1]);
+    const [count, cols] = m.supportVectors.shape as [number, number];
+    m.dualCoef = r.tensor("dualCoef", [count]);
+    m.supportIndices = r.numbers("supportIndices", count, [0, Number.MAX_SAFE_INTEGER]);
+    m.intercept = r.number("intercept");
+    m.nIter = r.integer("nIter", 0);
+    m.fitted = { kernel, cols };
+    return m;
   }
 
   /** f(x) = Σ yᵢαᵢK(xᵢ, x) + b for each row of X. */
@@ -262,7 +288,8 @@ export class SVC {
   /** The KKT residuals of the fitted multipliers on the training data. */
   kkt(): SvcKkt {
     const f = this.fitted ?? notFitted("SVC.kkt");
-    const { y, alpha, k } = f;
+    if (!f.training) throw new NablaError("SVC.kkt: this model was loaded from a file, which keeps the support vectors but not the training data the KKT conditions are checked on");
+    const { y, alpha, k, maxViolation } = f.training;
     const n = y.length;
     const c = this.options.C ?? 1;
     let stationarity = 0;
@@ -289,6 +316,6 @@ export class SVC {
     }
     const primal = quadratic / 2 + c * slackSum;
     const dual = alphaSum - quadratic / 2;
-    return { stationarity, complementarySlackness: slackness, box: Math.max(box, 0), equality: Math.abs(equality), dualityGap: primal - dual, maxViolation: f.maxViolation };
+    return { stationarity, complementarySlackness: slackness, box: Math.max(box, 0), equality: Math.abs(equality), dualityGap: primal - dual, maxViolation };
   }
 }
