@@ -2,7 +2,11 @@
  * `nabla fit`: each model fits on a bundled dataset, reports held-out scores and its calculus;
  * bad input is a UsageError (exit code 2) or a NablaError naming the option.
  */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import * as nb from "../../index.js";
 import { UsageError } from "../command.js";
 import { fit } from "./fit.js";
 
@@ -35,6 +39,17 @@ describe("nabla fit", () => {
     expect(run("linear", { data: "diabetes" }).calculus.gradNorm as number).toBeLessThan(1e-6);
     expect(run("ridge", { data: "diabetes", set: "alpha=2" }).calculus.gradNorm as number).toBeLessThan(1e-6);
     expect(run("logistic", { data: "iris", set: "C=1,tol=1e-8" }).calculus.gradNorm as number).toBeLessThan(1e-7);
+  });
+
+  test("--save writes a model file that nb.models.loadModel reads", () => {
+    const dir = mkdtempSync(join(tmpdir(), "nabla-fit-"));
+    const path = join(dir, "ridge.json");
+    const r = run("ridge", { data: "diabetes", save: path });
+    expect(r.saved).toBe(path);
+    const m = nb.models.loadModel(path) as nb.models.Ridge;
+    expect(m.coef.shape).toEqual([10]);
+    expect(JSON.parse(readFileSync(path, "utf8")).metadata.standardize.mean).toHaveLength(10);
+    expect(() => run("ridge", { data: "diabetes", save: path })).toThrow(/exists/);
   });
 
   test("bad input", () => {

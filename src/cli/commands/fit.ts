@@ -4,8 +4,8 @@
  * the fit used: iterations, gradient norms, KKT residuals, duality gap, likelihood curves.
  */
 import * as nb from "../../index.js";
-import { type Command, type CommandInput, UsageError, numberOption, stringOption } from "../command.js";
-import { DATA_OPTION, SPLIT_OPTIONS, TARGET_OPTION, type Task, fractionOption, integerOption, loadData } from "../training.js";
+import { type Command, type CommandInput, UsageError, numberOption, stringOption, writeNewFile } from "../command.js";
+import { DATA_OPTION, OVERWRITE_OPTION, SPLIT_OPTIONS, TARGET_OPTION, type Task, fractionOption, integerOption, loadData } from "../training.js";
 
 type Value = number | string | boolean | number[] | Record<string, unknown> | Value[];
 type Options = Record<string, number | string | boolean>;
@@ -23,6 +23,8 @@ export interface FitResult {
   /** What the solver did: iterations, gradient norms, KKT residuals, gaps, curves. */
   calculus: Record<string, Value>;
   seconds: number;
+  /** The model file written with --save. */
+  saved?: string;
 }
 
 interface Split { xTrain: nb.Tensor; yTrain: nb.Tensor; xTest: nb.Tensor; yTest: nb.Tensor }
@@ -183,6 +185,8 @@ export const fit: Command<FitResult> = {
     DATA_OPTION, TARGET_OPTION,
     { name: "set", type: "string", placeholder: "C=1,kernel=rbf", description: "the estimator's options (nb.models names), comma-separated" },
     ...SPLIT_OPTIONS,
+    { name: "save", type: "string", placeholder: "model.json", description: "write the fitted estimator (nb.models.loadModel reads it; it takes standardised features, whose mean and scale are in its metadata)" },
+    OVERWRITE_OPTION,
     { name: "quiet", type: "boolean", description: "no progress output" },
   ],
   run(input) {
@@ -198,10 +202,17 @@ export const fit: Command<FitResult> = {
     const start = Date.now();
     const { model, calculus } = entry.fit(options, s, task);
     const seconds = (Date.now() - start) / 1000;
-    return {
+    const result: FitResult = {
       model: name!, data, task, options, trainSamples: s.xTrain.shape[0]!, testSamples: s.xTest.shape[0]!,
       test: scoresOf(name!, model, s.xTest, s.yTest, task), train: scoresOf(name!, model, s.xTrain, s.yTrain, task), calculus, seconds,
     };
+    const save = stringOption(input, "save");
+    if (save !== undefined) {
+      const metadata = { data, task, featureNames: dataset.featureNames, standardize: { mean: Array.from(scaler.mean.values()), scale: Array.from(scaler.scale.values()) } };
+      writeNewFile(save, nb.models.modelToJson(model as nb.models.SavedEstimator, metadata), Boolean(input.options.overwrite), "--save");
+      result.saved = save;
+    }
+    return result;
   },
   render(r) {
     const fmt = (scores: Record<string, number>) => Object.entries(scores).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ");
@@ -216,6 +227,7 @@ export const fit: Command<FitResult> = {
       `test: ${fmt(r.test)}`,
       `train: ${fmt(r.train)}`,
       ...Object.entries(r.calculus).map(([k, v]) => `  ${k}: ${show(v)}`),
+      ...(r.saved ? [`saved the model to ${r.saved}`] : []),
     ].join("\n");
   },
 };
