@@ -37,8 +37,8 @@ describe("GaussianProcessRegressor matches scikit-learn's", () => {
     });
   }
 
-  // Ten starts as sklearn's best of 10 for RBF; three suffice for Matérn (and keep the suite fast).
-  for (const [name, restarts] of [["rbf", 9], ["matern", 2]] as const) {
+  // Three starts (the given hyperparameters and two draws) already reach sklearn's best of ten.
+  for (const [name, restarts] of [["rbf", 2], ["matern", 2]] as const) {
     test(`${name}: the optimised log marginal likelihood reaches sklearn's best of 10 starts`, () => {
       const ref = reference.gp[name];
       const gp = new nb.models.GaussianProcessRegressor({
