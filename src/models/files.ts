@@ -37,7 +37,7 @@ function typeOf(estimator: SavedEstimator): string {
  * A fitted estimator as the JSON text of a model file.
  * @example
  * const m = new nb.models.Ridge({ alpha: 1 }).fit([[0], [1], [2]], [1, 3, 5]);
- * const copy = nb.models.modelFromJson(nb.models.modelToJson(m));
+ * const copy = nb.models.modelFromJson(nb.models.modelToJson(m)) as nb.models.Ridge;
  * copy.predict([[3]]).toArray(); // => m.predict([[3]]).toArray()
  */
 export function modelToJson(estimator: SavedEstimator, metadata?: { [key: string]: StateJson }): string {
