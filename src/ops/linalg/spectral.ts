@@ -19,7 +19,6 @@ import { type Primitive, bind, definePrimitive } from "../core.js";
 import { backend } from "../../backend/registry.js";
 import { NablaError } from "../../tensor/errors.js";
 import { ArrayTensor, type Tensor } from "../../tensor/tensor.js";
-import { tensor } from "../../tensor/create.js";
 import { add, div, mul, sub, where } from "../primitives/elementwise.js";
 import { sum } from "../primitives/reduce.js";
 import { concat, reshape } from "../primitives/shape.js";
@@ -51,7 +50,7 @@ function inverseGaps(w: Tensor): Tensor {
       }
     }
   }
-  const m = tensor(mask, { shape: [...w.shape, n] });
+  const m = new ArrayTensor(mask, [...w.shape, n]);
   const diff = sub(reshape(w, [...w.shape.slice(0, -1), 1, n]), reshape(w, [...w.shape, 1]));
   return where(m, div(1, where(m, diff, 1)), 0);
 }
