@@ -19,6 +19,7 @@ import * as nb from "../dist/node.js";
 import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
 import { optimSection } from "./optim.js";
 import { integrateSection } from "./integrate.js";
+import { modelsSection } from "./models.js";
 import { MLP, MLP_LABELS, MLP_X } from "./mlp.js";
 import { loadJax, loadTf, randomArray, timeMs } from "./peers.js";
 
@@ -646,6 +647,7 @@ async function main() {
     // The optimisation section: nabla's minimize against SciPy on the MGH set (counts, not times).
     record.optim = await optimSection({ json: true, quiet: true });
     record.integrate = await integrateSection({ json: true });
+    if (ONLY === undefined || ONLY === "models") record.models = await modelsSection({ json: true, quiet: true });
     writeFileSync(new URL(RECORD_FILE, dir), JSON.stringify(record, null, 2) + "\n");
     process.stdout.write(JSON.stringify(record, null, 2) + "\n");
     return;
@@ -687,6 +689,8 @@ async function main() {
   record.optim = await optimSection({ quiet: QUIET });
   // The integration section (bench/integrate.js): quad against scipy.integrate.quad.
   record.integrate = await integrateSection();
+  // The models section (bench/models.js): nb.models fit times beside scikit-learn / XGBoost.
+  if (ONLY === undefined || ONLY === "models") record.models = await modelsSection({ quiet: QUIET });
   writeFileSync(new URL(RECORD_FILE, dir), JSON.stringify(record, null, 2) + "\n");
 }
 

@@ -69,3 +69,4 @@ export type { ArrayTensor } from "./tensor/tensor.js";
 
 export * as distributions from "./probability/index.js";
 export * as estimators from "./probability/estimators.js";
+export * as models from "./models/index.js";

@@ -100,28 +100,31 @@ function lowerInverse(l: View, n: number, unit: boolean): Float64Array {
 }
 
 /**
- * Blocked right-looking Cholesky of the row-major n×n matrix in `a` (in place; the upper
- * triangle is zeroed). Panels are solved against the inverse of the small diagonal factor and
- * the trailing matrix is updated by GEMM. Returns the failing pivot as choleskyUnblocked does.
+ * Blocked left-looking Cholesky of the row-major n×n matrix in `a` (in place; the upper
+ * triangle is zeroed; only the lower triangle is read). Each block column first receives the
+ * update from all columns to its left in one GEMM (n³/3 multiply-adds in all, none wasted on the
+ * upper triangle), then its diagonal block is factored and the panel below it is solved against
+ * the inverse of that small factor, also by GEMM. Returns the failing pivot as
+ * choleskyUnblocked does.
  */
 export function choleskyInPlace(mm: Matmul, a: Float64Array, offset: number, n: number): number {
   for (let k = 0; k < n; k += BLOCK) {
     const b = Math.min(BLOCK, n - k);
-    const diag = view(a, offset + k * n + k, n);
-    const failed = choleskyUnblocked(diag, b);
+    const column = view(a, offset + k * n + k, n);
+    // A[k:, k:k+b] −= L[k:, :k] · L[k:k+b, :k]ᵀ.
+    if (k > 0) gemmSubtract(mm, column, view(a, offset + k * n, n), false, transposeOf(view(a, offset + k * n, n), b, k), n - k, k, b);
+    const failed = choleskyUnblocked(column, b);
     if (failed >= 0) return k + failed;
     const rest = n - k - b;
     if (rest === 0) break;
-    // L21 = A21 · L11⁻ᵀ, then A22 −= L21 · L21ᵀ.
-    const inv = lowerInverse(diag, b, false);
+    // L21 = A21 · L11⁻ᵀ.
+    const inv = lowerInverse(column, b, false);
     const panel = view(a, offset + (k + b) * n + k, n);
     const copy = new Float64Array(rest * b);
     for (let i = 0; i < rest; i++) copy.set(a.subarray(panel.offset + i * n, panel.offset + i * n + b), i * b);
     const invT = new Float64Array(b * b);
     for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) invT[i * b + j] = inv[j * b + i]!;
     gemmInto(mm, panel, view(copy, 0, b), view(invT, 0, b), rest, b, b);
-    const trailing = view(a, offset + (k + b) * n + k + b, n);
-    gemmSubtract(mm, trailing, panel, false, transposeOf(panel, rest, b), rest, b, rest);
   }
   for (let i = 0; i < n; i++) a.fill(0, offset + i * n + i + 1, offset + (i + 1) * n);
   return -1;
@@ -152,37 +155,67 @@ function swapRows(a: Float64Array, offset: number, ld: number, r1: number, r2: n
 export function luInPlace(mm: Matmul, a: Float64Array, offset: number, n: number, pivots: Int32Array, po: number): void {
   for (let k = 0; k < n; k += BLOCK) {
     const b = Math.min(BLOCK, n - k);
-    // Unblocked panel factorization of columns k..k+b over rows k..n.
-    for (let j = k; j < k + b; j++) {
-      let p = j;
-      let best = Math.abs(a[offset + j * n + j]!);
-      for (let i = j + 1; i < n; i++) {
-        const v = Math.abs(a[offset + i * n + j]!);
-        if (v > best) (best = v), (p = i);
-      }
-      pivots[po + j] = p;
-      swapRows(a, offset, n, j, p, 0, n);
-      const pivot = a[offset + j * n + j]!;
-      if (pivot === 0) continue;
-      for (let i = j + 1; i < n; i++) {
-        const ri = offset + i * n;
-        const l = (a[ri + j] = a[ri + j]! / pivot);
-        if (l === 0) continue;
-        const rj = offset + j * n;
-        for (let c = j + 1; c < k + b; c++) a[ri + c] = a[ri + c]! - l * a[rj + c]!;
-      }
-    }
+    luPanel(mm, a, offset, n, pivots, po, k, k + b);
     const rest = n - k - b;
     if (rest === 0) break;
     // U12 = L11⁻¹ A12, then A22 −= L21 · U12.
-    const l11 = view(a, offset + k * n + k, n);
-    const inv = lowerInverse(l11, b, true);
     const a12 = view(a, offset + k * n + k + b, n);
-    const copy = new Float64Array(b * rest);
-    for (let i = 0; i < b; i++) copy.set(a.subarray(a12.offset + i * n, a12.offset + i * n + rest), i * rest);
-    gemmInto(mm, a12, view(inv, 0, b), view(copy, 0, rest), b, b, rest);
+    unitLowerSolve(mm, view(a, offset + k * n + k, n), a12, b, rest);
     gemmSubtract(mm, view(a, offset + (k + b) * n + k + b, n), view(a, offset + (k + b) * n + k, n), false, a12, rest, b, rest);
   }
+}
+
+/**
+ * Factors columns j0..j1 of the rows j0..n recursively (Toledo 1997): the left half, then the
+ * right half updated by GEMM, so only panels of PANEL_BASE columns run the scalar loop. Row
+ * swaps are applied to whole rows.
+ */
+function luPanel(mm: Matmul, a: Float64Array, offset: number, n: number, pivots: Int32Array, po: number, j0: number, j1: number): void {
+  const width = j1 - j0;
+  if (width <= PANEL_BASE) {
+    luScalar(a, offset, n, pivots, po, j0, j1);
+    return;
+  }
+  const h = width >> 1;
+  luPanel(mm, a, offset, n, pivots, po, j0, j0 + h);
+  const a12 = view(a, offset + j0 * n + j0 + h, n);
+  unitLowerSolve(mm, view(a, offset + j0 * n + j0, n), a12, h, width - h);
+  gemmSubtract(mm, view(a, offset + (j0 + h) * n + j0 + h, n), view(a, offset + (j0 + h) * n + j0, n), false, a12, n - j0 - h, h, width - h);
+  luPanel(mm, a, offset, n, pivots, po, j0 + h, j1);
+}
+
+/** Columns below which the panel factorization runs the scalar loop. */
+const PANEL_BASE = 8;
+
+/** Unblocked right-looking LU with partial pivoting of columns j0..j1 (rows j0..n). */
+function luScalar(a: Float64Array, offset: number, n: number, pivots: Int32Array, po: number, j0: number, j1: number): void {
+  for (let j = j0; j < j1; j++) {
+    let p = j;
+    let best = Math.abs(a[offset + j * n + j]!);
+    for (let i = j + 1; i < n; i++) {
+      const v = Math.abs(a[offset + i * n + j]!);
+      if (v > best) (best = v), (p = i);
+    }
+    pivots[po + j] = p;
+    swapRows(a, offset, n, j, p, 0, n);
+    const pivot = a[offset + j * n + j]!;
+    if (pivot === 0) continue;
+    const rj = offset + j * n;
+    for (let i = j + 1; i < n; i++) {
+      const ri = offset + i * n;
+      const l = (a[ri + j] = a[ri + j]! / pivot);
+      if (l === 0) continue;
+      for (let c = j + 1; c < j1; c++) a[ri + c] = a[ri + c]! - l * a[rj + c]!;
+    }
+  }
+}
+
+/** X ← L⁻¹X for the b×b unit-lower block at `l` and the b×k block at `x` (through its inverse and GEMM). */
+function unitLowerSolve(mm: Matmul, l: View, x: View, b: number, k: number): void {
+  const inv = lowerInverse(l, b, true);
+  const copy = new Float64Array(b * k);
+  for (let i = 0; i < b; i++) copy.set(x.data.subarray(x.offset + i * x.ld, x.offset + i * x.ld + k), i * k);
+  gemmInto(mm, x, view(inv, 0, b), view(copy, 0, k), b, b, k);
 }
 
 /**
@@ -200,11 +233,12 @@ export function triangularSolveInPlace(
   // forward-substitution routine serves all four cases.
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const r = effLower ? i : n - 1 - i;
     for (let j = 0; j <= i; j++) {
-      const [r, c] = effLower ? [i, j] : [n - 1 - i, n - 1 - j];
-      const [sr, sc] = transpose ? [c, r] : [r, c];
-      m[i * n + j] = i === j && unit ? 1 : t[to + sr * n + sc]!;
+      const c = effLower ? j : n - 1 - j;
+      m[i * n + j] = transpose ? t[to + c * n + r]! : t[to + r * n + c]!;
     }
+    if (unit) m[i * n + i] = 1;
   }
   const x = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {

@@ -15,5 +15,6 @@ import { predict } from "./predict.js";
 import { train } from "./train.js";
 import { exportModel } from "./export.js";
 import { example } from "./example.js";
+import { fit } from "./fit.js";
 
-export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, integrate, evaluate, minimize, train, evaluateModel, predict, datasets, exportModel, example];
+export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, integrate, evaluate, minimize, train, evaluateModel, predict, datasets, exportModel, example, fit];
