@@ -60,3 +60,4 @@ export type { ProgressOptions, ProgressStream } from "./util/progress.js";
 export { setBackend, getBackend, listBackends, registerBackend, backends } from "./backend/registry.js";
 export type { Backend, UnaryKernel, BinaryKernel, ReduceKernel } from "./backend/interface.js";
 export type { ArrayTensor } from "./tensor/tensor.js";
+export * as landscape from "./landscape/index.js";
