@@ -11,6 +11,7 @@ import { type Leaf, type PyTree, type TreeDef, flatten, unflatten } from "../aut
 import { valueAndGrad } from "../autodiff/reverse.js";
 import { hvp } from "../autodiff/products.js";
 import type { Scalar } from "../autodiff/types.js";
+import { reshape, slice } from "../ops/index.js";
 
 /** A flat float64 vector. */
 export type Vec = Float64Array<ArrayBuffer>;
@@ -81,6 +82,15 @@ export class FlatLayout<X = PyTree> {
     });
     return unflatten<X>(this.def, leaves);
   }
+
+  /**
+   * A flat Tensor split into the point's structure with differentiable ops (slice, reshape),
+   * so a function of the point becomes a function of one vector that minimize can take.
+   */
+  split(flat: Tensor): X {
+    const leaves = this.slots.map((slot) => reshape(slice(flat, [slot.offset], [slot.size]), slot.shape));
+    return unflatten<X>(this.def, leaves);
+  }
 }
 
 function scalarValue(out: Scalar, where: string): number {
@@ -117,7 +127,8 @@ export class FlatFunction<X = PyTree> {
   hvp(x: Vec, v: Vec): Vec {
     this.nhvp++;
     const point = this.layout.unflatten(x) as PyTree;
-    return this.layout.flatten(hvp(this.f as (x: never) => Scalar, point, this.layout.unflatten(v) as PyTree) as PyTree, this.where);
+    const product: unknown = (hvp as (f: (x: never) => Scalar, x: unknown, v: unknown) => unknown)(this.f as (x: never) => Scalar, point, this.layout.unflatten(v));
+    return this.layout.flatten(product as PyTree, this.where);
   }
 
   /** The map v ↦ H(x)·v at a fixed x (the point is unflattened once). */

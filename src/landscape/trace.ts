@@ -77,7 +77,7 @@ function orthonormal(vectors: readonly Vec[]): Vec[] {
     for (let pass = 0; pass < 2; pass++) {
       for (const q of basis) {
         const c = dot(w, q);
-        for (let i = 0; i < w.length; i++) w[i] -= c * q[i]!;
+        for (let i = 0; i < w.length; i++) w[i] = w[i]! - c * q[i]!;
       }
     }
     const norm = Math.sqrt(dot(w, w));
@@ -95,7 +95,7 @@ function hutchPlusPlus<X>(fn: FlatFunction<X>, x: Vec, samples: number, random: 
     const w = z.slice();
     for (const q of Q) {
       const c = dot(w, q);
-      for (let i = 0; i < w.length; i++) w[i] -= c * q[i]!;
+      for (let i = 0; i < w.length; i++) w[i] = w[i]! - c * q[i]!;
     }
     return w;
   };

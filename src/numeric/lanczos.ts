@@ -46,7 +46,7 @@ function orthogonalise(w: Vec, basis: readonly Vec[]): void {
   for (let pass = 0; pass < 2; pass++) {
     for (const q of basis) {
       const c = dot(w, q);
-      for (let i = 0; i < w.length; i++) w[i] -= c * q[i]!;
+      for (let i = 0; i < w.length; i++) w[i] = w[i]! - c * q[i]!;
     }
   }
 }
@@ -129,7 +129,7 @@ export function ritzVector(run: LanczosRun, s: readonly number[]): Vec {
   const y = new Float64Array(n);
   s.forEach((c, j) => {
     const q = run.basis[j]!;
-    for (let i = 0; i < n; i++) y[i] += c * q[i]!;
+    for (let i = 0; i < n; i++) y[i] = y[i]! + c * q[i]!;
   });
   return y;
 }
