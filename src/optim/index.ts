@@ -15,3 +15,7 @@ export { adadelta, adagrad, adam, adamax, adamw, lion, nadam, rmsprop, sgd } fro
 export type { OptimizerState } from "./aliases.js";
 export { elasticNetPenalty, l1Penalty, l2Penalty } from "./penalties.js";
 export * as schedules from "./schedules.js";
+export { sam } from "./sam.js";
+export type { SamState } from "./sam.js";
+export { addNoise, perturbAtSaddles } from "./noise.js";
+export type { NoiseState } from "./noise.js";
