@@ -23,3 +23,5 @@ export { randomDirections, trajectoryPCA } from "./directions.js";
 export type { RandomDirectionOptions, TrajectoryPca, TrajectoryPcaOptions } from "./directions.js";
 export { convexity } from "./convexity.js";
 export type { Convexity, ConvexityOptions } from "./convexity.js";
+export { curvatureMonitor } from "./training.js";
+export type { CurvatureMonitor, CurvatureMonitorOptions, CurvatureRecord } from "./training.js";

@@ -25,7 +25,7 @@ describe("escaping a strict saddle", () => {
     const end = descend(opt, 300);
     // Kicks of radius 1e-2 recur wherever ‖g‖ ≤ 1e-3, at the minimum too: f to ~1e-5, y to ~1e-3.
     expect(f(end).item()).toBeCloseTo(-1, 4);
-    expect(Math.abs(end.toArray()[1] as number)).toBeCloseTo(Math.SQRT2, 2);
+    expect(Math.abs((end.toArray() as number[])[1]!)).toBeCloseTo(Math.SQRT2, 2);
   });
   test("annealed Gaussian noise does too", () => {
     const opt = nb.optim.chain(nb.optim.addNoise({ eta: 1e-4, seed: 5 }), nb.optim.scaleByLearningRate(0.1));
