@@ -50,7 +50,7 @@ function filterNormalise(layout: FlatLayout<unknown>, w: Vec, d: Vec): void {
  * 2018) so that slices of networks with different weight scales can be compared.
  * @example
  * const params = { w: nb.tensor([[3, 0], [4, 0]]), b: nb.tensor([1, 1]) };
- * const [d] = nb.landscape.randomDirections(params, { count: 1, seed: 1 });
+ * const d = nb.landscape.randomDirections(params, { count: 1, seed: 1 })[0]!;
  * // Output unit 0's weights (a column) have norm 5, so its direction does too; biases get 0.
  * [Math.round(nb.norm(d.w.slice([0, 0], [2, 1])).item() * 1e9) / 1e9, d.b.toArray()]; // => [5, [0, 0]]
  */
