@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import * as nb from "../src/index.js";
 
 const main = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const nabla = (...args: string[]) => {
@@ -41,6 +42,42 @@ describe("nabla landscape", () => {
     expect(result.at).toMatchObject({ kind: "saddle", morseIndex: 1 });
     expect(result.criticalPoints.map((p) => p.kind).sort()).toEqual(["minimum", "minimum", "saddle"]);
     expect(Math.min(...result.criticalPoints.map((p) => p.value))).toBeCloseTo(-1, 10);
+  });
+  test("--model: λmax and the trace of a trained network's loss, against the dense Hessian; a density SVG", () => {
+    const dir = mkdtempSync(join(tmpdir(), "nabla-landscape-model-"));
+    const file = join(dir, "m.nabla");
+    const train = spawnSync(process.execPath, [main, "train", "--data", "digits", "--model", "mlp:64-2-10", "--epochs", "1", "--save", file, "--quiet"], { encoding: "utf8" });
+    expect(train.status).toBe(0);
+    const svg = join(dir, "density.svg");
+    const r = nabla("--model", file, "--data", "digits", "--samples", "200", "--plot", svg, "--json");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const result = JSON.parse(r.stdout) as { parameters: number; topEigenvalues: number[]; smallestEigenvalue: number; trace: number; traceStderr: number };
+    expect(result.parameters).toBe(64 * 2 + 2 + 2 * 10 + 10);
+    // The same loss on a flat parameter vector, and its dense Hessian from nb.hessian.
+    const { model } = nb.nn.readModelFile(file);
+    const params = nb.nn.parameters(model);
+    const { x, y } = nb.data.load("digits");
+    const rows = nb.arange(0, 200);
+    const [xs, ys] = [nb.gather(x, rows, 0), nb.gather(y, rows, 0)];
+    const entries = Object.entries(params);
+    const flatLoss = (theta: nb.Tensor) => {
+      let offset = 0;
+      const p = Object.fromEntries(entries.map(([k, t]) => {
+        const leaf = nb.reshape(nb.slice(theta, [offset], [t.size]), t.shape);
+        offset += t.size;
+        return [k, leaf];
+      }));
+      return nb.nn.softmaxCrossEntropy(model.withParams(p).forward(xs), ys);
+    };
+    const theta = nb.concat(entries.map(([, t]) => nb.reshape(t, [-1])), 0);
+    const eig = nb.numeric.symmetricEigen(nb.hessian(flatLoss)(theta) as nb.Tensor).values;
+    const lambdaMax = eig.at(-1)!;
+    expect(Math.abs(result.topEigenvalues[0]! - lambdaMax)).toBeLessThan(1e-6 * lambdaMax);
+    expect(Math.abs(result.topEigenvalues[1]! - eig.at(-2)!)).toBeLessThan(1e-6 * lambdaMax);
+    expect(Math.abs(result.smallestEigenvalue - eig[0]!)).toBeLessThan(1e-6 * lambdaMax);
+    const trace = eig.reduce((a, b) => a + b, 0);
+    expect(Math.abs(result.trace - trace)).toBeLessThan(5 * result.traceStderr);
+    expect(readFileSync(svg, "utf8")).toContain("<polyline");
   });
   test("bad input is one clear line and exit code 2", () => {
     const r = nabla(HIMMELBLAU, "--region", "-5,5,-5");

@@ -112,3 +112,27 @@ export function landscapeSvg(f: (x: nb.Tensor, y: nb.Tensor) => nb.Tensor, box: 
     "</svg>",
   ].join("\n");
 }
+
+/** The SVG of a spectral density: the density over the eigenvalues, log-scaled so the bulk and the outliers both show. */
+export function densitySvg(grid: readonly number[], density: readonly number[], title: string): string {
+  const [w, h, left, bottom, pad] = [640, 360, 64, 40, 16];
+  const floor = 1e-6 * Math.max(...density);
+  const logs = density.map((d) => Math.log10(Math.max(d, floor)));
+  const [lo, hi] = [Math.min(...logs), Math.max(...logs)];
+  const x = (v: number) => left + ((w - left - pad) * (v - grid[0]!)) / (grid.at(-1)! - grid[0]! || 1);
+  const y = (v: number) => h - bottom - ((h - bottom - pad) * (v - lo)) / (hi - lo || 1);
+  const points = grid.map((g, i) => `${x(g).toFixed(1)},${y(logs[i]!).toFixed(1)}`).join(" ");
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${w}" height="${h}" fill="white"/>`,
+    `<line x1="${left}" y1="${h - bottom}" x2="${w - pad}" y2="${h - bottom}" stroke="black"/>`,
+    `<line x1="${left}" y1="${pad}" x2="${left}" y2="${h - bottom}" stroke="black"/>`,
+    `<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${points}"/>`,
+    `<text x="${left}" y="${h - bottom + 18}">${fmt(grid[0]!)}</text>`,
+    `<text x="${w - pad}" y="${h - bottom + 18}" text-anchor="end">${fmt(grid.at(-1)!)}</text>`,
+    `<text x="${left - 6}" y="${y(hi) + 4}" text-anchor="end">1e${hi.toFixed(1)}</text>`,
+    `<text x="${left - 6}" y="${y(lo) + 4}" text-anchor="end">1e${lo.toFixed(1)}</text>`,
+    `<text x="${(w + left) / 2}" y="${h - 6}" text-anchor="middle">eigenvalue — ${title}</text>`,
+    "</svg>",
+  ].join("\n");
+}

@@ -1,7 +1,9 @@
 /** `nabla landscape`: an expression's critical points in a region with their kinds, the Hessian spectrum at a point, and a picture. */
 import * as nb from "../../index.js";
 import { type Command, type CommandInput, UsageError, WRT_LIST_OPTION, expressionArgument, formatNumber, formatPoint, numberOption, pointOption, stringOption, variablesOption, writeNewFile } from "../command.js";
-import { type Box, landscapeSvg } from "../plot.js";
+import { type Box, densitySvg, landscapeSvg } from "../plot.js";
+import { DATA_OPTION, MODEL_FILE_OPTION, loadData } from "../training.js";
+import { modelTask } from "./evaluate.js";
 
 /** One critical point, with the variables named. */
 export interface LandscapePoint {
@@ -12,7 +14,9 @@ export interface LandscapePoint {
   eigenvalues: number[];
 }
 
+/** An expression's landscape (see LandscapeModelResult for a model's). */
 export interface LandscapeResult {
+  mode: "expression";
   expression: string;
   variables: string[];
   /** The region searched: [lower, upper] per variable. */
@@ -20,6 +24,24 @@ export interface LandscapeResult {
   criticalPoints: LandscapePoint[];
   /** With --at: the point's classification and Hessian spectrum. */
   at?: { at: Record<string, number>; value: number; kind: nb.landscape.PointKind; gradNorm: number; morseIndex: number; conditionNumber: number; eigenvalues: number[] };
+  plot?: string;
+}
+
+/** A saved model's loss curvature on a dataset. */
+export interface LandscapeModelResult {
+  mode: "model";
+  model: string;
+  data: string;
+  samples: number;
+  parameters: number;
+  loss: number;
+  /** The largest Hessian eigenvalues, descending, and the smallest. */
+  topEigenvalues: number[];
+  smallestEigenvalue: number;
+  trace: number;
+  traceStderr: number;
+  /** Hessian-vector products used in all. */
+  nhvp: number;
   plot?: string;
 }
 
@@ -55,22 +77,74 @@ function atOption(input: CommandInput, variables: readonly string[]): number[] |
   return values;
 }
 
-export const landscape: Command<LandscapeResult> = {
+/** The model mode: λmax and the top of the spectrum, the trace and the density of a saved model's loss. */
+function modelLandscape(input: CommandInput): LandscapeModelResult {
+  const path = stringOption(input, "model")!;
+  if (input.args.length) throw new UsageError("give either an expression or --model, not both");
+  const { model, metadata } = nb.nn.readModelFile(path);
+  const { task } = modelTask(metadata, path);
+  const { name, dataset } = loadData(input);
+  const samplesText = stringOption(input, "samples");
+  const samples = Math.min(samplesText === undefined ? 1000 : numberOption(samplesText, "--samples"), dataset.x.shape[0]!);
+  if (!Number.isInteger(samples) || samples < 1) throw new UsageError(`--samples must be a positive integer, got ${samplesText}`);
+  const rows = nb.arange(0, samples);
+  const x = nb.gather(dataset.x, rows, 0);
+  const y = nb.gather(dataset.y, rows, 0);
+  const loss = (p: nb.nn.Params): nb.Tensor => {
+    const out = model.withParams(p).forward(x);
+    return task === "classification" ? nb.nn.softmaxCrossEntropy(out, y) : nb.nn.mseLoss(out, nb.reshape(y, out.shape));
+  };
+  const params = nb.nn.parameters(model);
+  const top = nb.landscape.hessianEigs(loss, params, { k: 3, tol: 1e-6 });
+  const bottom = nb.landscape.hessianEigs(loss, params, { k: 1, which: "smallest", tol: 1e-6 });
+  const trace = nb.landscape.hessianTrace(loss, params, { samples: 20 });
+  const result: LandscapeModelResult = {
+    mode: "model", model: path, data: name, samples, parameters: Object.values(params).reduce((s, t) => s + t.size, 0),
+    loss: loss(params).item(), topEigenvalues: top.eigenvalues, smallestEigenvalue: bottom.eigenvalues[0]!,
+    trace: trace.trace, traceStderr: trace.stderr, nhvp: top.nhvp + bottom.nhvp + trace.nhvp,
+  };
+  const plot = stringOption(input, "plot");
+  if (plot !== undefined) {
+    const density = nb.landscape.spectralDensity(loss, params, { steps: 30, probes: 2 });
+    writeNewFile(plot, densitySvg(density.grid, density.density, `Hessian spectral density of ${path} on ${name}`), "never", "--plot");
+    result.plot = plot;
+    result.nhvp += density.nhvp;
+  }
+  return result;
+}
+
+function renderModel(r: LandscapeModelResult): string {
+  return [
+    `${r.model} on ${r.data} (${r.samples} samples, ${r.parameters} parameters): loss ${formatNumber(r.loss)}`,
+    `  largest Hessian eigenvalues: ${r.topEigenvalues.map(formatNumber).join(", ")}`,
+    `  smallest Hessian eigenvalue: ${formatNumber(r.smallestEigenvalue)}`,
+    `  trace: ${formatNumber(r.trace)} ± ${formatNumber(r.traceStderr)} (Hutchinson, 20 probes)`,
+    `  ${r.nhvp} Hessian-vector products`,
+    ...(r.plot ? [`density plot written to ${r.plot}`] : []),
+  ].join("\n");
+}
+
+export const landscape: Command<LandscapeResult | LandscapeModelResult> = {
   name: "landscape",
   describe: "critical points of an expression in a region (minima, saddles, maxima), the Hessian spectrum at a point, and a contour picture",
-  usage: "<expression> [--wrt x,y] [--region a,b,c,d] [--at x,y] [--starts 100] [--plot out.svg]",
+  usage: "<expression> [--wrt x,y] [--region a,b,c,d] [--at x,y] [--starts 100] [--plot out.svg] | --model m.nabla --data digits [--samples 1000] [--plot density.svg]",
   examples: [
     'nabla landscape "(x^2 + y - 11)^2 + (x + y^2 - 7)^2" --region -5,5,-5,5 --plot himmelblau.svg',
     'nabla landscape "x^2 - y^2 + y^4/4" --at 0,0 --json',
+    "nabla landscape --model digits.nabla --data digits --plot density.svg",
   ],
   options: [
     WRT_LIST_OPTION,
     { name: "region", type: "string", placeholder: "-5,5,-5,5", description: "lower,upper for each variable in --wrt order (default -5,5 each)" },
     { name: "at", type: "string", placeholder: "0,0", description: "also classify this point and give its Hessian spectrum (x=0,y=0 or 0,0)" },
     { name: "starts", type: "string", placeholder: "100", description: "starting points of the critical-point search" },
-    { name: "plot", type: "string", placeholder: "out.svg", description: "write contours with the critical points marked, as SVG (two variables; never overwrites a file)" },
+    { name: "plot", type: "string", placeholder: "out.svg", description: "write contours with the critical points marked (two variables), or with --model the spectral density, as SVG (never overwrites a file)" },
+    MODEL_FILE_OPTION,
+    DATA_OPTION,
+    { name: "samples", type: "string", placeholder: "1000", description: "with --model: the first this many rows of the data make the loss" },
   ],
   run(input) {
+    if (stringOption(input, "model") !== undefined) return modelLandscape(input);
     const expr = expressionArgument(input);
     const variables = variablesOption(expr, input);
     const region = regionOption(input, variables);
@@ -84,6 +158,7 @@ export const landscape: Command<LandscapeResult> = {
     const f = (p: nb.Tensor): nb.Tensor => nb.sum(compiled(...variables.map((_, i) => nb.reshape(nb.slice(p, [i], [1]), []))));
     const points = nb.landscape.criticalPoints(f, region.map((r) => r[0]), region.map((r) => r[1]), { starts });
     const result: LandscapeResult = {
+      mode: "expression",
       expression: expr.toString(),
       variables,
       region,
@@ -102,6 +177,7 @@ export const landscape: Command<LandscapeResult> = {
     return result;
   },
   render(r) {
+    if (r.mode === "model") return renderModel(r);
     const regionText = r.region.map(([a, b], i) => `${r.variables[i]} ∈ [${a}, ${b}]`).join(", ");
     const lines = [`landscape of ${r.expression} on ${regionText}: ${r.criticalPoints.length} critical point(s)`];
     for (const p of r.criticalPoints) {
