@@ -35,6 +35,8 @@ export { treeMap } from "./autodiff/pytree.js";
 export type { PyTree, Leaf } from "./autodiff/pytree.js";
 export type { Input, Inputs, Output, Scalar } from "./autodiff/types.js";
 
+export * as linalg from "./ops/linalg/index.js";
+
 export * as numeric from "./numeric/index.js";
 export { checkGrad } from "./numeric/check.js";
 export type { CheckGradOptions, CheckGradResult, GradMismatch } from "./numeric/check.js";

@@ -59,7 +59,7 @@ export type FusedLoop = (
  * views; outputs are fresh contiguous tensors. Shapes are validated by the ops layer
  * before a kernel is called.
  */
-export interface Backend {
+export interface Backend extends LinalgKernels {
   readonly name: string;
   unary(op: UnaryKernel, x: ArrayTensor): ArrayTensor;
   /** `outShape` is the broadcast shape; the output dtype is the promotion of the inputs'. */
@@ -86,4 +86,40 @@ export interface Backend {
    * rounded to its dtype; sums in element order). Absent, jit runs the reference's loop.
    */
   fusedLoop?(spec: FusedLoopSpec): FusedLoop;
+}
+
+// ---- Linear-algebra kernels (nb.linalg) --------------------------------------------------
+// Kept as one block, apart from the elementwise kernel families above. Each takes a batch of
+// row-major matrices [..., m, n] (views allowed), computes in float64 and returns fresh
+// contiguous tensors of the input's dtype; operands of two-input kernels share one batch shape
+// (the ops layer broadcasts them). Implemented in src/backend/reference/linalg-kernels.ts.
+
+/** A Cholesky factorization; `failure` names the first matrix whose pivot was not positive. */
+export interface CholeskyResult {
+  factor: ArrayTensor;
+  failure: { matrix: number; pivot: number; value: number } | null;
+}
+
+/** LU with partial pivoting: unit-lower L and U packed in `lu`; row i was swapped with `pivots[i]`. */
+export interface LUResult {
+  lu: ArrayTensor;
+  /** [batch · n] swap indices, matrix after matrix. */
+  pivots: Int32Array;
+}
+
+export interface LinalgKernels {
+  /** Lower Cholesky factor of each matrix's symmetric part (A + Aᵀ)/2; the upper triangle is 0. */
+  cholesky(a: ArrayTensor): CholeskyResult;
+  /** LU with partial pivoting of each square matrix; a zero pivot does not stop it. */
+  lu(a: ArrayTensor): LUResult;
+  /** Solves A·X = B with the factors of `lu`; b is [..., n, k]. */
+  luSolve(f: LUResult, b: ArrayTensor): ArrayTensor;
+  /** Solves op(T)·X = B, T the lower/upper triangle of a (op = transpose when asked). */
+  triangularSolve(a: ArrayTensor, b: ArrayTensor, lower: boolean, transpose: boolean, unitDiagonal: boolean): ArrayTensor;
+  /** Eigen-decomposition of each symmetric part: ascending values [..., n], vectors as columns [..., n, n]. */
+  eigh(a: ArrayTensor): { values: ArrayTensor; vectors: ArrayTensor };
+  /** Reduced SVD [..., m, n] → u [..., m, k], s [..., k] (descending), vt [..., k, n], k = min(m, n). */
+  svd(a: ArrayTensor): { u: ArrayTensor; s: ArrayTensor; vt: ArrayTensor };
+  /** Reduced Householder QR [..., m, n] → q [..., m, k], r [..., k, n]. */
+  qr(a: ArrayTensor): { q: ArrayTensor; r: ArrayTensor };
 }

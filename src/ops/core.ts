@@ -30,6 +30,11 @@ export interface Primitive<P = unknown> {
    * series arithmetic of ./series.ts, so jets compose with every other transform.
    */
   readonly taylor?: (xs: readonly Series[], y0: Tensor, order: number, params: P) => Series;
+  /**
+   * Batching rule (vmap): `axes[i]` is the mapped axis of inputs[i], or null where that input is
+   * not mapped. Returns the output and its mapped axis. Written with nabla ops, like the rules above.
+   */
+  readonly batch?: (inputs: readonly Tensor[], axes: readonly (number | null)[], params: P) => readonly [Tensor, number | null];
   /** True for outputs with zero derivative everywhere (comparisons, sign, stopGradient). */
   readonly nondifferentiable?: boolean;
   /** How the rule-table test exercises this primitive. */
@@ -47,7 +52,14 @@ export type Series = readonly (Tensor | null)[];
  * "distinct" values are spaced apart (no near-ties, for max and min); "boolean" inputs
  * (0 or 1) are conditions: held fixed, never differentiated.
  */
-export type Domain = "real" | "positive" | "unit" | "awayFromZero" | "distinct" | "boolean";
+export type Domain = "real" | "positive" | "unit" | "awayFromZero" | "distinct" | "boolean" | MatrixDomain;
+
+/**
+ * Matrix inputs ([..., n, n], each matrix drawn independently): "invertible" is diagonally
+ * dominant (well conditioned), "spd" symmetric positive definite with eigenvalues in about
+ * [n/2, 2n], "symmetric" symmetric with eigenvalues at least 1 apart (for eigenvector rules).
+ */
+export type MatrixDomain = "invertible" | "spd" | "symmetric";
 
 /** One test case: input shapes, params, and optionally a domain per input. */
 export interface CheckCase<P> {
@@ -63,6 +75,11 @@ export interface CheckSpec<P> {
   order: 1 | 2 | 3;
   /** Cases to check; elementwise helpers fill in broadcast pairs and rank-0 inputs. */
   cases: CheckCase<P>[];
+  /**
+   * Why the primitive has no Taylor rule (nb.jet then throws an error naming it); the test
+   * checks that error instead of the rule.
+   */
+  noTaylor?: string;
 }
 
 /** A transform's interpreter: how ops on its tracers are evaluated. */

@@ -4,6 +4,7 @@ import { type Shape, contiguousStrides, shapesEqual, sizeOf } from "../../tensor
 import { ArrayTensor } from "../../tensor/tensor.js";
 import { binaryLoop, reduceLoop, unaryLoop } from "./elementwise.js";
 import { gemm } from "./matmul.js";
+import { linalgKernels } from "./linalg-kernels.js";
 
 /** The pure-TypeScript backend: the reference every faster backend is tested against. */
 export const referenceBackend: Backend = {
@@ -19,6 +20,7 @@ export const referenceBackend: Backend = {
   concat,
   gather,
   scatterAdd,
+  ...linalgKernels,
 };
 
 function contiguous(x: ArrayTensor): ArrayTensor {

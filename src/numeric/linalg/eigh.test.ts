@@ -34,3 +34,10 @@ describe("symmetricEigen (cyclic Jacobi) against analytic eigenvalues", () => {
     expect(() => nb.numeric.symmetricEigen([1, 2])).toThrow("expected a square matrix");
   });
 });
+
+describe("symmetricEigen inside a transform", () => {
+  test("refuses to be differentiated (its numbers carry no derivative) and names the differentiable replacement", () => {
+    const f = (a: nb.Tensor): nb.Tensor => nb.scalar(nb.numeric.symmetricEigen(nb.matmul(a, nb.transpose(a))).values[1]!);
+    expect(() => nb.grad(f)(nb.tensor([[1, 2], [3, 4]]))).toThrow("nb.linalg.eigvalsh");
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The Backend's linear-algebra kernels: batch loops over the single-matrix routines of
+ * ./linalg.ts. The native and wasm backends inherit these (their speed comes from the GEMM
+ * the blocked routines call through `this.matmul`, the running backend's own); the unblocked parts (QL iterations,
+ * Jacobi sweeps, panel factorizations) stay in TypeScript.
+ */
+import type { Backend, CholeskyResult, LUResult, LinalgKernels } from "../interface.js";
+import type { DType } from "../../tensor/dtype.js";
+import { sizeOf } from "../../tensor/shape.js";
+import { ArrayTensor } from "../../tensor/tensor.js";
+import {
+  choleskyInPlace, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, triangularSolveInPlace,
+} from "./linalg.js";
+
+/** A fresh float64 row-major copy of x's elements. */
+function float64Copy(x: ArrayTensor): Float64Array {
+  const d = x.contiguousData(false);
+  return d instanceof Float64Array ? d.slice() : Float64Array.from(d);
+}
+
+function output(data: Float64Array, shape: readonly number[], dtype: DType): ArrayTensor {
+  return new ArrayTensor(dtype === "float64" ? data : Float32Array.from(data), shape);
+}
+
+function matrixDims(x: ArrayTensor): { batch: number; m: number; n: number; lead: readonly number[] } {
+  const m = x.shape[x.ndim - 2]!, n = x.shape[x.ndim - 1]!;
+  const lead = x.shape.slice(0, -2);
+  return { batch: sizeOf(lead), m, n, lead };
+}
+
+function cholesky(this: Backend, a: ArrayTensor): CholeskyResult {
+  const { batch, n } = matrixDims(a);
+  const data = float64Copy(a);
+  for (let t = 0; t < batch; t++) {
+    const o = t * n * n;
+    // Symmetric part, written into both triangles.
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        const s = 0.5 * (data[o + i * n + j]! + data[o + j * n + i]!);
+        data[o + i * n + j] = s;
+        data[o + j * n + i] = s;
+      }
+    }
+    const pivot = choleskyInPlace(this.matmul, data, o, n);
+    if (pivot >= 0) return { factor: output(data, a.shape, a.dtype), failure: { matrix: t, pivot, value: data[o + pivot * n + pivot]! } };
+  }
+  return { factor: output(data, a.shape, a.dtype), failure: null };
+}
+
+function lu(this: Backend, a: ArrayTensor): LUResult {
+  const { batch, n } = matrixDims(a);
+  const data = float64Copy(a);
+  const pivots = new Int32Array(batch * n);
+  for (let t = 0; t < batch; t++) luInPlace(this.matmul, data, t * n * n, n, pivots, t * n);
+  return { lu: new ArrayTensor(data, a.shape), pivots };
+}
+
+function luSolve(this: Backend, f: LUResult, b: ArrayTensor): ArrayTensor {
+  const { batch, n } = matrixDims(f.lu);
+  const k = b.shape[b.ndim - 1]!;
+  const lu = f.lu.contiguousData(false) as Float64Array;
+  const x = float64Copy(b);
+  for (let t = 0; t < batch; t++) luSolveInPlace(this.matmul, lu, t * n * n, n, f.pivots, t * n, x, t * n * k, k);
+  return output(x, b.shape, b.dtype);
+}
+
+function triangularSolve(this: Backend, a: ArrayTensor, b: ArrayTensor, lower: boolean, transpose: boolean, unitDiagonal: boolean): ArrayTensor {
+  const { batch, n } = matrixDims(a);
+  const k = b.shape[b.ndim - 1]!;
+  const t64 = a.contiguousData(false);
+  const tri = t64 instanceof Float64Array ? t64 : Float64Array.from(t64);
+  const x = float64Copy(b);
+  for (let t = 0; t < batch; t++) triangularSolveInPlace(this.matmul, tri, t * n * n, n, x, t * n * k, k, lower, transpose, unitDiagonal);
+  return output(x, b.shape, b.dtype);
+}
+
+function eigh(a: ArrayTensor): { values: ArrayTensor; vectors: ArrayTensor } {
+  const { batch, n, lead } = matrixDims(a);
+  const src = float64Copy(a);
+  const values = new Float64Array(batch * n);
+  const vectors = new Float64Array(batch * n * n);
+  for (let t = 0; t < batch; t++) symmetricEigenInPlace(src, t * n * n, n, values, t * n, vectors, t * n * n);
+  return { values: output(values, [...lead, n], a.dtype), vectors: output(vectors, a.shape, a.dtype) };
+}
+
+function svd(a: ArrayTensor): { u: ArrayTensor; s: ArrayTensor; vt: ArrayTensor } {
+  const { batch, m, n, lead } = matrixDims(a);
+  const k = Math.min(m, n);
+  const src = float64Copy(a);
+  const u = new Float64Array(batch * m * k), s = new Float64Array(batch * k), vt = new Float64Array(batch * k * n);
+  // One-sided Jacobi wants m ≥ n: a wide matrix is decomposed through its transpose.
+  const wide = m < n;
+  const tmp = wide ? new Float64Array(m * n) : src;
+  for (let t = 0; t < batch; t++) {
+    if (!wide) {
+      jacobiSVD(src, t * m * n, m, n, u, t * m * k, s, t * k, vt, t * k * n);
+      continue;
+    }
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) tmp[j * m + i] = src[t * m * n + i * n + j]!;
+    // Aᵀ = U' S V'ᵀ ⇒ A = V' S U'ᵀ: u = V' (m×k), vt = U'ᵀ (k×n).
+    const u2 = new Float64Array(n * k), vt2 = new Float64Array(k * m);
+    jacobiSVD(tmp, 0, n, m, u2, 0, s, t * k, vt2, 0);
+    for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) u[t * m * k + i * k + j] = vt2[j * m + i]!;
+    for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) vt[t * k * n + i * n + j] = u2[j * k + i]!;
+  }
+  return { u: output(u, [...lead, m, k], a.dtype), s: output(s, [...lead, k], a.dtype), vt: output(vt, [...lead, k, n], a.dtype) };
+}
+
+function qr(a: ArrayTensor): { q: ArrayTensor; r: ArrayTensor } {
+  const { batch, m, n, lead } = matrixDims(a);
+  const k = Math.min(m, n);
+  const src = float64Copy(a);
+  const q = new Float64Array(batch * m * k), r = new Float64Array(batch * k * n);
+  for (let t = 0; t < batch; t++) householderQR(src, t * m * n, m, n, q, t * m * k, r, t * k * n);
+  return { q: output(q, [...lead, m, k], a.dtype), r: output(r, [...lead, k, n], a.dtype) };
+}
+
+/** The linear-algebra block of the reference backend. */
+export const linalgKernels: LinalgKernels = { cholesky, lu, luSolve, triangularSolve, eigh, svd, qr };
