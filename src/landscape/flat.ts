@@ -137,20 +137,5 @@ export class FlatFunction<X = PyTree> {
   }
 }
 
-/** Euclidean dot product and norm of flat vectors. */
-export function dot(a: Vec, b: Vec): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-export function norm(a: Vec): number {
-  return Math.sqrt(dot(a, a));
-}
-
-/** a + s·b as a new vector. */
-export function axpy(a: Vec, s: number, b: Vec): Vec {
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! + s * b[i]!;
-  return out;
-}
+/** Flat-vector arithmetic, shared with minimize's bookkeeping. */
+export { axpy, dot, norm2 as norm } from "../optim/minimize/vector.js";

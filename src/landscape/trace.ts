@@ -8,6 +8,7 @@
 import { NablaError } from "../tensor/errors.js";
 import { Random } from "../tensor/random.js";
 import type { PyTree } from "../autodiff/pytree.js";
+import { orthogonalise } from "../numeric/lanczos.js";
 import { FlatFunction, type LandscapeFunction, type Vec, dot } from "./flat.js";
 
 /** Options of hessianTrace. */
@@ -68,20 +69,14 @@ function hutchinson<X>(fn: FlatFunction<X>, x: Vec, samples: number, random: Ran
   return { ...estimate, groups: Object.fromEntries(slots.map((slot, g) => [slot.name, meanAndError(perGroup[g]!)])) };
 }
 
-/** Orthonormalises the vectors in place order (Gram–Schmidt twice), dropping dependent ones. */
+/** An orthonormal basis of the vectors' span (Gram–Schmidt twice), dropping dependent ones. */
 function orthonormal(vectors: readonly Vec[]): Vec[] {
   const basis: Vec[] = [];
   for (const v of vectors) {
     const w = v.slice();
-    const size = Math.sqrt(dot(w, w));
-    for (let pass = 0; pass < 2; pass++) {
-      for (const q of basis) {
-        const c = dot(w, q);
-        for (let i = 0; i < w.length; i++) w[i] = w[i]! - c * q[i]!;
-      }
-    }
+    orthogonalise(w, basis);
     const norm = Math.sqrt(dot(w, w));
-    if (norm > 1e-10 * size) basis.push(w.map((u) => u / norm));
+    if (norm > 1e-10 * Math.sqrt(dot(v, v))) basis.push(w.map((u) => u / norm));
   }
   return basis;
 }
@@ -93,10 +88,7 @@ function hutchPlusPlus<X>(fn: FlatFunction<X>, x: Vec, samples: number, random: 
   const exact = Q.reduce((sum, q) => sum + dot(q, fn.hvp(x, q)), 0);
   const project = (z: Vec): Vec => {
     const w = z.slice();
-    for (const q of Q) {
-      const c = dot(w, q);
-      for (let i = 0; i < w.length; i++) w[i] = w[i]! - c * q[i]!;
-    }
+    orthogonalise(w, Q);
     return w;
   };
   const residual = Array.from({ length: residualProbes }, () => {

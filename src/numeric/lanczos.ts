@@ -41,8 +41,8 @@ function dot(a: Vec, b: Vec): number {
   return s;
 }
 
-/** Removes from w its components along every basis vector (classical Gram–Schmidt, applied twice). */
-function orthogonalise(w: Vec, basis: readonly Vec[]): void {
+/** Removes from w, in place, its components along every (orthonormal) basis vector: classical Gram–Schmidt, applied twice. */
+export function orthogonalise(w: Vec, basis: readonly Vec[]): void {
   for (let pass = 0; pass < 2; pass++) {
     for (const q of basis) {
       const c = dot(w, q);
