@@ -25,6 +25,12 @@ describe("minimize at a strict saddle", () => {
     expect(r.success).toBe(false);
     expect(r.message).toMatch(/^stopped at a saddle point \(Morse index 1\)/);
   });
+  test("f without second derivatives (a customVjp) still converges, and says the curvature was not checked", () => {
+    const square = nb.customVjp((x: nb.Tensor) => nb.mul(x, x), (x: nb.Tensor) => [nb.mul(x, x), x], (x: nb.Tensor, g: nb.Tensor) => [nb.mul(nb.mul(2, x), g)]);
+    const r = nb.minimize((p) => nb.sum(square(nb.sub(p, 1))), [0, 0], { method: "bfgs" });
+    expect(r.success).toBe(true);
+    expect(r.message).toMatch(/^converged: gradient norm ≤ tol \(curvature not checked: .*no JVP rule/);
+  });
   test("a degenerate minimum (x⁴ + y²) is not taken for a saddle", () => {
     const r = nb.minimize((p) => nb.sum(nb.mul([1, 0], nb.pow(p, 4))).add(nb.square(p.slice([1], [1])).sum()), [0.5, 0.5], { method: "bfgs", quiet: true });
     expect(r.success).toBe(true);

@@ -30,6 +30,8 @@ export interface SaddleCheck {
 export function negativeCurvature(objective: Objective, x: Vec): SaddleCheck | undefined {
   const run = lanczosStart(objective.n, { seed: 0 });
   lanczosExtend(run, (v) => objective.hvp(x, v), CHECK_STEPS);
+  // A Hessian that is not finite there (a kink, an overflow) gives no verdict.
+  if (![...run.alpha, ...run.beta].every(Number.isFinite)) return undefined;
   const { values, vectors } = ritzPairs(run);
   const scale = Math.max(...values.map(Math.abs));
   const negative = values.filter((l) => l < -NEGATIVE * scale).length;
@@ -71,7 +73,13 @@ export function withSaddleCheck(ctx: MethodContext, method: (ctx: MethodContext)
   const { objective } = ctx;
   let outcome = method(ctx);
   for (let escape = 0; outcome.success; escape++) {
-    const check = negativeCurvature(objective, outcome.x);
+    let check: SaddleCheck | undefined;
+    try {
+      check = negativeCurvature(objective, outcome.x);
+    } catch (e) {
+      // f without second derivatives (a custom rule with no JVP) still gets its first-order verdict.
+      return { ...outcome, message: `${outcome.message} (curvature not checked: ${e instanceof Error ? e.message : String(e)})` };
+    }
     if (!check) return outcome;
     const g = outcome.g ?? objective.valueAndGrad(outcome.x)[1];
     const next = escapes && escape < MAX_ESCAPES ? escapeStep(objective, outcome.x, outcome.f, g, check.direction) : undefined;
