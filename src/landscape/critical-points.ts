@@ -21,6 +21,8 @@ export interface CriticalPointsOptions {
   tol?: number;
   /** Levenberg–Marquardt iterations per start (default 100). */
   maxIter?: number;
+  /** Called after each start with the number done and the number of distinct points found so far (e.g. for a progress bar). */
+  onProgress?: (done: number, found: number) => void;
 }
 
 /** One critical point with its classification. */
@@ -116,6 +118,7 @@ export function criticalPoints(f: LandscapeFunction<Tensor>, lower: readonly num
   const diagonal = Math.hypot(...lower.map((l, i) => upper[i]! - l));
   const found: CriticalPoint[] = [];
   for (let s = 0; s < starts; s++) {
+    options.onProgress?.(s, found.length);
     const start = Float64Array.from(halton(s + 1 + seed, d).map((u, i) => lower[i]! + u * (upper[i]! - lower[i]!)));
     const x = solveGradient(fn, start, maxIter);
     if (Array.from(x).some((v, i) => !(v >= lower[i]! - 1e-9 * diagonal && v <= upper[i]! + 1e-9 * diagonal))) continue;
@@ -126,5 +129,6 @@ export function criticalPoints(f: LandscapeFunction<Tensor>, lower: readonly num
     if (v.kind === "not-critical") continue;
     found.push({ x: Array.from(x), value, ...v, eigenvalues });
   }
+  options.onProgress?.(starts, found.length);
   return found.sort((a, b) => a.value - b.value);
 }

@@ -95,21 +95,26 @@ function modelLandscape(input: CommandInput): LandscapeModelResult {
     return task === "classification" ? nb.nn.softmaxCrossEntropy(out, y) : nb.nn.mseLoss(out, nb.reshape(y, out.shape));
   };
   const params = nb.nn.parameters(model);
+  const plot = stringOption(input, "plot");
+  const bar = new nb.ProgressBar({ total: plot === undefined ? 3 : 4, label: "landscape", quiet: Boolean(input.options.quiet || input.options.json) });
   const top = nb.landscape.hessianEigs(loss, params, { k: 3, tol: 1e-6 });
+  bar.update(1, { lambdaMax: top.eigenvalues[0]! });
   const bottom = nb.landscape.hessianEigs(loss, params, { k: 1, which: "smallest", tol: 1e-6 });
+  bar.update(2);
   const trace = nb.landscape.hessianTrace(loss, params, { samples: 20 });
+  bar.update(3);
   const result: LandscapeModelResult = {
     mode: "model", model: path, data: name, samples, parameters: Object.values(params).reduce((s, t) => s + t.size, 0),
     loss: loss(params).item(), topEigenvalues: top.eigenvalues, smallestEigenvalue: bottom.eigenvalues[0]!,
     trace: trace.trace, traceStderr: trace.stderr, nhvp: top.nhvp + bottom.nhvp + trace.nhvp,
   };
-  const plot = stringOption(input, "plot");
   if (plot !== undefined) {
     const density = nb.landscape.spectralDensity(loss, params, { steps: 30, probes: 2 });
     writeNewFile(plot, densitySvg(density.grid, density.density, `Hessian spectral density of ${path} on ${name}`), "never", "--plot");
     result.plot = plot;
     result.nhvp += density.nhvp;
   }
+  bar.done();
   return result;
 }
 
@@ -142,6 +147,7 @@ export const landscape: Command<LandscapeResult | LandscapeModelResult> = {
     MODEL_FILE_OPTION,
     DATA_OPTION,
     { name: "samples", type: "string", placeholder: "1000", description: "with --model: the first this many rows of the data make the loss" },
+    { name: "quiet", type: "boolean", description: "no progress bar on stderr" },
   ],
   run(input) {
     if (stringOption(input, "model") !== undefined) return modelLandscape(input);
@@ -156,7 +162,9 @@ export const landscape: Command<LandscapeResult | LandscapeModelResult> = {
     if (plot !== undefined && variables.length !== 2) throw new UsageError(`--plot draws functions of two variables; this one has ${variables.length}`);
     const compiled = expr.compile(variables);
     const f = (p: nb.Tensor): nb.Tensor => nb.sum(compiled(...variables.map((_, i) => nb.reshape(nb.slice(p, [i], [1]), []))));
-    const points = nb.landscape.criticalPoints(f, region.map((r) => r[0]), region.map((r) => r[1]), { starts });
+    const bar = new nb.ProgressBar({ total: starts, label: "critical points", quiet: Boolean(input.options.quiet || input.options.json) });
+    const points = nb.landscape.criticalPoints(f, region.map((r) => r[0]), region.map((r) => r[1]), { starts, onProgress: (done, found) => bar.update(done, { found }) });
+    bar.done();
     const result: LandscapeResult = {
       mode: "expression",
       expression: expr.toString(),
