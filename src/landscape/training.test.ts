@@ -38,4 +38,17 @@ describe("curvatureMonitor", () => {
     nb.nn.fit(new nb.nn.Linear(3, 1, { seed: 1 }), { x, y }, { loss: "mse", optimizer: nb.optim.sgd({ lr: 1e-7 }), epochs: 3, batchSize: 40, quiet: true, callbacks: [monitor] });
     expect(monitor.warnings.some((w) => w.startsWith("plateau:"))).toBe(true);
   });
+
+  test("a deep linear net w₃w₂w₁x sharpens progressively, then hovers at the edge of stability 2/η", () => {
+    // From small weights the curvature grows with them (H ∝ products of the other weights) until
+    // λmax reaches 2/η, where full-batch gradient descent can no longer follow it (Cohen et al. 2021).
+    const xs = nb.randn([32, 1], { seed: 3 });
+    const net = new nb.nn.Sequential(new nb.nn.Linear(1, 1), new nb.nn.Linear(1, 1), new nb.nn.Linear(1, 1));
+    const small = Object.fromEntries(Object.entries(nb.nn.parameters(net)).map(([k, t]) => [k, k.endsWith("bias") ? nb.zerosLike(t) : nb.full(t.shape, 0.3)]));
+    const lr = 0.1;
+    const monitor = nb.landscape.curvatureMonitor({ data: { x: xs, y: nb.mul(2, xs) }, loss: "mse", lr, traceSamples: 0 });
+    nb.nn.fit(net.withParams(small), { x: xs, y: nb.mul(2, xs) }, { loss: "mse", optimizer: nb.optim.sgd({ lr }), epochs: 25, batchSize: 32, quiet: true, callbacks: [monitor] });
+    expect(monitor.warnings.map((w) => w.slice(0, w.indexOf(":")))).toEqual(["sharpening", "edge of stability"]);
+    for (const r of monitor.history.slice(-5)) expect(Math.abs(r.edgeRatio! - 1)).toBeLessThan(0.25);
+  });
 });
