@@ -49,7 +49,7 @@ describe("nabla landscape", () => {
     const train = spawnSync(process.execPath, [main, "train", "--data", "digits", "--model", "mlp:64-2-10", "--epochs", "1", "--save", file, "--quiet"], { encoding: "utf8" });
     expect(train.status).toBe(0);
     const svg = join(dir, "density.svg");
-    const r = nabla("--model", file, "--data", "digits", "--samples", "200", "--plot", svg, "--json");
+    const r = nabla("--model", file, "--data", "digits", "--samples", "100", "--plot", svg, "--json");
     expect([r.code, r.stderr]).toEqual([0, ""]);
     const result = JSON.parse(r.stdout) as { parameters: number; topEigenvalues: number[]; smallestEigenvalue: number; trace: number; traceStderr: number };
     expect(result.parameters).toBe(64 * 2 + 2 + 2 * 10 + 10);
@@ -57,7 +57,7 @@ describe("nabla landscape", () => {
     const { model } = nb.nn.readModelFile(file);
     const params = nb.nn.parameters(model);
     const { x, y } = nb.data.load("digits");
-    const rows = nb.arange(0, 200);
+    const rows = nb.arange(0, 100);
     const [xs, ys] = [nb.gather(x, rows, 0), nb.gather(y, rows, 0)];
     const entries = Object.entries(params);
     const flatLoss = (theta: nb.Tensor) => {
