@@ -474,6 +474,35 @@ const isF32 = (f) => f.note?.startsWith("float32") ?? false;
 const cell = (f) => (f.value === null ? "n/a" : fmt(f.value) + (isF32(f) ? "*" : ""));
 const ratio = (a, b) => (a.value === null || b.value === null ? null : a.value / b.value);
 
+/** Repetitions of one linalg row (shared with the PyTorch script). */
+function linalgOpts(n) {
+  return { warmup: 1, reps: n >= 1024 ? 3 : 7 };
+}
+
+/**
+ * A float64 nb.linalg call against torch.linalg's (LAPACK over OpenBLAS, one thread), in ms, on
+ * the same kind of input: an SPD matrix x·xᵀ + n·I for cholesky/solve/inv/eigh, x itself for svd.
+ */
+async function linalgCase(op, n) {
+  const X = randomArray(n * n, Float64Array, 1);
+  const B = randomArray(n, Float64Array, 2);
+  const nabla = await forNabla(`linalg ${op} ${n}`, {}, async () => {
+    const x = nb.tensor(X, { shape: [n, n] });
+    const spd = nb.add(nb.matmul(x, nb.transpose(x)), nb.mul(nb.eye(n), n));
+    const b = nb.tensor(B, { shape: [n, 1] });
+    const fns = {
+      cholesky: () => nb.linalg.cholesky(spd),
+      solve: () => nb.linalg.solve(spd, b),
+      inv: () => nb.linalg.inv(spd),
+      eigh: () => nb.linalg.eigh(spd),
+      svd: () => nb.linalg.svd(x),
+    };
+    return ok(await timeMs(fns[op], linalgOpts(n)));
+  });
+  const none = na("no float64 linalg to compare");
+  return { ...nabla, "tfjs-cpu": none, "tfjs-wasm": none, jax: none, hand: na("not measured") };
+}
+
 /** Timing repetitions of one matmul size (shared with the PyTorch script, so both do the same). */
 function matmulOpts(n) {
   if (QUICK) return { warmup: 1, reps: n >= 1024 ? 2 : 5, inner: n >= 256 ? 1 : 10 };
@@ -494,6 +523,11 @@ const ROWS = [
   { work: "valueAndGrad sum(sin(x)*x), 1e6, nb.jit", unit: "ms", better: "lower", torch: { kind: "grad", reps: 7 }, run: (tf, jax) => gradCase(tf, jax, { jit: true }) },
   { work: "tiny add [2], eager", unit: "µs/op", better: "lower", torch: { kind: "tinyEager", reps: 9 }, run: tinyEagerCase },
   { work: "tiny add [2], recorded", unit: "µs/op", better: "lower", torch: { kind: "tinyRecorded", reps: 9, ops: RECORDED_OPS }, run: tinyRecordedCase },
+  ...[["cholesky", 256], ["cholesky", 1024], ["solve", 256], ["solve", 1024], ["inv", 256], ["inv", 1024], ["eigh", 256], ["svd", 256]].map(([op, n]) => ({
+    work: `linalg ${op} ${n} f64`, unit: "ms", better: "lower",
+    torch: { kind: "linalg", op, n, ...linalgOpts(n) },
+    run: () => linalgCase(op, n),
+  })),
   ...["float32", "float64"].map((dtype) => ({
     work: `MLP train step, batch 128, ${dtype === "float32" ? "f32" : "f64"}`, unit: "samples/s", better: "higher",
     torch: { kind: "train", dtype, ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE },

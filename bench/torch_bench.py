@@ -122,6 +122,22 @@ def train_memory(labels, data, steps, seconds):
     return {"steps": done, "seconds": time.perf_counter() - t0, "samplesMB": samples, "peakMB": peak}
 
 
+def linalg(op, n, reps, warmup):
+    """Median ms of one float64 torch.linalg call on the same kind of input as bench/run.js's."""
+    g = torch.Generator().manual_seed(1)
+    x = torch.rand(n, n, dtype=torch.float64, generator=g) * 2 - 1
+    spd = x @ x.T + n * torch.eye(n, dtype=torch.float64)
+    b = torch.rand(n, 1, dtype=torch.float64, generator=g) * 2 - 1
+    fns = {
+        "cholesky": lambda: torch.linalg.cholesky(spd),
+        "solve": lambda: torch.linalg.solve(spd, b),
+        "inv": lambda: torch.linalg.inv(spd),
+        "eigh": lambda: torch.linalg.eigh(spd),
+        "svd": lambda: torch.linalg.svd(x, full_matrices=False),
+    }
+    return time_ms(fns[op], warmup, reps)
+
+
 def main():
     cases = json.loads(sys.argv[1])
     out = {"version": torch.__version__, "threads": torch.get_num_threads(), "results": {}}
@@ -139,6 +155,8 @@ def main():
             value = tiny_recorded(case["reps"], case["ops"])
         elif kind == "trainMemory":
             value = train_memory(case["labels"], case["data"], case["steps"], case["seconds"])
+        elif kind == "linalg":
+            value = linalg(case["op"], case["n"], case["reps"], case["warmup"])
         elif kind == "train":
             value = train(case["dtype"], case["labels"], case["data"], case["reps"], case["warmup"])
         else:

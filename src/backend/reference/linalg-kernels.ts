@@ -9,7 +9,7 @@ import type { DType } from "../../tensor/dtype.js";
 import { sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import {
-  choleskyInPlace, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, triangularSolveInPlace,
+  type Matmul, choleskyInPlace, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, triangularSolveInPlace,
 } from "./linalg.js";
 
 /** A fresh float64 row-major copy of x's elements. */
@@ -83,7 +83,28 @@ function eigh(a: ArrayTensor): { values: ArrayTensor; vectors: ArrayTensor } {
   return { values: output(values, [...lead, n], a.dtype), vectors: output(vectors, a.shape, a.dtype) };
 }
 
-function svd(a: ArrayTensor): { u: ArrayTensor; s: ArrayTensor; vt: ArrayTensor } {
+/** Below this many columns Jacobi sweeps from the identity are cheap enough. */
+const PRECONDITION_SVD = 24;
+
+/**
+ * One-sided Jacobi from a good start: V0 = the eigenvectors of AᵀA (cheap, through GEMM and
+ * eigh, but only accurate to ε·σ₁²/σᵢ), then Jacobi on A·V0, whose columns are already nearly
+ * orthogonal, so one or two sweeps restore Jacobi's full relative accuracy.
+ */
+function jacobiFromGram(mm: Matmul, src: Float64Array, offset: number, m: number, n: number, u: Float64Array, uo: number, s: Float64Array, so: number, vt: Float64Array, vto: number): void {
+  if (n < PRECONDITION_SVD) {
+    jacobiSVD(src, offset, m, n, u, uo, s, so, vt, vto);
+    return;
+  }
+  const at = new ArrayTensor(src, [m, n], [n, 1], offset);
+  const gram = mm(new ArrayTensor(src, [n, m], [1, n], offset), at, [n, n]).contiguousData(false) as Float64Array;
+  const v0 = new Float64Array(n * n);
+  symmetricEigenInPlace(gram, 0, n, new Float64Array(n), 0, v0, 0);
+  const w = mm(at, new ArrayTensor(v0, [n, n]), [m, n]).contiguousData(false) as Float64Array;
+  jacobiSVD(w, 0, m, n, u, uo, s, so, vt, vto, v0);
+}
+
+function svd(this: Backend, a: ArrayTensor): { u: ArrayTensor; s: ArrayTensor; vt: ArrayTensor } {
   const { batch, m, n, lead } = matrixDims(a);
   const k = Math.min(m, n);
   const src = float64Copy(a);
@@ -93,13 +114,13 @@ function svd(a: ArrayTensor): { u: ArrayTensor; s: ArrayTensor; vt: ArrayTensor 
   const tmp = wide ? new Float64Array(m * n) : src;
   for (let t = 0; t < batch; t++) {
     if (!wide) {
-      jacobiSVD(src, t * m * n, m, n, u, t * m * k, s, t * k, vt, t * k * n);
+      jacobiFromGram(this.matmul, src, t * m * n, m, n, u, t * m * k, s, t * k, vt, t * k * n);
       continue;
     }
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) tmp[j * m + i] = src[t * m * n + i * n + j]!;
     // Aᵀ = U' S V'ᵀ ⇒ A = V' S U'ᵀ: u = V' (m×k), vt = U'ᵀ (k×n).
     const u2 = new Float64Array(n * k), vt2 = new Float64Array(k * m);
-    jacobiSVD(tmp, 0, n, m, u2, 0, s, t * k, vt2, 0);
+    jacobiFromGram(this.matmul, tmp, 0, n, m, u2, 0, s, t * k, vt2, 0);
     for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) u[t * m * k + i * k + j] = vt2[j * m + i]!;
     for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) vt[t * k * n + i * n + j] = u2[j * k + i]!;
   }

@@ -100,28 +100,31 @@ function lowerInverse(l: View, n: number, unit: boolean): Float64Array {
 }
 
 /**
- * Blocked right-looking Cholesky of the row-major n×n matrix in `a` (in place; the upper
- * triangle is zeroed). Panels are solved against the inverse of the small diagonal factor and
- * the trailing matrix is updated by GEMM. Returns the failing pivot as choleskyUnblocked does.
+ * Blocked left-looking Cholesky of the row-major n×n matrix in `a` (in place; the upper
+ * triangle is zeroed; only the lower triangle is read). Each block column first receives the
+ * update from all columns to its left in one GEMM (n³/3 multiply-adds in all, none wasted on the
+ * upper triangle), then its diagonal block is factored and the panel below it is solved against
+ * the inverse of that small factor, also by GEMM. Returns the failing pivot as
+ * choleskyUnblocked does.
  */
 export function choleskyInPlace(mm: Matmul, a: Float64Array, offset: number, n: number): number {
   for (let k = 0; k < n; k += BLOCK) {
     const b = Math.min(BLOCK, n - k);
-    const diag = view(a, offset + k * n + k, n);
-    const failed = choleskyUnblocked(diag, b);
+    const column = view(a, offset + k * n + k, n);
+    // A[k:, k:k+b] −= L[k:, :k] · L[k:k+b, :k]ᵀ.
+    if (k > 0) gemmSubtract(mm, column, view(a, offset + k * n, n), false, transposeOf(view(a, offset + k * n, n), b, k), n - k, k, b);
+    const failed = choleskyUnblocked(column, b);
     if (failed >= 0) return k + failed;
     const rest = n - k - b;
     if (rest === 0) break;
-    // L21 = A21 · L11⁻ᵀ, then A22 −= L21 · L21ᵀ.
-    const inv = lowerInverse(diag, b, false);
+    // L21 = A21 · L11⁻ᵀ.
+    const inv = lowerInverse(column, b, false);
     const panel = view(a, offset + (k + b) * n + k, n);
     const copy = new Float64Array(rest * b);
     for (let i = 0; i < rest; i++) copy.set(a.subarray(panel.offset + i * n, panel.offset + i * n + b), i * b);
     const invT = new Float64Array(b * b);
     for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) invT[i * b + j] = inv[j * b + i]!;
     gemmInto(mm, panel, view(copy, 0, b), view(invT, 0, b), rest, b, b);
-    const trailing = view(a, offset + (k + b) * n + k + b, n);
-    gemmSubtract(mm, trailing, panel, false, transposeOf(panel, rest, b), rest, b, rest);
   }
   for (let i = 0; i < n; i++) a.fill(0, offset + i * n + i + 1, offset + (i + 1) * n);
   return -1;
@@ -152,37 +155,67 @@ function swapRows(a: Float64Array, offset: number, ld: number, r1: number, r2: n
 export function luInPlace(mm: Matmul, a: Float64Array, offset: number, n: number, pivots: Int32Array, po: number): void {
   for (let k = 0; k < n; k += BLOCK) {
     const b = Math.min(BLOCK, n - k);
-    // Unblocked panel factorization of columns k..k+b over rows k..n.
-    for (let j = k; j < k + b; j++) {
-      let p = j;
-      let best = Math.abs(a[offset + j * n + j]!);
-      for (let i = j + 1; i < n; i++) {
-        const v = Math.abs(a[offset + i * n + j]!);
-        if (v > best) (best = v), (p = i);
-      }
-      pivots[po + j] = p;
-      swapRows(a, offset, n, j, p, 0, n);
-      const pivot = a[offset + j * n + j]!;
-      if (pivot === 0) continue;
-      for (let i = j + 1; i < n; i++) {
-        const ri = offset + i * n;
-        const l = (a[ri + j] = a[ri + j]! / pivot);
-        if (l === 0) continue;
-        const rj = offset + j * n;
-        for (let c = j + 1; c < k + b; c++) a[ri + c] = a[ri + c]! - l * a[rj + c]!;
-      }
-    }
+    luPanel(mm, a, offset, n, pivots, po, k, k + b);
     const rest = n - k - b;
     if (rest === 0) break;
     // U12 = L11⁻¹ A12, then A22 −= L21 · U12.
-    const l11 = view(a, offset + k * n + k, n);
-    const inv = lowerInverse(l11, b, true);
     const a12 = view(a, offset + k * n + k + b, n);
-    const copy = new Float64Array(b * rest);
-    for (let i = 0; i < b; i++) copy.set(a.subarray(a12.offset + i * n, a12.offset + i * n + rest), i * rest);
-    gemmInto(mm, a12, view(inv, 0, b), view(copy, 0, rest), b, b, rest);
+    unitLowerSolve(mm, view(a, offset + k * n + k, n), a12, b, rest);
     gemmSubtract(mm, view(a, offset + (k + b) * n + k + b, n), view(a, offset + (k + b) * n + k, n), false, a12, rest, b, rest);
   }
+}
+
+/**
+ * Factors columns j0..j1 of the rows j0..n recursively (Toledo 1997): the left half, then the
+ * right half updated by GEMM, so only panels of PANEL_BASE columns run the scalar loop. Row
+ * swaps are applied to whole rows.
+ */
+function luPanel(mm: Matmul, a: Float64Array, offset: number, n: number, pivots: Int32Array, po: number, j0: number, j1: number): void {
+  const width = j1 - j0;
+  if (width <= PANEL_BASE) {
+    luScalar(a, offset, n, pivots, po, j0, j1);
+    return;
+  }
+  const h = width >> 1;
+  luPanel(mm, a, offset, n, pivots, po, j0, j0 + h);
+  const a12 = view(a, offset + j0 * n + j0 + h, n);
+  unitLowerSolve(mm, view(a, offset + j0 * n + j0, n), a12, h, width - h);
+  gemmSubtract(mm, view(a, offset + (j0 + h) * n + j0 + h, n), view(a, offset + (j0 + h) * n + j0, n), false, a12, n - j0 - h, h, width - h);
+  luPanel(mm, a, offset, n, pivots, po, j0 + h, j1);
+}
+
+/** Columns below which the panel factorization runs the scalar loop. */
+const PANEL_BASE = 8;
+
+/** Unblocked right-looking LU with partial pivoting of columns j0..j1 (rows j0..n). */
+function luScalar(a: Float64Array, offset: number, n: number, pivots: Int32Array, po: number, j0: number, j1: number): void {
+  for (let j = j0; j < j1; j++) {
+    let p = j;
+    let best = Math.abs(a[offset + j * n + j]!);
+    for (let i = j + 1; i < n; i++) {
+      const v = Math.abs(a[offset + i * n + j]!);
+      if (v > best) (best = v), (p = i);
+    }
+    pivots[po + j] = p;
+    swapRows(a, offset, n, j, p, 0, n);
+    const pivot = a[offset + j * n + j]!;
+    if (pivot === 0) continue;
+    const rj = offset + j * n;
+    for (let i = j + 1; i < n; i++) {
+      const ri = offset + i * n;
+      const l = (a[ri + j] = a[ri + j]! / pivot);
+      if (l === 0) continue;
+      for (let c = j + 1; c < j1; c++) a[ri + c] = a[ri + c]! - l * a[rj + c]!;
+    }
+  }
+}
+
+/** X ← L⁻¹X for the b×b unit-lower block at `l` and the b×k block at `x` (through its inverse and GEMM). */
+function unitLowerSolve(mm: Matmul, l: View, x: View, b: number, k: number): void {
+  const inv = lowerInverse(l, b, true);
+  const copy = new Float64Array(b * k);
+  for (let i = 0; i < b; i++) copy.set(x.data.subarray(x.offset + i * x.ld, x.offset + i * x.ld + k), i * k);
+  gemmInto(mm, x, view(inv, 0, b), view(copy, 0, k), b, b, k);
 }
 
 /**
@@ -200,11 +233,12 @@ export function triangularSolveInPlace(
   // forward-substitution routine serves all four cases.
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const r = effLower ? i : n - 1 - i;
     for (let j = 0; j <= i; j++) {
-      const [r, c] = effLower ? [i, j] : [n - 1 - i, n - 1 - j];
-      const [sr, sc] = transpose ? [c, r] : [r, c];
-      m[i * n + j] = i === j && unit ? 1 : t[to + sr * n + sc]!;
+      const c = effLower ? j : n - 1 - j;
+      m[i * n + j] = transpose ? t[to + c * n + r]! : t[to + r * n + c]!;
     }
+    if (unit) m[i * n + i] = 1;
   }
   const x = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
@@ -263,7 +297,9 @@ export function symmetricEigenInPlace(a: Float64Array, ao: number, n: number, va
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tridiagonalize(z, n, d, e);
+  // tred2 leaves Qᵀ, whose rows the QL rotations combine; transpose once at the end.
   tridiagonalQL(z, n, d, e);
+  z.set(transposeSquare(z, n));
   // Sort ascending (selection sort on indices: n swaps at most).
   for (let i = 0; i < n - 1; i++) {
     let k = i;
@@ -276,18 +312,21 @@ export function symmetricEigenInPlace(a: Float64Array, ao: number, n: number, va
   vectors.set(z, vco);
 }
 
-/** Householder tridiagonalisation (tred2): on return z holds Q, d the diagonal, e[1..] the subdiagonal. */
+/**
+ * Householder tridiagonalisation (tred2), on transposed storage so that its inner loops run
+ * along rows: on return z holds Qᵀ, d the diagonal, e[1..] the subdiagonal.
+ */
 function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
-  for (let j = 0; j < n; j++) d[j] = z[(n - 1) * n + j]!;
+  for (let j = 0; j < n; j++) d[j] = z[j * n + n - 1]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
     for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
     if (scale === 0) {
       e[i] = d[i - 1]!;
       for (let j = 0; j < i; j++) {
-        d[j] = z[(i - 1) * n + j]!;
-        z[i * n + j] = 0;
+        d[j] = z[j * n + i - 1]!;
         z[j * n + i] = 0;
+        z[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -303,11 +342,11 @@ function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64A
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j]!;
-        z[j * n + i] = f;
+        z[i * n + j] = f;
         g = e[j]! + z[j * n + j]! * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += z[k * n + j]! * d[k]!;
-          e[k] = e[k]! + z[k * n + j]! * f;
+          g += z[j * n + k]! * d[k]!;
+          e[k] = e[k]! + z[j * n + k]! * f;
         }
         e[j] = g;
       }
@@ -321,38 +360,44 @@ function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64A
       for (let j = 0; j < i; j++) {
         f = d[j]!;
         g = e[j]!;
-        for (let k = j; k <= i - 1; k++) z[k * n + j] = z[k * n + j]! - (f * e[k]! + g * d[k]!);
-        d[j] = z[(i - 1) * n + j]!;
-        z[i * n + j] = 0;
+        for (let k = j; k <= i - 1; k++) z[j * n + k] = z[j * n + k]! - (f * e[k]! + g * d[k]!);
+        d[j] = z[j * n + i - 1]!;
+        z[j * n + i] = 0;
       }
     }
     d[i] = h;
   }
   // Accumulate the transformations.
   for (let i = 0; i < n - 1; i++) {
-    z[(n - 1) * n + i] = z[i * n + i]!;
+    z[i * n + n - 1] = z[i * n + i]!;
     z[i * n + i] = 1;
     const h = d[i + 1]!;
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = z[k * n + i + 1]! / h;
+      for (let k = 0; k <= i; k++) d[k] = z[(i + 1) * n + k]! / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += z[k * n + i + 1]! * z[k * n + j]!;
-        for (let k = 0; k <= i; k++) z[k * n + j] = z[k * n + j]! - g * d[k]!;
+        for (let k = 0; k <= i; k++) g += z[(i + 1) * n + k]! * z[j * n + k]!;
+        for (let k = 0; k <= i; k++) z[j * n + k] = z[j * n + k]! - g * d[k]!;
       }
     }
-    for (let k = 0; k <= i; k++) z[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) z[(i + 1) * n + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = z[(n - 1) * n + j]!;
-    z[(n - 1) * n + j] = 0;
+    d[j] = z[j * n + n - 1]!;
+    z[j * n + n - 1] = 0;
   }
   z[(n - 1) * n + n - 1] = 1;
   e[0] = 0;
 }
 
-/** Implicit QL iterations (tql2) on the tridiagonal (d, e), rotating the columns of z. */
-function tridiagonalQL(z: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+function transposeSquare(a: Float64Array, n: number): Float64Array {
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j]!;
+  return t;
+}
+
+/** Implicit QL iterations (tql2) on the tridiagonal (d, e), rotating the rows of zt (= Qᵀ). */
+function tridiagonalQL(zt: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0, tst1 = 0;
@@ -393,11 +438,11 @@ function tridiagonalQL(z: Float64Array, n: number, d: Float64Array, e: Float64Ar
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
+          const r0 = i * n, r1 = (i + 1) * n;
           for (let k = 0; k < n; k++) {
-            const zk = k * n;
-            h = z[zk + i + 1]!;
-            z[zk + i + 1] = s * z[zk + i]! + c * h;
-            z[zk + i] = c * z[zk + i]! - s * h;
+            h = zt[r1 + k]!;
+            zt[r1 + k] = s * zt[r0 + k]! + c * h;
+            zt[r0 + k] = c * zt[r0 + k]! - s * h;
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
@@ -460,14 +505,19 @@ export function householderQR(a: Float64Array, ao: number, m: number, n: number,
  * Reduced SVD of the m×n matrix at `a` with m ≥ n by one-sided Jacobi (Hestenes): plane
  * rotations orthogonalise the columns of a working copy W = A·V until every pair is orthogonal
  * to working precision; then s = column norms (descending), U = W / s. Accurate to high relative
- * precision in the singular values. u is m×n, s has n entries, vt is n×n.
+ * precision in the singular values. u is m×n, s has n entries, vt is n×n. With `v0` (n×n),
+ * `a` is taken to be A·V0 and the rotations continue from V0.
  */
-export function jacobiSVD(a: Float64Array, ao: number, m: number, n: number, u: Float64Array, uo: number, s: Float64Array, so: number, vt: Float64Array, vto: number): void {
+export function jacobiSVD(
+  a: Float64Array, ao: number, m: number, n: number, u: Float64Array, uo: number, s: Float64Array, so: number, vt: Float64Array, vto: number,
+  v0?: Float64Array,
+): void {
   // Column-major working copies make the column rotations stride-1.
   const w = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) w[j * m + i] = a[ao + i * n + j]!;
-  const v = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) v[j * n + j] = 1;
+  // v holds the columns of V as rows; A·V = W on entry when a starting V0 is given (a = A·V0).
+  const v = v0 ? transposeSquare(v0, n) : new Float64Array(n * n);
+  if (!v0) for (let j = 0; j < n; j++) v[j * n + j] = 1;
   const tol = Number.EPSILON * m;
   for (let sweep = 0; sweep < 80; sweep++) {
     let rotated = false;

@@ -11,7 +11,8 @@ import { type Primitive, bind, definePrimitive } from "../core.js";
 import { backend } from "../../backend/registry.js";
 import { ArrayTensor, type Tensor } from "../../tensor/tensor.js";
 import { zeros } from "../../tensor/create.js";
-import { div, mul } from "../primitives/elementwise.js";
+import { abs, div, maximum, mul, stopGradient } from "../primitives/elementwise.js";
+import { max } from "../primitives/reduce.js";
 import { concat } from "../primitives/shape.js";
 import { colBlock, cols, leadingAxisBatch, mT, requireFinite, rowBlock } from "./helpers.js";
 
@@ -131,22 +132,15 @@ export const expmP: Primitive<undefined> = definePrimitive<undefined>({
 
 /**
  * L(A, E), the top-right block of expm([[A, E], [0, A]]). E is first scaled to A's size (L is
- * linear in E) so that a large E does not force extra squarings.
+ * linear in E, and the scale is a constant to differentiation) so that a large E does not force
+ * extra squarings; the scale is computed with ops, so jit traces it.
  */
 function frechet(a: Tensor, e: Tensor): Tensor {
   const n = cols(a);
-  const scale = Math.max(largest(e), Number.MIN_VALUE) / Math.max(largest(a), 1);
-  const es = div(e, scale);
-  const batch = [...a.shape.slice(0, -2)];
-  const top = concat([a, es], -1);
-  const bottom = concat([zeros([...batch, n, n]), a], -1);
+  const size = (x: Tensor): Tensor => max(abs(x), [-2, -1], true);
+  const scale = stopGradient(div(maximum(size(e), Number.MIN_VALUE), maximum(size(a), 1)));
+  const top = concat([a, div(e, scale)], -1);
+  const bottom = concat([zeros([...a.shape.slice(0, -2), n, n]), a], -1);
   const block = bind(expmP, [concat([top, bottom], -2)], undefined);
   return mul(colBlock(rowBlock(block, 0, n), n, n), scale);
-}
-
-function largest(x: Tensor): number {
-  const d = x.values();
-  let m = 0;
-  for (let i = 0; i < d.length; i++) m = Math.max(m, Math.abs(d[i]!));
-  return m;
 }

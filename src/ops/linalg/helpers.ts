@@ -2,7 +2,6 @@
 import { NablaError } from "../../tensor/errors.js";
 import { type Shape, formatShape } from "../../tensor/shape.js";
 import { ArrayTensor, type Tensor } from "../../tensor/tensor.js";
-import { tensor } from "../../tensor/create.js";
 import { bind } from "../core.js";
 import { add, mul } from "../primitives/elementwise.js";
 import { matmulP, matrixTranspose } from "../primitives/linalg.js";
@@ -19,7 +18,9 @@ export const sym = (x: Tensor): Tensor => mul(add(x, matrixTranspose(x)), 0.5);
 
 /** An n×n constant matrix with entries f(i, j). */
 export function constantMatrix(n: number, m: number, f: (i: number, j: number) => number): Tensor {
-  return tensor(Array.from({ length: n * m }, (_, idx) => f(Math.floor(idx / m), idx % m)), { shape: [n, m] });
+  const data = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) data[i * m + j] = f(i, j);
+  return new ArrayTensor(data, [n, m]);
 }
 
 export const identity = (n: number): Tensor => constantMatrix(n, n, (i, j) => (i === j ? 1 : 0));

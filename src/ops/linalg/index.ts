@@ -11,7 +11,7 @@ import { abs, div, exp, greater, mul, pow, sqrt, sub, where } from "../primitive
 import { max, sum } from "../primitives/reduce.js";
 import { concat, reshape, transpose } from "../primitives/shape.js";
 import { choleskyP, detSignP, logAbsDetP, solveMatrix, trsm } from "./factor.js";
-import { colBlock, identity, mT, mm, requireMatrix, requireSquare, rows, scaleColumns } from "./helpers.js";
+import { colBlock, identity, mT, mm, requireFinite, requireMatrix, requireSquare, rows, scaleColumns } from "./helpers.js";
 import { eighP, eigvalshP, qrP, svdP, svdvalsP, unpackEigh, unpackQr, unpackSvd } from "./spectral.js";
 import { expmP } from "./expm.js";
 
@@ -54,7 +54,9 @@ export function solve(a: TensorLike, b: TensorLike): Tensor {
  */
 export function inv(a: TensorLike): Tensor {
   const at = toTensor(a);
-  return solveMatrix(at, identity(requireSquare("inv", at)));
+  const n = requireSquare("inv", at);
+  if (at.level === 0) requireFinite("inv", at.concrete());
+  return solveMatrix(at, identity(n));
 }
 
 /** Sign and log of the absolute determinant. */
@@ -83,7 +85,9 @@ export function slogdet(a: TensorLike): Slogdet {
  * nb.linalg.det([[1, 2], [3, 4]]).item(); // ≈ -2
  */
 export function det(a: TensorLike): Tensor {
-  const { sign, logabsdet } = slogdet(a);
+  const at = toTensor(a);
+  if (at.level === 0) requireFinite("det", at.concrete());
+  const { sign, logabsdet } = slogdet(at);
   return mul(sign, exp(logabsdet));
 }
 

@@ -19,12 +19,11 @@ import { type Primitive, bind, definePrimitive } from "../core.js";
 import { backend } from "../../backend/registry.js";
 import { NablaError } from "../../tensor/errors.js";
 import { ArrayTensor, type Tensor } from "../../tensor/tensor.js";
-import { tensor } from "../../tensor/create.js";
-import { add, div, mul, sub, where } from "../primitives/elementwise.js";
-import { sum } from "../primitives/reduce.js";
+import { abs, add, div, greater, mul, stopGradient, sub, where } from "../primitives/elementwise.js";
+import { max, sum } from "../primitives/reduce.js";
 import { concat, reshape } from "../primitives/shape.js";
 import {
-  cols, diagEmbed, diagPart, leadingAxisBatch, mT, mm, requireFinite, rowBlock, rows, scaleColumns, strictLower, sym,
+  constantMatrix, cols, diagEmbed, diagPart, leadingAxisBatch, mT, mm, requireFinite, rowBlock, rows, scaleColumns, strictLower, sym,
 } from "./helpers.js";
 import { trsm } from "./factor.js";
 
@@ -35,24 +34,14 @@ const TAYLOR_REASON = "its Taylor rule needs the vectors' series (not implemente
 
 /**
  * F[i, j] = 1/(wⱼ − wᵢ) off the diagonal, 0 on it and for (near-)degenerate pairs; w [..., n].
- * Differentiable in w (the mask is a constant).
+ * Differentiable in w; the mask is built with ops (no value is read), so jit traces it.
  */
 function inverseGaps(w: Tensor): Tensor {
   const n = cols(w);
-  const values = w.values();
-  const mask = new Float64Array(values.length * n);
-  for (let t = 0; t < values.length / n; t++) {
-    let scale = 0;
-    for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(values[t * n + i]!));
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const gap = Math.abs(values[t * n + j]! - values[t * n + i]!);
-        mask[t * n * n + i * n + j] = i !== j && gap > DEGENERATE_GAP * scale ? 1 : 0;
-      }
-    }
-  }
-  const m = tensor(mask, { shape: [...w.shape, n] });
   const diff = sub(reshape(w, [...w.shape.slice(0, -1), 1, n]), reshape(w, [...w.shape, 1]));
+  const scale = reshape(max(abs(w), -1), [...w.shape.slice(0, -1), 1, 1]);
+  const offDiagonal = constantMatrix(n, n, (i, j) => (i === j ? 0 : 1));
+  const m = stopGradient(mul(greater(abs(diff), mul(scale, DEGENERATE_GAP)), offDiagonal));
   return where(m, div(1, where(m, diff, 1)), 0);
 }
 
