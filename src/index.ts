@@ -70,3 +70,4 @@ export type { ArrayTensor } from "./tensor/tensor.js";
 export * as distributions from "./probability/index.js";
 export * as estimators from "./probability/estimators.js";
 export * as models from "./models/index.js";
+export * as landscape from "./landscape/index.js";

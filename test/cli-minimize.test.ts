@@ -18,7 +18,17 @@ describe("nabla minimize", () => {
     const r = nabla(ROSENBROCK, "--x0", "-1.2,1", "--method", "trust-ncg");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("converged: gradient norm ≤ tol");
-    expect(r.stdout).toMatch(/minimum f = \S+ at x = 0\.99999\d*, y = 0\.99999\d* \(29 iterations, 30 f, 30 ∇f, 44 Hessian-vector evaluations\)/);
+    expect(r.stdout).toMatch(/minimum f = \S+ at x = 0\.99999\d*, y = 0\.99999\d* \(29 iterations, 30 f, 30 ∇f, 46 Hessian-vector evaluations\)/);
+  });
+  test("at a saddle it says saddle point, never minimum, and exits 1; trust-ncg steps off it to a minimum", () => {
+    // x² − y² + y⁴/4: a saddle at the origin, minima f = −1 at (0, ±√2).
+    const saddle = nabla("x^2 - y^2 + y^4/4", "--x0", "0.001,0");
+    expect(saddle.code).toBe(1);
+    expect(saddle.stderr).toContain("saddle point");
+    expect(saddle.stdout + saddle.stderr).not.toContain("minimum f");
+    const escaped = nabla("x^2 - y^2 + y^4/4", "--x0", "0.001,0", "--method", "trust-ncg");
+    expect(escaped.code).toBe(0);
+    expect(escaped.stdout).toMatch(/minimum f = -0\.99999999\d* at x = \S+, y = -?1\.41421/);
   });
   test("--json gives the structured result with the history, and no progress output", () => {
     const r = nabla("(x-3)^2 + exp(x)", "--x0", "0", "--json");

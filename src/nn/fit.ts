@@ -99,7 +99,7 @@ export interface FitResult<M extends Module> {
 
 const classificationLosses: readonly string[] = ["crossEntropy", "binaryCrossEntropy", "nll"];
 
-function resolveLoss(loss: LossName | Loss): Loss {
+export function resolveLoss(loss: LossName | Loss): Loss {
   if (typeof loss === "function") return loss;
   const f = (typeof loss === "string" && Object.hasOwn(lossesByName, loss) ? lossesByName[loss] : undefined) as Loss | undefined;
   if (!f) throw new NablaError(`fit: unknown loss "${loss}"; use one of ${Object.keys(lossesByName).join(", ")} or a function`);
@@ -107,7 +107,7 @@ function resolveLoss(loss: LossName | Loss): Loss {
 }
 
 /** Targets [n] meet outputs [n, 1] as [n, 1], the shape a one-output model gives. */
-function alignTargets(output: Tensor, y: Tensor): Tensor {
+export function alignTargets(output: Tensor, y: Tensor): Tensor {
   return y.ndim === 1 && output.ndim === 2 && output.shape[1] === 1 ? reshape(y, [y.shape[0]!, 1]) : y;
 }
 

@@ -17,3 +17,7 @@ export { isOptimizerName, optimizer, optimizerNames, optimizers } from "./regist
 export type { OptimizerEntry, OptimizerName, OptimizerSettings } from "./registry.js";
 export { elasticNetPenalty, l1Penalty, l2Penalty } from "./penalties.js";
 export * as schedules from "./schedules.js";
+export { sam } from "./sam.js";
+export type { SamState } from "./sam.js";
+export { addNoise, perturbAtSaddles } from "./noise.js";
+export type { NoiseState } from "./noise.js";

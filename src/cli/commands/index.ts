@@ -16,5 +16,6 @@ import { train } from "./train.js";
 import { exportModel } from "./export.js";
 import { example } from "./example.js";
 import { fit } from "./fit.js";
+import { landscape } from "./landscape.js";
 
-export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, integrate, evaluate, minimize, train, evaluateModel, predict, datasets, exportModel, example, fit];
+export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, integrate, evaluate, minimize, train, evaluateModel, predict, datasets, exportModel, example, fit, landscape];

@@ -75,6 +75,9 @@ export const minimize: Command<MinimizeCommandResult> = {
       writeNewFile(plot, svg, "never", "--plot");
       result.plot = plot;
     }
+    if (!r.success && r.message.startsWith("stopped at a saddle point")) {
+      throw new JobFailure(`saddle point, not a minimum: f = ${formatNumber(r.fun)} at ${formatPoint(result.x)} after ${r.nit} iterations (${r.message}); try another start or --method trust-ncg, which steps off saddles`);
+    }
     if (!r.success) throw new JobFailure(`did not converge: ${r.message}; stopped at ${formatPoint(result.x)} with f = ${formatNumber(r.fun)} after ${r.nit} iterations`);
     return result;
   },

@@ -21,6 +21,7 @@ import { nelderMead } from "./nelder-mead.js";
 import { projectedLbfgs } from "./projected-lbfgs.js";
 import { type FlatResult, augmentedLagrangian, boundVector } from "./augmented-lagrangian.js";
 import { checkBounds, checkOptions, checkStart } from "./validate.js";
+import { withSaddleCheck } from "./saddle.js";
 
 export type { ObjectiveFunction, StartPoint } from "./objective.js";
 export type { Bounds, Constraint, IterationRecord, KktResiduals, Method, MinimizeOptions, MinimizeResult, Multipliers } from "./types.js";
@@ -78,7 +79,8 @@ function run(f: ObjectiveFunction, x0: StartPoint, options: MinimizeOptions): Fl
   const log = iterationLog(objective, settings, method);
   let outcome: MethodOutcome;
   try {
-    outcome = runMethod(log);
+    // Bounded minima may lie on a face with negative curvature; elsewhere a saddle is no minimum.
+    outcome = options.bounds ? runMethod(log) : withSaddleCheck(log, runMethod, USES_HESSIAN.has(method));
   } finally {
     log.finish();
   }
@@ -89,7 +91,7 @@ function run(f: ObjectiveFunction, x0: StartPoint, options: MinimizeOptions): Fl
     nit: log.nit,
     nfev: objective.counts.nfev,
     ngev: objective.counts.ngev,
-    ...(USES_HESSIAN.has(method) ? { nhev: objective.counts.nhev } : {}),
+    ...(USES_HESSIAN.has(method) || objective.counts.nhev > 0 ? { nhev: objective.counts.nhev } : {}),
     success: outcome.success,
     message: outcome.message,
     history: log.history,

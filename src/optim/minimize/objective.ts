@@ -44,8 +44,8 @@ export class Objective {
     this.start = Float64Array.from(start.values());
   }
 
-  /** x0 as a flat vector. */
-  readonly start: Vec;
+  /** Where a method starts: x0 as a flat vector (moved past a saddle point when a second-order method escapes one). */
+  start: Vec;
 
   /** A flat vector as the Tensor f takes. */
   toTensor(x: Vec): Tensor {

@@ -69,7 +69,9 @@ function steihaug(objective: Objective, x: Vec, g: Vec, radius: number): Subprob
 
 export function trustNcg(ctx: MethodContext): MethodOutcome {
   const { objective, settings } = ctx;
-  const maxRadius = settings.options.maxTrustRadius ?? 1000;
+  // SciPy caps the radius at 1000, which turns a far minimum (Brown's badly scaled function,
+  // 10⁶ away) into a thousand capped steps; the ratio test alone keeps a large radius honest.
+  const maxRadius = settings.options.maxTrustRadius ?? 1e8;
   let radius = settings.options.initialTrustRadius ?? 1;
   let { x, f, g, done: atStart } = start(ctx);
   if (atStart) return atStart;

@@ -59,7 +59,7 @@ export interface MinimizeOptions {
   momentum?: number;
   /** lbfgs: the number of correction pairs kept (default 10). */
   memory?: number;
-  /** trust-ncg: the initial and the largest trust radius (default 1 and 1000). */
+  /** trust-ncg: the initial and the largest trust radius (default 1 and 1e8; SciPy's largest is 1000). */
   initialTrustRadius?: number;
   maxTrustRadius?: number;
   /** Box constraints (method lbfgs: a projected L-BFGS). */
@@ -102,7 +102,11 @@ export interface MinimizeResult<X = number[]> {
   grad: X;
   /** Iterations: steps taken (trust-ncg also counts rejected ones; with constraints, outer iterations). */
   nit: number;
-  /** Evaluations of f, of ∇f, and Hessian-vector products (a dense Hessian counts n). */
+  /**
+   * Evaluations of f, of ∇f, and Hessian-vector products (a dense Hessian counts n; the
+   * curvature check where a method stops takes up to 30 products, so nhev appears for every
+   * method that ran it).
+   */
   nfev: number;
   ngev: number;
   nhev?: number;
