@@ -117,6 +117,16 @@ describe("dense-size guard", () => {
     expect(() => nb.jacfwd((x: nb.Tensor) => nb.mul(x, 2))(nb.zeros([20]))).toThrow(/dense Jacobian would be \[20, 20\]/);
     expect(nb.jacrev((x: nb.Tensor) => nb.mul(x, 2))(nb.zeros([5])).shape).toEqual([5, 5]);
   });
+  test("a basis too large for one batched pass runs in chunks under the limit, with the same result", () => {
+    // J of Σ xᵢ³ is 3x² (160 bytes, under the limit); the 20×20 basis (3200 bytes) is not.
+    nb.config({ maxDenseBytes: 200 });
+    const x = nb.linspace(-1, 1, 20);
+    const J = nb.jacfwd((v: nb.Tensor) => nb.sum(nb.pow(v, 3)))(x);
+    expectClose(J, nb.mul(3, nb.square(x)), 1e-15, 1e-15);
+  });
+  test("hessian of a non-scalar function is a clear error naming the shape", () => {
+    expect(() => nb.hessian((x: nb.Tensor) => nb.mul(x, x))(nb.tensor([1, 2]))).toThrow(/hessian: f must return a scalar, but it returned shape \[2\]/);
+  });
 });
 
 describe("Taylor mode", () => {

@@ -124,14 +124,14 @@ function checkTaylor(f: Fn, xs: nb.Tensor[], rng: Random, label: string): void {
 }
 
 /**
- * Where each input is mapped in the batching check: all first, all last, and each input alone
- * (the others unmapped), at its first and at its last axis.
+ * Where each input is mapped in the batching check: at its first axis, its second (or first),
+ * and its last, all inputs together and each alone (the others unmapped).
  */
 function axisChoices(ranks: readonly number[]): (number | null)[][] {
-  const choices: (number | null)[][] = [ranks.map(() => 0), ranks.map((r) => r)];
+  const positions = [() => 0, (r: number) => Math.min(1, r), (r: number) => r];
+  const choices: (number | null)[][] = positions.map((at) => ranks.map((r) => at(r)));
   if (ranks.length > 1) {
-    ranks.forEach((r, j) => choices.push(ranks.map((_, i) => (i === j ? r : null))));
-    ranks.forEach((_, j) => choices.push(ranks.map((__, i) => (i === j ? 0 : null))));
+    for (const at of positions) ranks.forEach((r, j) => choices.push(ranks.map((_, i) => (i === j ? at(r) : null))));
   }
   return choices;
 }

@@ -54,6 +54,18 @@ describe("vmap", () => {
     expectClose(nb.jacfwd(nb.vmap(f))(X), nb.jacrev((x: nb.Tensor) => nb.mul(nb.sin(x), nb.sum(x, 1, true)))(X));
   });
 
+  test("per-example Hessians: vmap(hessian(f)) and hessian inside grad", () => {
+    const f = (x: nb.Tensor) => nb.sum(nb.tanh(nb.matmul(x, W)));
+    expectClose(nb.vmap(nb.hessian(f))(X), loop((x) => nb.hessian(f)(x) as nb.Tensor, X));
+    // d/dW of trace(H(x₀)) against the same derivative through a loop of hvps.
+    const traceH = (w: nb.Tensor) => nb.sum(nb.mul(nb.hessian((x: nb.Tensor) => nb.sum(nb.tanh(nb.matmul(x, w))))(row(X, 0)), nb.eye(3)));
+    const viaHvp = (w: nb.Tensor) => nb.sum(nb.stack([0, 1, 2].map((i) => {
+      const e = nb.reshape(nb.slice(nb.eye(3), [i, 0], [1, -1]), [3]);
+      return nb.dot(e, nb.hvp((x: nb.Tensor) => nb.sum(nb.tanh(nb.matmul(x, w))), row(X, 0), e));
+    })));
+    expectClose(nb.grad(traceH)(W), nb.grad(viaHvp)(W), 1e-12);
+  });
+
   test("nested vmap gives the outer-product batch", () => {
     const a = nb.tensor([1, 2, 3]);
     const b = nb.tensor([10, 20]);

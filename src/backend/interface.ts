@@ -2,10 +2,10 @@ import type { ArrayTensor } from "../tensor/tensor.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
 
-/**
- * The kernel names, one const array per family: the types below, the native addon's op
- * codes, the jit's fusion and the backend test's coverage are all derived from these lists.
- */
+// The kernel names, one const array per family: the kernel types, the native addon's op codes
+// and the backend tests' coverage are derived from these lists (the reference backend's
+// formula tables are Records over the types, so a name without a formula does not compile).
+
 /** Elementwise functions of one input. `step` is 1 where x > 0, else 0. */
 export const UNARY_KERNELS = [
   "neg", "exp", "log", "log1p", "expm1", "sqrt", "reciprocal", "abs", "sign",
@@ -25,6 +25,7 @@ export const BINARY_KERNELS = [
 ] as const;
 export type BinaryKernel = (typeof BINARY_KERNELS)[number];
 
+/** Reductions over a set of axes. */
 export const REDUCE_KERNELS = ["sum", "max", "min"] as const;
 export type ReduceKernel = (typeof REDUCE_KERNELS)[number];
 

@@ -28,19 +28,21 @@ const product = (a: Tensor, b: Tensor): Tensor => bind(matmulP, [a, b], undefine
  */
 function batchMatmul(a: Tensor, b: Tensor, da: number | null, db: number | null): [Tensor, number] {
   if (db === null && b.ndim === 2 && a.ndim === 3) {
-    const x = moveAxis(a, da!, 0);
-    const [size, m, k] = x.shape as [number, number, number];
-    return [reshape(product(reshape(x, [size * m, k]), b), [size, m, b.shape[1]!]), 0];
+    // Every example's rows stacked into one matrix: free when the batch axis precedes k.
+    const x = da === 2 ? moveAxis(a, 2, 0) : a;
+    const [p, q, k] = x.shape as [number, number, number];
+    return [reshape(product(reshape(x, [p * q, k]), b), [p, q, b.shape[1]!]), da === 2 ? 0 : da!];
   }
   if (da === null && a.ndim === 2 && b.ndim === 3) {
+    const [m, k] = a.shape as [number, number];
     if (db === 0 && b.shape[2] === 1) {
       // A batch of column vectors is the columns of one matrix: a transposed view, no copy.
-      const columns = matrixTranspose(reshape(moveAxis(b, db!, 0), [b.shape[db!]!, a.shape[1]!]));
-      return [reshape(product(a, columns), [a.shape[0]!, b.shape[db!]!, 1]), 1];
+      return [reshape(product(a, matrixTranspose(reshape(b, [b.shape[0]!, k]))), [m, b.shape[0]!, 1]), 1];
     }
-    const y = moveAxis(b, db!, 1);
-    const [k, size, n] = y.shape as [number, number, number];
-    return [reshape(product(a, reshape(y, [k, size * n])), [a.shape[0]!, size, n]), 1];
+    // Every example's columns side by side: free when the batch axis follows k.
+    const y = db === 0 ? moveAxis(b, 0, 1) : b;
+    const [, p, q] = y.shape as [number, number, number];
+    return [reshape(product(a, reshape(y, [k, p * q])), [m, p, q]), db === 0 ? 1 : db!];
   }
   const rank = Math.max(exampleShape(a, da).length, exampleShape(b, db).length);
   return [product(da === null ? a : batchFirst(a, da, rank), db === null ? b : batchFirst(b, db, rank)), 0];
