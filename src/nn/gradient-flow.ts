@@ -150,9 +150,10 @@ export function flowWarnings(layers: readonly LayerFlow[], activations: readonly
 export function gradientFlow(model: Module, loss: Loss, x: Tensor, y: TensorLike, thresholds: FlowThresholds = {}): FlowSnapshot {
   const params = model.parameters();
   const sequence = x.ndim === 3 && namedModules(model).some(([, m]) => isRecurrent(m));
-  const { result: [, [grads, gx]], activations } = recordActivations(model, () =>
+  const { result: [, both], activations } = recordActivations(model, () =>
     valueAndGrad((p: Params, input: Tensor) => loss(model.withParams(p).forward(input), y), { argnums: [0, 1] })(params, x),
   );
+  const [grads, gx] = both as [Params, Tensor];
   const layers = layerFlows(params, grads);
   const warnings = flowWarnings(layers, activations, thresholds);
   if (!sequence) return { step: 0, epoch: 0, layers, activations, warnings };
