@@ -16,6 +16,7 @@ export type { BatchNormOptions } from "./normalization.js";
 export { MultiHeadSelfAttention } from "./attention.js";
 export type { AttentionOptions } from "./attention.js";
 export { GRU, LSTM, RNN } from "./recurrent.js";
+export { GraphConv, normalizedAdjacency } from "./graph.js";
 export type { LSTMState, RNNOptions, RecurrentOptions } from "./recurrent.js";
 export { AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, MaxPool1d, MaxPool2d } from "./convolution.js";
 export type { ConvOptions, Window } from "./convolution.js";

@@ -19,6 +19,7 @@ import { BatchNorm, LayerNorm, SpectralNorm, Standardize } from "./normalization
 import { MultiHeadSelfAttention } from "./attention.js";
 import { AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, MaxPool1d, MaxPool2d } from "./convolution.js";
 import { GRU, LSTM, RNN } from "./recurrent.js";
+import { GraphConv } from "./graph.js";
 import { type InitializerName, zeros } from "./init.js";
 
 const FORMAT = "nabla-model";
@@ -255,6 +256,12 @@ const builders: Record<string, (f: Fields) => Module> = {
   },
   LSTM: (f) => new LSTM(...recurrentArgs(f, 4)),
   GRU: (f) => new GRU(...recurrentArgs(f, 3)),
+  GraphConv: (f) => {
+    const [i, o] = [f.size("inFeatures"), f.size("outFeatures")];
+    const bias = f.boolean("bias");
+    f.allocate(i + (bias ? 1 : 0), o);
+    return new GraphConv(i, o, { bias });
+  },
 };
 
 /** A recurrent layer's sizes, its weights counted against the allocation budget: per layer W_ih, W_hh and two biases. */
