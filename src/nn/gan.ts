@@ -71,7 +71,8 @@ function generatorLossOf(kind: "nonSaturating" | "minimax", fakeLogits: Tensor):
  * const g = new nb.nn.Sequential(new nb.nn.Linear(1, 1, { seed: 0 }));
  * const d = new nb.nn.Sequential(new nb.nn.Linear(1, 8, { seed: 1 }), new nb.nn.Tanh(), new nb.nn.Linear(8, 1, { seed: 2 }));
  * const real = (n: number, step: number) => nb.add(3, nb.mul(0.5, nb.randn([n, 1], { seed: 1000 + step })));
- * const { sample } = nb.nn.trainGan(g, d, { sampleReal: real, noiseDim: 1, steps: 600, batchSize: 64 });
+ * const opt = () => nb.optim.adam({ lr: 0.02, b1: 0.5 });
+ * const { sample } = nb.nn.trainGan(g, d, { sampleReal: real, noiseDim: 1, steps: 300, batchSize: 64, generatorOptimizer: opt(), discriminatorOptimizer: opt() });
  * Math.abs(nb.mean(sample(2000)).item() - 3) < 0.3; // => true
  */
 export function trainGan<G extends Module, D extends Module>(generator: G, discriminator: D, options: GanOptions): GanResult<G, D> {
