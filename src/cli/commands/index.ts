@@ -12,5 +12,6 @@ import { datasets } from "./datasets.js";
 import { evaluateModel } from "./evaluate.js";
 import { predict } from "./predict.js";
 import { train } from "./train.js";
+import { report } from "./report.js";
 
-export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, evaluate, minimize, train, evaluateModel, predict, datasets];
+export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, evaluate, minimize, train, evaluateModel, predict, datasets, report];
