@@ -9,3 +9,5 @@ export { datasets, load, parseBundled } from "./datasets.js";
 export type { DatasetInfo, DatasetName } from "./datasets.js";
 export { batches, oneHot, permutation, standardize, trainTestSplit } from "./prepare.js";
 export type { Batch, BatchOptions, Split, SplitOptions, Standardizer } from "./prepare.js";
+export { karateClub } from "./karate.js";
+export type { GraphDataset } from "./karate.js";

@@ -9,6 +9,7 @@ import type { TensorLike } from "../tensor/create.js";
 import { valueAndGrad } from "../autodiff/reverse.js";
 import { type Module, type Params, namedModules, observeActivations } from "./module.js";
 import { ReLU, Sigmoid, Tanh } from "./layers.js";
+import { isRecurrent } from "./recurrent.js";
 import type { Loss } from "./losses.js";
 
 /** The readings of one layer (a module owning parameters), named by its path. */
@@ -39,6 +40,11 @@ export interface FlowSnapshot {
   epoch: number;
   layers: LayerFlow[];
   activations: ActivationFlow[];
+  /**
+   * For a model with a recurrent layer and inputs [batch, time, features]: ‖∂loss/∂x_t‖ for each
+   * time step t, how much gradient backpropagation through time carries back to step t.
+   */
+  timeSteps?: number[];
   /** Vanishing or exploding gradients, mostly dead ReLU layers. */
   warnings: string[];
 }
@@ -143,9 +149,33 @@ export function flowWarnings(layers: readonly LayerFlow[], activations: readonly
  */
 export function gradientFlow(model: Module, loss: Loss, x: Tensor, y: TensorLike, thresholds: FlowThresholds = {}): FlowSnapshot {
   const params = model.parameters();
-  const { result: [, grads], activations } = recordActivations(model, () =>
-    valueAndGrad((p: Params) => loss(model.withParams(p).forward(x), y))(params),
+  const sequence = x.ndim === 3 && namedModules(model).some(([, m]) => isRecurrent(m));
+  const { result: [, both], activations } = recordActivations(model, () =>
+    valueAndGrad((p: Params, input: Tensor) => loss(model.withParams(p).forward(input), y), { argnums: [0, 1] })(params, x),
   );
+  const [grads, gx] = both as [Params, Tensor];
   const layers = layerFlows(params, grads);
-  return { step: 0, epoch: 0, layers, activations, warnings: flowWarnings(layers, activations, thresholds) };
+  const warnings = flowWarnings(layers, activations, thresholds);
+  if (!sequence) return { step: 0, epoch: 0, layers, activations, warnings };
+  const timeSteps = timeStepNorms(gx);
+  warnings.push(...timeWarnings(timeSteps, thresholds));
+  return { step: 0, epoch: 0, layers, activations, timeSteps, warnings };
+}
+
+/** ‖g[:, t, :]‖ for each t of a [batch, time, features] gradient. */
+function timeStepNorms(g: Tensor): number[] {
+  const [batch, time, features] = g.shape as [number, number, number];
+  const v = g.values();
+  const out = new Array<number>(time).fill(0);
+  for (let b = 0; b < batch; b++) for (let t = 0; t < time; t++) for (let f = 0; f < features; f++) out[t]! += v[(b * time + t) * features + f]! ** 2;
+  return out.map(Math.sqrt);
+}
+
+/** A warning when the earliest steps receive a vanishing share of the gradient the latest ones get. */
+function timeWarnings(norms: readonly number[], thresholds: FlowThresholds): string[] {
+  const { vanishing = 1e-3 } = thresholds;
+  const largest = Math.max(...norms);
+  if (!(largest > 0) || !(norms[0]! < vanishing * largest)) return [];
+  const reach = norms.findIndex((n) => n >= vanishing * largest);
+  return [`vanishing gradient through time: ‖∂loss/∂x_t‖ at the first step is ${(norms[0]! / largest).toExponential(1)} of the largest; steps before ${reach + 1} receive less than ${vanishing} of it`];
 }

@@ -15,6 +15,11 @@ export { BatchNorm, LayerNorm, SpectralNorm, Standardize, spectralNormOf } from 
 export type { BatchNormOptions } from "./normalization.js";
 export { MultiHeadSelfAttention } from "./attention.js";
 export type { AttentionOptions } from "./attention.js";
+export { GRU, LSTM, RNN } from "./recurrent.js";
+export { GraphConv, normalizedAdjacency } from "./graph.js";
+export { gaussianRing, trainGan } from "./gan.js";
+export type { GanOptions, GanResult, GanStep } from "./gan.js";
+export type { LSTMState, RNNOptions, RecurrentOptions } from "./recurrent.js";
 export { AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, MaxPool1d, MaxPool2d } from "./convolution.js";
 export type { ConvOptions, Window } from "./convolution.js";
 export { glorotNormal, glorotUniform, heNormal, heUniform, orthogonal, zeros } from "./init.js";

@@ -18,6 +18,8 @@ import {
 import { BatchNorm, LayerNorm, SpectralNorm, Standardize } from "./normalization.js";
 import { MultiHeadSelfAttention } from "./attention.js";
 import { AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, MaxPool1d, MaxPool2d } from "./convolution.js";
+import { GRU, LSTM, RNN } from "./recurrent.js";
+import { GraphConv } from "./graph.js";
 import { type InitializerName, zeros } from "./init.js";
 
 const FORMAT = "nabla-model";
@@ -252,7 +254,27 @@ const builders: Record<string, (f: Fields) => Module> = {
     if (dim % heads !== 0) f.fail(`dim ${dim} must be divisible by heads ${heads}`);
     return new MultiHeadSelfAttention(dim, heads, { causal: f.boolean("causal") });
   },
+  RNN: (f) => {
+    const [inputSize, hiddenSize, options] = recurrentArgs(f, 1);
+    return new RNN(inputSize, hiddenSize, { ...options, nonlinearity: f.choice("nonlinearity", ["tanh", "relu"] as const) });
+  },
+  LSTM: (f) => new LSTM(...recurrentArgs(f, 4)),
+  GRU: (f) => new GRU(...recurrentArgs(f, 3)),
+  GraphConv: (f) => {
+    const [i, o] = [f.size("inFeatures"), f.size("outFeatures")];
+    const bias = f.boolean("bias");
+    f.allocate(i + (bias ? 1 : 0), o);
+    return new GraphConv(i, o, { bias });
+  },
 };
+
+/** A recurrent layer's sizes, its weights counted against the allocation budget: per layer W_ih, W_hh and two biases. */
+function recurrentArgs(f: Fields, gates: number): [number, number, { numLayers: number }] {
+  const [inputSize, hiddenSize, numLayers] = [f.size("inputSize"), f.size("hiddenSize"), f.size("numLayers")];
+  f.allocate(inputSize + hiddenSize + 2, gates * hiddenSize);
+  if (numLayers > 1) f.allocate(numLayers - 1, 2 * hiddenSize + 2, gates * hiddenSize);
+  return [inputSize, hiddenSize, { numLayers }];
+}
 
 function convolution(f: Fields, d: 1 | 2): Module {
   const [inChannels, outChannels] = [f.size("inChannels"), f.size("outChannels")];

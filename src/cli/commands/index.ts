@@ -17,5 +17,6 @@ import { exportModel } from "./export.js";
 import { example } from "./example.js";
 import { fit } from "./fit.js";
 import { landscape } from "./landscape.js";
+import { report } from "./report.js";
 
-export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, integrate, evaluate, minimize, train, evaluateModel, predict, datasets, exportModel, example, fit, landscape];
+export const commands: readonly Command[] = [diff, grad, jacobian, hessian, taylor, limit, integrate, evaluate, minimize, train, evaluateModel, predict, datasets, exportModel, example, fit, landscape, report];
