@@ -44,7 +44,7 @@ export { checkGrad } from "./numeric/check.js";
 export type { CheckGradOptions, CheckGradResult, GradMismatch } from "./numeric/check.js";
 export { limit } from "./numeric/limit.js";
 export type { LimitOptions, LimitResult, LimitSide, OneSidedLimit } from "./numeric/limit.js";
-export * as integrate from "./numeric/integrate/index.js";
+export * as integrate from "./integrate.js";
 
 export * from "./symbolic/index.js";
 

@@ -4,7 +4,7 @@
  * cannot be composites of ops. The differentiable lgamma/digamma/lbeta are ops composites in
  * ops/special.ts; erf's scalar kernel lives with the reference backend and is reused here.
  */
-import { erf } from "../backend/reference/special.js";
+import { erf } from "../util/erf.js";
 
 const TINY = 1e-300;
 const MAX_TERMS = 10000;

@@ -68,3 +68,9 @@ describe("E[x²] = variance + mean² by every method", () => {
     expect(g).toBeCloseTo(-2 * Math.cos(0.3) * Math.exp(-2), 2);
   });
 });
+
+test("expectation is reachable as nb.integrate.expectation, API.md's name", () => {
+  expect(nb.integrate.expectation).toBe(nb.distributions.expectation);
+  const r = nb.integrate.expectation((x) => nb.square(x), new nb.distributions.Normal(1, 2), { method: "quadrature", n: 10 });
+  expect(r.value.item()).toBeCloseTo(5, 12);
+});

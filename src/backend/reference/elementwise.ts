@@ -1,6 +1,6 @@
 import type { BinaryKernel, ReduceKernel, UnaryKernel } from "../interface.js";
 import type { TypedArray } from "../../tensor/dtype.js";
-import { erf } from "./special.js";
+import { erf } from "../../util/erf.js";
 
 /**
  * Each elementwise kernel is one JavaScript expression in `x` (and `y`). Loops are generated
