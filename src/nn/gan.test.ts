@@ -36,7 +36,8 @@ describe("trainGan", () => {
   test("the losses are the game's: −V(D, G) for D, −log D(G(z)) or log(1 − D(G(z))) for G", () => {
     // With a discriminator that outputs logit 0 everywhere, D(x) = ½ for every sample.
     const d = new nb.nn.Linear(2, 1, { init: "zeros" });
-    const common = { sampleReal: (n: number) => nb.zeros([n, 2]), noiseDim: 2, steps: 1, batchSize: 4, discriminatorOptimizer: nb.optim.sgd({ lr: 0 }) };
+    // Simultaneous updates: the generator's loss is read against the discriminator before its step.
+    const common = { sampleReal: (n: number) => nb.zeros([n, 2]), noiseDim: 2, steps: 1, batchSize: 4, updates: "simultaneous" as const };
     const nonSat = nb.nn.trainGan(mlp(2, 2, 0), d, { ...common, generatorLoss: "nonSaturating" }).history[0]!;
     const minimax = nb.nn.trainGan(mlp(2, 2, 0), d, { ...common, generatorLoss: "minimax" }).history[0]!;
     expect(nonSat.discriminatorLoss).toBeCloseTo(2 * Math.LN2, 14);

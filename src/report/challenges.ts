@@ -1,7 +1,7 @@
 /**
  * Table 5 of the survey as an experiment: each landscape challenge — local minima, saddle
  * points, plateaus, ill-conditioning, sharp against flat minima — on a function where it
- * occurs, diagnosed from derivatives (gradient norm, Hessian eigenvalues) and the remedy the
+ * occurs, diagnosed by nb.landscape.classify (gradient norm, Hessian eigenvalues, Morse index) and the remedy the
  * survey names, measured against plain gradient descent.
  */
 import * as nb from "../index.js";
@@ -11,12 +11,10 @@ import { sig } from "./util.js";
 
 type Objective = (x: nb.Tensor) => nb.Tensor;
 
-/** The Hessian's eigenvalues at x (ascending) and the second-derivative verdict. */
+/** nb.landscape's verdict at x: the Hessian's eigenvalues (ascending), the kind of point and ‖∇f‖. */
 function curvatureAt(f: Objective, x: number[]): { eigenvalues: number[]; kind: string; gradNorm: number } {
-  const point = nb.tensor(x);
-  const eigenvalues = nb.numeric.symmetricEigen(nb.hessian(f)(point)).values;
-  const g = nb.grad(f)(point).values();
-  return { eigenvalues, kind: nb.numeric.classifyCurvature(eigenvalues), gradNorm: Math.hypot(...g) };
+  const c = nb.landscape.classify(f, nb.tensor(x));
+  return { eigenvalues: c.eigenvalues, kind: c.kind, gradNorm: c.gradNorm };
 }
 
 /** Plain gradient steps (optionally through an optax-style transform) from x0; returns the path's values and the end. */
@@ -58,14 +56,15 @@ function saddles(options: ReportOptions): Row {
   const steps = options.quick ? 500 : 2000;
   const plain = descend(saddleObjective, [1, 0], nb.optim.sgd({ lr: 0.05 }), steps);
   const at = curvatureAt(saddleObjective, plain.x);
-  // The remedy: a perturbation where the gradient is small (Jin et al. 2017), here one seeded kick.
-  const kicked = descend(saddleObjective, [plain.x[0]!, plain.x[1]! + 1e-3], nb.optim.sgd({ lr: 0.05 }), steps);
+  // The remedy: perturbed gradient descent (Jin et al. 2017), a random kick wherever the gradient is small.
+  const perturbed = nb.optim.chain(nb.optim.perturbAtSaddles({ radius: 1e-3, threshold: 1e-4, seed: options.seed }), nb.optim.sgd({ lr: 0.05 }));
+  const kicked = descend(saddleObjective, [1, 0], perturbed, steps);
   return {
     challenge: "saddle points", function: "x² − y² + y⁴/4 from (1, 0)",
     diagnosis: `stops with ‖∇f‖ = ${sig(at.gradNorm)} at a ${at.kind}: Hessian eigenvalues ${at.eigenvalues.map((v) => sig(v)).join(", ")} (Morse index ${at.eigenvalues.filter((v) => v < 0).length})`,
     remedy: "a small perturbation at the saddle (perturbed gradient descent)",
     baseline: `gradient descent: f = ${sig(plain.values.at(-1)!)}`,
-    remedyResult: `perturbed by 10⁻³: f = ${sig(kicked.values.at(-1)!)} (the minima have f = −1)`,
+    remedyResult: `perturbed gradient descent (nb.optim.perturbAtSaddles, radius 10⁻³): f = ${sig(kicked.values.at(-1)!)} (the minima have f = −1)`,
     improved: kicked.values.at(-1)! < plain.values.at(-1)! - 0.5,
   };
 }
@@ -146,7 +145,7 @@ export function challengesTable(options: ReportOptions): Table {
   const ill = illConditioning();
   return {
     id: "5", title: "Landscape challenges, diagnosed and remedied",
-    method: `Each challenge on a function where it occurs: the diagnosis from nabla's exact derivatives (gradient norm, Hessian eigenvalues), and the survey's remedy measured against plain gradient descent from the same starts.`,
+    method: `Each challenge on a function where it occurs: the diagnosis from nb.landscape.classify (gradient norm, Hessian eigenvalues, kind of point), and the survey's remedy measured against plain gradient descent from the same starts.`,
     columns: ["challenge", "function", "diagnosis", "remedy", "baseline", "remedyResult", "improved"],
     rows: [localMinima(options), saddles(options), plateau.row, ill.row, sharpVsFlat(options)],
     plots: [plateau.plot, ill.plot],
