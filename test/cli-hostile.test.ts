@@ -103,6 +103,14 @@ describe("nabla train's validation data and outputs", () => {
     expect(text).toContain("validation loss");
   });
 
+  test("a loss that overflows stops training and exits 1 with the reason, saving nothing", () => {
+    writeFileSync(join(dir, "huge.csv"), "a,b,y\n" + Array.from({ length: 30 }, (_, i) => `${i},${i % 5},${(i + 1) * 1e200}`).join("\n") + "\n");
+    const r = nabla("train", "--data", "huge.csv", "--epochs", "2", "--save", "diverged.nabla");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/training diverged: the loss became (Infinity|NaN) at epoch 1, step 0/);
+    expect(readdirSync(dir)).not.toContain("diverged.nabla");
+  });
+
   test("--lr Infinity is bad usage", () => {
     badInput(nabla("train", "--data", "iris", "--lr", "Infinity"), "--lr: expected a finite positive number");
   });

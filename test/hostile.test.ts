@@ -203,6 +203,17 @@ describe("files and data", () => {
     expect(nb.nn.confusionMatrix(split.yTest, split.yTest).map((row) => row.reduce((a, b) => a + b))).toEqual([20_000, 20_000, 20_000]);
     expect(nb.data.oneHot(y).shape).toEqual([n, 3]);
   });
+  test("a model file nested 200,000 levels deep is refused, not a stack overflow", () => {
+    const deep = "[".repeat(200_000) + "]".repeat(200_000);
+    const doc = `{"format": "nabla-model", "version": 1, "architecture": {"type": "ReLU"}, "parameters": {}, "buffers": {}, "metadata": {"x": ${deep}}}`;
+    expect(refusal(() => nb.nn.modelFromJson(doc))).toContain("levels deep");
+    expect(refusal(() => nb.nn.modelFromJson(`{"format": "nabla-model", "version": 1, "architecture": {"type": "LeakyReLU", "alpha": ${deep}}}`))).toContain("levels deep");
+  });
+  test("creation ops with huge sizes are refused like zeros", () => {
+    expect(refusal(() => nb.eye(1e6))).toContain("eye: a float64 tensor of shape [1000000, 1000000]");
+    expect(refusal(() => nb.arange(0, 1e12))).toContain("arange:");
+    expect(refusal(() => nb.linspace(0, 1, 1e12))).toContain("linspace:");
+  });
   test("a confusion matrix for the label 1000000 is refused, not a 10¹² cell allocation", () => {
     expect(refusal(() => nb.nn.confusionMatrix([0, 1e6], [0, 0]))).toContain("labels must be class indices 0..k−1");
   });

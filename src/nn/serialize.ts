@@ -375,6 +375,21 @@ export function modelFromJson(text: string, source = "model file"): Module {
   return decode(text, source).model;
 }
 
+/**
+ * How deeply arrays and objects nest, counted without recursion: JSON.parse accepts any depth,
+ * but printing a value nested 10⁵ deep (in an error message, say) overflows the stack.
+ */
+function nestingDepth(doc: JsonValue): number {
+  let deepest = 0;
+  const stack: [JsonValue, number][] = [[doc, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    if (typeof v === "object" && v !== null) for (const child of Object.values(v)) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function decode(text: string, source: string): { model: Module; metadata: { [key: string]: JsonValue } } {
   let doc: JsonValue;
   try {
@@ -382,6 +397,7 @@ function decode(text: string, source: string): { model: Module; metadata: { [key
   } catch (e) {
     throw new NablaError(`model file: not valid JSON (truncated?) in ${source}: ${(e as Error).message}`);
   }
+  if (nestingDepth(doc) > LIMITS.nesting * 2 + 8) throw new NablaError(`model file: ${source} nests arrays or objects more than ${LIMITS.nesting * 2 + 8} levels deep`);
   if (!isObject(doc) || doc.format !== FORMAT) throw new NablaError(`model file: ${source} is not a nabla model file (expected "format": "${FORMAT}")`);
   if (doc.version !== VERSION) throw new NablaError(`model file: ${source} has version ${JSON.stringify(doc.version)}; this nabla reads version ${VERSION}`);
   const extra = Object.keys(doc).filter((k) => !["format", "version", "architecture", "parameters", "buffers", "metadata"].includes(k));
