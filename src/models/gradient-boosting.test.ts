@@ -93,6 +93,11 @@ describe("GradientBoosting's calculus", () => {
     expect(narrow.rounds.at(-1)!.loss).not.toBe(exact.rounds.at(-1)!.loss);
   });
 
+  test("a loss that couples samples is refused: its Hessian is not diagonal", () => {
+    const coupled = (p: nb.Tensor, y: nb.Tensor) => nb.square(nb.sum(nb.sub(p, y)));
+    expect(() => new nb.models.GradientBoosting({ objective: coupled, nEstimators: 1 }).fit([[0], [1], [2]], [0, 1, 2])).toThrow(/couples samples/);
+  });
+
   test("errors are named", () => {
     expect(() => new nb.models.GradientBoosting({ objective: "logistic" }).fit([[0], [1], [2]], [0, 1, 2])).toThrow(/needs two classes/);
     expect(() => new nb.models.GradientBoosting({ objective: "poisson" as "squared" }).fit([[0]], [0])).toThrow(/objective must be/);

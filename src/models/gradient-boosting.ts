@@ -23,6 +23,7 @@ import { type TensorLike, tensor } from "../tensor/create.js";
 import { NablaError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { grad } from "../autodiff/reverse.js";
+import { Random } from "../tensor/random.js";
 import { jvp } from "../autodiff/forward.js";
 import { logsumexp, mul, softplus, square, sub, sum, sigmoid, softmax } from "../ops/index.js";
 import {
@@ -142,7 +143,9 @@ export class GradientBoosting {
     this.rounds = [];
     for (let r = 0; r < rounds; r++) {
       const shape = outputs === 1 ? [m.rows] : [m.rows, outputs];
-      const { g, h } = derivatives(loss, tensor(margin, { shape }), outputs);
+      const at = tensor(margin, { shape });
+      const { g, h } = derivatives(loss, at, outputs);
+      if (kind === "custom" && r === 0) checkSeparable(loss, at, h);
       if (kind === "softmax") for (let t = 0; t < h.length; t++) h[t]! *= 2;
       const round = this.checkHessians(g, h, r);
       const trees: Tree[] = [];
@@ -263,6 +266,26 @@ export class GradientBoosting {
     const prediction = this.predict(x).values();
     const target = readTargets(y, prediction.length, "GradientBoosting.score");
     return this.classes ? accuracy(target, prediction) : r2Score(target, prediction);
+  }
+}
+
+/**
+ * A custom loss must be a sum of per-sample terms, or ∇²L·1 is not the Hessian's diagonal. One
+ * more Hessian-vector product with a ±1 probe v checks it: ∇²L·v must equal h∘v.
+ */
+function checkSeparable(loss: (m: Tensor) => Tensor, margin: Tensor, h: Float64Array): void {
+  const random = new Random(0);
+  const v = Float64Array.from(h, () => (random.uniform() < 0.5 ? -1 : 1));
+  const [, hv] = jvp((m: Tensor) => grad(loss)(m), [margin], [tensor(v, { shape: [...margin.shape] })]);
+  const product = hv.values();
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < h.length; i++) {
+    scale = Math.max(scale, Math.abs(h[i]!), Math.abs(product[i]!));
+    worst = Math.max(worst, Math.abs(product[i]! - h[i]! * v[i]!));
+  }
+  if (worst > 1e-8 * scale + 1e-12) {
+    throw new NablaError("GradientBoosting: the objective couples samples (its Hessian is not diagonal), so per-sample g and h do not describe it; write the loss as a sum, or vector, of per-sample terms");
   }
 }
 
