@@ -59,6 +59,9 @@ export interface GradientBoostingOptions {
   maxBin?: number;
   /** What to do in a round where some hᵢ ≤ 0 (see the module note; default "unit"). */
   nonPositiveHessian?: "unit" | "error" | number;
+  /** Accepted so that every estimator takes tol and maxIter (API contract); boosting runs nEstimators rounds, so they are unused. */
+  tol?: number;
+  maxIter?: number;
 }
 
 /** What one boosting round did. */
@@ -212,7 +215,7 @@ export class GradientBoosting {
   /** Rebuilds a fitted model from a model file's checked fields (every tree's links and features in range). */
   static fromState(r: StateReader): GradientBoosting {
     const m = new GradientBoosting(r.options<GradientBoostingOptions>([
-      "objective", "nEstimators", "maxDepth", "learningRate", "lambda", "gamma", "minChildWeight", "baseScore", "treeMethod", "maxBin", "nonPositiveHessian",
+      "objective", "nEstimators", "maxDepth", "learningRate", "lambda", "gamma", "minChildWeight", "baseScore", "treeMethod", "maxBin", "nonPositiveHessian", "tol", "maxIter",
     ]));
     const kind = r.choice("kind", ["squared", "logistic", "softmax"]);
     const cols = r.integer("cols", 1);

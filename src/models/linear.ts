@@ -73,6 +73,9 @@ export abstract class LinearModel {
 export interface LinearRegressionOptions {
   /** Fit an intercept (default true). */
   fitIntercept?: boolean;
+  /** Accepted so that every estimator takes tol and maxIter (API contract); a closed form has no iterations, so it is unused. */
+  tol?: number;
+  maxIter?: number;
 }
 
 /**
@@ -97,7 +100,7 @@ export class LinearRegression extends LinearModel {
 
   /** Rebuilds a fitted estimator from a model file's checked fields. */
   static fromState(r: StateReader): LinearRegression {
-    const m = new LinearRegression(r.options<LinearRegressionOptions>(["fitIntercept"])).restoreFit(r);
+    const m = new LinearRegression(r.options<LinearRegressionOptions>(["fitIntercept", "tol", "maxIter"])).restoreFit(r);
     m.rank = r.integer("rank", 0, m.coef.shape[0]!);
     return m;
   }
