@@ -15,7 +15,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { Random } from "../tensor/random.js";
 import { add, div, exp, log, matmul, mul, neg, reshape, slice, sqrt, sum, square, transpose } from "../ops/index.js";
 import { choSolve, cholesky, triangularSolve } from "../ops/linalg/index.js";
-import { grad } from "../autodiff/reverse.js";
+import { grad, valueAndGrad } from "../autodiff/reverse.js";
 import { minimize } from "../optim/minimize/index.js";
 import { matrixTensor, nonNegative, notFitted, positive, r2Score, readFeatures, readMatrix, readTargets } from "./base.js";
 import { pairwiseSquaredDistances as squaredDistances } from "./kernels.js";
@@ -203,6 +203,13 @@ export class GaussianProcessRegressor {
   logMarginalLikelihood(theta?: readonly number[]): number {
     const f = this.fitted ?? notFitted("GaussianProcessRegressor.logMarginalLikelihood");
     return f.lml(tensor((theta ?? this.theta) as number[])).item();
+  }
+
+  /** log p(y | X, θ) and its gradient in θ (nabla's reverse mode through the Cholesky factor), by default at the fitted θ. */
+  logMarginalLikelihoodGradient(theta?: readonly number[]): { value: number; gradient: number[] } {
+    const f = this.fitted ?? notFitted("GaussianProcessRegressor.logMarginalLikelihoodGradient");
+    const [value, gradient] = valueAndGrad(f.lml)(tensor((theta ?? this.theta) as number[]));
+    return { value: typeof value === "number" ? value : value.item(), gradient: Array.from(gradient.values()) };
   }
 
   /** The predictive mean and variance of f(x) (add `noise` for a new observation's variance). */

@@ -64,6 +64,10 @@ describe("GradientBoosting's calculus", () => {
     const options = { nEstimators: 5, maxDepth: 3 };
     const builtIn = new nb.models.GradientBoosting({ ...options, objective: "logistic" }).fit(s.xTrain, s.yTrain);
     const custom = new nb.models.GradientBoosting({ ...options, baseScore: 0, objective: (p, y) => nb.sub(nb.softplus(p), nb.mul(y, p)) }).fit(s.xTrain, s.yTrain);
+    const recorded = new nb.models.GradientBoosting({ ...options, nEstimators: 1, objective: "logistic", recordDerivatives: true }).fit(s.xTrain, s.yTrain);
+    // Round 0 starts at margin 0: g = ½ − y and h = ¼ for every sample.
+    expect(recorded.rounds[0]!.gradients).toEqual(Array.from(s.yTrain.values(), (y) => 0.5 - y));
+    expect(new Set(recorded.rounds[0]!.hessians)).toEqual(new Set([0.25]));
     const a = builtIn.decisionFunction(s.xTest).values();
     const b = custom.decisionFunction(s.xTest).values();
     a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 12));

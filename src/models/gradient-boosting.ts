@@ -57,6 +57,8 @@ export interface GradientBoostingOptions {
   treeMethod?: "exact" | "hist";
   /** hist: most bins per feature (default 256). */
   maxBin?: number;
+  /** Keep every sample's g and h in each round's record (default false). */
+  recordDerivatives?: boolean;
   /** What to do in a round where some hᵢ ≤ 0 (see the module note; default "unit"). */
   nonPositiveHessian?: "unit" | "error" | number;
   /** Accepted so that every estimator takes tol and maxIter (API contract); boosting runs nEstimators rounds, so they are unused. */
@@ -75,6 +77,9 @@ export interface BoostingRound {
   /** How many hᵢ were ≤ 0 (and were then handled by nonPositiveHessian). */
   nonPositiveHessians: number;
   leaves: number;
+  /** With recordDerivatives: every gᵢ and hᵢ at the start of the round (samples × outputs, row-major; h as the trees use it, doubled for softmax, before nonPositiveHessian). */
+  gradients?: number[];
+  hessians?: number[];
 }
 
 type Kind = "squared" | "logistic" | "softmax" | "custom";
@@ -150,7 +155,8 @@ export class GradientBoosting {
       const { g, h } = derivatives(loss, at, outputs);
       if (kind === "custom" && r === 0) checkSeparable(loss, at, h);
       if (kind === "softmax") for (let t = 0; t < h.length; t++) h[t]! *= 2;
-      const round = this.checkHessians(g, h, r);
+      const recorded = this.options.recordDerivatives ? { gradients: Array.from(g), hessians: Array.from(h) } : {};
+      const round = { ...this.checkHessians(g, h, r), ...recorded };
       const trees: Tree[] = [];
       for (let k = 0; k < outputs; k++) {
         const gk = Float64Array.from({ length: m.rows }, (_, i) => g[i * outputs + k]!);
@@ -215,7 +221,7 @@ export class GradientBoosting {
   /** Rebuilds a fitted model from a model file's checked fields (every tree's links and features in range). */
   static fromState(r: StateReader): GradientBoosting {
     const m = new GradientBoosting(r.options<GradientBoostingOptions>([
-      "objective", "nEstimators", "maxDepth", "learningRate", "lambda", "gamma", "minChildWeight", "baseScore", "treeMethod", "maxBin", "nonPositiveHessian", "tol", "maxIter",
+      "objective", "nEstimators", "maxDepth", "learningRate", "lambda", "gamma", "minChildWeight", "baseScore", "treeMethod", "maxBin", "nonPositiveHessian", "recordDerivatives", "tol", "maxIter",
     ]));
     const kind = r.choice("kind", ["squared", "logistic", "softmax"]);
     const cols = r.integer("cols", 1);
