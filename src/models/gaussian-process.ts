@@ -17,7 +17,7 @@ import { add, div, exp, log, matmul, mul, neg, reshape, slice, sqrt, sum, square
 import { choSolve, cholesky, triangularSolve } from "../ops/linalg/index.js";
 import { grad, valueAndGrad } from "../autodiff/reverse.js";
 import { minimize } from "../optim/minimize/index.js";
-import { matrixTensor, nonNegative, notFitted, positive, r2Score, readFeatures, readMatrix, readTargets } from "./base.js";
+import { matrixTensor, nonNegative, notFitted, positive, r2Score, readFeatures, readMatrix, readTargets, type Estimator } from "./base.js";
 import { pairwiseSquaredDistances as squaredDistances } from "./kernels.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 
@@ -87,7 +87,7 @@ function covariance(type: GpKernel["type"], nu: number, r2: Tensor, diagonal: bo
  * const gp = new nb.models.GaussianProcessRegressor({ kernel: { type: "rbf", lengthscale: 1, variance: 1 }, noise: 1e-4, optimize: false }).fit(x, [0, 1, 0]);
  * gp.predict([[1]]).values()[0]!.toFixed(3); // => "1.000"
  */
-export class GaussianProcessRegressor {
+export class GaussianProcessRegressor implements Estimator {
   readonly options: GaussianProcessOptions;
   /** The fitted kernel (with its fitted hyperparameters). */
   kernel!: Required<GpKernel>;

@@ -27,7 +27,7 @@ import { Random } from "../tensor/random.js";
 import { jvp } from "../autodiff/forward.js";
 import { logsumexp, mul, softplus, square, sub, sum, sigmoid, softmax } from "../ops/index.js";
 import {
-  type Matrix, accuracy, encodeLabels, nonNegative, notFitted, positive, positiveInteger, r2Score, readFeatures, readMatrix, readTargets,
+  type Estimator, type Matrix, accuracy, encodeLabels, nonNegative, notFitted, positive, positiveInteger, r2Score, readFeatures, readMatrix, readTargets,
 } from "./base.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 import { type Tree, type TreeParams, countLeaves, growTree, makeBins, predictTree } from "./tree.js";
@@ -101,7 +101,7 @@ function totalLoss(kind: Kind, label: Tensor, custom?: BoostingLoss): (margin: T
  * const m = new nb.models.GradientBoosting({ nEstimators: 20, maxDepth: 2, minChildWeight: 0 }).fit(x, [1, 1, 1, 5, 5, 5]);
  * Array.from(m.predict([[2], [5]]).values(), Math.round); // => [1, 5]
  */
-export class GradientBoosting {
+export class GradientBoosting implements Estimator {
   readonly options: GradientBoostingOptions;
   /** One list of trees per round (one tree, or one per class for softmax). */
   trees!: Tree[][];

@@ -13,7 +13,7 @@ import { add, logsumexp, matmul, mul, reshape, slice, softmax, softplus, square,
 import { minimize } from "../optim/minimize/index.js";
 import type { IterationRecord } from "../optim/minimize/types.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
-import { type Labels, accuracy, encodeLabels, matrixTensor, notFitted, positive, positiveInteger, readFeatures, readMatrix, readTargets } from "./base.js";
+import { type Labels, accuracy, encodeLabels, matrixTensor, notFitted, positive, positiveInteger, readFeatures, readMatrix, readTargets, type Estimator } from "./base.js";
 
 /** Options of LogisticRegression (scikit-learn's names and defaults). */
 export interface LogisticRegressionOptions {
@@ -56,7 +56,7 @@ function logits(theta: Tensor, x: Tensor, k: number, d: number): Tensor {
  * m.predict([[0.2], [2.8]]).toArray(); // => [0, 1]
  * m.predictProba([[1.5]]).values()[1]!.toFixed(6); // => "0.500000"
  */
-export class LogisticRegression {
+export class LogisticRegression implements Estimator {
   readonly options: LogisticRegressionOptions;
   /** [1, features] for two classes, [classes, features] for more (scikit-learn's shapes). */
   coef!: Tensor;
