@@ -42,7 +42,7 @@ export interface GaussianProcessOptions {
   optimize?: boolean;
   /** Starts beyond the given hyperparameters (default 0, as sklearn's n_restarts_optimizer). */
   restarts?: number;
-  /** Bounds on σ², ℓ and the noise, each [low, high] (default [1e-5, 1e5], sklearn's). */
+  /** One [low, high] that bounds σ², ℓ and the noise alike (default [1e-5, 1e5], sklearn's). */
   bounds?: [number, number];
   /** Seed of the restarts (default 0). */
   seed?: number;
