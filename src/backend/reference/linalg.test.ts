@@ -59,6 +59,15 @@ describe.each([5, 150])("linalg kernels at n = %i", (n) => {
     expect(failure?.pivot).toBe(3);
   });
 
+  test("conditionEstimate: exact on small cases (κ₁ of [[1, 2], [3, 4]] is 6 · 3.5 = 21)", () => {
+    const a = new ArrayTensor(Float64Array.from([1, 2, 3, 4]), [2, 2]);
+    expect(ref.conditionEstimate(a, ref.lu(a))[0]).toBeCloseTo(21, 12);
+    const d = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) d[i * n + i] = i === 2 ? 1e-3 : 1;
+    const dt = new ArrayTensor(d, [n, n]);
+    expect(ref.conditionEstimate(dt, ref.lu(dt))[0]).toBeCloseTo(1e3, 6);
+  });
+
   test("lu + luSolve: A·X = B", () => {
     const a = randomMatrix(n, n);
     const b = randomMatrix(n, 3);

@@ -172,23 +172,15 @@ function broadcastBatch(op: string, a: ArrayTensor, b: ArrayTensor): [ArrayTenso
 function luChecked(op: string, a: ArrayTensor): LUResult {
   requireFinite(op, a);
   const f = backend().lu(a);
-  const n = a.shape[a.ndim - 1]!;
-  const d = f.lu.contiguousData(false);
-  for (let t = 0; t < d.length / (n * n); t++) {
-    let big = 0, small = Infinity;
-    for (let i = 0; i < n; i++) {
-      const u = Math.abs(d[t * n * n + i * n + i]!);
-      big = Math.max(big, u);
-      small = Math.min(small, u);
-    }
-    const cond = big / small;
-    if (!(cond < 1 / Number.EPSILON)) {
-      throw new NablaError(
-        `${op}: the matrix is singular${batchLabel(a.shape, t)} to working precision: condition estimate ` +
-          `${Number.isFinite(cond) ? cond.toExponential(2) : "∞"} (largest/smallest LU pivot, a lower bound). ` +
-          `Use nb.linalg.lstsq or nb.linalg.pinv for a least-squares answer`,
-      );
-    }
+  const cond = backend().conditionEstimate(a, f);
+  const bad = cond.findIndex((c) => !(c < 1 / Number.EPSILON));
+  if (bad >= 0) {
+    const c = cond[bad]!;
+    throw new NablaError(
+      `${op}: the matrix is singular${batchLabel(a.shape, bad)} to working precision: estimated condition number ` +
+        `${Number.isFinite(c) ? c.toExponential(2) : "∞"} (1-norm) ≥ 1/ε = ${(1 / Number.EPSILON).toExponential(2)}. ` +
+        `Use nb.linalg.lstsq or nb.linalg.pinv for a least-squares answer`,
+    );
   }
   return f;
 }
