@@ -135,6 +135,12 @@ describe("nb.linalg errors", () => {
 });
 
 describe("conventions", () => {
+  test("float32 in, float32 out", () => {
+    const a = nb.tensor([[4, 1], [1, 3]], { dtype: "float32" });
+    const outs = [L.cholesky(a), L.solve(a, nb.tensor([1, 2], { dtype: "float32" })), L.inv(a), L.det(a), L.eigh(a).eigenvectors, L.svd(a).u, L.qr(a).r, L.expm(a), L.pinv(a)];
+    expect(outs.map((t) => t.dtype)).toEqual(outs.map(() => "float32"));
+    expect(L.det(a).item()).toBeCloseTo(11, 5);
+  });
   test("rules read no values, so nb.jit traces gradients through eigh, expm and cholesky", () => {
     const f = (x: nb.Tensor): nb.Tensor => {
       const a = nb.reshape(x, [2, 2]);
