@@ -185,7 +185,7 @@ function luPanel(mm: Matmul, a: Float64Array, offset: number, n: number, pivots:
 }
 
 /** Columns below which the panel factorization runs the scalar loop. */
-const PANEL_BASE = 8;
+const PANEL_BASE = 16;
 
 /** Unblocked right-looking LU with partial pivoting of columns j0..j1 (rows j0..n). */
 function luScalar(a: Float64Array, offset: number, n: number, pivots: Int32Array, po: number, j0: number, j1: number): void {
@@ -573,12 +573,9 @@ export function jacobiSVD(
  * A lower bound, usually within a factor of 3; Infinity when a pivot is zero.
  */
 export function conditionEstimate(a: Float64Array, ao: number, lu: Float64Array, lo: number, n: number, pivots: Int32Array, po: number): number {
-  let norm = 0;
-  for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += Math.abs(a[ao + i * n + j]!);
-    norm = Math.max(norm, s);
-  }
+  const columnSums = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) columnSums[j] = columnSums[j]! + Math.abs(a[ao + i * n + j]!);
+  const norm = columnSums.reduce((m, v) => Math.max(m, v), 0);
   for (let i = 0; i < n; i++) if (lu[lo + i * n + i] === 0) return Infinity;
   let x = new Float64Array(n).fill(1 / n);
   let estimate = 0;
@@ -598,31 +595,42 @@ export function conditionEstimate(a: Float64Array, ao: number, lu: Float64Array,
   return norm * estimate;
 }
 
-/** A⁻¹v (or A⁻ᵀv) for one vector from the LU factors, by plain substitution. */
+/** A⁻¹v (or A⁻ᵀv) for one vector from the LU factors, by substitution along rows of the factors. */
 function luApply(lu: Float64Array, lo: number, n: number, pivots: Int32Array, po: number, v: Float64Array, transpose: boolean): Float64Array {
   const x = Float64Array.from(v);
-  const at = (i: number, j: number): number => lu[lo + i * n + j]!;
+  const swap = (i: number): void => {
+    const p = pivots[po + i]!;
+    const t = x[i]!;
+    x[i] = x[p]!;
+    x[p] = t;
+  };
   if (!transpose) {
+    for (let i = 0; i < n; i++) swap(i);
     for (let i = 0; i < n; i++) {
-      const p = pivots[po + i]!;
-      [x[i], x[p]] = [x[p]!, x[i]!];
+      let s = x[i]!;
+      for (let j = 0, r = lo + i * n; j < i; j++) s -= lu[r + j]! * x[j]!;
+      x[i] = s;
     }
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) x[i] = x[i]! - at(i, j) * x[j]!;
     for (let i = n - 1; i >= 0; i--) {
-      for (let j = i + 1; j < n; j++) x[i] = x[i]! - at(i, j) * x[j]!;
-      x[i] = x[i]! / at(i, i);
+      let s = x[i]!;
+      const r = lo + i * n;
+      for (let j = i + 1; j < n; j++) s -= lu[r + j]! * x[j]!;
+      x[i] = s / lu[r + i]!;
     }
     return x;
   }
-  // Aᵀ = Uᵀ Lᵀ P: solve Uᵀ (forward), then Lᵀ (backward), then undo the swaps in reverse.
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) x[i] = x[i]! - at(j, i) * x[j]!;
-    x[i] = x[i]! / at(i, i);
+  // Aᵀ = Uᵀ Lᵀ P: solve with Uᵀ (forward), then Lᵀ (backward), each as updates by rows of U and
+  // L; then undo the swaps in reverse order.
+  for (let j = 0; j < n; j++) {
+    const r = lo + j * n;
+    const xj = (x[j] = x[j]! / lu[r + j]!);
+    for (let i = j + 1; i < n; i++) x[i] = x[i]! - lu[r + i]! * xj;
   }
-  for (let i = n - 1; i >= 0; i--) for (let j = i + 1; j < n; j++) x[i] = x[i]! - at(j, i) * x[j]!;
-  for (let i = n - 1; i >= 0; i--) {
-    const p = pivots[po + i]!;
-    [x[i], x[p]] = [x[p]!, x[i]!];
+  for (let j = n - 1; j >= 0; j--) {
+    const r = lo + j * n;
+    const xj = x[j]!;
+    for (let i = 0; i < j; i++) x[i] = x[i]! - lu[r + i]! * xj;
   }
+  for (let i = n - 1; i >= 0; i--) swap(i);
   return x;
 }
