@@ -116,3 +116,16 @@ describe.each([5, 150])("linalg kernels at n = %i", (n) => {
     expect(maxDiff(mul(qd, qd, k, m, k, true), eye)).toBeLessThan(1e-13 * n);
   });
 });
+
+describe("blocked factorizations with wide panels (n ≥ 512)", () => {
+  const n = 520;
+  test("cholesky and LU solve reproduce their inputs", () => {
+    const a = spd(n);
+    const l = ref.cholesky(new ArrayTensor(a, [n, n])).factor.contiguousData(false) as Float64Array;
+    expect(maxDiff(mul(l, transposed(l, n, n), n, n, n), a)).toBeLessThan(1e-10 * n);
+    const g = randomMatrix(n, n);
+    const b = randomMatrix(n, 2);
+    const x = ref.luSolve(ref.lu(new ArrayTensor(g, [n, n])), new ArrayTensor(b, [n, 2])).contiguousData(false) as Float64Array;
+    expect(maxDiff(mul(g, x, n, n, 2), b)).toBeLessThan(1e-8);
+  });
+});

@@ -11,8 +11,11 @@ import type { Shape } from "../../tensor/shape.js";
 /** The matmul of the backend running a kernel: the blocked routines spend their time in it. */
 export type Matmul = (a: ArrayTensor, b: ArrayTensor, outShape: Shape) => ArrayTensor;
 
-/** Panel width of the blocked factorizations; below 2·BLOCK a matrix is factored unblocked. */
-const BLOCK = 64;
+/**
+ * Panel width of the blocked factorizations for an n×n matrix: wider panels for large n make
+ * fewer, larger GEMMs (the scalar work inside a panel grows only as n·width²).
+ */
+const blockFor = (n: number): number => (n >= 512 ? 128 : 64);
 
 /** A row-major matrix view: element (i, j) is data[offset + i·ld + j]. */
 interface View {
@@ -108,8 +111,9 @@ function lowerInverse(l: View, n: number, unit: boolean): Float64Array {
  * choleskyUnblocked does.
  */
 export function choleskyInPlace(mm: Matmul, a: Float64Array, offset: number, n: number): number {
-  for (let k = 0; k < n; k += BLOCK) {
-    const b = Math.min(BLOCK, n - k);
+  const block = blockFor(n);
+  for (let k = 0; k < n; k += block) {
+    const b = Math.min(block, n - k);
     const column = view(a, offset + k * n + k, n);
     // A[k:, k:k+b] −= L[k:, :k] · L[k:k+b, :k]ᵀ.
     if (k > 0) gemmSubtract(mm, column, view(a, offset + k * n, n), false, transposeOf(view(a, offset + k * n, n), b, k), n - k, k, b);
@@ -153,8 +157,9 @@ function swapRows(a: Float64Array, offset: number, ld: number, r1: number, r2: n
  * leaves its column unscaled, so the factorization always completes; callers check U's diagonal.
  */
 export function luInPlace(mm: Matmul, a: Float64Array, offset: number, n: number, pivots: Int32Array, po: number): void {
-  for (let k = 0; k < n; k += BLOCK) {
-    const b = Math.min(BLOCK, n - k);
+  const block = blockFor(n);
+  for (let k = 0; k < n; k += block) {
+    const b = Math.min(block, n - k);
     luPanel(mm, a, offset, n, pivots, po, k, k + b);
     const rest = n - k - b;
     if (rest === 0) break;
@@ -254,8 +259,9 @@ export function triangularSolveInPlace(
 
 /** Solves L·X = X in place for the n×n lower-triangular L (row-major) and X n×k. */
 function forwardSubstitute(mm: Matmul, l: Float64Array, n: number, x: Float64Array, k: number): void {
-  for (let s = 0; s < n; s += BLOCK) {
-    const b = Math.min(BLOCK, n - s);
+  const block = blockFor(n);
+  for (let s = 0; s < n; s += block) {
+    const b = Math.min(block, n - s);
     // X_s −= L[s, :s] · X[:s], then X_s = L_ss⁻¹ · X_s.
     gemmSubtract(mm, view(x, s * k, k), view(l, s * n, n), false, view(x, 0, k), b, s, k);
     if (b * k >= 32 * 32 * 8) {
