@@ -32,6 +32,16 @@ const view = (data: Float64Array, offset: number, ld: number): View => ({ data, 
  */
 function gemmSubtract(mm: Matmul, c: View, a: View, transA: boolean, b: View, m: number, k: number, n: number): void {
   if (m === 0 || n === 0 || k === 0) return;
+  if (n === 1 && !transA) {
+    // A matrix-vector product: one dot product per row.
+    for (let i = 0; i < m; i++) {
+      let dot = 0;
+      const ao = a.offset + i * a.ld;
+      for (let p = 0; p < k; p++) dot += a.data[ao + p]! * b.data[b.offset + p * b.ld]!;
+      c.data[c.offset + i * c.ld] = c.data[c.offset + i * c.ld]! - dot;
+    }
+    return;
+  }
   if (m * n * k < 32 * 32 * 32) {
     for (let i = 0; i < m; i++) {
       for (let p = 0; p < k; p++) {
