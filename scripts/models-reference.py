@@ -103,7 +103,7 @@ def pca_case(name):
     model = PCA().fit(xtr)
     return {
         "data": name, "explainedVariance": model.explained_variance_.tolist(), "explainedVarianceRatio": model.explained_variance_ratio_.tolist(),
-        "components": model.components_.tolist(), "transformTest": model.transform(xte)[:, :3].tolist(),
+        "components": model.components_[:5].tolist(), "transformTest": model.transform(xte)[:, :3].tolist(),
     }
 
 

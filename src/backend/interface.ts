@@ -131,6 +131,8 @@ export interface LinalgKernels {
   cholesky(a: ArrayTensor): CholeskyResult;
   /** LU with partial pivoting of each square matrix; a zero pivot does not stop it. */
   lu(a: ArrayTensor): LUResult;
+  /** Estimated 1-norm condition number of each matrix of `a` from its LU factors `f` (Hager's method). */
+  conditionEstimate(a: ArrayTensor, f: LUResult): Float64Array;
   /** Solves A·X = B with the factors of `lu`; b is [..., n, k]. */
   luSolve(f: LUResult, b: ArrayTensor): ArrayTensor;
   /** Solves op(T)·X = B, T the lower/upper triangle of a (op = transpose when asked). */

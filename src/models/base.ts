@@ -127,9 +127,13 @@ export function rowDot(a: Float64Array, i: number, b: Float64Array, j: number, c
   return s;
 }
 
-/** The shape every fitted estimator has: fit returns the estimator itself, fitted. */
+/**
+ * The shape every supervised estimator has (scikit-learn's): fit returns the estimator itself,
+ * fitted; predict gives labels or values; score is accuracy or R². PCA and GaussianMixture are
+ * unsupervised: fit(X), and GaussianMixture's score(X) is the mean log-likelihood.
+ */
 export interface Estimator {
-  fit(x: TensorLike, y?: TensorLike): this;
+  fit(x: TensorLike, y: TensorLike): this;
   predict(x: TensorLike): Tensor;
   score(x: TensorLike, y: TensorLike): number;
 }

@@ -10,7 +10,7 @@ import { type TensorLike, tensor } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { NablaError } from "../tensor/errors.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
-import { matrixTensor, nonNegative, notFitted, positive, positiveInteger, r2Score, readFeatures, readMatrix, readTargets } from "./base.js";
+import { matrixTensor, nonNegative, notFitted, positive, positiveInteger, r2Score, readFeatures, readMatrix, readTargets, type Estimator } from "./base.js";
 
 /** Options of ElasticNet (scikit-learn's names and defaults). */
 export interface ElasticNetOptions {
@@ -96,7 +96,7 @@ function sweep(c: Centred, w: Float64Array, r: Float64Array, norms: Float64Array
  * const m = new nb.models.ElasticNet({ alpha: 0.01, l1Ratio: 0.5 }).fit(x, [2, 4, 6, 8]);
  * Math.abs(m.coef.values()[0]! - 2) < 0.05; // => true
  */
-export class ElasticNet {
+export class ElasticNet implements Estimator {
   readonly options: ElasticNetOptions;
   /** The coefficients w, [features]. */
   coef!: Tensor;

@@ -31,6 +31,9 @@ describe("GaussianProcessRegressor matches scikit-learn's", () => {
       expect(gp.theta.map((v, i) => v - ref.theta[i])).toEqual([0, 0, 0].map(() => expect.closeTo(0, 14)));
       expect(Math.abs(gp.logMarginalLikelihood() - ref.lml)).toBeLessThan(1e-9);
       expect(maxRelative(gp.info.gradient, ref.gradient)).toBeLessThan(1e-8);
+      const at = gp.logMarginalLikelihoodGradient(ref.theta);
+      expect(at.value).toBe(gp.logMarginalLikelihood(ref.theta));
+      expect(maxRelative(at.gradient, ref.gradient)).toBeLessThan(1e-8);
       const { mean, variance } = gp.predictDistribution(data.xTest);
       expect(maxRelative(mean.values(), ref.meanTest)).toBeLessThan(1e-9);
       expect(maxRelative(variance.values(), ref.varianceTest)).toBeLessThan(1e-8);

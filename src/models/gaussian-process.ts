@@ -15,9 +15,9 @@ import type { Tensor } from "../tensor/tensor.js";
 import { Random } from "../tensor/random.js";
 import { add, div, exp, log, matmul, mul, neg, reshape, slice, sqrt, sum, square, transpose } from "../ops/index.js";
 import { choSolve, cholesky, triangularSolve } from "../ops/linalg/index.js";
-import { grad } from "../autodiff/reverse.js";
+import { grad, valueAndGrad } from "../autodiff/reverse.js";
 import { minimize } from "../optim/minimize/index.js";
-import { matrixTensor, nonNegative, notFitted, positive, r2Score, readFeatures, readMatrix, readTargets } from "./base.js";
+import { matrixTensor, nonNegative, notFitted, positive, r2Score, readFeatures, readMatrix, readTargets, type Estimator } from "./base.js";
 import { pairwiseSquaredDistances as squaredDistances } from "./kernels.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 
@@ -42,7 +42,7 @@ export interface GaussianProcessOptions {
   optimize?: boolean;
   /** Starts beyond the given hyperparameters (default 0, as sklearn's n_restarts_optimizer). */
   restarts?: number;
-  /** Bounds on σ², ℓ and the noise, each [low, high] (default [1e-5, 1e5], sklearn's). */
+  /** One [low, high] that bounds σ², ℓ and the noise alike (default [1e-5, 1e5], sklearn's). */
   bounds?: [number, number];
   /** Seed of the restarts (default 0). */
   seed?: number;
@@ -87,7 +87,7 @@ function covariance(type: GpKernel["type"], nu: number, r2: Tensor, diagonal: bo
  * const gp = new nb.models.GaussianProcessRegressor({ kernel: { type: "rbf", lengthscale: 1, variance: 1 }, noise: 1e-4, optimize: false }).fit(x, [0, 1, 0]);
  * gp.predict([[1]]).values()[0]!.toFixed(3); // => "1.000"
  */
-export class GaussianProcessRegressor {
+export class GaussianProcessRegressor implements Estimator {
   readonly options: GaussianProcessOptions;
   /** The fitted kernel (with its fitted hyperparameters). */
   kernel!: Required<GpKernel>;
@@ -203,6 +203,13 @@ export class GaussianProcessRegressor {
   logMarginalLikelihood(theta?: readonly number[]): number {
     const f = this.fitted ?? notFitted("GaussianProcessRegressor.logMarginalLikelihood");
     return f.lml(tensor((theta ?? this.theta) as number[])).item();
+  }
+
+  /** log p(y | X, θ) and its gradient in θ (nabla's reverse mode through the Cholesky factor), by default at the fitted θ. */
+  logMarginalLikelihoodGradient(theta?: readonly number[]): { value: number; gradient: number[] } {
+    const f = this.fitted ?? notFitted("GaussianProcessRegressor.logMarginalLikelihoodGradient");
+    const [value, gradient] = valueAndGrad(f.lml)(tensor((theta ?? this.theta) as number[]));
+    return { value: typeof value === "number" ? value : value.item(), gradient: Array.from(gradient.values()) };
   }
 
   /** The predictive mean and variance of f(x) (add `noise` for a new observation's variance). */

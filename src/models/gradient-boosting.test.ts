@@ -64,6 +64,10 @@ describe("GradientBoosting's calculus", () => {
     const options = { nEstimators: 5, maxDepth: 3 };
     const builtIn = new nb.models.GradientBoosting({ ...options, objective: "logistic" }).fit(s.xTrain, s.yTrain);
     const custom = new nb.models.GradientBoosting({ ...options, baseScore: 0, objective: (p, y) => nb.sub(nb.softplus(p), nb.mul(y, p)) }).fit(s.xTrain, s.yTrain);
+    const recorded = new nb.models.GradientBoosting({ ...options, nEstimators: 1, objective: "logistic", recordDerivatives: true }).fit(s.xTrain, s.yTrain);
+    // Round 0 starts at margin 0: g = ½ − y and h = ¼ for every sample.
+    expect(recorded.rounds[0]!.gradients).toEqual(Array.from(s.yTrain.values(), (y) => 0.5 - y));
+    expect(new Set(recorded.rounds[0]!.hessians)).toEqual(new Set([0.25]));
     const a = builtIn.decisionFunction(s.xTest).values();
     const b = custom.decisionFunction(s.xTest).values();
     a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 12));
@@ -91,6 +95,11 @@ describe("GradientBoosting's calculus", () => {
     expect(wide.rounds.at(-1)!.loss).toBe(exact.rounds.at(-1)!.loss);
     expect(narrow.rounds.at(-1)!.loss / exact.rounds.at(-1)!.loss).toBeLessThan(1.1);
     expect(narrow.rounds.at(-1)!.loss).not.toBe(exact.rounds.at(-1)!.loss);
+  });
+
+  test("a loss that couples samples is refused: its Hessian is not diagonal", () => {
+    const coupled = (p: nb.Tensor, y: nb.Tensor) => nb.square(nb.sum(nb.sub(p, y)));
+    expect(() => new nb.models.GradientBoosting({ objective: coupled, nEstimators: 1 }).fit([[0], [1], [2]], [0, 1, 2])).toThrow(/couples samples/);
   });
 
   test("errors are named", () => {

@@ -23,10 +23,11 @@ import { type TensorLike, tensor } from "../tensor/create.js";
 import { NablaError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { grad } from "../autodiff/reverse.js";
+import { Random } from "../tensor/random.js";
 import { jvp } from "../autodiff/forward.js";
 import { logsumexp, mul, softplus, square, sub, sum, sigmoid, softmax } from "../ops/index.js";
 import {
-  type Matrix, accuracy, encodeLabels, nonNegative, notFitted, positive, positiveInteger, r2Score, readFeatures, readMatrix, readTargets,
+  type Estimator, type Matrix, accuracy, encodeLabels, nonNegative, notFitted, positive, positiveInteger, r2Score, readFeatures, readMatrix, readTargets,
 } from "./base.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 import { type Tree, type TreeParams, countLeaves, growTree, makeBins, predictTree } from "./tree.js";
@@ -56,8 +57,13 @@ export interface GradientBoostingOptions {
   treeMethod?: "exact" | "hist";
   /** hist: most bins per feature (default 256). */
   maxBin?: number;
+  /** Keep every sample's g and h in each round's record (default false). */
+  recordDerivatives?: boolean;
   /** What to do in a round where some hᵢ ≤ 0 (see the module note; default "unit"). */
   nonPositiveHessian?: "unit" | "error" | number;
+  /** Accepted so that every estimator takes tol and maxIter (API contract); boosting runs nEstimators rounds, so they are unused. */
+  tol?: number;
+  maxIter?: number;
 }
 
 /** What one boosting round did. */
@@ -71,6 +77,9 @@ export interface BoostingRound {
   /** How many hᵢ were ≤ 0 (and were then handled by nonPositiveHessian). */
   nonPositiveHessians: number;
   leaves: number;
+  /** With recordDerivatives: every gᵢ and hᵢ at the start of the round (samples × outputs, row-major; h as the trees use it, doubled for softmax, before nonPositiveHessian). */
+  gradients?: number[];
+  hessians?: number[];
 }
 
 type Kind = "squared" | "logistic" | "softmax" | "custom";
@@ -92,7 +101,7 @@ function totalLoss(kind: Kind, label: Tensor, custom?: BoostingLoss): (margin: T
  * const m = new nb.models.GradientBoosting({ nEstimators: 20, maxDepth: 2, minChildWeight: 0 }).fit(x, [1, 1, 1, 5, 5, 5]);
  * Array.from(m.predict([[2], [5]]).values(), Math.round); // => [1, 5]
  */
-export class GradientBoosting {
+export class GradientBoosting implements Estimator {
   readonly options: GradientBoostingOptions;
   /** One list of trees per round (one tree, or one per class for softmax). */
   trees!: Tree[][];
@@ -142,9 +151,12 @@ export class GradientBoosting {
     this.rounds = [];
     for (let r = 0; r < rounds; r++) {
       const shape = outputs === 1 ? [m.rows] : [m.rows, outputs];
-      const { g, h } = derivatives(loss, tensor(margin, { shape }), outputs);
+      const at = tensor(margin, { shape });
+      const { g, h } = derivatives(loss, at, outputs);
+      if (kind === "custom" && r === 0) checkSeparable(loss, at, h);
       if (kind === "softmax") for (let t = 0; t < h.length; t++) h[t]! *= 2;
-      const round = this.checkHessians(g, h, r);
+      const recorded = this.options.recordDerivatives ? { gradients: Array.from(g), hessians: Array.from(h) } : {};
+      const round = { ...this.checkHessians(g, h, r), ...recorded };
       const trees: Tree[] = [];
       for (let k = 0; k < outputs; k++) {
         const gk = Float64Array.from({ length: m.rows }, (_, i) => g[i * outputs + k]!);
@@ -209,7 +221,7 @@ export class GradientBoosting {
   /** Rebuilds a fitted model from a model file's checked fields (every tree's links and features in range). */
   static fromState(r: StateReader): GradientBoosting {
     const m = new GradientBoosting(r.options<GradientBoostingOptions>([
-      "objective", "nEstimators", "maxDepth", "learningRate", "lambda", "gamma", "minChildWeight", "baseScore", "treeMethod", "maxBin", "nonPositiveHessian",
+      "objective", "nEstimators", "maxDepth", "learningRate", "lambda", "gamma", "minChildWeight", "baseScore", "treeMethod", "maxBin", "nonPositiveHessian", "recordDerivatives", "tol", "maxIter",
     ]));
     const kind = r.choice("kind", ["squared", "logistic", "softmax"]);
     const cols = r.integer("cols", 1);
@@ -263,6 +275,26 @@ export class GradientBoosting {
     const prediction = this.predict(x).values();
     const target = readTargets(y, prediction.length, "GradientBoosting.score");
     return this.classes ? accuracy(target, prediction) : r2Score(target, prediction);
+  }
+}
+
+/**
+ * A custom loss must be a sum of per-sample terms, or ∇²L·1 is not the Hessian's diagonal. One
+ * more Hessian-vector product with a ±1 probe v checks it: ∇²L·v must equal h∘v.
+ */
+function checkSeparable(loss: (m: Tensor) => Tensor, margin: Tensor, h: Float64Array): void {
+  const random = new Random(0);
+  const v = Float64Array.from(h, () => (random.uniform() < 0.5 ? -1 : 1));
+  const [, hv] = jvp((m: Tensor) => grad(loss)(m), [margin], [tensor(v, { shape: [...margin.shape] })]);
+  const product = hv.values();
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < h.length; i++) {
+    scale = Math.max(scale, Math.abs(h[i]!), Math.abs(product[i]!));
+    worst = Math.max(worst, Math.abs(product[i]! - h[i]! * v[i]!));
+  }
+  if (worst > 1e-8 * scale + 1e-12) {
+    throw new NablaError("GradientBoosting: the objective couples samples (its Hessian is not diagonal), so per-sample g and h do not describe it; write the loss as a sum, or vector, of per-sample terms");
   }
 }
 

@@ -9,7 +9,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { dot, mean, sub } from "../ops/index.js";
 import { lstsq } from "../ops/linalg/index.js";
 import { tensor } from "../tensor/create.js";
-import { matrixTensor, notFitted, r2Score, readFeatures, readMatrix, readTargets } from "./base.js";
+import { matrixTensor, notFitted, r2Score, readFeatures, readMatrix, readTargets, type Estimator } from "./base.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 
 /** X and y centred (or not), with the means that centring removed. */
@@ -32,12 +32,14 @@ export function centredData(x: TensorLike, y: TensorLike, fitIntercept: boolean,
 }
 
 /** The part LinearRegression and Ridge share: coef, intercept, predict and R². */
-export abstract class LinearModel {
+export abstract class LinearModel implements Estimator {
   /** The coefficients w, [features]. */
   coef!: Tensor;
   intercept!: number;
 
   protected abstract get where(): string;
+
+  abstract fit(x: TensorLike, y: TensorLike): this;
 
   protected setFit(w: Tensor, data: CentredData): this {
     this.coef = w;
@@ -73,6 +75,9 @@ export abstract class LinearModel {
 export interface LinearRegressionOptions {
   /** Fit an intercept (default true). */
   fitIntercept?: boolean;
+  /** Accepted so that every estimator takes tol and maxIter (API contract); a closed form has no iterations, so it is unused. */
+  tol?: number;
+  maxIter?: number;
 }
 
 /**
@@ -97,7 +102,7 @@ export class LinearRegression extends LinearModel {
 
   /** Rebuilds a fitted estimator from a model file's checked fields. */
   static fromState(r: StateReader): LinearRegression {
-    const m = new LinearRegression(r.options<LinearRegressionOptions>(["fitIntercept"])).restoreFit(r);
+    const m = new LinearRegression(r.options<LinearRegressionOptions>(["fitIntercept", "tol", "maxIter"])).restoreFit(r);
     m.rank = r.integer("rank", 0, m.coef.shape[0]!);
     return m;
   }

@@ -8,7 +8,7 @@ import * as nb from "../index.js";
 import { maxRelative, reference, referenceSplit } from "../../test/models-reference.js";
 
 describe("LogisticRegression reaches scikit-learn's optimum", () => {
-  for (const [name, solver] of [["binary", "newton"], ["none", "newton"], ["multinomial", "newton"], ["binary", "lbfgs"], ["multinomial", "newton-cg"]] as const) {
+  for (const [name, solver] of [["binary", "newton"], ["none", "newton-cg"], ["binary", "lbfgs"], ["multinomial", "newton-cg"]] as const) {
     test(`${name} (${solver})`, () => {
       const ref = reference.logistic[name];
       const s = referenceSplit(ref.data);

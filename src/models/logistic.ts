@@ -2,8 +2,9 @@
  * Logistic regression, binary and multinomial, scikit-learn's objective C·Σᵢ loss(xᵢ, yᵢ) +
  * ½‖W‖² (or the bare loss with `penalty: "none"`), intercepts unpenalised. The objective is
  * written once with nabla ops; nb.minimize takes its gradient and Hessian from nabla's
- * autodiff: Newton's method with the exact Hessian (the same steps as IRLS) by default, L-BFGS
- * or Newton-CG (Hessian-vector products) on request.
+ * autodiff: Newton-CG by default (Newton steps solved by conjugate gradients on exact
+ * Hessian-vector products, never forming the Hessian), or Newton with the dense Hessian (the
+ * same steps as IRLS), or L-BFGS.
  */
 import { type TensorLike, tensor } from "../tensor/create.js";
 import { NablaError } from "../tensor/errors.js";
@@ -12,7 +13,7 @@ import { add, logsumexp, matmul, mul, reshape, slice, softmax, softplus, square,
 import { minimize } from "../optim/minimize/index.js";
 import type { IterationRecord } from "../optim/minimize/types.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
-import { type Labels, accuracy, encodeLabels, matrixTensor, notFitted, positive, positiveInteger, readFeatures, readMatrix, readTargets } from "./base.js";
+import { type Labels, accuracy, encodeLabels, matrixTensor, notFitted, positive, positiveInteger, readFeatures, readMatrix, readTargets, type Estimator } from "./base.js";
 
 /** Options of LogisticRegression (scikit-learn's names and defaults). */
 export interface LogisticRegressionOptions {
@@ -20,7 +21,7 @@ export interface LogisticRegressionOptions {
   C?: number;
   /** "l2" (default) or "none" (the bare log-loss, which has no minimiser on separable data). */
   penalty?: "l2" | "none";
-  /** "newton" (exact Hessian; default up to 400 parameters), "lbfgs" (default beyond) or "newton-cg". */
+  /** "newton-cg" (default: Newton steps by conjugate gradients on nabla's Hessian-vector products), "newton" (the dense Hessian, IRLS's steps) or "lbfgs". */
   solver?: "newton" | "lbfgs" | "newton-cg";
   /** Stop when ‖∇‖∞ of the objective ≤ tol (default 1e-4). */
   tol?: number;
@@ -55,7 +56,7 @@ function logits(theta: Tensor, x: Tensor, k: number, d: number): Tensor {
  * m.predict([[0.2], [2.8]]).toArray(); // => [0, 1]
  * m.predictProba([[1.5]]).values()[1]!.toFixed(6); // => "0.500000"
  */
-export class LogisticRegression {
+export class LogisticRegression implements Estimator {
   readonly options: LogisticRegressionOptions;
   /** [1, features] for two classes, [classes, features] for more (scikit-learn's shapes). */
   coef!: Tensor;
@@ -77,7 +78,7 @@ export class LogisticRegression {
     if (penalty !== "l2" && penalty !== "none") throw new NablaError(`LogisticRegression: penalty must be "l2" or "none", got "${String(penalty)}"`);
     const k = labels.classes.length === 2 ? 1 : labels.classes.length;
     const d = m.cols;
-    const solver = o.solver ?? ((k * (d + 1)) <= 400 ? "newton" : "lbfgs");
+    const solver = o.solver ?? "newton-cg";
     if (!["newton", "lbfgs", "newton-cg"].includes(solver)) throw new NablaError(`LogisticRegression: solver must be "newton", "lbfgs" or "newton-cg", got "${solver}"`);
     const objective = this.objective(matrixTensor(m), labels, k, d, penalty === "l2" ? c : 1, penalty === "l2");
     const result = minimize(objective, tensor(new Float64Array(k * (d + 1))), {

@@ -16,6 +16,9 @@ import { matrixTensor, notFitted, positiveInteger, readFeatures, readMatrix } fr
 export interface PCAOptions {
   /** Components kept (default min(samples, features)). */
   nComponents?: number;
+  /** Accepted so that every estimator takes tol and maxIter (API contract); the SVD here runs to machine precision, so it is unused. */
+  tol?: number;
+  maxIter?: number;
 }
 
 /**
@@ -80,7 +83,7 @@ export class PCA {
 
   /** Rebuilds a fitted estimator from a model file's checked fields. */
   static fromState(r: StateReader): PCA {
-    const p = new PCA(r.options<PCAOptions>(["nComponents"]));
+    const p = new PCA(r.options<PCAOptions>(["nComponents", "tol", "maxIter"]));
     p.mean = r.tensor("mean", [-1]);
     p.components = r.tensor("components", [-1, p.mean.shape[0]!]);
     const k = p.components.shape[0]!;

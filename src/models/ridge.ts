@@ -17,6 +17,9 @@ export interface RidgeOptions {
   alpha?: number;
   /** Fit an intercept (default true). */
   fitIntercept?: boolean;
+  /** Accepted so that every estimator takes tol and maxIter (API contract); a closed form has no iterations, so it is unused. */
+  tol?: number;
+  maxIter?: number;
 }
 
 /**
@@ -39,7 +42,7 @@ export class Ridge extends LinearModel {
 
   /** Rebuilds a fitted estimator from a model file's checked fields. */
   static fromState(r: StateReader): Ridge {
-    return new Ridge(r.options<RidgeOptions>(["alpha", "fitIntercept"])).restoreFit(r);
+    return new Ridge(r.options<RidgeOptions>(["alpha", "fitIntercept", "tol", "maxIter"])).restoreFit(r);
   }
 
   fit(x: TensorLike, y: TensorLike): this {

@@ -13,7 +13,7 @@ import { tensor } from "../tensor/create.js";
 import { NablaError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { gather } from "../ops/index.js";
-import { type Matrix, accuracy, encodeLabels, finite, matrixTensor, notFitted, positive, positiveInteger, readFeatures, readMatrix, readTargets } from "./base.js";
+import { type Matrix, accuracy, encodeLabels, finite, matrixTensor, notFitted, positive, positiveInteger, readFeatures, readMatrix, readTargets, type Estimator } from "./base.js";
 import { type KernelSpec, kernelMatrix } from "./kernels.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 
@@ -192,7 +192,7 @@ function resolveGamma(gamma: SVCOptions["gamma"], x: Matrix): number {
  * svc.predict([[-1, 0], [3, 1]]).toArray(); // => [0, 1]
  * Math.abs(svc.decisionFunction([[1, 0]]).values()[0]!) < 1e-6; // => true
  */
-export class SVC {
+export class SVC implements Estimator {
   readonly options: SVCOptions;
   /** yᵢαᵢ for each support vector (y = +1 for class 1), in the order of supportIndices. */
   dualCoef!: Tensor;

@@ -9,7 +9,7 @@ import type { DType } from "../../tensor/dtype.js";
 import { sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import {
-  type Matmul, choleskyInPlace, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, triangularSolveInPlace,
+  type Matmul, choleskyInPlace, conditionEstimate, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, triangularSolveInPlace,
 } from "./linalg.js";
 
 /** A fresh float64 row-major copy of x's elements. */
@@ -53,6 +53,13 @@ function lu(this: Backend, a: ArrayTensor): LUResult {
   const pivots = new Int32Array(batch * n);
   for (let t = 0; t < batch; t++) luInPlace(this.matmul, data, t * n * n, n, pivots, t * n);
   return { lu: new ArrayTensor(data, a.shape), pivots };
+}
+
+function conditionEstimates(a: ArrayTensor, f: LUResult): Float64Array {
+  const { batch, n } = matrixDims(a);
+  const src = float64Copy(a);
+  const lu = f.lu.contiguousData(false) as Float64Array;
+  return Float64Array.from({ length: batch }, (_, t) => conditionEstimate(src, t * n * n, lu, t * n * n, n, f.pivots, t * n));
 }
 
 function luSolve(this: Backend, f: LUResult, b: ArrayTensor): ArrayTensor {
@@ -137,4 +144,4 @@ function qr(a: ArrayTensor): { q: ArrayTensor; r: ArrayTensor } {
 }
 
 /** The linear-algebra block of the reference backend. */
-export const linalgKernels: LinalgKernels = { cholesky, lu, luSolve, triangularSolve, eigh, svd, qr };
+export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, luSolve, triangularSolve, eigh, svd, qr };

@@ -59,6 +59,15 @@ describe.each([5, 150])("linalg kernels at n = %i", (n) => {
     expect(failure?.pivot).toBe(3);
   });
 
+  test("conditionEstimate: exact on small cases (κ₁ of [[1, 2], [3, 4]] is 6 · 3.5 = 21)", () => {
+    const a = new ArrayTensor(Float64Array.from([1, 2, 3, 4]), [2, 2]);
+    expect(ref.conditionEstimate(a, ref.lu(a))[0]).toBeCloseTo(21, 12);
+    const d = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) d[i * n + i] = i === 2 ? 1e-3 : 1;
+    const dt = new ArrayTensor(d, [n, n]);
+    expect(ref.conditionEstimate(dt, ref.lu(dt))[0]).toBeCloseTo(1e3, 6);
+  });
+
   test("lu + luSolve: A·X = B", () => {
     const a = randomMatrix(n, n);
     const b = randomMatrix(n, 3);
@@ -105,5 +114,18 @@ describe.each([5, 150])("linalg kernels at n = %i", (n) => {
     expect(maxDiff(mul(qd, r.contiguousData(false) as Float64Array, m, k, c), a)).toBeLessThan(1e-12 * n);
     const eye = Float64Array.from({ length: k * k }, (_, idx) => (idx % (k + 1) === 0 ? 1 : 0));
     expect(maxDiff(mul(qd, qd, k, m, k, true), eye)).toBeLessThan(1e-13 * n);
+  });
+});
+
+describe("blocked factorizations with wide panels (n ≥ 512)", () => {
+  const n = 520;
+  test("cholesky and LU solve reproduce their inputs", () => {
+    const a = spd(n);
+    const l = ref.cholesky(new ArrayTensor(a, [n, n])).factor.contiguousData(false) as Float64Array;
+    expect(maxDiff(mul(l, transposed(l, n, n), n, n, n), a)).toBeLessThan(1e-10 * n);
+    const g = randomMatrix(n, n);
+    const b = randomMatrix(n, 2);
+    const x = ref.luSolve(ref.lu(new ArrayTensor(g, [n, n])), new ArrayTensor(b, [n, 2])).contiguousData(false) as Float64Array;
+    expect(maxDiff(mul(g, x, n, n, 2), b)).toBeLessThan(1e-8);
   });
 });

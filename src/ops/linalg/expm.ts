@@ -116,7 +116,7 @@ export const expmP: Primitive<undefined> = definePrimitive<undefined>({
     const data = x!.contiguousData(false);
     const out = new Float64Array(data.length);
     for (let t = 0; t < data.length / (n * n); t++) out.set(expmOne(Float64Array.from(data.subarray(t * n * n, (t + 1) * n * n)), n), t * n * n);
-    return new ArrayTensor(out, x!.shape);
+    return new ArrayTensor(x!.dtype === "float32" ? Float32Array.from(out) : out, x!.shape);
   },
   jvp: ([a], [ta]) => (ta ? frechet(a!, ta) : null),
   // ⟨Ḡ, L(A, E)⟩ = ⟨L(Aᵀ, Ḡ), E⟩.

@@ -12,6 +12,7 @@ import { NablaError } from "../../tensor/errors.js";
 import { broadcastShapes, formatShape } from "../../tensor/shape.js";
 import { ArrayTensor, type Tensor } from "../../tensor/tensor.js";
 import type { LUResult } from "../../backend/interface.js";
+import type { DType } from "../../tensor/dtype.js";
 import { add, div, mul, neg, sub } from "../primitives/elementwise.js";
 import { sum } from "../primitives/reduce.js";
 import { reshape } from "../primitives/shape.js";
@@ -172,23 +173,15 @@ function broadcastBatch(op: string, a: ArrayTensor, b: ArrayTensor): [ArrayTenso
 function luChecked(op: string, a: ArrayTensor): LUResult {
   requireFinite(op, a);
   const f = backend().lu(a);
-  const n = a.shape[a.ndim - 1]!;
-  const d = f.lu.contiguousData(false);
-  for (let t = 0; t < d.length / (n * n); t++) {
-    let big = 0, small = Infinity;
-    for (let i = 0; i < n; i++) {
-      const u = Math.abs(d[t * n * n + i * n + i]!);
-      big = Math.max(big, u);
-      small = Math.min(small, u);
-    }
-    const cond = big / small;
-    if (!(cond < 1 / Number.EPSILON)) {
-      throw new NablaError(
-        `${op}: the matrix is singular${batchLabel(a.shape, t)} to working precision: condition estimate ` +
-          `${Number.isFinite(cond) ? cond.toExponential(2) : "∞"} (largest/smallest LU pivot, a lower bound). ` +
-          `Use nb.linalg.lstsq or nb.linalg.pinv for a least-squares answer`,
-      );
-    }
+  const cond = backend().conditionEstimate(a, f);
+  const bad = cond.findIndex((c) => !(c < 1 / Number.EPSILON));
+  if (bad >= 0) {
+    const c = cond[bad]!;
+    throw new NablaError(
+      `${op}: the matrix is singular${batchLabel(a.shape, bad)} to working precision: estimated condition number ` +
+        `${Number.isFinite(c) ? c.toExponential(2) : "∞"} (1-norm) ≥ 1/ε = ${(1 / Number.EPSILON).toExponential(2)}. ` +
+        `Use nb.linalg.lstsq or nb.linalg.pinv for a least-squares answer`,
+    );
   }
   return f;
 }
@@ -232,11 +225,11 @@ export const logAbsDetP: Primitive<undefined> = definePrimitive<undefined>({
   impl: ([a]) => {
     requireFinite("slogdet", a!);
     const f = backend().lu(a!);
-    return mapDiagonals(f.lu, (d) => d.reduce((s, u) => s + Math.log(Math.abs(u)), 0));
+    return mapDiagonals(f.lu, a!.dtype, (d) => d.reduce((s, u) => s + Math.log(Math.abs(u)), 0));
   },
   // d log|det A| = tr(A⁻¹ dA).
   jvp: ([a], [ta]) => (ta ? sum(diagPart(solveMatrix(a!, ta)), -1) : null),
-  vjp: (g, [a]) => [mul(reshape(g, [...g.shape, 1, 1]), solveMatrix(mT(a!), identity(a!.shape[a!.ndim - 1]!)))],
+  vjp: (g, [a]) => [mul(reshape(g, [...g.shape, 1, 1]), solveMatrix(mT(a!), identity(a!.shape[a!.ndim - 1]!, a!.dtype)))],
   // y′ = tr(A⁻¹A′): with W = A⁻¹A′ as a series, yₖ = tr(Wₖ₋₁)/k.
   taylor: ([a], y0, order) => {
     const a0 = coef(a!, 0)!;
@@ -263,7 +256,7 @@ export const detSignP: Primitive<undefined> = definePrimitive<undefined>({
     const f = backend().lu(a!);
     const n = a!.shape[a!.ndim - 1]!;
     let t = 0;
-    return mapDiagonals(f.lu, (d) => {
+    return mapDiagonals(f.lu, a!.dtype, (d) => {
       let s = 1;
       for (let i = 0; i < n; i++) if (f.pivots[t * n + i] !== i) s = -s;
       t++;
@@ -276,11 +269,11 @@ export const detSignP: Primitive<undefined> = definePrimitive<undefined>({
 });
 
 /** f of each matrix's diagonal, as a tensor of the batch shape. */
-function mapDiagonals(x: ArrayTensor, f: (diagonal: number[]) => number): ArrayTensor {
+function mapDiagonals(x: ArrayTensor, dtype: DType, f: (diagonal: number[]) => number): ArrayTensor {
   const n = x.shape[x.ndim - 1]!;
   const d = x.contiguousData(false);
   const count = d.length / (n * n);
   const out = new Float64Array(count);
   for (let t = 0; t < count; t++) out[t] = f(Array.from({ length: n }, (_, i) => d[t * n * n + i * n + i]!));
-  return new ArrayTensor(out, x.shape.slice(0, -2));
+  return new ArrayTensor(dtype === "float32" ? Float32Array.from(out) : out, x.shape.slice(0, -2));
 }

@@ -1,4 +1,5 @@
 /** Small matrix helpers shared by the linalg primitives' kernels and rules (all nabla ops). */
+import type { DType } from "../../tensor/dtype.js";
 import { NablaError } from "../../tensor/errors.js";
 import { type Shape, formatShape } from "../../tensor/shape.js";
 import { ArrayTensor, type Tensor } from "../../tensor/tensor.js";
@@ -17,13 +18,13 @@ export const mm = (a: Tensor, b: Tensor): Tensor => bind(matmulP, [a, b], undefi
 export const sym = (x: Tensor): Tensor => mul(add(x, matrixTranspose(x)), 0.5);
 
 /** An n×n constant matrix with entries f(i, j). */
-export function constantMatrix(n: number, m: number, f: (i: number, j: number) => number): Tensor {
-  const data = new Float64Array(n * m);
+export function constantMatrix(n: number, m: number, f: (i: number, j: number) => number, dtype: DType = "float64"): Tensor {
+  const data = dtype === "float32" ? new Float32Array(n * m) : new Float64Array(n * m);
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) data[i * m + j] = f(i, j);
   return new ArrayTensor(data, [n, m]);
 }
 
-export const identity = (n: number): Tensor => constantMatrix(n, n, (i, j) => (i === j ? 1 : 0));
+export const identity = (n: number, dtype: DType = "float64"): Tensor => constantMatrix(n, n, (i, j) => (i === j ? 1 : 0), dtype);
 
 /** The last axis' length of x (its matrices' column count). */
 export const cols = (x: Tensor): number => x.shape[x.ndim - 1]!;

@@ -56,7 +56,7 @@ export function inv(a: TensorLike): Tensor {
   const at = toTensor(a);
   const n = requireSquare("inv", at);
   if (at.level === 0) requireFinite("inv", at.concrete());
-  return solveMatrix(at, identity(n));
+  return solveMatrix(at, identity(n, at.dtype));
 }
 
 /** Sign and log of the absolute determinant. */
