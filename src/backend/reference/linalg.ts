@@ -535,24 +535,30 @@ export function jacobiSVD(
   const v = v0 ? transposeSquare(v0, n) : new Float64Array(n * n);
   if (!v0) for (let j = 0; j < n; j++) v[j * n + j] = 1;
   const tol = Number.EPSILON * m;
+  // Squared column norms, recomputed each sweep and updated by each rotation (α − tγ, β + tγ),
+  // so a pair costs one dot product instead of three.
+  const sq = new Float64Array(n);
   for (let sweep = 0; sweep < 80; sweep++) {
     let rotated = false;
+    for (let j = 0; j < n; j++) {
+      let t = 0;
+      for (let i = 0; i < m; i++) t += w[j * m + i]! * w[j * m + i]!;
+      sq[j] = t;
+    }
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {
-        let alpha = 0, beta = 0, gamma = 0;
+        let gamma = 0;
         const po = p * m, qo = q * m;
-        for (let i = 0; i < m; i++) {
-          const x = w[po + i]!, y = w[qo + i]!;
-          alpha += x * x;
-          beta += y * y;
-          gamma += x * y;
-        }
+        for (let i = 0; i < m; i++) gamma += w[po + i]! * w[qo + i]!;
+        const alpha = sq[p]!, beta = sq[q]!;
         if (gamma === 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha * beta)) continue;
         rotated = true;
         const zeta = (beta - alpha) / (2 * gamma);
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const sn = c * t;
+        sq[p] = alpha - t * gamma;
+        sq[q] = beta + t * gamma;
         for (let i = 0; i < m; i++) {
           const x = w[po + i]!, y = w[qo + i]!;
           w[po + i] = c * x - sn * y;

@@ -15,7 +15,8 @@
  * matrix functions) and arbitrary for those that do. When the vectors' cotangent is exactly zero
  * (only the values were used), the terms are skipped altogether.
  */
-import { type Primitive, bind, definePrimitive } from "../core.js";
+import { type Primitive, type Series, bind, definePrimitive } from "../core.js";
+import { coef } from "../series.js";
 import { backend } from "../../backend/registry.js";
 import { NablaError } from "../../tensor/errors.js";
 import { ArrayTensor, type Tensor } from "../../tensor/tensor.js";
@@ -30,7 +31,7 @@ import { trsm } from "./factor.js";
 /** Relative eigenvalue gap below which a pair counts as degenerate (see the module comment). */
 export const DEGENERATE_GAP = 1e-12;
 
-const TAYLOR_REASON = "its Taylor rule needs the vectors' series (not implemented); nest nb.jvp for higher derivatives";
+const TAYLOR_REASON = "its Taylor rule is not implemented; nest nb.jvp for higher derivatives";
 
 /**
  * F[i, j] = 1/(wⱼ − wᵢ) off the diagonal, 0 on it and for (near-)degenerate pairs; w [..., n].
@@ -75,6 +76,37 @@ export function unpackEigh(packed: Tensor): { values: Tensor; vectors: Tensor } 
 }
 
 /**
+ * The series of eigh's packed output along A(t) = Σ Aₖtᵏ, from A(t)V(t) = V(t)Λ(t) and
+ * V(t)ᵀV(t) = I order by order: with Vₖ = V₀Cₖ and
+ * Rₖ = V₀ᵀ(Σⱼ₌₁..ₖ sym(Aⱼ)Vₖ₋ⱼ − Σⱼ₌₁..ₖ₋₁ VⱼΛₖ₋ⱼ), λₖ = diag(Rₖ), Cₖ = F∘Rₖ off the diagonal and
+ * −½ diag(Σⱼ₌₁..ₖ₋₁ VⱼᵀVₖ₋ⱼ) on it (distinct eigenvalues; degenerate pairs as in the JVP).
+ */
+function eighSeries(a: Series, y0: Tensor, order: number): Series {
+  const { values: l0, vectors: v0 } = unpackEigh(y0);
+  const f = inverseGaps(l0);
+  const ls: Tensor[] = [l0], vs: Tensor[] = [v0];
+  const out: Tensor[] = [y0];
+  for (let k = 1; k <= order; k++) {
+    let r: Tensor | null = null;
+    const acc = (t: Tensor): void => void (r = r === null ? t : add(r, t));
+    for (let j = 1; j <= k; j++) {
+      const aj = coef(a, j);
+      if (aj !== null) acc(mm(sym(aj), vs[k - j]!));
+    }
+    for (let j = 1; j < k; j++) acc(mul(scaleColumns(vs[j]!, ls[k - j]!), -1));
+    const rk = r === null ? mul(v0, 0) : mm(mT(v0), r);
+    let gram: Tensor | null = null;
+    for (let j = 1; j < k; j++) gram = gram === null ? mm(mT(vs[j]!), vs[k - j]!) : add(gram, mm(mT(vs[j]!), vs[k - j]!));
+    let c = mul(f, rk);
+    if (gram !== null) c = add(c, diagEmbed(mul(diagPart(gram), -0.5)));
+    ls.push(diagPart(rk));
+    vs.push(mm(v0, c));
+    out.push(concat([reshape(ls[k]!, [...l0.shape.slice(0, -1), 1, cols(l0)]), vs[k]!], -2));
+  }
+  return out;
+}
+
+/**
  * Eigen-decomposition of the symmetric part (A + Aᵀ)/2: output [..., n+1, n], row 0 the
  * ascending eigenvalues, rows 1..n the eigenvectors as columns (each with its largest-magnitude
  * entry positive).
@@ -106,8 +138,9 @@ export const eighP: Primitive<undefined> = definePrimitive<undefined>({
     if (!isZero(gv)) inner = add(inner, mul(inverseGaps(values), mm(mT(vectors), gv)));
     return [sym(mm(vectors, mm(inner, mT(vectors))))];
   },
+  taylor: ([a], y0, order) => eighSeries(a!, y0, order),
   batch: leadingAxisBatch([2], ([a]) => bind(eighP, [a!], undefined)),
-  check: { domain: "symmetric", order: 2, noTaylor: TAYLOR_REASON, cases: [{ shapes: [[3, 3]], params: undefined }, { shapes: [[2, 2, 2]], params: undefined }] },
+  check: { domain: "symmetric", order: 2, cases: [{ shapes: [[3, 3]], params: undefined }, { shapes: [[2, 2, 2]], params: undefined }] },
 });
 
 /** Packs a [..., p, n] over b [..., q, n] (concrete). */
@@ -133,8 +166,9 @@ export const eigvalshP: Primitive<undefined> = definePrimitive<undefined>({
     const v = unpackEigh(bind(eighP, [a!], undefined)).vectors;
     return [mm(scaleColumns(v, g), mT(v))];
   },
+  taylor: ([a], _, order) => eighSeries(a!, bind(eighP, [coef(a!, 0)!], undefined), order).map((y) => (y === null ? null : unpackEigh(y).values)),
   batch: leadingAxisBatch([2], ([a]) => bind(eigvalshP, [a!], undefined)),
-  check: { domain: "symmetric", order: 2, noTaylor: TAYLOR_REASON, cases: [{ shapes: [[3, 3]], params: undefined }, { shapes: [[2, 2, 2]], params: undefined }] },
+  check: { domain: "symmetric", order: 2, cases: [{ shapes: [[3, 3]], params: undefined }, { shapes: [[2, 2, 2]], params: undefined }] },
 });
 
 // ---- svd -----------------------------------------------------------------------------------
