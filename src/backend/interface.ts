@@ -139,6 +139,8 @@ export interface LinalgKernels {
   triangularSolve(a: ArrayTensor, b: ArrayTensor, lower: boolean, transpose: boolean, unitDiagonal: boolean): ArrayTensor;
   /** Eigen-decomposition of each symmetric part: ascending values [..., n], vectors as columns [..., n, n]. */
   eigh(a: ArrayTensor): { values: ArrayTensor; vectors: ArrayTensor };
+  /** The ascending eigenvalues alone (no eigenvectors accumulated: several times cheaper). */
+  eigvalsh(a: ArrayTensor): ArrayTensor;
   /** Reduced SVD [..., m, n] → u [..., m, k], s [..., k] (descending), vt [..., k, n], k = min(m, n). */
   svd(a: ArrayTensor): { u: ArrayTensor; s: ArrayTensor; vt: ArrayTensor };
   /** Reduced Householder QR [..., m, n] → q [..., m, k], r [..., k, n]. */

@@ -9,7 +9,7 @@ import type { DType } from "../../tensor/dtype.js";
 import { sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import {
-  type Matmul, choleskyInPlace, conditionEstimate, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, triangularSolveInPlace,
+  type Matmul, choleskyInPlace, conditionEstimate, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, symmetricEigenvaluesInPlace, triangularSolveInPlace,
 } from "./linalg.js";
 
 /** A fresh float64 row-major copy of x's elements. */
@@ -111,6 +111,14 @@ function jacobiFromGram(mm: Matmul, src: Float64Array, offset: number, m: number
   jacobiSVD(w, 0, m, n, u, uo, s, so, vt, vto, v0);
 }
 
+function eigvalsh(a: ArrayTensor): ArrayTensor {
+  const { batch, n, lead } = matrixDims(a);
+  const src = float64Copy(a);
+  const values = new Float64Array(batch * n);
+  for (let t = 0; t < batch; t++) symmetricEigenvaluesInPlace(src, t * n * n, n, values, t * n);
+  return output(values, [...lead, n], a.dtype);
+}
+
 function svd(this: Backend, a: ArrayTensor): { u: ArrayTensor; s: ArrayTensor; vt: ArrayTensor } {
   const { batch, m, n, lead } = matrixDims(a);
   const k = Math.min(m, n);
@@ -144,4 +152,4 @@ function qr(a: ArrayTensor): { q: ArrayTensor; r: ArrayTensor } {
 }
 
 /** The linear-algebra block of the reference backend. */
-export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, luSolve, triangularSolve, eigh, svd, qr };
+export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, luSolve, triangularSolve, eigh, eigvalsh, svd, qr };

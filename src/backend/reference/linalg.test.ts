@@ -98,6 +98,7 @@ describe.each([5, 150])("linalg kernels at n = %i", (n) => {
     const eye = Float64Array.from({ length: n * n }, (_, idx) => (idx % (n + 1) === 0 ? 1 : 0));
     expect(maxDiff(mul(v, v, n, n, n, true), eye)).toBeLessThan(1e-12 * n);
     for (let i = 1; i < n; i++) expect(lam[i]!).toBeGreaterThanOrEqual(lam[i - 1]!);
+    expect(maxDiff(ref.eigvalsh(new ArrayTensor(a, [n, n])).contiguousData(false), lam)).toBeLessThan(1e-12 * n * n);
   });
 
   test.each([[1, 0], [0, 1]])("svd and qr of a tall (%i) or wide (%i) matrix", (tall, wide) => {

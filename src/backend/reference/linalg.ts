@@ -328,11 +328,23 @@ export function symmetricEigenInPlace(a: Float64Array, ao: number, n: number, va
   vectors.set(z, vco);
 }
 
+/** Ascending eigenvalues of the symmetric part of the n×n matrix at `a`, without eigenvectors (O(n²) after the reduction). */
+export function symmetricEigenvaluesInPlace(a: Float64Array, ao: number, n: number, values: Float64Array, vo: number): void {
+  const z = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) z[i * n + j] = 0.5 * (a[ao + i * n + j]! + a[ao + j * n + i]!);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  tridiagonalize(z, n, d, e, false);
+  tridiagonalQL(null, n, d, e);
+  values.set(d.sort(), vo);
+}
+
 /**
  * Householder tridiagonalisation (tred2), on transposed storage so that its inner loops run
- * along rows: on return z holds Qᵀ, d the diagonal, e[1..] the subdiagonal.
+ * along rows: on return z holds Qᵀ (unless `accumulate` is false), d the diagonal, e[1..] the
+ * subdiagonal.
  */
-function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64Array, accumulate = true): void {
   for (let j = 0; j < n; j++) d[j] = z[j * n + n - 1]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
@@ -383,6 +395,12 @@ function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64A
     }
     d[i] = h;
   }
+  if (!accumulate) {
+    // The reduced matrix's diagonal is z's; Q is not needed.
+    for (let j = 0; j < n; j++) d[j] = z[j * n + j]!;
+    e[0] = 0;
+    return;
+  }
   // Accumulate the transformations.
   for (let i = 0; i < n - 1; i++) {
     z[i * n + n - 1] = z[i * n + i]!;
@@ -412,8 +430,8 @@ function transposeSquare(a: Float64Array, n: number): Float64Array {
   return t;
 }
 
-/** Implicit QL iterations (tql2) on the tridiagonal (d, e), rotating the rows of zt (= Qᵀ). */
-function tridiagonalQL(zt: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+/** Implicit QL iterations (tql2) on the tridiagonal (d, e), rotating the rows of zt (= Qᵀ) unless it is null. */
+function tridiagonalQL(zt: Float64Array | null, n: number, d: Float64Array, e: Float64Array): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0, tst1 = 0;
@@ -454,6 +472,7 @@ function tridiagonalQL(zt: Float64Array, n: number, d: Float64Array, e: Float64A
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
+          if (zt === null) continue;
           const r0 = i * n, r1 = (i + 1) * n;
           for (let k = 0; k < n; k++) {
             h = zt[r1 + k]!;

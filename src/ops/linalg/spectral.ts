@@ -153,7 +153,7 @@ export const eigvalshP: Primitive<undefined> = definePrimitive<undefined>({
   name: "eigvalsh",
   impl: ([a]) => {
     requireFinite("eigvalsh", a!);
-    return backend().eigh(a!).values;
+    return backend().eigvalsh(a!);
   },
   // dλᵢ = vᵢᵀ sym(dA) vᵢ.
   jvp: ([a], [ta]) => {
