@@ -35,7 +35,7 @@ describe("truncated backpropagation through time", () => {
     for (const [t0, len] of [[0, 5], [5, 5], [10, 2]] as const) {
       const xc = x.slice([0, t0, 0], [4, len, 1]);
       const yc = y.slice([0, t0, 0], [4, len, 1]);
-      const from = state;
+      const from: nb.nn.CarriedState = state;
       const g = nb.grad((q: nb.nn.Params) => nb.nn.mseLoss(nb.nn.forwardCarrying(m.withParams(q), xc, from).output, yc))(p);
       state = nb.nn.forwardCarrying(m.withParams(p), xc, from).state;
       p = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, nb.sub(v, nb.mul(0.1, g[k]!))]));
