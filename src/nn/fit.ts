@@ -16,6 +16,7 @@ import { batches, checkSameSamples, takeRows, permutation } from "../data/prepar
 import type { Module, Params } from "./module.js";
 import { type Loss, type LossName, lossesByName } from "./losses.js";
 import { accuracy, meanSquaredError, predictClasses, r2Score } from "./metrics.js";
+import { truncatedStep } from "./bptt.js";
 import { type FlowSnapshot, type FlowThresholds, flowWarnings, layerFlows, recordActivations } from "./gradient-flow.js";
 
 /** Samples and their targets. */
@@ -75,6 +76,12 @@ export interface FitOptions {
   quiet?: boolean;
   /** Where the progress bar and warnings go (default stderr). */
   stream?: ProgressStream;
+  /**
+   * Truncated backpropagation through time, for a recurrent model on sequences x [n, time, …]
+   * with targets y [n, time, …]: each batch is walked in chunks of this many time steps, one
+   * optimizer update per chunk, the recurrent state carried from chunk to chunk as a constant.
+   */
+  truncate?: number;
   /** Record a gradient-flow snapshot at the first step of every epoch (default true), with these thresholds. */
   gradientFlow?: boolean | FlowThresholds;
 }
@@ -166,7 +173,8 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
   const n = train.x.shape[0]!;
   const stepsPerEpoch = Math.ceil(n / batchSize);
   const bar = new ProgressBar({ total: epochs * stepsPerEpoch, label: "fit", quiet: options.quiet ?? false, ...(options.stream ? { stream: options.stream } : {}) });
-  const step = trainingStep(current, { loss, optimizer, ...(options.regularizer ? { regularizer: options.regularizer } : {}), thresholds });
+  const stepOptions = { loss, optimizer, ...(options.regularizer ? { regularizer: options.regularizer } : {}), thresholds };
+  const step = options.truncate === undefined ? trainingStep(current, stepOptions) : truncatedStep(current, { ...stepOptions, truncate: options.truncate });
 
   const history: EpochLog[] = [];
   const snapshots: FlowSnapshot[] = [];
@@ -296,7 +304,7 @@ export function trainingStep<S extends PyTree>(model: Module, options: StepOptio
 
 /** Counts must be integers ≥ 1: `epochs: -1` or `batchSize: 0` would train nothing and report success. */
 function checkFitOptions(options: FitOptions): void {
-  const counts: [string, unknown][] = [["epochs", options.epochs], ["batchSize", options.batchSize], ["earlyStopping.patience", options.earlyStopping?.patience]];
+  const counts: [string, unknown][] = [["epochs", options.epochs], ["batchSize", options.batchSize], ["earlyStopping.patience", options.earlyStopping?.patience], ["truncate", options.truncate]];
   for (const [name, value] of counts) {
     if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) throw new NablaError(`fit: ${name} must be an integer ≥ 1, got ${String(value)}`);
   }

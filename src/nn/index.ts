@@ -17,6 +17,8 @@ export { MultiHeadSelfAttention } from "./attention.js";
 export type { AttentionOptions } from "./attention.js";
 export { GRU, LSTM, RNN } from "./recurrent.js";
 export { GraphConv, normalizedAdjacency } from "./graph.js";
+export { forwardCarrying, truncatedStep } from "./bptt.js";
+export type { CarriedState } from "./bptt.js";
 export { gaussianRing, trainGan } from "./gan.js";
 export type { GanOptions, GanResult, GanStep } from "./gan.js";
 export type { LSTMState, RNNOptions, RecurrentOptions } from "./recurrent.js";

@@ -149,5 +149,6 @@ export function challengesTable(options: ReportOptions): Table {
     columns: ["challenge", "function", "diagnosis", "remedy", "baseline", "remedyResult", "improved"],
     rows: [localMinima(options), saddles(options), plateau.row, ill.row, sharpVsFlat(options)],
     plots: [plateau.plot, ill.plot],
+    lab: { route: "landscape", how: "type a function to see its critical points by Morse index, and train a network with its largest Hessian eigenvalue against 2/η; the race page replays the saddle and the ill-conditioned valley" },
   };
 }

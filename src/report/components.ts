@@ -99,5 +99,6 @@ export function componentsTable(options: ReportOptions): Table {
     columns: ["component", "init", "layers", "firstLayerGradNorm", "lastLayerGradNorm", "minOverMax", "verdict", "timeMs"],
     rows,
     plots: [],
+    lab: { route: "training", how: "set the depth to 12 (its largest), switch the activation between sigmoid, tanh and ReLU, tick residual, and read the per-layer gradient norms and the monitor's warnings" },
   };
 }

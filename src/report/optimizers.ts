@@ -110,5 +110,6 @@ export function optimizersTable(options: ReportOptions): Table {
     columns: ["problem", "method", "iterations", "evaluations", "finalLoss", "gap", "testAccuracy", "success", "timeMs", "note"],
     rows: [...rows, ...digits.rows],
     plots: [...plots, digits.plot],
+    lab: { route: "race", how: "pick a surface (Rosenbrock, the saddle, the ill-conditioned quadratic), tick the optimisers, press Tune for each one's learning rate and watch them race" },
   };
 }

@@ -44,10 +44,15 @@ export function plotSvg(plot: Plot, width = 560, height = 300): string {
   ].join("\n");
 }
 
+/** The Lab page that replays a table, as text (index.html links nowhere, so it stays self-contained). */
+function replay(t: Table): string {
+  return t.lab ? ` Replay it in the Lab (npm start, then #/${t.lab.route}): ${t.lab.how}.` : "";
+}
+
 function tableMarkdown(t: Table): string {
   const header = `| ${t.columns.join(" | ")} |\n| ${t.columns.map(() => "---").join(" | ")} |`;
   const body = t.rows.map((r) => `| ${t.columns.map((c) => escapeMd(formatCell(r[c]))).join(" | ")} |`).join("\n");
-  return `## Table ${t.id}: ${t.title}\n\n${t.method}\n\n${header}\n${body}\n`;
+  return `## Table ${t.id}: ${t.title}\n\n${t.method}${replay(t)}\n\n${header}\n${body}\n`;
 }
 
 function claimsMarkdown(claims: readonly Claim[]): string {
@@ -69,7 +74,7 @@ function tableHtml(t: Table): string {
   const head = t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
   const body = t.rows.map((r) => `<tr>${t.columns.map((c) => `<td>${escapeHtml(formatCell(r[c]))}</td>`).join("")}</tr>`).join("\n");
   const plots = t.plots.map((p) => `<figure>${plotSvg(p)}</figure>`).join("\n");
-  return `<section id="table-${t.id}"><h2>Table ${t.id}: ${escapeHtml(t.title)}</h2><p>${escapeHtml(t.method)}</p><div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${plots}</section>`;
+  return `<section id="table-${t.id}"><h2>Table ${t.id}: ${escapeHtml(t.title)}</h2><p>${escapeHtml(t.method + replay(t))}</p><div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${plots}</section>`;
 }
 
 const STYLE = "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}th{background:#f3f3f3}.scroll{overflow-x:auto}figure{margin:1em 0}.confirmed{color:#1a7f37}.refuted{color:#cf222e}.depends{color:#9a6700}";

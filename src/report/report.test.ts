@@ -54,6 +54,9 @@ describe("nabla report", () => {
     const html = files["index.html"];
     expect(html).toContain("<svg");
     expect(html).not.toMatch(/\b(src|href)\s*=|url\(|@import|<script|<link/i);
+    // Each table names the Lab page that replays it, as text.
+    expect(html).toContain("Replay it in the Lab (npm start, then #/race)");
+    expect(files["report.md"]).toContain("then #/training)");
   });
 
   test("deterministic for a seed: two runs give the same rows except timings", () => {

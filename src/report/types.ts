@@ -41,6 +41,8 @@ export interface Table {
   columns: string[];
   rows: Row[];
   plots: Plot[];
+  /** Where the Lab replays the experiment: its route (`#/race`) and what to do there. */
+  lab?: { route: string; how: string };
 }
 
 /** A claim from the survey or the seeds, decided by an experiment. */
