@@ -85,7 +85,7 @@ function applyRule(f: Compiled, a: number, b: number, rule: RuleName, n: number)
 function rules({ source, rule, n, ...ends }: RulesRequest): RulesResult {
   const [a, b] = range(ends.a, ends.b);
   const f = compile(source);
-  const q = nb.integrate.quad(f, a, b, { epsabs: 1e-14, epsrel: 1e-14, limit: 200 });
+  const q = nb.integrate.quad(f, a, b, { epsabs: 1e-13, epsrel: 1e-12, limit: 200 });
   const reference = { value: q.value.item(), error: q.error, nfev: q.nfev, intervals: q.intervals, success: q.success };
   const errors = Object.fromEntries(RULES.map((r) => [r, CONVERGENCE_N.map((m) => Math.abs(applyRule(f, a, b, r, m).value - reference.value))])) as Record<RuleName, number[]>;
   return { range: [a, b], reference, curve: samples(f, a, b, 400), shown: applyRule(f, a, b, rule, n), errors };

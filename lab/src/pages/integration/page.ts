@@ -15,7 +15,7 @@ export default definePage({
     + "In d dimensions Monte Carlo's error falls like n^−½ whatever d is; scrambled Sobol points, spread evenly, reach nearly n^−1 on a smooth integrand. "
     + "Last, two unbiased estimates of a gradient of an expectation: the reparameterisation estimator's spread is far narrower than the score function's.",
   params: {
-    f: param.text("x^2*sin(x)"), a: param.text("0"), b: param.text("pi"),
+    f: param.text("x^2*sin(x)"), a: param.text("0"), b: param.text("2"),
     rule: param.choice(RULES, "simpson"), n: param.number(6, { min: 1, max: 256, integer: true }),
     g: param.text("1/((x - 0.3)^2 + 0.001) + 1/sqrt(x)"), ga: param.text("0"), gb: param.text("1"),
     dim: param.number(3, { min: 1, max: 8, integer: true }), seed: param.number(1, { integer: true }),

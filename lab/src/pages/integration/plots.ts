@@ -48,7 +48,7 @@ function shapes(rule: RuleName, shown: RulesResult["shown"], h: number, a: numbe
 
 export function drawArea(container: HTMLElement, result: RulesResult, rule: RuleName, n: number, range: [number, number]): void {
   const { curve, shown } = result;
-  const f = frame(container, { width: 560, height: 340, x: range, y: withZero([...curve.y, ...shown.y]), xLabel: "x", yLabel: "f(x)", title: `f and the ${rule} rule's shapes with n = ${n}` });
+  const f = frame(container, { width: 480, height: 320, x: range, y: withZero([...curve.y, ...shown.y]), xLabel: "x", yLabel: "f(x)", title: `f and the ${rule} rule's shapes with n = ${n}` });
   const color = RULE_COLORS[rule];
   const polygon = d3.line<[number, number]>().x(([x]) => f.x(x)).y(([, y]) => f.y(y));
   f.plot.append("g").selectAll("path").data(shapes(rule, shown, (range[1] - range[0]) / n, range[0])).join("path")
@@ -75,7 +75,7 @@ function logRange(values: readonly number[]): [number, number] {
 
 export function drawConvergence(container: HTMLElement, errors: RulesResult["errors"], chosen: RuleName): void {
   const all = RULES.flatMap((r) => errors[r]);
-  const f = frame(container, { width: 560, height: 340, x: [CONVERGENCE_N[0]!, CONVERGENCE_N[CONVERGENCE_N.length - 1]!], xScale: "log", y: logRange(all), yScale: "log", xLabel: "n (subintervals; Gauss: nodes)", yLabel: "|error|", title: "Each rule's error against n, log-log" });
+  const f = frame(container, { width: 480, height: 320, x: [CONVERGENCE_N[0]!, CONVERGENCE_N[CONVERGENCE_N.length - 1]!], xScale: "log", y: logRange(all), yScale: "log", xLabel: "n (subintervals; Gauss: nodes)", yLabel: "|error|", title: "Each rule's error against n, log-log" });
   logLines(f, CONVERGENCE_N, RULES.map((r) => ({ values: errors[r], color: RULE_COLORS[r], width: r === chosen ? 3.2 : 1.6 })));
 }
 
@@ -83,7 +83,7 @@ export function drawConvergence(container: HTMLElement, errors: RulesResult["err
 export function drawAdaptive(container: HTMLElement, result: AdaptiveResult): void {
   const { curve, edges } = result;
   const range: [number, number] = [edges[0]!, edges[edges.length - 1]!];
-  const f = frame(container, { width: 560, height: 340, x: range, y: withZero(curve.y), xLabel: "x", yLabel: "f(x)", title: `The integrand and quad's ${edges.length - 1} final subintervals` });
+  const f = frame(container, { width: 720, height: 300, x: range, y: withZero(curve.y), xLabel: "x", yLabel: "f(x)", title: `The integrand and quad's ${edges.length - 1} final subintervals` });
   f.plot.append("g").selectAll("rect").data(edges.slice(1)).join("rect").attr("x", (_, i) => f.x(edges[i]!)).attr("width", (hi, i) => Math.max(0.5, f.x(hi) - f.x(edges[i]!)))
     .attr("y", 0).attr("height", f.height).attr("fill", (_, i) => (i % 2 ? "#e8eef8" : "#f7f9fc"));
   f.plot.append("g").selectAll("line").data(edges).join("line").attr("class", "edge-tick").attr("x1", (x) => f.x(x)).attr("x2", (x) => f.x(x))
@@ -94,7 +94,7 @@ export function drawAdaptive(container: HTMLElement, result: AdaptiveResult): vo
 /** RMS error against n for each method, with the slopes n^−½ and n^−1 through the first points. */
 export function drawMonteCarlo(container: HTMLElement, result: MonteCarloResult): void {
   const all = MC_METHODS.flatMap((m) => result[m].rmse);
-  const f = frame(container, { width: 560, height: 340, x: [MC_N[0]!, MC_N[MC_N.length - 1]!], xScale: "log", y: logRange(all), yScale: "log", xLabel: "n (points)", yLabel: "RMS error", title: "Monte Carlo and quasi-Monte Carlo error against n, log-log" });
+  const f = frame(container, { width: 480, height: 320, x: [MC_N[0]!, MC_N[MC_N.length - 1]!], xScale: "log", y: logRange(all), yScale: "log", xLabel: "n (points)", yLabel: "RMS error", title: "Monte Carlo and quasi-Monte Carlo error against n, log-log" });
   const through = (start: number, power: number): number[] => MC_N.map((n) => start * (MC_N[0]! / n) ** power);
   logLines(f, MC_N, [
     { values: through(result.mc.rmse[0]!, 0.5), color: "#8a93a3", dash: "6 4", width: 1.4 },
@@ -109,7 +109,7 @@ export function drawEstimates(container: HTMLElement, result: EstimatorsResult, 
   const lo = Math.min(d3.quantileSorted(all, 0.01)!, truth);
   const hi = Math.max(d3.quantileSorted(all, 0.99)!, truth);
   const pad = (hi - lo) * 0.05 || 1;
-  const f = frame(container, { width: 560, height: 360, x: [lo - pad, hi + pad], y: [0, ESTIMATORS.length], xLabel: "estimate of ∂/∂μ E[x²]", title: "Histograms of each estimator's estimates, true value marked" });
+  const f = frame(container, { width: 480, height: 340, x: [lo - pad, hi + pad], y: [0, ESTIMATORS.length], xLabel: "estimate of ∂/∂μ E[x²]", title: "Histograms of each estimator's estimates, true value marked" });
   const bins = d3.bin().domain([lo - pad, hi + pad]).thresholds(d3.range(lo - pad, hi + pad, (hi - lo + 2 * pad) / 60));
   for (const [row, name] of ESTIMATORS.entries()) {
     const counts = bins(result[name]);

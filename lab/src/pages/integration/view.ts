@@ -36,7 +36,7 @@ export function outputs() {
     area: el("div", { class: "plot", "data-testid": "integration-area" }),
     convergence: el("div", { class: "plot", "data-testid": "integration-convergence" }),
     adaptiveSummary: el("p", { class: "status", "aria-live": "polite", "data-testid": "integration-adaptive" }),
-    adaptive: el("div", { class: "plot", "data-testid": "integration-partition" }),
+    adaptive: el("div", { class: "plot small", "data-testid": "integration-partition" }),
     monteCarlo: el("div", { class: "plot", "data-testid": "integration-mc" }),
     mcTable: el("table", { class: "methods", "data-testid": "integration-mc-table" }),
     estimates: el("div", { class: "plot", "data-testid": "integration-estimates" }),
