@@ -53,7 +53,13 @@ function compile(source: string): Compiled {
 
 /** The ends of a finite range, typed as numbers or constant expressions. */
 function range(lower: string, upper: string): [number, number] {
-  const [a, b] = [lower, upper].map((end) => nb.parse(end).evaluate({}));
+  const [a, b] = [lower, upper].map((end, i) => {
+    try {
+      return nb.parse(end).evaluate({});
+    } catch {
+      throw new Error(`${i ? "b" : "a"} must be a number or a constant expression such as pi/2; got "${end}"`);
+    }
+  });
   if (!(Number.isFinite(a) && Number.isFinite(b) && a! < b!)) throw new Error(`The range needs finite ends with a < b; got a = ${a}, b = ${b}`);
   return [a!, b!];
 }

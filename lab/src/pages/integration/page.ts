@@ -53,7 +53,7 @@ export default definePage({
       const result = await page.compute("integrationEstimators", { mu: state.mu, sigma: state.sigma, draws: state.draws, trials: state.trials });
       if (!result) return;
       drawEstimates(o.estimates, result, 2 * state.mu);
-      showEstimators(o.estimatorTable, result, 2 * state.mu);
+      showEstimators(o.estimatorTable, result, state.mu, state.sigma, state.draws);
     };
     const panels = { rules, adaptive, monteCarlo, estimators };
     const panelOf: Record<keyof typeof keys, keyof typeof panels> = {

@@ -3,7 +3,8 @@ import * as d3 from "d3";
 import { COLORS, type Frame, frame, line, robustExtent } from "../../plot.js";
 import { type AdaptiveResult, CONVERGENCE_N, ESTIMATOR_LABELS, ESTIMATORS, type EstimatorsResult, MC_METHODS, MC_N, type MonteCarloResult, type RuleName, RULES, type RulesResult } from "./jobs.js";
 
-export const RULE_COLORS = Object.fromEntries(RULES.map((r, i) => [r, COLORS[i]!])) as Record<RuleName, string>;
+// Not the first colour, which is the curve of f; Simpson, the default, gets the amber that stands out from it.
+export const RULE_COLORS: Record<RuleName, string> = { left: COLORS[1]!, right: COLORS[2]!, midpoint: COLORS[3]!, trapezoid: COLORS[5]!, simpson: COLORS[4]!, gauss: COLORS[6]! };
 export const MC_COLORS = { mc: COLORS[1]!, sobol: COLORS[0]!, halton: COLORS[2]! } as const;
 export const ESTIMATOR_COLORS = { reparameterization: COLORS[0]!, score: COLORS[1]!, scoreBaseline: COLORS[2]! } as const;
 
@@ -83,7 +84,7 @@ export function drawConvergence(container: HTMLElement, errors: RulesResult["err
 export function drawAdaptive(container: HTMLElement, result: AdaptiveResult): void {
   const { curve, edges } = result;
   const range: [number, number] = [edges[0]!, edges[edges.length - 1]!];
-  const f = frame(container, { width: 720, height: 300, x: range, y: withZero(curve.y), xLabel: "x", yLabel: "f(x)", title: `The integrand and quad's ${edges.length - 1} final subintervals` });
+  const f = frame(container, { width: 560, height: 280, x: range, y: withZero(curve.y), xLabel: "x", yLabel: "f(x)", title: `The integrand and quad's ${edges.length - 1} final subintervals` });
   f.plot.append("g").selectAll("rect").data(edges.slice(1)).join("rect").attr("x", (_, i) => f.x(edges[i]!)).attr("width", (hi, i) => Math.max(0.5, f.x(hi) - f.x(edges[i]!)))
     .attr("y", 0).attr("height", f.height).attr("fill", (_, i) => (i % 2 ? "#e8eef8" : "#f7f9fc"));
   f.plot.append("g").selectAll("line").data(edges).join("line").attr("class", "edge-tick").attr("x1", (x) => f.x(x)).attr("x2", (x) => f.x(x))

@@ -54,7 +54,7 @@ export function outputs() {
   return { ...o, nodes };
 }
 
-const quadLine = (r: Reference): string => `${fmt(r.value, 15)} ± ${r.error.toExponential(1)} (${r.nfev} evaluations, ${r.intervals} subintervals${r.success ? "" : ", tolerance not reached"})`;
+const quadLine = (r: Reference): string => `${fmt(r.value, 15)} ± ${r.error.toExponential(1)} (${r.nfev} evaluations, ${r.intervals} subinterval${r.intervals === 1 ? "" : "s"}${r.success ? "" : ", tolerance not reached"})`;
 
 export function showRules(p: HTMLElement, result: RulesResult, ruleLabel: string, n: number): void {
   const error = result.shown.value - result.reference.value;
@@ -83,8 +83,10 @@ function meanAndVariance(values: readonly number[]): [number, number] {
   return [mean, values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1)];
 }
 
-export function showEstimators(table: HTMLElement, result: EstimatorsResult, truth: number): void {
-  table.replaceChildren(el("caption", {}, `${result.reparameterization.length} seeded estimates each; the truth is 2μ = ${fmt(truth)}`),
+/** The table of the estimators' means and variances; the pathwise estimate is 2·mean(x), so its variance is 4σ²/draws. */
+export function showEstimators(table: HTMLElement, result: EstimatorsResult, mu: number, sigma: number, draws: number): void {
+  const caption = `${result.reparameterization.length} seeded estimates each; the truth is 2μ = ${fmt(2 * mu)}, and the reparameterisation estimate 2·mean(x) has variance 4σ²/${draws} = ${fmt((4 * sigma ** 2) / draws, 4)}`;
+  table.replaceChildren(el("caption", {}, caption),
     row(["estimator", "mean", "variance"], true),
     ...ESTIMATORS.map((name) => {
       const [mean, variance] = meanAndVariance(result[name]);
