@@ -203,6 +203,7 @@ describe("the Lab in Chromium", () => {
     await p.getByTestId("integration-n").fill("32");
     await p.getByTestId("integration-n").dispatchEvent("change");
     await expect.poll(simpsonError).not.toBe(coarse);
+    expect(p.url()).toContain("n=32");
     // Composite Simpson's error is C·h⁴ + O(h⁶): halving h divides it by nearly 2⁴ (16.78 from n = 16 to 32, by hand in Python).
     expect(coarse / (await simpsonError())).toBeGreaterThan(15.5);
     expect(coarse / (await simpsonError())).toBeLessThan(17.5);
