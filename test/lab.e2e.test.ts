@@ -193,6 +193,33 @@ describe("the Lab in Chromium", () => {
     expect(p.url()).toContain("f=cos");
   });
 
+  it("Integration: Simpson's error on x²·sin x over [0, π] falls 16× when n doubles; quad's values match closed forms", async () => {
+    const p = await open("#/integration?f=x%5E2*sin(x)&a=0&b=pi&rule=simpson&n=16");
+    const summary = p.getByTestId("integration-summary");
+    const simpsonError = async (): Promise<number> => Number(await summary.getAttribute("data-estimate")) - (Math.PI ** 2 - 4);
+    await expect.poll(() => summary.getAttribute("data-estimate"), { timeout: 30_000 }).toBeTruthy();
+    expect(Number(await summary.getAttribute("data-reference"))).toBeCloseTo(Math.PI ** 2 - 4, 12);
+    const coarse = await simpsonError();
+    await p.getByTestId("integration-n").fill("32");
+    await p.getByTestId("integration-n").dispatchEvent("change");
+    await expect.poll(simpsonError).not.toBe(coarse);
+    expect(p.url()).toContain("n=32");
+    // Composite Simpson's error is C·h⁴ + O(h⁶): halving h divides it by nearly 2⁴ (16.78 from n = 16 to 32, by hand in Python).
+    expect(coarse / (await simpsonError())).toBeGreaterThan(15.5);
+    expect(coarse / (await simpsonError())).toBeLessThan(17.5);
+    // ∫₀¹ 1/((x − 0.3)² + 0.001) + 1/√x dx = (atan(0.7/√0.001) + atan(0.3/√0.001))/√0.001 + 2.
+    const r = Math.sqrt(0.001);
+    const adaptive = p.getByTestId("integration-adaptive");
+    await expect.poll(async () => Number(await adaptive.getAttribute("data-value")), { timeout: 30_000 }).toBeCloseTo((Math.atan(0.7 / r) + Math.atan(0.3 / r)) / r + 2, 7);
+    expect(await p.locator("[data-testid=integration-partition] .edge-tick").count()).toBe(Number(await adaptive.getAttribute("data-intervals")) + 1);
+    // Under N(1.5, 1) with 8 draws the pathwise estimate's variance is 4σ²/8 = 0.5; the score function's is far larger.
+    const variance = async (name: string): Promise<number> => Number(await p.locator(`tr[data-estimator=${name}]`).getAttribute("data-variance"));
+    await expect.poll(() => p.locator("tr[data-estimator]").count(), { timeout: 30_000 }).toBe(3);
+    expect(await variance("reparameterization")).toBeGreaterThan(0.38);
+    expect(await variance("reparameterization")).toBeLessThan(0.62);
+    expect(await variance("score")).toBeGreaterThan(5 * (await variance("reparameterization")));
+  });
+
   it("renders every registered page without console errors on a phone and a desktop", async () => {
     // The pages come from the menu, which the shell builds from the registry: no second list.
     const p = await open("#/");

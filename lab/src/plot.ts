@@ -20,6 +20,8 @@ export interface FrameOptions {
   x: [number, number];
   y: [number, number];
   yScale?: "linear" | "log" | "symlog";
+  /** A log x axis (for errors against n); linear by default. */
+  xScale?: "linear" | "log";
   xLabel?: string;
   yLabel?: string;
   /** Accessible name of the chart. */
@@ -42,14 +44,15 @@ export function frame(container: HTMLElement, options: FrameOptions): Frame {
     .attr("role", "img")
     .attr("aria-label", options.title)
     .attr("class", "chart");
-  const x: Scale = d3.scaleLinear().domain(options.x).range([0, width]);
+  const x: Scale = (options.xScale === "log" ? d3.scaleLog() : d3.scaleLinear()).domain(options.x).range([0, width]);
   const y: Scale = (options.yScale === "log" ? d3.scaleLog() : options.yScale === "symlog" ? d3.scaleSymlog() : d3.scaleLinear())
     .domain(options.y)
     .range([height, 0]);
   const root = svg.append("g").attr("transform", `translate(${MARGIN.left},${MARGIN.top})`);
   root.append("g").attr("class", "grid").call(d3.axisLeft(y).ticks(6).tickSize(-width).tickFormat(() => ""));
   root.append("g").attr("class", "grid").attr("transform", `translate(0,${height})`).call(d3.axisBottom(x).ticks(8).tickSize(-height).tickFormat(() => ""));
-  root.append("g").attr("class", "axis").attr("transform", `translate(0,${height})`).call(d3.axisBottom(x).ticks(options.xTicks === false ? 0 : 8));
+  const xAxis = options.xScale === "log" ? d3.axisBottom(x).ticks(6, "~s") : d3.axisBottom(x).ticks(options.xTicks === false ? 0 : 8);
+  root.append("g").attr("class", "axis").attr("transform", `translate(0,${height})`).call(xAxis);
   const yAxis = options.yScale === "log" ? d3.axisLeft(y).ticks(6, "~e")
     : options.yScale === "symlog" ? d3.axisLeft(y).tickValues(symlogTicks(options.y)).tickFormat(d3.format("~s"))
     : d3.axisLeft(y).ticks(6);
