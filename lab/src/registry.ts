@@ -9,6 +9,7 @@ export const REGISTRY = {
   backprop: { page: () => import("./pages/backprop/page.js"), jobs: () => import("./pages/backprop/jobs.js") },
   race: { page: () => import("./pages/race/page.js"), jobs: () => import("./pages/race/jobs.js") },
   training: { page: () => import("./pages/training/page.js"), jobs: () => import("./pages/training/jobs.js") },
+  models: { page: () => import("./pages/models/page.js"), jobs: () => import("./pages/models/jobs.js") },
   newton: { page: () => import("./pages/newton/page.js"), jobs: () => import("./pages/newton/jobs.js") },
 } as const;
 
