@@ -1,7 +1,7 @@
 /** The Models page's charts: pure drawing over the worker's results for the SVM, the GP and boosting. */
 import * as d3 from "d3";
 import { COLORS, frame, line, robustExtent, type Frame } from "../../plot.js";
-import type { BoostingResult } from "./boosting.js";
+import { BOOST_X, type BoostingResult } from "./boosting.js";
 import type { GpResult } from "./gp.js";
 import { EXTENT, GRID_N, type SvmResult } from "./svm.js";
 
@@ -32,8 +32,9 @@ export function drawSvm(container: HTMLElement, r: SvmResult, title: string): vo
   const f = frame(container, { width: 480, height: 460, x: EXTENT, y: EXTENT, xLabel: "x₁", yLabel: "x₂", title });
   const path = gridPath(f, GRID_N, EXTENT, EXTENT);
   const levels = d3.contours().size([GRID_N, GRID_N]);
-  f.plot.append("rect").attr("width", f.width).attr("height", f.height).attr("fill", CLASS_COLORS[0]!).attr("fill-opacity", 0.12);
-  f.plot.append("g").selectAll("path").data(levels.thresholds([0])(r.grid)).join("path").attr("d", path).attr("fill", CLASS_COLORS[1]!).attr("fill-opacity", 0.16);
+  // Each class's half-plane, f < 0 and f > 0, tinted in its colour.
+  const halves = [...levels.thresholds([0])(r.grid.map((v) => -v)), ...levels.thresholds([0])(r.grid)];
+  f.plot.append("g").selectAll("path").data(halves).join("path").attr("d", path).attr("fill", (_, k) => CLASS_COLORS[k]!).attr("fill-opacity", 0.13);
   f.plot.append("g").selectAll("path").data(levels.thresholds([-1, 0, 1])(r.grid)).join("path").attr("d", path)
     .attr("class", (d) => (d.value === 0 ? "boundary-line" : "margin-line")).attr("data-level", (d) => String(d.value));
   const support = new Set(r.supportIndices);
@@ -115,7 +116,7 @@ export function drawStems(container: HTMLElement, x: readonly number[], values: 
   const lo = Math.min(0, d3.min(values) ?? 0);
   const hi = Math.max(0, d3.max(values) ?? 1);
   const pad = 0.08 * (hi - lo || 1);
-  const f = frame(container, { width: 420, height: 240, x: [d3.min(x) ?? 0, d3.max(x) ?? 1], y: [lo - (lo < 0 ? pad : 0), hi + pad], xLabel: "x", yLabel: label, title });
+  const f = frame(container, { width: 420, height: 240, x: [BOOST_X[0] - 0.1, BOOST_X[1] + 0.1], y: [lo - (lo < 0 ? pad : 0), hi + pad], xLabel: "x", yLabel: label, title });
   f.plot.append("line").attr("class", "marker").attr("x1", 0).attr("x2", f.width).attr("y1", f.y(0)).attr("y2", f.y(0));
   const stems = f.plot.append("g").selectAll("g").data(values).join("g").attr("class", "stem").attr("data-value", String);
   stems.append("line").attr("x1", (_, i) => f.x(x[i]!)).attr("x2", (_, i) => f.x(x[i]!)).attr("y1", f.y(0)).attr("y2", (v) => f.y(v)).attr("stroke", color).attr("stroke-width", 1.6);

@@ -32,7 +32,7 @@ export function controls() {
       field("Objective", c.objective), el("div", { class: "row" }, field("Samples", c.bn), field("Rounds", c.rounds)),
       el("div", { class: "row" }, field("Depth", c.depth), field("η (shrinkage)", c.eta)), field("λ (leaf L2)", c.lambda)),
   };
-  return { ...c, groups, nodes: [el("div", { class: "row" }, field("Model", c.model), field("Seed", c.seed)), groups.svm, groups.gp, groups.boosting] };
+  return { ...c, groups, nodes: [field("Model", c.model), groups.svm, groups.gp, groups.boosting, field("Seed", c.seed, "the same seed gives the same samples")] };
 }
 
 export function outputs() {
@@ -64,7 +64,7 @@ export function outputs() {
       el("div", { class: "round-control" }, o.round, o.play, o.roundLabel), o.fit,
       el("p", { class: "caption" }, "Dashed: the ensemble before this round's tree; solid: after it. Arrows: −gᵢ at each sample, the direction the tree was grown to move the prediction; each leaf moves by −η·G/(H + λ)."),
       el("div", { class: "pair" }, el("div", {}, el("h2", {}, "Gradient gᵢ"), o.g), el("div", {}, el("h2", {}, "Hessian hᵢ"), o.h)),
-      el("h2", {}, "Loss"), o.loss),
+      el("h2", {}, "Loss"), el("div", { class: "narrow" }, o.loss)),
   };
   return { ...o, panels, nodes: [panels.svm, panels.gp, panels.boosting] };
 }
