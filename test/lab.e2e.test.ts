@@ -213,6 +213,13 @@ describe("the Lab in Chromium", () => {
     const top = Number(await p.locator("[data-testid=gp-surface] svg").getAttribute("data-max"));
     expect(Number(await optimum.getAttribute("data-lml"))).toBeGreaterThanOrEqual(top - 1e-6 * Math.abs(top));
     expect(p.url()).toContain("m=gp");
+    // A click on the surface (short lengthscale, little noise) shows the posterior there, less likely than the fitted one.
+    const chart = p.locator("[data-testid=gp-surface] svg");
+    const box = (await chart.boundingBox())!;
+    await chart.click({ position: { x: 0.25 * box.width, y: 0.75 * box.height } });
+    await expect.poll(() => p.getByTestId("lml-picked").count()).toBe(1);
+    expect(p.url()).toMatch(/logl=-?[\d.]+&lognoise=-?[\d.]+/);
+    await expect.poll(async () => Number(await p.getByTestId("gp-status").getAttribute("data-lml"))).toBeLessThan(Number(await optimum.getAttribute("data-lml")));
     await shot("models-gp");
 
     await p.getByLabel("Model", { exact: true }).selectOption("boosting");

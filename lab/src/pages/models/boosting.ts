@@ -72,7 +72,7 @@ export function boosting(req: BoostingRequest): BoostingResult {
   const objective = req.objective === "pseudo-huber" ? pseudoHuber : req.objective;
   const model = new nb.models.GradientBoosting({
     objective, nEstimators: req.rounds, maxDepth: req.depth, learningRate: req.eta, lambda: req.lambda,
-    minChildWeight: 0, baseScore: req.objective === "logistic" ? 0.5 : 0, recordDerivatives: true,
+    baseScore: req.objective === "logistic" ? 0.5 : 0, recordDerivatives: true,
   }).fit(x.map((v) => [v]), y);
   const lineX = Array.from({ length: LINE_N }, (_, i) => BOOST_X[0] + ((BOOST_X[1] - BOOST_X[0]) * i) / (LINE_N - 1));
   const shown = (margins: number[][]): number[][] => (req.objective === "logistic" ? margins.map((row) => row.map((m) => 1 / (1 + Math.exp(-m)))) : margins);

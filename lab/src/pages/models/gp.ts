@@ -19,11 +19,26 @@ export interface GpRequest {
   restarts: number;
 }
 
+/** On LINE_N points over GP_X: the true function, and the posterior mean and standard deviation of f. */
+export interface PosteriorLine {
+  x: number[];
+  truth: number[];
+  mean: number[];
+  sd: number[];
+}
+
+/** On LINE_N points over GP_X: the true function, and the posterior mean and standard deviation of f. */
+export interface PosteriorLine {
+  x: number[];
+  truth: number[];
+  mean: number[];
+  sd: number[];
+}
+
 export interface GpResult {
   x: number[];
   y: number[];
-  /** The true function on the line, and the posterior mean and standard deviation of f there. */
-  line: { x: number[]; truth: number[]; mean: number[]; sd: number[] };
+  line: PosteriorLine;
   /** θ = (log σ², log ℓ, log noise) fitted, and the LML there. */
   theta: number[];
   lml: number;
@@ -53,12 +68,23 @@ function surfaceWindow(theta: readonly number[]): GpResult["window"] {
   return { x: [Math.min(-3, theta[1]! - 0.5), Math.max(2.5, theta[1]! + 0.5)], y: [Math.min(-9, theta[2]! - 0.5), Math.max(1, theta[2]! + 0.5)] };
 }
 
+/** The true function, and the model's posterior mean and standard deviation of f, on the line. */
+function posteriorLine(model: nb.models.GaussianProcessRegressor): PosteriorLine {
+  const x = range(GP_X[0], GP_X[1], LINE_N);
+  const posterior = model.predictDistribution(x.map((v) => [v]));
+  return { x, truth: x.map(truth), mean: Array.from(posterior.mean.values()), sd: Array.from(posterior.variance.values(), (v) => Math.sqrt(Math.max(v, 0))) };
+}
+
+function fitted(req: GpRequest, data: { x: number[]; y: number[] }, theta?: readonly number[]): nb.models.GaussianProcessRegressor {
+  const options: nb.models.GaussianProcessOptions = theta
+    ? { kernel: { type: "rbf", variance: Math.exp(theta[0]!), lengthscale: Math.exp(theta[1]!) }, noise: Math.exp(theta[2]!), optimize: false }
+    : { kernel: { type: "rbf" }, noise: 0.1, restarts: req.restarts, seed: req.seed };
+  return new nb.models.GaussianProcessRegressor(options).fit(data.x.map((v) => [v]), data.y);
+}
+
 export function gp(req: GpRequest): GpResult {
   const data = samples(req.seed, req.n, req.noise);
-  const model = new nb.models.GaussianProcessRegressor({ kernel: { type: "rbf" }, noise: 0.1, restarts: req.restarts, seed: req.seed })
-    .fit(data.x.map((v) => [v]), data.y);
-  const xs = range(GP_X[0], GP_X[1], LINE_N);
-  const posterior = model.predictDistribution(xs.map((v) => [v]));
+  const model = fitted(req, data);
   const window = surfaceWindow(model.theta);
   const at = (a: number, b: number): number[] => [model.theta[0]!, a, b];
   const surface = range(...window.y, SURFACE_N).flatMap((b) => range(...window.x, SURFACE_N).map((a) => model.logMarginalLikelihood(at(a, b))));
@@ -66,9 +92,11 @@ export function gp(req: GpRequest): GpResult {
     const g = model.logMarginalLikelihoodGradient(at(a, b)).gradient;
     return { at: [a, b] as [number, number], gradient: [g[1]!, g[2]!] as [number, number] };
   }));
-  return {
-    ...data,
-    line: { x: xs, truth: xs.map(truth), mean: Array.from(posterior.mean.values()), sd: Array.from(posterior.variance.values(), (v) => Math.sqrt(Math.max(v, 0))) },
-    theta: model.theta, lml: model.logMarginalLikelihood(), starts: model.info.starts, window, surface, arrows,
-  };
+  return { ...data, line: posteriorLine(model), theta: model.theta, lml: model.logMarginalLikelihood(), starts: model.info.starts, window, surface, arrows };
+}
+
+/** The posterior at hyperparameters θ the user picked (no fitting), and the LML there. */
+export function gpAt(req: GpRequest & { theta: number[] }): { line: PosteriorLine; lml: number } {
+  const model = fitted(req, samples(req.seed, req.n, req.noise), req.theta);
+  return { line: posteriorLine(model), lml: model.logMarginalLikelihood() };
 }

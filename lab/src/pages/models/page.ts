@@ -3,10 +3,11 @@
  * multipliers, the KKT residuals), a Gaussian process's marginal likelihood and its gradient,
  * and XGBoost-style boosting round by round with each sample's g and h.
  */
-import { COLORS, fmt } from "../../plot.js";
+import { COLORS, fmt, type Frame } from "../../plot.js";
 import { definePage, param, type PageContext, type Param, type StateOf } from "../../page.js";
 import { type BoostingResult, OBJECTIVES } from "./boosting.js";
-import { drawBoostingFit, drawPosterior, drawRoundLoss, drawStems, drawSurface, drawSvm } from "./plots.js";
+import type { GpResult } from "./gp.js";
+import { drawBoostingFit, drawPosterior, drawRoundLoss, drawStems, drawSurface, drawSvm, markPicked } from "./plots.js";
 import { KERNELS, SVM_DATASETS } from "./svm.js";
 import { controls, MODELS, type ModelName, outputs, showKkt, showTheta } from "./view.js";
 
@@ -34,6 +35,9 @@ const PARAMS = {
   eta: param.number(0.3, { min: 1e-3, max: 1 }),
   lambda: param.number(1, { min: 0, max: 1e6 }),
   round: param.number(1, { min: 1, max: 200, integer: true }),
+  /** A (log ℓ, log noise) picked on the GP's surface; NaN: show the fitted θ. */
+  logl: param.number(NaN, { min: -30, max: 30 }),
+  lognoise: param.number(NaN, { min: -30, max: 30 }),
 };
 type State = StateOf<typeof PARAMS>;
 type Keys = keyof State & string;
@@ -58,7 +62,7 @@ export default definePage({
     page.output.append(...o.nodes);
     const bound = { m: c.model, seed: c.seed, data: c.data, n: c.n, noise: c.noise, kernel: c.kernel, C: c.C, gamma: c.gamma, degree: c.degree, gpn: c.gpn, gpnoise: c.gpnoise, restarts: c.restarts, objective: c.objective, bn: c.bn, rounds: c.rounds, depth: c.depth, eta: c.eta, lambda: c.lambda, round: o.round };
     for (const [key, control] of Object.entries(bound)) page.bind(key as Keys, control, key === "round" ? "input" : "change");
-    const run = { svm: () => runSvm(page, o), gp: () => runGp(page, o), boosting: boostingPanel(page, o) };
+    const run = { svm: () => runSvm(page, o), gp: gpPanel(page, o), boosting: boostingPanel(page, o) };
     // A panel computes when shown, and again when one of its inputs changed.
     const stale = new Set<ModelName>(MODELS);
     const show = (): void => {
@@ -88,13 +92,42 @@ async function runSvm(page: Page, o: Outputs): Promise<void> {
   showKkt(o.kkt, r.kkt);
 }
 
-async function runGp(page: Page, o: Outputs): Promise<void> {
-  const s = page.state;
-  const r = await page.compute("modelsGp", { seed: s.seed, n: s.gpn, noise: s.gpnoise, restarts: s.restarts });
-  if (!r) return;
-  drawPosterior(o.posterior, r, "Noisy samples, the true function, and the GP's posterior mean with a ±2σ band");
-  drawSurface(o.surface, r, "The log marginal likelihood over log lengthscale and log noise, with its gradient and the fitted point");
-  showTheta(o.theta, r);
+/**
+ * The GP's panel: run fits and draws the surface; a click on the surface picks (log ℓ, log noise)
+ * and the posterior is redrawn there (σ² kept at its fitted value), until "Back to the fitted θ".
+ */
+function gpPanel(page: Page, o: Outputs): () => Promise<void> {
+  let fit: GpResult | undefined;
+  let surface: Frame | undefined;
+  const request = () => ({ seed: page.state.seed, n: page.state.gpn, noise: page.state.gpnoise, restarts: page.state.restarts });
+  const picked = (): [number, number] | undefined => (Number.isNaN(page.state.logl) || Number.isNaN(page.state.lognoise) ? undefined : [page.state.logl, page.state.lognoise]);
+  const showPosterior = async (): Promise<void> => {
+    if (!fit || !surface) return;
+    const theta = picked();
+    markPicked(surface, theta);
+    o.back.hidden = !theta;
+    const at = theta ? await page.compute("modelsGpAt", { ...request(), theta: [fit.theta[0]!, ...theta] }) : { line: fit.line, lml: fit.lml };
+    if (!at) return;
+    drawPosterior(o.posterior, fit, at.line, "Noisy samples, the true function, and the GP's posterior mean with a ±2σ band");
+    o.gpStatus.dataset["lml"] = String(at.lml);
+    o.gpStatus.textContent = theta
+      ? `At the picked log ℓ = ${fmt(theta[0], 3)}, log noise = ${fmt(theta[1], 3)}: log p(y | X, θ) = ${fmt(at.lml, 4)}, against ${fmt(fit.lml, 4)} at the fitted θ.`
+      : `At the fitted θ, log p(y | X, θ) = ${fmt(fit.lml, 4)}. Click the surface below to see the posterior at other hyperparameters.`;
+  };
+  const pick = (theta?: [number, number]): void => {
+    [page.state.logl, page.state.lognoise] = theta ?? [NaN, NaN];
+    page.save();
+    void showPosterior();
+  };
+  o.back.addEventListener("click", () => pick());
+  return async () => {
+    const r = await page.compute("modelsGp", request());
+    if (!r) return;
+    fit = r;
+    surface = drawSurface(o.surface, r, "The log marginal likelihood over log lengthscale and log noise, with its gradient and the fitted point", pick);
+    showTheta(o.theta, r);
+    await showPosterior();
+  };
 }
 
 /**

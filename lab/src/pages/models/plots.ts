@@ -2,7 +2,7 @@
 import * as d3 from "d3";
 import { COLORS, frame, line, robustExtent, type Frame } from "../../plot.js";
 import { BOOST_X, type BoostingResult } from "./boosting.js";
-import type { GpResult } from "./gp.js";
+import type { GpResult, PosteriorLine } from "./gp.js";
 import { EXTENT, GRID_N, type SvmResult } from "./svm.js";
 
 const CLASS_COLORS = ["#D55E00", "#0072B2"];
@@ -49,8 +49,8 @@ export function drawSvm(container: HTMLElement, r: SvmResult, title: string): vo
 }
 
 /** The noisy samples, the true function, and the posterior mean with its ±2σ band. */
-export function drawPosterior(container: HTMLElement, r: GpResult, title: string): void {
-  const { x, mean, sd, truth } = r.line;
+export function drawPosterior(container: HTMLElement, r: GpResult, posterior: PosteriorLine, title: string): void {
+  const { x, mean, sd, truth } = posterior;
   const lower = mean.map((m, i) => m - 2 * sd[i]!);
   const upper = mean.map((m, i) => m + 2 * sd[i]!);
   const y = robustExtent([...r.y, ...truth, ...lower, ...upper], 0.05);
@@ -76,7 +76,7 @@ function drawArrows(f: Frame, arrows: GpResult["arrows"]): void {
 }
 
 /** The LML over (log ℓ, log noise) as a heat map with contours, its gradient's direction as arrows, and the fitted θ. */
-export function drawSurface(container: HTMLElement, r: GpResult, title: string): void {
+export function drawSurface(container: HTMLElement, r: GpResult, title: string, onPick: (theta: [number, number]) => void): Frame {
   const w = r.window;
   const f = frame(container, { width: 480, height: 440, x: w.x, y: w.y, xLabel: "log ℓ (lengthscale)", yLabel: "log noise variance", title });
   const top = d3.max(r.surface.filter(Number.isFinite)) ?? 0;
@@ -92,6 +92,17 @@ export function drawSurface(container: HTMLElement, r: GpResult, title: string):
   f.plot.append("circle").attr("class", "lml-optimum").attr("r", 6).attr("cx", f.x(r.theta[1]!)).attr("cy", f.y(r.theta[2]!))
     .attr("data-lml", String(r.lml)).attr("data-testid", "lml-optimum");
   f.svg.attr("data-max", String(top));
+  f.svg.on("click", (event: MouseEvent) => {
+    const [px, py] = d3.pointer(event, f.plot.node());
+    onPick([Number(f.x.invert(px).toFixed(3)), Number(f.y.invert(py).toFixed(3))]);
+  });
+  return f;
+}
+
+/** The θ the user picked on the surface (none: the fitted one is shown). */
+export function markPicked(f: Frame, theta?: [number, number]): void {
+  f.plot.selectAll(".lml-picked").remove();
+  if (theta) f.plot.append("circle").attr("class", "lml-picked").attr("r", 6).attr("cx", f.x(theta[0])).attr("cy", f.y(theta[1])).attr("data-testid", "lml-picked");
 }
 
 /**
