@@ -193,7 +193,7 @@ describe("the Lab in Chromium", () => {
     expect(p.url()).toContain("f=cos");
   });
 
-  it("Models: the circled points are the SVM's support vectors (yf(x) ≤ 1, the rest ≥ 1), the GP's θ tops its likelihood surface, and logistic boosting's hᵢ lie in (0, ¼]", async () => {
+  it("Models: the circled points are the SVM's support vectors (yf(x) ≤ 1, the rest ≥ 1), the GP's θ tops its likelihood surface and a clicked θ is less likely, and logistic boosting's hᵢ lie in (0, ¼]", async () => {
     const p = await open("#/models?m=svm&data=moons&seed=1&n=100&noise=0.15&kernel=rbf&C=1");
     const status = p.getByTestId("svm-status");
     await expect.poll(() => status.getAttribute("data-support"), { timeout: 30_000 }).toMatch(/^\d+$/);

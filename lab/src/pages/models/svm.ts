@@ -14,8 +14,9 @@ export { EXTENT };
 export const GRID_N = 60;
 
 /** n seeded points of a two-class set: two Gaussian blobs, or the Training playground's sets. */
-export function svmDataset(name: SvmDataset, seed: number, noise: number, n: number): { x: [number, number][]; y: number[] } {
+function svmDataset(name: SvmDataset, seed: number, noise: number, n: number): { x: [number, number][]; y: number[] } {
   if (name !== "blobs") {
+    // The playground draws 240 points in random order (classes alternating), so a prefix is a smaller sample.
     const data = makeDataset(name, seed, noise);
     return { x: data.x.slice(0, n), y: data.y.slice(0, n) };
   }
