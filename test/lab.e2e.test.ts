@@ -220,6 +220,47 @@ describe("the Lab in Chromium", () => {
     expect(await variance("score")).toBeGreaterThan(5 * (await variance("reparameterization")));
   });
 
+  it("Models: the circled points are the SVM's support vectors (yf(x) ≤ 1, the rest ≥ 1), the GP's θ tops its likelihood surface and a clicked θ is less likely, and logistic boosting's hᵢ lie in (0, ¼]", async () => {
+    const p = await open("#/models?m=svm&data=moons&seed=1&n=100&noise=0.15&kernel=rbf&C=1");
+    const status = p.getByTestId("svm-status");
+    await expect.poll(() => status.getAttribute("data-support"), { timeout: 30_000 }).toMatch(/^\d+$/);
+    const margins = (selector: string): Promise<number[]> => p.locator(selector).evaluateAll((nodes) => nodes.map((n) => Number((n as SVGElement).dataset["margin"])));
+    const circled = await margins("[data-testid=svm-plot] circle.support-vector");
+    expect(circled.length).toBe(Number(await status.getAttribute("data-support")));
+    expect(circled.length).toBeGreaterThan(0);
+    // KKT: αᵢ > 0 only where yᵢf(xᵢ) ≤ 1; every other point is outside its margin (SMO's tol is 1e-6).
+    expect(Math.max(...circled)).toBeLessThanOrEqual(1 + 1e-5);
+    expect(Math.min(...await margins("[data-testid=svm-plot] circle.point[data-support=false]"))).toBeGreaterThanOrEqual(1 - 1e-5);
+    expect(Number(await p.locator("[data-testid=kkt] tr").nth(1).locator("td.num").textContent())).toBeLessThan(1e-5);
+    await shot("models-svm");
+
+    await p.getByLabel("Model", { exact: true }).selectOption("gp");
+    const optimum = p.getByTestId("lml-optimum");
+    await expect.poll(() => optimum.count(), { timeout: 60_000 }).toBe(1);
+    const top = Number(await p.locator("[data-testid=gp-surface] svg").getAttribute("data-max"));
+    expect(Number(await optimum.getAttribute("data-lml"))).toBeGreaterThanOrEqual(top - 1e-6 * Math.abs(top));
+    expect(p.url()).toContain("m=gp");
+    // A click on the surface (short lengthscale, little noise) shows the posterior there, less likely than the fitted one.
+    const chart = p.locator("[data-testid=gp-surface] svg");
+    const box = (await chart.boundingBox())!;
+    await chart.click({ position: { x: 0.25 * box.width, y: 0.75 * box.height } });
+    await expect.poll(() => p.getByTestId("lml-picked").count()).toBe(1);
+    expect(p.url()).toMatch(/logl=-?[\d.]+&lognoise=-?[\d.]+/);
+    await expect.poll(async () => Number(await p.getByTestId("gp-status").getAttribute("data-lml"))).toBeLessThan(Number(await optimum.getAttribute("data-lml")));
+    await shot("models-gp");
+
+    await p.getByLabel("Model", { exact: true }).selectOption("boosting");
+    const label = p.getByTestId("round-label");
+    await expect.poll(() => label.getAttribute("data-round"), { timeout: 30_000 }).toBe("1");
+    await p.getByTestId("round").fill("12");
+    await expect.poll(() => label.getAttribute("data-round")).toBe("12");
+    const h = await p.locator("[data-testid=boost-h] .stem").evaluateAll((nodes) => nodes.map((n) => Number((n as SVGElement).dataset["value"])));
+    expect(h.length).toBe(60);
+    expect(Math.min(...h)).toBeGreaterThan(0);
+    expect(Math.max(...h)).toBeLessThanOrEqual(0.25);
+    await shot("models-boosting");
+  });
+
   it("renders every registered page without console errors on a phone and a desktop", async () => {
     // The pages come from the menu, which the shell builds from the registry: no second list.
     const p = await open("#/");

@@ -10,6 +10,7 @@ export const REGISTRY = {
   race: { page: () => import("./pages/race/page.js"), jobs: () => import("./pages/race/jobs.js") },
   training: { page: () => import("./pages/training/page.js"), jobs: () => import("./pages/training/jobs.js") },
   integration: { page: () => import("./pages/integration/page.js"), jobs: () => import("./pages/integration/jobs.js") },
+  models: { page: () => import("./pages/models/page.js"), jobs: () => import("./pages/models/jobs.js") },
   newton: { page: () => import("./pages/newton/page.js"), jobs: () => import("./pages/newton/jobs.js") },
 } as const;
 
