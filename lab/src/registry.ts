@@ -9,6 +9,7 @@ export const REGISTRY = {
   backprop: { page: () => import("./pages/backprop/page.js"), jobs: () => import("./pages/backprop/jobs.js") },
   race: { page: () => import("./pages/race/page.js"), jobs: () => import("./pages/race/jobs.js") },
   training: { page: () => import("./pages/training/page.js"), jobs: () => import("./pages/training/jobs.js") },
+  landscape: { page: () => import("./pages/landscape/page.js"), jobs: () => import("./pages/landscape/jobs.js") },
   newton: { page: () => import("./pages/newton/page.js"), jobs: () => import("./pages/newton/jobs.js") },
 } as const;
 
