@@ -15,7 +15,7 @@ export const KINDS: Record<nb.landscape.PointKind, { color: string; symbol: d3.S
 
 const symbolPath = (kind: nb.landscape.PointKind, size: number): string => d3.symbol(KINDS[kind].symbol, size)()!;
 
-/** The contours of f with every critical point marked by kind; a click reports the point in data coordinates. */
+/** The contours of f with every critical point marked by kind; a click reports the point in data coordinates (a marker's, exactly). */
 export function drawCriticalPoints(container: HTMLElement, s: SurfaceResult, box: Box, onClick: (point: [number, number]) => void): Frame {
   const w = { x: [box[0], box[1]] as [number, number], y: [box[2], box[3]] as [number, number] };
   const f = frame(container, { width: 560, height: 520, ...w, xLabel: "x", yLabel: "y", title: `Contours of f with its ${s.points.length} critical points` });
@@ -24,6 +24,11 @@ export function drawCriticalPoints(container: HTMLElement, s: SurfaceResult, box
     .attr("class", (p) => `critical ${p.kind}`).attr("data-kind", (p) => p.kind)
     .attr("transform", (p) => `translate(${f.x(p.x[0]!)},${f.y(p.x[1]!)})`)
     .attr("d", (p) => symbolPath(p.kind, 150)).attr("fill", (p) => KINDS[p.kind].color)
+    // A click on a marker asks about the critical point itself, not the rounded pixel under it.
+    .on("click", (event: MouseEvent, p) => {
+      event.stopPropagation();
+      onClick([p.x[0]!, p.x[1]!]);
+    })
     .append("title").text((p) => `${p.kind} at (${p.x.map((v) => v.toFixed(4)).join(", ")}), f = ${p.value.toPrecision(6)}`);
   f.svg.on("click", (event: MouseEvent) => {
     const [px, py] = d3.pointer(event, f.plot.node());

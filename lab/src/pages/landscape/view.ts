@@ -55,7 +55,7 @@ export function outputs() {
   };
   const nodes = [
     el("h2", {}, "Critical points, by Morse index"), o.legend, o.contour,
-    el("p", { class: "caption" }, "Click anywhere on the contours for nb.landscape.classify's verdict there."), o.verdict,
+    el("p", { class: "caption" }, "Click a marker or anywhere on the contours for nb.landscape.classify's verdict there."), o.verdict,
     el("div", { class: "table-wrap" }, o.points),
     el("div", { class: "pair" },
       el("div", {}, el("h2", {}, "Sharpness λmax and the edge of stability"), o.sharpness),
