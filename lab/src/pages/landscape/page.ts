@@ -129,7 +129,7 @@ function wireNetwork(page: Page, c: Controls, o: Outputs): void {
 export default definePage({
   title: "Loss landscape",
   lede: "Where the gradient vanishes, the Hessian's eigenvalues decide: all positive is a minimum, all negative a maximum, mixed signs a saddle, and the number of negative ones is the Morse index. "
-    + "nb.landscape.criticalPoints finds every critical point of f in the region (Levenberg–Marquardt on ∇f = 0 from many starts) and classifies each; Himmelblau's function has nine. "
+    + "nb.landscape.criticalPoints finds every critical point of f in the region and classifies each; Himmelblau's function has nine. "
     + "Below, a small network is trained by full-batch gradient descent with step η while Lanczos measures the loss's sharpness λmax, the Hessian's largest eigenvalue: gradient descent is unstable along curvature above 2/η, the edge of stability. "
     + "The spectrum comes from stochastic Lanczos quadrature, and the slice shows the loss over a plane through the weights along two filter-normalised random directions (Li et al. 2018).",
   params,

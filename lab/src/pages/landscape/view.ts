@@ -29,7 +29,8 @@ export function controls() {
   const nodes = [
     el("h2", { class: "panel-head" }, "A function f(x, y)"),
     field("f(x, y) =", c.f, "Press Enter or leave the field to find its critical points."),
-    el("div", { class: "row" }, field("Region", c.box, "xmin, xmax, ymin, ymax"), field("Starts", c.starts)),
+    field("Region: xmin, xmax, ymin, ymax", c.box),
+    field("Starts", c.starts, "Levenberg–Marquardt runs from quasi-random points"),
     el("h2", { class: "panel-head" }, "A network"),
     el("div", { class: "row" }, field("Dataset", c.dataset), field("Seed", c.seed)),
     el("div", { class: "row" }, field("Noise", c.noise), field("Activation φ", c.activation)),
@@ -50,7 +51,7 @@ export function outputs() {
     points: el("table", { class: "methods", "data-testid": "landscape-points" }),
     sharpness: el("div", { class: "plot small", "data-testid": "landscape-sharpness" }),
     loss: el("div", { class: "plot small", "data-testid": "landscape-loss" }),
-    density: el("div", { class: "plot", "data-testid": "landscape-density" }),
+    density: el("div", { class: "plot small", "data-testid": "landscape-density" }),
     slice: el("div", { class: "plot square", "data-testid": "landscape-slice-plot" }),
   };
   const nodes = [
@@ -82,7 +83,7 @@ export function showPoints(table: HTMLTableElement, points: readonly nb.landscap
   const head = el("tr", {}, ...["x", "y", "f", "kind", "index", "eigenvalues"].map((h) => el("th", {}, h)));
   table.replaceChildren(el("thead", {}, head), el("tbody", {}, ...points.map((p) => el("tr", { "data-kind": p.kind, "data-x": String(p.x[0]), "data-y": String(p.x[1]) },
     el("td", { class: "num" }, fmt(p.x[0]!, 4)), el("td", { class: "num" }, fmt(p.x[1]!, 4)), el("td", { class: "num" }, fmt(p.value, 4)),
-    el("td", {}, el("span", { class: "swatch", style: `background:${KINDS[p.kind].color}` }), p.kind),
+    el("td", { class: "kind" }, el("span", { class: "swatch", style: `background:${KINDS[p.kind].color}` }), p.kind),
     el("td", { class: "num" }, String(p.morseIndex)), el("td", { class: "num" }, p.eigenvalues.map((v) => fmt(v, 3)).join(", "))))));
 }
 
