@@ -216,6 +216,8 @@ describe("the Lab in Chromium", () => {
   it("renders every registered page without console errors on a phone and a desktop", async () => {
     // The pages come from the menu, which the shell builds from the registry: no second list.
     const p = await open("#/");
+    // The shell builds the menu after importing every page (a top-level await that can outlast the load event).
+    await expect.poll(() => p.locator("#nav a").count()).toBeGreaterThanOrEqual(5);
     const routes = await p.locator("#nav a").evaluateAll((links) => links.map((a) => (a as HTMLElement).dataset["page"]!));
     expect(routes.length).toBeGreaterThanOrEqual(5);
     for (const [name, size] of [["phone", { width: 390, height: 844 }], ["desktop", { width: 1280, height: 800 }]] as const) {
