@@ -49,7 +49,7 @@ export function drawSharpness(container: HTMLElement, steps: readonly number[], 
   const top = 1.15 * Math.max(edge, d3.max(lambdas) ?? 0);
   const f = frame(container, { width: 420, height: 260, x: [0, total], y: [0, top], xLabel: "step", yLabel: "λmax", title: "Largest Hessian eigenvalue against the edge of stability 2/η" });
   f.plot.append("line").attr("class", "edge-line").attr("x1", 0).attr("x2", f.width).attr("y1", f.y(edge)).attr("y2", f.y(edge));
-  f.plot.append("text").attr("class", "edge-label").attr("x", 6).attr("y", f.y(edge) - 5).text(`2/η = ${Number(edge.toPrecision(3))}`);
+  f.plot.append("text").attr("class", "edge-label").attr("x", f.width - 6).attr("y", f.y(edge) - 5).attr("text-anchor", "end").text(`2/η = ${Number(edge.toPrecision(3))}`);
   line(f, steps, lambdas, "lambda");
 }
 
