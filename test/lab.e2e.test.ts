@@ -183,6 +183,26 @@ describe("the Lab in Chromium", () => {
     expect(await p.locator("[data-testid=grad-norms] rect.bar").count()).toBe(9);
   });
 
+  it("Loss landscape: Himmelblau has 9 critical points (4 minima, 4 saddles, 1 maximum), classify agrees at the maximum, and λmax is measured", async () => {
+    const p = await open("#/landscape?steps=20");
+    const legend = p.getByTestId("landscape-legend");
+    await expect.poll(() => legend.getAttribute("data-count"), { timeout: 30_000 }).toBe("9");
+    const count = (kind: string) => legend.locator(`li[data-kind="${kind}"]`).getAttribute("data-count");
+    expect([await count("minimum"), await count("saddle"), await count("maximum")]).toEqual(["4", "4", "1"]);
+    expect(await p.locator("[data-testid=landscape-contour] path.critical").count()).toBe(9);
+    const maximum = p.locator('[data-testid=landscape-points] tr[data-kind="maximum"]');
+    // Published: Himmelblau's local maximum is at (−0.270845, −0.923039), f = 181.617.
+    expect(Number(await maximum.getAttribute("data-x"))).toBeCloseTo(-0.270845, 5);
+    expect(Number(await maximum.getAttribute("data-y"))).toBeCloseTo(-0.923039, 5);
+    await expect.poll(() => p.getByTestId("landscape-status").getAttribute("data-done"), { timeout: 60_000 }).toBe("true");
+    expect(Number(await p.getByTestId("landscape-status").getAttribute("data-lambda"))).toBeGreaterThan(0);
+    await expect.poll(() => p.locator("[data-testid=landscape-slice-plot] svg").count(), { timeout: 30_000 }).toBe(1);
+    await p.locator('[data-testid=landscape-contour] path.critical[data-kind="maximum"]').click();
+    await expect.poll(() => p.getByTestId("landscape-verdict").getAttribute("data-kind"), { timeout: 30_000 }).toBe("maximum");
+    expect(p.url()).toContain("px=-0.27");
+    await shot("landscape");
+  });
+
   it("Newton's method (the README's example page): x² − 2 from 1 reaches √2 to within one unit in the last place", async () => {
     const p = await open("#/newton?f=x%5E2%20-%202&x0=1&steps=6");
     const last = p.locator("[data-testid=newton-steps] tr").last();
@@ -264,6 +284,8 @@ describe("the Lab in Chromium", () => {
   it("renders every registered page without console errors on a phone and a desktop", async () => {
     // The pages come from the menu, which the shell builds from the registry: no second list.
     const p = await open("#/");
+    // The shell builds the menu after importing every page (a top-level await that can outlast the load event).
+    await expect.poll(() => p.locator("#nav a").count()).toBeGreaterThanOrEqual(5);
     const routes = await p.locator("#nav a").evaluateAll((links) => links.map((a) => (a as HTMLElement).dataset["page"]!));
     expect(routes.length).toBeGreaterThanOrEqual(5);
     for (const [name, size] of [["phone", { width: 390, height: 844 }], ["desktop", { width: 1280, height: 800 }]] as const) {

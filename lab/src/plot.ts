@@ -1,4 +1,4 @@
-/** Small d3 helpers shared by the pages: a framed chart with axes, lines, and a colour cycle. */
+/** Small d3 helpers shared by the pages: a framed chart with axes, lines, filled contours, and a colour cycle. */
 import * as d3 from "d3";
 
 export type Scale = d3.ScaleContinuousNumeric<number, number>;
@@ -90,6 +90,26 @@ export function robustExtent(values: readonly number[], pad = 0.1): [number, num
   const hi = d3.quantileSorted(finite, 0.98)!;
   const span = hi - lo || Math.max(1, Math.abs(hi));
   return [lo - pad * span, hi + pad * span];
+}
+
+/** Filled contours of values (at i + j·n over the window w), levels evenly spaced in log(f − min) so a deep narrow valley and the walls both show. */
+export function filledContours(f: Frame, values: readonly number[], n: number, w: { x: [number, number]; y: [number, number] }): void {
+  const finite = values.filter(Number.isFinite);
+  const lo = d3.min(finite) ?? 0;
+  const hi = d3.max(finite) ?? 1;
+  const thresholds = d3.range(1, 25).map((k) => lo + (hi - lo) * Math.pow(1e-4, 1 - k / 24));
+  const color = d3.scaleSequentialLog(d3.interpolateViridis).domain([thresholds[0]! - lo, hi - lo]);
+  const shapes = d3.contours().size([n, n]).thresholds(thresholds)(values.map((v) => (Number.isFinite(v) ? v : hi)));
+  const cell = (i: number, [a, b]: [number, number]): number => a + ((b - a) * i) / (n - 1);
+  const toData = d3.geoTransform({
+    point(px, py) {
+      this.stream.point(f.x(cell(px, w.x)), f.y(cell(py, w.y)));
+    },
+  });
+  f.plot.insert("g", ":first-child").attr("class", "contours").selectAll("path").data(shapes).join("path")
+    .attr("d", d3.geoPath(toData)).attr("fill", (d) => color(d.value - lo)).attr("fill-opacity", 0.35).attr("stroke", (d) => color(d.value - lo));
+  // Under the contours, below the lowest level (the valley floor), the lowest level's colour.
+  f.plot.insert("rect", ":first-child").attr("width", f.width).attr("height", f.height).attr("fill", color(thresholds[0]! - lo)).attr("fill-opacity", 0.35);
 }
 
 /** Distinct, colour-blind-friendly colours (Okabe–Ito), one per series. */

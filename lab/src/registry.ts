@@ -11,6 +11,7 @@ export const REGISTRY = {
   training: { page: () => import("./pages/training/page.js"), jobs: () => import("./pages/training/jobs.js") },
   integration: { page: () => import("./pages/integration/page.js"), jobs: () => import("./pages/integration/jobs.js") },
   models: { page: () => import("./pages/models/page.js"), jobs: () => import("./pages/models/jobs.js") },
+  landscape: { page: () => import("./pages/landscape/page.js"), jobs: () => import("./pages/landscape/jobs.js") },
   newton: { page: () => import("./pages/newton/page.js"), jobs: () => import("./pages/newton/jobs.js") },
 } as const;
 

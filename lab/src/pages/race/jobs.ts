@@ -3,6 +3,7 @@
  * from a common start, and the local picture (gradient, Hessian eigenpairs) at a point.
  */
 import * as nb from "nabla";
+import { gridValues, parseBivariate, vectorFunction } from "../../bivariate.js";
 import { defineJobs } from "../../job.js";
 import { type FirstOrderName, isFirstOrder, type OptimizerName } from "./surfaces.js";
 
@@ -64,26 +65,8 @@ export interface InspectResult {
   verdict: nb.numeric.Curvature;
 }
 
-/** Parses f(x, y); other variable names are an error the page shows. */
-export function parseBivariate(source: string): nb.Expr {
-  const expr = nb.parse(source);
-  const others = expr.variables().filter((v) => v !== "x" && v !== "y");
-  if (others.length) throw new Error(`f may use only x and y, not ${others.join(", ")}`);
-  return expr;
-}
-
-/** f as a function of one 2-vector p = (x, y), the form nb.grad and nb.hessian take. */
-function vectorFunction(expr: nb.Expr): (p: nb.Tensor) => nb.Tensor {
-  const f = expr.compile(["x", "y"]);
-  return (p) => f(nb.slice(p, [0], [1]).reshape([]), nb.slice(p, [1], [1]).reshape([]));
-}
-
 export function grid(req: GridRequest): GridResult {
-  const f = parseBivariate(req.source).compile(["x", "y"]);
-  const xs = nb.linspace(req.x[0], req.x[1], req.n).reshape([1, req.n]);
-  const ys = nb.linspace(req.y[0], req.y[1], req.n).reshape([req.n, 1]);
-  // Row j holds y_j, column i holds x_i: row-major order is exactly i + j·n.
-  return { values: Array.from(nb.broadcastTo(f(xs, ys), [req.n, req.n]).values()), n: req.n };
+  return { values: gridValues(parseBivariate(req.source), req.x, req.y, req.n), n: req.n };
 }
 
 const DIVERGED = 1e8;

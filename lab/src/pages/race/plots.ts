@@ -1,6 +1,6 @@
 /** The Optimizer race's charts: pure drawing over the grid, the trajectories and an inspected point. */
 import * as d3 from "d3";
-import { COLORS, frame, line, type Frame } from "../../plot.js";
+import { COLORS, filledContours, frame, line, type Frame } from "../../plot.js";
 import type { GridResult, InspectResult, Trajectory } from "./jobs.js";
 import { OPTIMIZERS, type OptimizerName, type Surface } from "./surfaces.js";
 
@@ -8,30 +8,10 @@ export type Window = Pick<Surface, "x" | "y">;
 
 export const colorOf = (name: OptimizerName): string => COLORS[OPTIMIZERS.indexOf(name)]!;
 
-/** Filled contours of f, levels evenly spaced in log(f − min) so a deep narrow valley and the walls both show. */
-function contours(f: Frame, grid: GridResult, w: Window): void {
-  const finite = grid.values.filter(Number.isFinite);
-  const lo = d3.min(finite) ?? 0;
-  const hi = d3.max(finite) ?? 1;
-  const thresholds = d3.range(1, 25).map((k) => lo + (hi - lo) * Math.pow(1e-4, 1 - k / 24));
-  const color = d3.scaleSequentialLog(d3.interpolateViridis).domain([thresholds[0]! - lo, hi - lo]);
-  const shapes = d3.contours().size([grid.n, grid.n]).thresholds(thresholds)(grid.values.map((v) => (Number.isFinite(v) ? v : hi)));
-  const cell = (i: number, [a, b]: [number, number]): number => a + ((b - a) * i) / (grid.n - 1);
-  const toData = d3.geoTransform({
-    point(px, py) {
-      this.stream.point(f.x(cell(px, w.x)), f.y(cell(py, w.y)));
-    },
-  });
-  f.plot.insert("g", ":first-child").attr("class", "contours").selectAll("path").data(shapes).join("path")
-    .attr("d", d3.geoPath(toData)).attr("fill", (d) => color(d.value - lo)).attr("fill-opacity", 0.35).attr("stroke", (d) => color(d.value - lo));
-  // Under the contours, below the lowest level (the valley floor), the lowest level's colour.
-  f.plot.insert("rect", ":first-child").attr("width", f.width).attr("height", f.height).attr("fill", color(thresholds[0]! - lo)).attr("fill-opacity", 0.35);
-}
-
 /** The contour plot with the start marked; a click anywhere reports the point in data coordinates. */
 export function drawSurface(container: HTMLElement, grid: GridResult, w: Window, start: [number, number], title: string, onClick: (point: [number, number]) => void): Frame {
   const f = frame(container, { width: 560, height: 520, x: w.x, y: w.y, xLabel: "x", yLabel: "y", title });
-  contours(f, grid, w);
+  filledContours(f, grid.values, grid.n, w);
   f.plot.append("circle").attr("class", "start").attr("r", 6).attr("cx", f.x(start[0])).attr("cy", f.y(start[1])).attr("data-testid", "start");
   f.svg.on("click", (event: MouseEvent) => {
     const [px, py] = d3.pointer(event, f.plot.node());

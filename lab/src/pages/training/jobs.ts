@@ -5,23 +5,17 @@
  */
 import * as nb from "nabla";
 import { defineJobs, type JobContext } from "../../job.js";
-import { type DatasetName, EXTENT, makeDataset } from "./datasets.js";
+import { type DatasetName, EXTENT, makeDataset } from "../../datasets.js";
+import { buildModel, type NetworkSpec } from "../../network.js";
 
-export const ACTIVATIONS = ["tanh", "relu", "sigmoid"] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
 /** The optimizers offered, by their names in nb.optim.optimizers. */
 export const TRAINERS = ["adam", "gd", "momentum", "rmsprop"] as const satisfies readonly nb.optim.OptimizerName[];
 export type TrainerName = (typeof TRAINERS)[number];
 export const BOUNDARY_N = 48;
 
-export interface TrainingRequest {
+export interface TrainingRequest extends NetworkSpec {
   dataset: DatasetName;
-  seed: number;
   noise: number;
-  depth: number;
-  width: number;
-  activation: Activation;
-  residual: boolean;
   optimizer: TrainerName;
   lr: number;
   steps: number;
@@ -38,23 +32,6 @@ export interface TrainingProgress {
   warnings: string[];
   /** P(class 1) on a BOUNDARY_N × BOUNDARY_N grid over EXTENT², at i + j·n; sent now and then. */
   boundary?: number[];
-}
-
-const LAYERS = { tanh: nb.nn.Tanh, relu: nb.nn.ReLU, sigmoid: nb.nn.Sigmoid } as const;
-
-/**
- * 2 → width → … → width → 1. Hidden layers after the first are Residual blocks when asked
- * (h ← h + φ(Wh + b)); ReLU nets start from He initialisation, the others from Glorot.
- */
-export function buildModel(req: TrainingRequest): nb.nn.Sequential {
-  const init = req.activation === "relu" ? "heNormal" : "glorotUniform";
-  const linear = (fanIn: number, fanOut: number, i: number): nb.nn.Linear => new nb.nn.Linear(fanIn, fanOut, { seed: req.seed * 101 + i, init });
-  const hidden: nb.nn.Module[] = [linear(2, req.width, 0), new LAYERS[req.activation]()];
-  for (let i = 1; i < req.depth; i++) {
-    const block = new nb.nn.Sequential(linear(req.width, req.width, i), new LAYERS[req.activation]());
-    hidden.push(req.residual ? new nb.nn.Residual(block) : block);
-  }
-  return new nb.nn.Sequential(...hidden, linear(req.width, 1, req.depth));
 }
 
 function boundary(model: nb.nn.Module): number[] {

@@ -5,8 +5,9 @@
  */
 import { fmt } from "../../plot.js";
 import { definePage, param, type Param } from "../../page.js";
-import { DATASETS, makeDataset } from "./datasets.js";
-import { ACTIVATIONS, type TrainerName, TRAINERS, type TrainingProgress } from "./jobs.js";
+import { DATASETS, makeDataset } from "../../datasets.js";
+import { ACTIVATIONS } from "../../network.js";
+import { type TrainerName, TRAINERS, type TrainingProgress } from "./jobs.js";
 import { drawBoundary, drawGradNorms, drawLoss } from "./plots.js";
 import { controls, outputs, showWarnings } from "./view.js";
 

@@ -1,7 +1,7 @@
 /** The Training playground's charts: pure drawing over the dataset and the training's progress. */
 import * as d3 from "d3";
 import { COLORS, frame, line } from "../../plot.js";
-import { type Dataset, EXTENT } from "./datasets.js";
+import { type Dataset, EXTENT } from "../../datasets.js";
 import { BOUNDARY_N } from "./jobs.js";
 
 const CLASS_COLORS = ["#D55E00", "#0072B2"];

@@ -1,8 +1,9 @@
 /** The Training playground's DOM: the controls, the output column and the gradient-flow warnings. */
 import * as nb from "nabla";
 import { button, el, field, input, select } from "../../dom.js";
-import { DATASETS } from "./datasets.js";
-import { ACTIVATIONS, TRAINERS } from "./jobs.js";
+import { DATASETS } from "../../datasets.js";
+import { ACTIVATIONS } from "../../network.js";
+import { TRAINERS } from "./jobs.js";
 
 export function controls() {
   const c = {

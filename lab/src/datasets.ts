@@ -1,4 +1,4 @@
-/** The Training playground's seeded 2-D datasets; the page draws them and the worker trains on them. */
+/** The seeded 2-D datasets of the Training playground and the Loss landscape page: the pages draw them and the worker trains on them. */
 import * as nb from "nabla";
 
 export const DATASETS = ["moons", "circles", "spirals", "xor"] as const;
