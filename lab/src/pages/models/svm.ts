@@ -3,7 +3,7 @@
  * its decision function on a grid, every training point's margin and the KKT report.
  */
 import * as nb from "nabla";
-import { DATASETS as PLAYGROUND_DATASETS, EXTENT, makeDataset } from "../training/datasets.js";
+import { DATASETS as PLAYGROUND_DATASETS, EXTENT, makeDataset } from "../../datasets.js";
 
 export const SVM_DATASETS = ["blobs", ...PLAYGROUND_DATASETS] as const;
 export type SvmDataset = (typeof SVM_DATASETS)[number];
