@@ -87,6 +87,7 @@ export function reductionStopGuard(): (converged: string, g: Vec, gStart: Vec) =
   };
 }
 
+/** Runs L-BFGS from the context's start (the file's comment says where it departs from L-BFGS-B). */
 export function lbfgs(ctx: MethodContext): MethodOutcome {
   const memory = ctx.settings.options.memory ?? DEFAULT_MEMORY;
   let pairs: CorrectionPair[] = [];
