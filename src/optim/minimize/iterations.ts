@@ -44,6 +44,9 @@ export function iterationLog(objective: Objective, settings: Settings, method: s
   return log;
 }
 
+/** The message of the relative-reduction test, which lbfgs guards (see lbfgs.ts). */
+export const RELATIVE_REDUCTION = "converged: relative reduction of f ≤ ftol";
+
 /**
  * The convergence tests shared by the gradient-based methods, after a step from (xOld, fOld)
  * to (x, f) with gradient g: gradient norm, relative function reduction, then step length.
@@ -51,7 +54,7 @@ export function iterationLog(objective: Objective, settings: Settings, method: s
  */
 export function convergence(settings: Settings, xOld: Vec, fOld: number, x: Vec, f: number, g: Vec): string {
   if (normInf(g) <= settings.gtol) return "converged: gradient norm ≤ tol";
-  if (fOld - f <= settings.ftol * Math.max(Math.abs(fOld), Math.abs(f), 1)) return "converged: relative reduction of f ≤ ftol";
+  if (fOld - f <= settings.ftol * Math.max(Math.abs(fOld), Math.abs(f), 1)) return RELATIVE_REDUCTION;
   if (normInf(sub(x, xOld)) <= settings.xtol * Math.max(1, normInf(x))) return "converged: step ≤ xtol";
   return "";
 }

@@ -22,14 +22,14 @@ export interface LineSearchStrategy {
    * retry once along −∇f, or false to stop.
    */
   reset?(): boolean;
-  /**
-   * Whether a search that missed the Wolfe conditions but still decreased f clearly is taken
-   * as a step (default true, standing in for the second line search that scipy's BFGS and
-   * Newton-CG fall back to; L-BFGS-B, and lbfgs here, stop instead).
-   */
-  keepClearDecrease?: boolean;
   /** Called after each accepted step s with gradient change y. */
   accepted?(s: Vec, y: Vec): void;
+  /**
+   * Called after every step with the convergence test that held there ("" for none), the new
+   * gradient and the gradient at the start; returning false overrules the test and goes on
+   * (default: every test stops).
+   */
+  stopsOn?(converged: string, g: Vec, gStart: Vec): boolean;
 }
 
 /** Evaluates the start, logs it, and says whether it is already stationary. */
@@ -44,6 +44,7 @@ export function start(ctx: MethodContext): { x: Vec; f: number; g: Vec; done?: M
 export function lineSearchLoop(ctx: MethodContext, strategy: LineSearchStrategy): MethodOutcome {
   const { objective, settings } = ctx;
   let { x, f, g, done: atStart } = start(ctx);
+  const gStart = g;
   // Before the first step, a previous value for which scipy's step rule gives 1.01/‖∇f‖.
   let fPrevious = f + norm2(g) / 2;
   if (atStart) return atStart;
@@ -57,11 +58,13 @@ export function lineSearchLoop(ctx: MethodContext, strategy: LineSearchStrategy)
       ls = search(d, strategy.initialStep(g, d, f, fPrevious));
     }
     // A search can miss the Wolfe conditions on badly scaled problems (exp(10x) terms defeat
-    // the interpolation, not the descent); one that did not even decrease f beyond rounding
-    // means no further progress is possible at machine precision.
+    // the interpolation, not the descent), so a step that still decreased f clearly is taken,
+    // standing in for the second line search that scipy's BFGS and Newton-CG fall back to
+    // (L-BFGS-B stops there). One that did not even decrease f beyond rounding means no
+    // further progress is possible at machine precision.
     const clearDecrease = f - ls.f > 1e-10 * Math.max(1, Math.abs(f));
     const unbounded = ls.message === AT_MAX_STEP;
-    if (!ls.ok && (unbounded || !(clearDecrease && (strategy.keepClearDecrease ?? true)))) {
+    if (!ls.ok && (unbounded || !clearDecrease)) {
       const message = unbounded
         ? "f still decreases at the line search's largest step: it looks unbounded below"
         : `line search failed (${ls.message}): no further progress at machine precision`;
@@ -76,7 +79,7 @@ export function lineSearchLoop(ctx: MethodContext, strategy: LineSearchStrategy)
     [x, f, g] = [ls.x, ls.f, ls.g];
     const stop = ctx.record(x, f, g, norm2(s));
     const converged = convergence(settings, xOld, fOld, x, f, g);
-    if (converged) return { x, f, g, success: true, message: converged };
+    if ((strategy.stopsOn?.(converged, g, gStart) ?? true) && converged) return { x, f, g, success: true, message: converged };
     if (stop) return { x, f, g, success: false, message: ctx.stopReason };
     strategy.accepted?.(s, y);
   }

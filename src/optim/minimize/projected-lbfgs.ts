@@ -7,7 +7,7 @@
  * the projected gradient ‖P(x − ∇f) − x‖∞.
  */
 import { convergence } from "./iterations.js";
-import { type CorrectionPair, addPair, direction } from "./lbfgs.js";
+import { type CorrectionPair, DEFAULT_MEMORY, addPair, direction } from "./lbfgs.js";
 import type { MethodContext, MethodOutcome } from "./types.js";
 import { type Vec, axpy, dot, norm2, normInf, scale, sub } from "./vector.js";
 
@@ -28,7 +28,7 @@ export function projectedLbfgs(ctx: MethodContext): MethodOutcome {
   const { objective, settings } = ctx;
   const lower = settings.lower!;
   const upper = settings.upper!;
-  const memory = settings.options.memory ?? 10;
+  const memory = settings.options.memory ?? DEFAULT_MEMORY;
   let x = project(objective.start, lower, upper);
   let [f, g] = objective.valueAndGrad(x);
   ctx.record(x, f, g, 0);

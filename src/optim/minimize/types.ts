@@ -45,7 +45,7 @@ export interface MinimizeOptions {
   method?: Method;
   /** Stop when ‖∇f‖∞ ≤ tol (default 1e-5, as scipy's BFGS and L-BFGS-B). */
   tol?: number;
-  /** Stop when (fₖ − fₖ₊₁)/max(|fₖ|, |fₖ₊₁|, 1) ≤ ftol (default 2.2e-9 for lbfgs, L-BFGS-B's factr 1e7; 0 otherwise). */
+  /** Stop when (fₖ − fₖ₊₁)/max(|fₖ|, |fₖ₊₁|, 1) ≤ ftol (default 2.2e-9 for lbfgs, L-BFGS-B's factr 1e7, there also needing ‖∇f‖ ≤ 1e-3·‖∇f(x₀)‖ or 5 such steps in a row; 0 otherwise). */
   ftol?: number;
   /** Stop when ‖xₖ₊₁ − xₖ‖∞ ≤ xtol·max(1, ‖xₖ₊₁‖∞) (default 0: only a null step; Nelder–Mead: absolute, 1e-4). */
   xtol?: number;
@@ -57,7 +57,7 @@ export interface MinimizeOptions {
   lr?: LearningRate;
   /** momentum and nesterov: the momentum coefficient (default 0.9). */
   momentum?: number;
-  /** lbfgs: the number of correction pairs kept (default 10). */
+  /** lbfgs: the number of correction pairs kept (default 15; L-BFGS-B's is 10). */
   memory?: number;
   /** trust-ncg: the initial and the largest trust radius (default 1 and 1e8; SciPy's largest is 1000). */
   initialTrustRadius?: number;
