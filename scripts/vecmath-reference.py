@@ -108,16 +108,17 @@ INPUTS = {
 HARD = closest_to_pio2_multiples(1 << 20, 40)
 INPUTS["sin"] += near(HARD)
 INPUTS["cos"] = list(INPUTS["sin"])
+INPUTS["tan"] = list(INPUTS["sin"]) + uniform(-1.6, 1.6, 100) + near([0.6743431091308594, -0.6743431091308594])
 
 FUNCS = {"exp": mp.exp, "log": mp.log, "log1p": mp.log1p, "expm1": mp.expm1, "sin": mp.sin,
-         "cos": mp.cos, "tanh": mp.tanh, "sigmoid": sigmoid}
+         "cos": mp.cos, "tan": mp.tan, "tanh": mp.tanh, "sigmoid": sigmoid}
 
 def reference(name, x):
     if math.isnan(x):
         return math.nan
     if name in ("log", "log1p") and x < (0 if name == "log" else -1):
         return math.nan
-    if name in ("sin", "cos") and math.isinf(x):
+    if name in ("sin", "cos", "tan") and math.isinf(x):
         return math.nan
     if name == "log" and x == 0:
         return -math.inf
@@ -128,7 +129,7 @@ def reference(name, x):
                   "expm1": (-1.0, math.inf), "tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
         lo, hi = limits[name]
         return hi if x > 0 else lo
-    if x == 0 and name in ("log1p", "expm1", "sin", "tanh"):
+    if x == 0 and name in ("log1p", "expm1", "sin", "tan", "tanh"):
         return x  # odd functions keep the sign of zero
     return to_double(FUNCS[name](mpf(x)))
 

@@ -227,6 +227,7 @@ VecKernel vectorKernel(UnaryOp op) {
     case UnaryOp::expm1: return vectorMath->expm1;
     case UnaryOp::sin: return vectorMath->sin;
     case UnaryOp::cos: return vectorMath->cos;
+    case UnaryOp::tan: return vectorMath->tan;
     case UnaryOp::tanh: return vectorMath->tanh;
     case UnaryOp::sigmoid: return vectorMath->sigmoid;
     default: return nullptr;

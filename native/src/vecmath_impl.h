@@ -1,7 +1,7 @@
 // The vector kernels behind vecmath.h, as a template over an instruction set S that supplies
 //   D (W doubles), I (W int64s), W, fma(a, b, c) = a·b + c, and any(mask) (a lane is set).
 // Each kernel handles the common range branch-free in W lanes and hands the rare lanes
-// outside it (NaN, ±∞, overflow, subnormal inputs of log, |x| ≥ 1.6e6 for sin/cos) to libm,
+// outside it (NaN, ±∞, overflow, subnormal inputs of log, |x| ≥ 1.6e6 for sin/cos/tan) to libm,
 // one lane at a time. The algorithms are the classic ones of fdlibm (Sun, 1993), reworked
 // for lanes instead of branches:
 //   exp, expm1: x = k·ln2 + r (Cody–Waite: ln2 in two parts, the first with 32 bits so that
@@ -17,6 +17,7 @@
 //     exact) including those closest to a multiple of π/2; fdlibm's kernels __kernel_sin and
 //     __kernel_cos (minimax S1..S6, C1..C6 on [−π/4, π/4]) with the tail yl. Beyond 1.6e6
 //     the lane goes to libm (glibc reduces with Payne–Hanek there).
+//   tan: the same reduction, fdlibm's __kernel_tan (tan, or −1/tan in odd quadrants).
 //   tanh: fdlibm's t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
 //   sigmoid: e = exp(−|x|), 1/(1 + e) or e/(1 + e).
 #pragma once
@@ -195,6 +196,46 @@ struct Kernels {
     return (D)((I)v ^ ((q & 2) << 62));  // quadrants 2 and 3 negate
   }
 
+  /** tan(x) for |x| < 1.6e6: fdlibm's __kernel_tan (minimax T0..T12 on [−0.6744, 0.6744],
+   *  tan(π/4 − y) beyond), −1/tan in odd quadrants, the reciprocal with fdlibm's correction. */
+  static D tanCore(D x) {
+    D yh, yl;
+    const I q = reducePio2(x, yh, yl);
+    const auto odd = (q & 1) != 0;
+    const auto big = absv(yh) >= 0x1.59428p-1;
+    const auto neg = yh < 0.0;
+    const D sx = neg ? -yh : yh, sy = neg ? -yl : yl;
+    const D xx = big ? (7.85398163397448278999e-01 - sx) + (3.06161699786838301793e-17 - sy) : yh;
+    const D yy = big ? D{} : yl;
+    const D z = xx * xx, w = z * z;
+    D r = fma(w, splat(-1.85586374855275456654e-05), splat(7.81794442939557092300e-05));
+    r = fma(w, r, splat(5.88041240820264096874e-04));
+    r = fma(w, r, splat(3.59207910759131235356e-03));
+    r = fma(w, r, splat(2.18694882948595424599e-02));
+    r = fma(w, r, splat(1.33333333333201242699e-01));
+    D v = fma(w, splat(2.59073051863633712884e-05), splat(7.14072491382608190305e-05));
+    v = fma(w, v, splat(2.46463134818469906812e-04));
+    v = fma(w, v, splat(1.45620945432529025516e-03));
+    v = fma(w, v, splat(8.86323982359930005737e-03));
+    v = z * fma(w, v, splat(5.39682539762260521377e-02));
+    const D s = z * xx;
+    r = yy + z * (s * (r + v) + yy);
+    r = r + 3.33333333333334091986e-01 * s;
+    const D t = xx + r;
+    // Near π/4: tan = ±(iy − 2·(x − (t²/(t + iy) − r))), iy = 1 (even) or −1 (odd quadrant).
+    const D iy = odd ? splat(-1.0) : splat(1.0);
+    const D far = iy - 2.0 * (xx - (t * t / (t + iy) - r));
+    const D bigResult = neg ? -far : far;
+    // −1/(xx + r) with the rounding of t and of the quotient corrected (high halves exact).
+    const I high = splatI(static_cast<long long>(0xffffffff00000000ULL));
+    const D t0 = (D)((I)t & high);
+    const D tail = r - (t0 - xx);
+    const D a = -1.0 / t;
+    const D a0 = (D)((I)a & high);
+    const D cot = a0 + a * ((1.0 + a0 * t0) + a0 * tail);
+    return big ? bigResult : odd ? cot : t;
+  }
+
   static D tanhCore(D x) {
     D ax = absv(x);
     ax = ax > 22.0 ? splat(22.0) : ax;  // tanh rounds to ±1 beyond 22; NaN passes through
@@ -262,6 +303,7 @@ inline double scalarExpm1(double x) { return std::expm1(x); }
 inline double scalarSin(double x) { return std::sin(x); }
 inline double scalarCos(double x) { return std::cos(x); }
 inline double scalarTanh(double x) { return std::tanh(x); }
+inline double scalarTan(double x) { return std::tan(x); }
 
 /** The kernel table of instruction set S. */
 template <class S>
@@ -274,6 +316,7 @@ const VectorMath& table() {
       &K::template apply<&K::expm1Core, &K::expFast, scalarExpm1, true>,
       &K::template apply<&K::sinCore, &K::sinCosFast, scalarSin, true>,
       &K::template apply<&K::cosCore, &K::sinCosFast, scalarCos, false>,
+      &K::template apply<&K::tanCore, &K::sinCosFast, scalarTan, true>,
       &K::template apply<&K::tanhCore, &K::always, scalarTanh, true>,
       &K::template apply<&K::sigmoidCore, &K::expFast, sigmoidScalar, false>,
   };
