@@ -18,6 +18,8 @@
 //     __kernel_cos (minimax S1..S6, C1..C6 on [−π/4, π/4]) with the tail yl. Beyond 1.6e6
 //     the lane goes to libm (glibc reduces with Payne–Hanek there).
 //   tan: the same reduction, fdlibm's __kernel_tan (tan, or −1/tan in odd quadrants).
+//   atan: fdlibm's four-interval reduction (atan(c) + atan(t) with c in {½, 1, 3/2, ∞}) and
+//     its minimax aT0..aT10.
 //   tanh: fdlibm's t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
 //   sigmoid: e = exp(−|x|), 1/(1 + e) or e/(1 + e).
 #pragma once
@@ -236,6 +238,33 @@ struct Kernels {
     return big ? bigResult : odd ? cot : t;
   }
 
+  /** atan(x): fdlibm's s_atan.c, the interval picked by selects instead of branches. */
+  static D atanCore(D x) {
+    const D ax = absv(x);
+    const auto i0 = ax < 0.4375, i1 = ax < 0.6875, i2 = ax < 1.1875, i3 = ax < 2.4375;
+    // atan(ax) = atan(c) + atan(t): c = 0 (no reduction), 1/2, 1, 3/2 or ∞ (t = −1/ax).
+    const D one = splat(1.0);
+    const D num = i0 ? ax : i1 ? 2.0 * ax - 1.0 : i2 ? ax - 1.0 : i3 ? ax - 1.5 : -one;
+    const D den = i0 ? one : i1 ? 2.0 + ax : i2 ? ax + 1.0 : i3 ? 1.0 + 1.5 * ax : ax;
+    const D hi = i0 ? D{} : i1 ? splat(4.63647609000806093515e-01) : i2 ? splat(7.85398163397448278999e-01)
+               : i3 ? splat(9.82793723247329054082e-01) : splat(1.57079632679489655800e+00);
+    const D lo = i0 ? D{} : i1 ? splat(2.26987774529616870924e-17) : i2 ? splat(3.06161699786838301793e-17)
+               : i3 ? splat(1.39033110312309984516e-17) : splat(6.12323399573676603587e-17);
+    const D t = num / den;
+    const D z = t * t, w = z * z;
+    D s1 = fma(w, splat(1.62858201153657823623e-02), splat(4.97687799461593236017e-02));
+    s1 = fma(w, s1, splat(6.66107313738753120669e-02));
+    s1 = fma(w, s1, splat(9.09088713343650656196e-02));
+    s1 = fma(w, s1, splat(1.42857142725034663711e-01));
+    s1 = z * fma(w, s1, splat(3.33333333333329318027e-01));
+    D s2 = fma(w, splat(-3.65315727442169155270e-02), splat(-5.83357013379057348645e-02));
+    s2 = fma(w, s2, splat(-7.69187620504482999495e-02));
+    s2 = fma(w, s2, splat(-1.11111104054623557880e-01));
+    s2 = w * fma(w, s2, splat(-1.99999999998764832476e-01));
+    const D r = i0 ? t - t * (s1 + s2) : hi - ((t * (s1 + s2) - lo) - t);
+    return (D)((I)r | ((I)x & splatI(0x8000000000000000LL)));
+  }
+
   static D tanhCore(D x) {
     D ax = absv(x);
     ax = ax > 22.0 ? splat(22.0) : ax;  // tanh rounds to ±1 beyond 22; NaN passes through
@@ -304,6 +333,7 @@ inline double scalarSin(double x) { return std::sin(x); }
 inline double scalarCos(double x) { return std::cos(x); }
 inline double scalarTanh(double x) { return std::tanh(x); }
 inline double scalarTan(double x) { return std::tan(x); }
+inline double scalarAtan(double x) { return std::atan(x); }
 
 /** The kernel table of instruction set S. */
 template <class S>
@@ -317,6 +347,7 @@ const VectorMath& table() {
       &K::template apply<&K::sinCore, &K::sinCosFast, scalarSin, true>,
       &K::template apply<&K::cosCore, &K::sinCosFast, scalarCos, false>,
       &K::template apply<&K::tanCore, &K::sinCosFast, scalarTan, true>,
+      &K::template apply<&K::atanCore, &K::always, scalarAtan, true>,
       &K::template apply<&K::tanhCore, &K::always, scalarTanh, true>,
       &K::template apply<&K::sigmoidCore, &K::expFast, sigmoidScalar, false>,
   };
