@@ -229,6 +229,7 @@ VecKernel vectorKernel(UnaryOp op) {
     case UnaryOp::cos: return vectorMath->cos;
     case UnaryOp::tan: return vectorMath->tan;
     case UnaryOp::atan: return vectorMath->atan;
+    case UnaryOp::erf: return vectorMath->erf;
     case UnaryOp::tanh: return vectorMath->tanh;
     case UnaryOp::sigmoid: return vectorMath->sigmoid;
     default: return nullptr;

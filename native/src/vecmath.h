@@ -14,7 +14,7 @@ namespace nabla {
 using VecKernel = void (*)(const double* x, double* o, ptrdiff_t n);
 
 struct VectorMath {
-  VecKernel exp, log, log1p, expm1, sin, cos, tan, atan, tanh, sigmoid;
+  VecKernel exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid;
 };
 
 const VectorMath& vectorMathAvx512();

@@ -20,6 +20,7 @@
 //   tan: the same reduction, fdlibm's __kernel_tan (tan, or −1/tan in odd quadrants).
 //   atan: fdlibm's four-interval reduction (atan(c) + atan(t) with c in {½, 1, 3/2, ∞}) and
 //     its minimax aT0..aT10.
+//   erf: fdlibm's s_erf.c, its three rational approximations and exp(−x²) split in two.
 //   tanh: fdlibm's t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
 //   sigmoid: e = exp(−|x|), 1/(1 + e) or e/(1 + e).
 #pragma once
@@ -265,6 +266,66 @@ struct Kernels {
     return (D)((I)r | ((I)x & splatI(0x8000000000000000LL)));
   }
 
+  /** Horner's rule over coefficients c[0] + t·(c[1] + t·(…)), highest last. */
+  template <int N>
+  static D horner(D t, const double (&c)[N]) {
+    D r = splat(c[N - 1]);
+    for (int i = N - 2; i >= 0; i--) r = fma(r, t, splat(c[i]));
+    return r;
+  }
+
+  /** Horner's rule choosing, per lane, between two coefficient lists of one length. */
+  template <int N, class M>
+  static D horner2(D t, M useA, const double (&a)[N], const double (&b)[N]) {
+    D r = useA ? splat(a[N - 1]) : splat(b[N - 1]);
+    for (int i = N - 2; i >= 0; i--) r = fma(r, t, useA ? splat(a[i]) : splat(b[i]));
+    return r;
+  }
+
+  /**
+   * erf(x) for x not NaN: fdlibm's s_erf.c — x + x·P/Q(x²) below 0.84375, erx + P/Q(|x| − 1)
+   * below 1.25, 1 − exp(−z² − 0.5625)·exp((z − x)(z + x) + R/S(1/x²))/x below 6 (z: x with its
+   * low 32 bits cleared, so z² is exact), 1 beyond; every lane computes all three, then picks.
+   */
+  static D erfCore(D x) {
+    static constexpr double pp[] = {1.28379167095512558561e-01, -3.25042107247001499370e-01, -2.84817495755985104766e-02,
+                                    -5.77027029648944159157e-03, -2.37630166566501626084e-05};
+    static constexpr double qq[] = {1.0, 3.97917223959155352819e-01, 6.50222499887672944485e-02, 5.08130628187576562776e-03,
+                                    1.32494738004321644526e-04, -3.96022827877536812320e-06};
+    static constexpr double pa[] = {-2.36211856075265944077e-03, 4.14856118683748331666e-01, -3.72207876035701323847e-01,
+                                    3.18346619901161753674e-01, -1.10894694282396677476e-01, 3.54783043256182359371e-02,
+                                    -2.16637559486879084300e-03};
+    static constexpr double qa[] = {1.0, 1.06420880400844228286e-01, 5.40397917702171048937e-01, 7.18286544141962662868e-02,
+                                    1.26171219808761642112e-01, 1.36370839120290507362e-02, 1.19844998467991074170e-02};
+    // erfc on [1.25, 1/0.35) (ra, sa) and [1/0.35, 6) (rb, sb, padded with a zero to one length).
+    static constexpr double ra[] = {-9.86494403484714822705e-03, -6.93858572707181764372e-01, -1.05586262253232909814e+01,
+                                    -6.23753324503260060396e+01, -1.62396669462573470355e+02, -1.84605092906711035994e+02,
+                                    -8.12874355063065934246e+01, -9.81432934416914548592e+00};
+    static constexpr double rb[] = {-9.86494292470009928597e-03, -7.99283237680523006574e-01, -1.77579549177547519889e+01,
+                                    -1.60636384855821916062e+02, -6.37566443368389627722e+02, -1.02509513161107724954e+03,
+                                    -4.83519191608651397019e+02, 0.0};
+    static constexpr double sa[] = {1.0, 1.96512716674392571292e+01, 1.37657754143519042600e+02, 4.34565877475229228821e+02,
+                                    6.45387271733267880336e+02, 4.29008140027567833386e+02, 1.08635005541779435134e+02,
+                                    6.57024977031928170135e+00, -6.04244152148580987438e-02};
+    static constexpr double sb[] = {1.0, 3.03380607434824582924e+01, 3.25792512996573918826e+02, 1.53672958608443695994e+03,
+                                    3.19985821950859553908e+03, 2.55305040643316442583e+03, 4.74528541206955367215e+02,
+                                    -2.24409524465858183362e+01, 0.0};
+    const D ax = absv(x);
+    const D z2 = ax * ax;
+    const D small = fma(ax, horner(z2, pp) / horner(z2, qq), ax);
+    const D s = ax - 1.0;
+    const D middle = 8.45062911510467529297e-01 + horner(s, pa) / horner(s, qa);
+    const D big = ax > 6.0 ? splat(6.0) : ax;
+    const D t = 1.0 / (big * big);
+    const auto nearer = big < 0x1.6db6ep+1;  // 1/0.35
+    const D rs = horner2(t, nearer, ra, rb) / horner2(t, nearer, sa, sb);
+    const D z = (D)((I)big & splatI(static_cast<long long>(0xffffffff00000000ULL)));
+    const D r = expCore(-z * z - 0.5625) * expCore(fma(z - big, z + big, rs));
+    const D tail = 1.0 - r / big;
+    const D y = ax < 0.84375 ? small : ax < 1.25 ? middle : ax < 6.0 ? tail : splat(1.0);
+    return (D)((I)y | ((I)x & splatI(0x8000000000000000LL)));
+  }
+
   static D tanhCore(D x) {
     D ax = absv(x);
     ax = ax > 22.0 ? splat(22.0) : ax;  // tanh rounds to ±1 beyond 22; NaN passes through
@@ -285,6 +346,7 @@ struct Kernels {
   static I log1pFast(D x) { return (I)((x > -1.0) & (x < 0x1p53)); }
   static I sinCosFast(D x) { return (I)(absv(x) < 1.6e6); }
   static I always(D) { return splatI(-1); }
+  static I notNaN(D x) { return (I)(x == x); }
   static D sinCore(D x) { return sinCosCore(x, 0); }
   static D cosCore(D x) { return sinCosCore(x, 1); }
 
@@ -334,6 +396,7 @@ inline double scalarCos(double x) { return std::cos(x); }
 inline double scalarTanh(double x) { return std::tanh(x); }
 inline double scalarTan(double x) { return std::tan(x); }
 inline double scalarAtan(double x) { return std::atan(x); }
+inline double scalarErf(double x) { return std::erf(x); }
 
 /** The kernel table of instruction set S. */
 template <class S>
@@ -348,6 +411,7 @@ const VectorMath& table() {
       &K::template apply<&K::cosCore, &K::sinCosFast, scalarCos, false>,
       &K::template apply<&K::tanCore, &K::sinCosFast, scalarTan, true>,
       &K::template apply<&K::atanCore, &K::always, scalarAtan, true>,
+      &K::template apply<&K::erfCore, &K::notNaN, scalarErf, true>,
       &K::template apply<&K::tanhCore, &K::always, scalarTanh, true>,
       &K::template apply<&K::sigmoidCore, &K::expFast, sigmoidScalar, false>,
   };
