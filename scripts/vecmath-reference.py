@@ -83,6 +83,9 @@ def closest_to_pio2_multiples(kmax, count):
     scored.sort()
     return [math.ldexp(m, e - 52) for _, _, m, e in scored[:count]]
 
+def softplus(x):
+    return mp.log1p(mp.exp(x))
+
 def sigmoid(x):
     return 1 / (1 + mp.exp(-x))
 
@@ -112,10 +115,11 @@ INPUTS["atan"] = loguniform(1e-320, 1e300, 300) + uniform(-3, 3, 200) + near(
     [0.4375, 0.6875, 1.1875, 2.4375, -0.4375, -0.6875, -1.1875, -2.4375, 2.0 ** 66, 2.0 ** 27])
 INPUTS["erf"] = uniform(-7, 7, 300) + loguniform(1e-320, 1e300, 200) + near(
     [0.84375, 1.25, 2.857142857142857, 6.0, -0.84375, -1.25, -2.857142857142857, -6.0, 5.9])
+INPUTS["softplus"] = uniform(-750, 750, 150) + uniform(-40, 40, 200) + loguniform(1e-320, 1, 100) + near([708.0, -708.0, 36.7, -745.1])
 INPUTS["tan"] = list(INPUTS["sin"]) + uniform(-1.6, 1.6, 100) + near([0.6743431091308594, -0.6743431091308594])
 
 FUNCS = {"exp": mp.exp, "log": mp.log, "log1p": mp.log1p, "expm1": mp.expm1, "sin": mp.sin,
-         "cos": mp.cos, "tan": mp.tan, "atan": mp.atan, "erf": mp.erf, "tanh": mp.tanh, "sigmoid": sigmoid}
+         "cos": mp.cos, "tan": mp.tan, "atan": mp.atan, "erf": mp.erf, "tanh": mp.tanh, "sigmoid": sigmoid, "softplus": softplus}
 
 def reference(name, x):
     if math.isnan(x):
@@ -130,7 +134,7 @@ def reference(name, x):
         return -math.inf
     if math.isinf(x):
         limits = {"exp": (0.0, math.inf), "log": (None, math.inf), "log1p": (None, math.inf),
-                  "expm1": (-1.0, math.inf), "atan": (-to_double(mp.pi / 2), to_double(mp.pi / 2)), "erf": (-1.0, 1.0), "tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+                  "expm1": (-1.0, math.inf), "atan": (-to_double(mp.pi / 2), to_double(mp.pi / 2)), "erf": (-1.0, 1.0), "tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "softplus": (0.0, math.inf)}
         lo, hi = limits[name]
         return hi if x > 0 else lo
     if x == 0 and name in ("log1p", "expm1", "sin", "tan", "atan", "erf", "tanh"):

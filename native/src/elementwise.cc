@@ -57,7 +57,7 @@ struct Cosh { static double f(double x) { return std::cosh(x); } };
 struct Tanh { static double f(double x) { return std::tanh(x); } };
 struct Erf { static double f(double x) { return std::erf(x); } };
 struct Sigmoid { static double f(double x) { return sigmoidScalar(x); } };
-struct Softplus { static double f(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); } };
+struct Softplus { static double f(double x) { return softplusScalar(x); } };
 struct Relu {
   static double f(double x) { return x > 0 ? x : 0.0 * x; }
   static float f(float x) { return x > 0 ? x : 0.0f * x; }
@@ -232,6 +232,7 @@ VecKernel vectorKernel(UnaryOp op) {
     case UnaryOp::erf: return vectorMath->erf;
     case UnaryOp::tanh: return vectorMath->tanh;
     case UnaryOp::sigmoid: return vectorMath->sigmoid;
+    case UnaryOp::softplus: return vectorMath->softplus;
     default: return nullptr;
   }
 }

@@ -14,7 +14,7 @@ namespace nabla {
 using VecKernel = void (*)(const double* x, double* o, ptrdiff_t n);
 
 struct VectorMath {
-  VecKernel exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid;
+  VecKernel exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid, softplus;
 };
 
 const VectorMath& vectorMathAvx512();
@@ -30,5 +30,8 @@ inline double sigmoidScalar(double x) {
   const double e = std::exp(x);
   return e / (1.0 + e);
 }
+
+/** log(1 + eˣ) without overflow: the scalar definition, as sigmoidScalar. */
+inline double softplusScalar(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
 
 }  // namespace nabla

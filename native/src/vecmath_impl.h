@@ -22,7 +22,7 @@
 //     its minimax aT0..aT10.
 //   erf: fdlibm's s_erf.c, its three rational approximations and exp(−x²) split in two.
 //   tanh: fdlibm's t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
-//   sigmoid: e = exp(−|x|), 1/(1 + e) or e/(1 + e).
+//   sigmoid: e = exp(−|x|), 1/(1 + e) or e/(1 + e); softplus: max(x, 0) + log1p(e).
 #pragma once
 
 #include <cmath>
@@ -326,6 +326,12 @@ struct Kernels {
     return (D)((I)y | ((I)x & splatI(0x8000000000000000LL)));
   }
 
+  /** softplus(x) = max(x, 0) + log1p(exp(−|x|)), for |x| < 708. */
+  static D softplusCore(D x) {
+    const D l = log1pCore(expCore(-absv(x)));
+    return x > 0.0 ? x + l : l;
+  }
+
   static D tanhCore(D x) {
     D ax = absv(x);
     ax = ax > 22.0 ? splat(22.0) : ax;  // tanh rounds to ±1 beyond 22; NaN passes through
@@ -414,6 +420,7 @@ const VectorMath& table() {
       &K::template apply<&K::erfCore, &K::notNaN, scalarErf, true>,
       &K::template apply<&K::tanhCore, &K::always, scalarTanh, true>,
       &K::template apply<&K::sigmoidCore, &K::expFast, sigmoidScalar, false>,
+      &K::template apply<&K::softplusCore, &K::expFast, softplusScalar, false>,
   };
   return t;
 }
