@@ -522,6 +522,11 @@ const fmt = (x) => (x === null ? "n/a" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.t
 const isF32 = (f) => f.note?.startsWith("float32") ?? false;
 const cell = (f) => (f.value === null ? "n/a" : fmt(f.value) + (isF32(f) ? "*" : ""));
 const ratio = (a, b) => (a.value === null || b.value === null ? null : a.value / b.value);
+/**
+ * How many times faster a is than b on a row, whatever its unit: a ÷ b where higher is better
+ * (GFLOP/s, samples/s), b ÷ a where lower is (ms, ns/elem). Above 1, a is faster.
+ */
+const speedup = (a, b, better) => (better === "higher" ? ratio(a, b) : ratio(b, a));
 
 /** Repetitions of one linalg row (shared with the PyTorch script). */
 function linalgOpts(n) {
@@ -594,9 +599,9 @@ const ROWS = [
 const NABLA_KEYS = NABLA_VARIANTS.map((v) => v.key);
 const PEER_KEYS = ["tfjs-cpu", "tfjs-wasm", "jax", "torch", "hand"];
 /**
- * The ratios printed: the native backend (one thread) against each peer, the wasm backend
- * against TF.js's (both WebAssembly SIMD, one thread), and the reference against the hand
- * loop and TF.js cpu.
+ * The speedups printed (> 1: the first is faster, on every row): the native backend (one
+ * thread) against each peer, the wasm backend against TF.js's (both WebAssembly SIMD, one
+ * thread), and the reference against the hand loop and TF.js cpu.
  */
 const RATIOS = [["native", "torch"], ["native", "tfjs-wasm"], ["wasm", "tfjs-wasm"], ["native", "jax"], ["native", "hand"], ["reference", "hand"], ["reference", "tfjs-cpu"]];
 
@@ -636,7 +641,7 @@ async function main() {
       unit: r.unit,
       better: r.better,
       ...Object.fromEntries([...NABLA_KEYS, ...PEER_KEYS].map((k) => [k, r[k]])),
-      ratios: Object.fromEntries(RATIOS.map(([a, b]) => [`${a}/${b}`, ratio(r[a], r[b])])),
+      speedups: Object.fromEntries(RATIOS.map(([a, b]) => [`${a} vs ${b}`, speedup(r[a], r[b], r.better)])),
     })),
   };
   const memory = ONLY === undefined || "memory".includes(ONLY) ? memorySection() : null;
@@ -655,11 +660,11 @@ async function main() {
   writeFileSync(new URL(RECORD_FILE, dir), JSON.stringify(record, null, 2) + "\n");
 
   const header = ["work", "unit", ...NABLA_KEYS, ...PEER_KEYS.map((k) => (k === "hand" ? "hand JS" : k === "jax" ? "jax-js" : k)),
-    ...RATIOS.map(([a, b]) => `${{ reference: "ref", native: "nat" }[a] ?? a}/${b}`)];
+    ...RATIOS.map(([a, b]) => `${{ reference: "ref", native: "nat" }[a] ?? a} vs ${b}`)];
   const table = rows.map((r) => [
     r.work, `${r.unit} (${r.better === "higher" ? "↑" : "↓"})`,
     ...[...NABLA_KEYS, ...PEER_KEYS].map((k) => cell(r[k])),
-    ...RATIOS.map(([a, b]) => { const q = ratio(r[a], r[b]); return q === null ? "-" : `${q.toFixed(2)}×`; }),
+    ...RATIOS.map(([a, b]) => { const q = speedup(r[a], r[b], r.better); return q === null ? "-" : `${q.toFixed(2)}×`; }),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
   const line = (row) => row.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
@@ -667,7 +672,7 @@ async function main() {
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const row of table) console.log(line(row));
-  console.log("\n↑ higher is better, ↓ lower; a/b = a ÷ b in the row's unit (nat = nabla native, 1 thread; ref = nabla reference).");
+  console.log("\n↑ higher is better, ↓ lower; a vs b = how many times faster a is than b, on every row (> 1: a faster; nat = nabla native, 1 thread; ref = nabla reference).");
   console.log(`* = float32 (TF.js has no float64). PyTorch runs one thread. Written to bench/results/${RECORD_FILE}.`);
   const notes = [];
   for (const r of rows) {

@@ -20,6 +20,7 @@
 
 #include "elementwise.h"
 #include "gemm.h"
+#include "vecmath.h"
 
 namespace nabla {
 namespace {
@@ -31,6 +32,7 @@ struct Isa {
   const char* name;
   GemmF64 f64;
   GemmF32 f32;
+  const VectorMath& (*math)();
 };
 
 Isa selectIsa() {
@@ -41,10 +43,10 @@ Isa selectIsa() {
   const std::string want = cap ? cap : "";
   const bool allow512 = want.empty() || want == "avx512";
   const bool allow2 = allow512 || want == "avx2";
-  if (allow512 && __builtin_cpu_supports("avx512f")) return {"avx512", gemmF64Avx512, gemmF32Avx512};
-  if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {"avx2", gemmF64Avx2, gemmF32Avx2};
+  if (allow512 && __builtin_cpu_supports("avx512f")) return {"avx512", gemmF64Avx512, gemmF32Avx512, vectorMathAvx512};
+  if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {"avx2", gemmF64Avx2, gemmF32Avx2, vectorMathAvx2};
 #endif
-  return {"generic", gemmF64Generic, gemmF32Generic};
+  return {"generic", gemmF64Generic, gemmF32Generic, vectorMathGeneric};
 }
 
 const Isa isa = selectIsa();
@@ -484,6 +486,7 @@ void tuneAllocator() {
 
 napi_value Init(napi_env env, napi_value exports) {
   tuneAllocator();
+  useVectorMath(isa.math());
 #define NABLA_NAME(name) #name,
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

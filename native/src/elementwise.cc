@@ -3,6 +3,8 @@
 // baseline and picks one at load time (GCC ifunc), so no -m flag is needed for this file.
 #include "elementwise.h"
 
+#include "vecmath.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -54,15 +56,8 @@ struct Sinh { static double f(double x) { return std::sinh(x); } };
 struct Cosh { static double f(double x) { return std::cosh(x); } };
 struct Tanh { static double f(double x) { return std::tanh(x); } };
 struct Erf { static double f(double x) { return std::erf(x); } };
-// Branches keep exp's argument non-positive: no overflow, no cancellation.
-struct Sigmoid {
-  static double f(double x) {
-    if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
-    const double e = std::exp(x);
-    return e / (1.0 + e);
-  }
-};
-struct Softplus { static double f(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); } };
+struct Sigmoid { static double f(double x) { return sigmoidScalar(x); } };
+struct Softplus { static double f(double x) { return softplusScalar(x); } };
 struct Relu {
   static double f(double x) { return x > 0 ? x : 0.0 * x; }
   static float f(float x) { return x > 0 ? x : 0.0f * x; }
@@ -219,8 +214,46 @@ double extremumRow(const T* x, ptrdiff_t n) {
   return m;
 }
 
+// The instruction set's vector kernels (vecmath.h), set once by the addon at load; until
+// then, and for ops without one, the functor loops above run.
+const VectorMath* vectorMath = nullptr;
+
+VecKernel vectorKernel(UnaryOp op) {
+  if (!vectorMath) return nullptr;
+  switch (op) {
+    case UnaryOp::exp: return vectorMath->exp;
+    case UnaryOp::log: return vectorMath->log;
+    case UnaryOp::log1p: return vectorMath->log1p;
+    case UnaryOp::expm1: return vectorMath->expm1;
+    case UnaryOp::sin: return vectorMath->sin;
+    case UnaryOp::cos: return vectorMath->cos;
+    case UnaryOp::tan: return vectorMath->tan;
+    case UnaryOp::atan: return vectorMath->atan;
+    case UnaryOp::erf: return vectorMath->erf;
+    case UnaryOp::tanh: return vectorMath->tanh;
+    case UnaryOp::sigmoid: return vectorMath->sigmoid;
+    case UnaryOp::softplus: return vectorMath->softplus;
+    default: return nullptr;
+  }
+}
+
+void applyVector(VecKernel kernel, const double* x, double* o, ptrdiff_t n) { kernel(x, o, n); }
+
+/** Float data through a double kernel: widened a block at a time, rounded once on the way out. */
+void applyVector(VecKernel kernel, const float* x, float* o, ptrdiff_t n) {
+  constexpr ptrdiff_t kChunk = 256;
+  double buf[kChunk];
+  for (ptrdiff_t i0 = 0; i0 < n; i0 += kChunk) {
+    const ptrdiff_t len = std::min(kChunk, n - i0);
+    for (ptrdiff_t i = 0; i < len; i++) buf[i] = x[i0 + i];
+    kernel(buf, buf, len);
+    for (ptrdiff_t i = 0; i < len; i++) o[i0 + i] = float(buf[i]);
+  }
+}
+
 template <typename T>
 void unaryDispatch(UnaryOp op, const T* x, T* o, ptrdiff_t n) {
+  if (VecKernel kernel = vectorKernel(op)) return applyVector(kernel, x, o, n);
   withUnary(op, [&](auto f) { unaryLoop<typename decltype(f)::type, T>(x, o, n); });
 }
 
@@ -289,6 +322,7 @@ NABLA_CLONES void roundToFloat(double* x, ptrdiff_t n) {
 
 template <typename V>
 void unaryBlockDispatch(UnaryOp op, const V* x, V* o, ptrdiff_t n) {
+  if (VecKernel kernel = vectorKernel(op)) return applyVector(kernel, x, o, n);
   withUnary(op, [&](auto f) { unaryBlock<typename decltype(f)::type, V>(x, o, n); });
 }
 
@@ -408,6 +442,8 @@ void runFused(const FusedOperand* operands, int nOperands, const FusedStep* step
   if (allFloat) runFusedTyped<float>(operands, nOperands, steps, nSteps, stores, nStores, sumValues, sums, nSums, n);
   else runFusedTyped<double>(operands, nOperands, steps, nSteps, stores, nStores, sumValues, sums, nSums, n);
 }
+
+void useVectorMath(const VectorMath& math) { vectorMath = &math; }
 
 void unaryF64(UnaryOp op, const double* x, double* o, ptrdiff_t n) { unaryDispatch(op, x, o, n); }
 void unaryF32(UnaryOp op, const float* x, float* o, ptrdiff_t n) { unaryDispatch(op, x, o, n); }

@@ -25,6 +25,14 @@ enum class BinaryOp { NABLA_BINARY_OPS(NABLA_ENUM) count };
 enum class ReduceOp { NABLA_REDUCE_OPS(NABLA_ENUM) count };
 #undef NABLA_ENUM
 
+struct VectorMath;
+
+/**
+ * Routes exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid and softplus (eager and fused) through these
+ * vector kernels (vecmath.h); the addon calls it once at load with its instruction set's.
+ */
+void useVectorMath(const VectorMath& math);
+
 /** o[i] = f(x[i]) for i < n. */
 void unaryF64(UnaryOp op, const double* x, double* o, ptrdiff_t n);
 void unaryF32(UnaryOp op, const float* x, float* o, ptrdiff_t n);

@@ -1,0 +1,37 @@
+// Vectorised transcendental functions of the native backend (float64; float32 data is widened,
+// computed here and rounded once, which keeps it within 1 ulp of the correctly rounded float).
+// The code is written once, over GCC vector types, in vecmath_impl.h and compiled three times:
+// vecmath_avx512.cc (8 lanes), vecmath_avx2.cc (4 lanes), each with its own -m flags like the
+// GEMM kernels, and vecmath_generic.cc (2 lanes, the baseline ISA); addon.cc picks one at load.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+
+namespace nabla {
+
+/** o[i] = f(x[i]) for i < n; x and o may be the same array. */
+using VecKernel = void (*)(const double* x, double* o, ptrdiff_t n);
+
+struct VectorMath {
+  VecKernel exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid, softplus;
+};
+
+const VectorMath& vectorMathAvx512();
+const VectorMath& vectorMathAvx2();
+const VectorMath& vectorMathGeneric();
+
+/**
+ * The logistic function with exp's argument kept non-positive (no overflow, no cancellation):
+ * the scalar definition both the elementwise table and the vector kernels' out-of-range lanes use.
+ */
+inline double sigmoidScalar(double x) {
+  if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
+  const double e = std::exp(x);
+  return e / (1.0 + e);
+}
+
+/** log(1 + eˣ) without overflow: the scalar definition, as sigmoidScalar. */
+inline double softplusScalar(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
+
+}  // namespace nabla

@@ -1,0 +1,429 @@
+// The vector kernels behind vecmath.h, as a template over an instruction set S that supplies
+//   D (W doubles), I (W int64s), W, fma(a, b, c) = a·b + c, and any(mask) (a lane is set).
+// Each kernel handles the common range branch-free in W lanes and hands the rare lanes
+// outside it (NaN, ±∞, overflow, subnormal inputs of log, |x| ≥ 1.6e6 for sin/cos/tan) to libm,
+// one lane at a time. The algorithms are the classic ones of fdlibm (Sun, 1993), reworked
+// for lanes instead of branches:
+//   exp, expm1: x = k·ln2 + r (Cody–Waite: ln2 in two parts, the first with 32 bits so that
+//     k·ln2hi is exact), expm1(r) by its Taylor series to r¹³ (|r| ≤ 0.347: the truncation is
+//     below 0.05 ulp), then 2ᵏ·(1 + expm1(r)) or 2ᵏ·expm1(r) + (2ᵏ − 1); expm1 adds the
+//     rounding error of r back as c·(1 + expm1(r)).
+//   log, log1p: x = 2ᵏ·m with m in [√½, √2), log(m) = f − f²/2 + s·(f²/2 + R(s²)) with
+//     f = m − 1, s = f/(2 + f) and fdlibm's minimax R (Lg1..Lg7); log1p works on u = 1 + x
+//     and adds the rounding error of u as c/u.
+//   sin, cos: x = n·π/2 + y, with π/2 in four parts (33, 33, 33 and 53 bits: fdlibm's pio2_1,
+//     pio2_2, pio2_3, pio2_3t) and y kept as a double-double (yh, yl) through error-free
+//     sums, so the 120 bits of π/2 used cover every double below 1.6e6 (n < 2²⁰, k·pio2_i
+//     exact) including those closest to a multiple of π/2; fdlibm's kernels __kernel_sin and
+//     __kernel_cos (minimax S1..S6, C1..C6 on [−π/4, π/4]) with the tail yl. Beyond 1.6e6
+//     the lane goes to libm (glibc reduces with Payne–Hanek there).
+//   tan: the same reduction, fdlibm's __kernel_tan (tan, or −1/tan in odd quadrants).
+//   atan: fdlibm's four-interval reduction (atan(c) + atan(t) with c in {½, 1, 3/2, ∞}) and
+//     its minimax aT0..aT10.
+//   erf: fdlibm's s_erf.c, its three rational approximations and exp(−x²) split in two.
+//   tanh: fdlibm's t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
+//   sigmoid: e = exp(−|x|), 1/(1 + e) or e/(1 + e); softplus: max(x, 0) + log1p(e).
+#pragma once
+
+#include <cmath>
+#include <cstring>
+
+#include "vecmath.h"
+
+namespace nabla {
+namespace vecmath {
+
+template <class S>
+struct Kernels {
+  using D = typename S::D;
+  using I = typename S::I;
+  static constexpr int W = S::W;
+
+  static D splat(double v) { return D{} + v; }
+  static I splatI(long long v) { return I{} + v; }
+  static D fma(D a, D b, D c) { return S::fma(a, b, c); }
+  static D absv(D x) { return (D)((I)x & splatI(0x7fffffffffffffffLL)); }
+
+  // Adding 1.5·2⁵² rounds a double below 2⁵¹ in magnitude to an integer, which then sits in
+  // the low bits of the sum's encoding.
+  static constexpr double kShifter = 0x1.8p52;
+
+  /** 2ᵏ for the integer k carried by t = k + kShifter, −1022 ≤ k ≤ 1023. */
+  static D pow2(D t) { return (D)(((I)t << 52) + (I)splat(1.0)); }
+
+  /** expm1(r) for |r| ≤ 0.35: r + r²·(1/2! + r/3! + … + r¹¹/13!). */
+  static D expm1Poly(D r) {
+    D q = splat(1.0 / 6227020800.0);
+    q = fma(q, r, splat(1.0 / 479001600.0));
+    q = fma(q, r, splat(1.0 / 39916800.0));
+    q = fma(q, r, splat(1.0 / 3628800.0));
+    q = fma(q, r, splat(1.0 / 362880.0));
+    q = fma(q, r, splat(1.0 / 40320.0));
+    q = fma(q, r, splat(1.0 / 5040.0));
+    q = fma(q, r, splat(1.0 / 720.0));
+    q = fma(q, r, splat(1.0 / 120.0));
+    q = fma(q, r, splat(1.0 / 24.0));
+    q = fma(q, r, splat(1.0 / 6.0));
+    q = fma(q, r, splat(0.5));
+    return fma(r * r, q, r);
+  }
+
+  // ln 2 = kLn2Hi + kLn2Lo; kLn2Hi has 32 significant bits, so k·kLn2Hi is exact for |k| < 2²¹.
+  static constexpr double kLn2Hi = 6.93147180369123816490e-01;
+  static constexpr double kLn2Lo = 1.90821492927058770002e-10;
+
+  /** x = k·ln2 + r: returns t (carrying k), r, and r's rounding error c. */
+  static D reduceLn2(D x, D& r, D& c) {
+    const D t = fma(x, splat(1.4426950408889634), splat(kShifter));
+    const D k = t - kShifter;
+    const D hi = fma(k, splat(-kLn2Hi), x);  // exact
+    const D lo = k * kLn2Lo;
+    r = hi - lo;
+    c = (hi - r) - lo;
+    return t;
+  }
+
+  /** exp(x) for |x| < 708 (2ᵏ normal). */
+  static D expCore(D x) {
+    D r, c;
+    const D t = reduceLn2(x, r, c);
+    return pow2(t) * (1.0 + expm1Poly(r));
+  }
+
+  /** expm1(x) for |x| < 708. */
+  static D expm1Core(D x) {
+    D r, c;
+    const D t = reduceLn2(x, r, c);
+    D e = expm1Poly(r);
+    e = e + fma(c, e, c);  // expm1(r + c) ≈ expm1(r) + c·(1 + expm1(r))
+    const D s = pow2(t);
+    return fma(s, e, s - 1.0);
+  }
+
+  // fdlibm's minimax coefficients for log(1 + f) on [√½ − 1, √2 − 1] (e_log.c).
+  static D logR(D s, D& z) {
+    z = s * s;
+    const D w = z * z;
+    const D t1 = w * fma(w, fma(w, splat(1.531383769920937332e-01), splat(2.222219843214978396e-01)), splat(3.999999999940941908e-01));
+    const D t2 = z * fma(w, fma(w, fma(w, splat(1.479819860511658591e-01), splat(1.818357216161805012e-01)), splat(2.857142874366239149e-01)), splat(6.666666666666735130e-01));
+    return t2 + t1;
+  }
+
+  /** Splits a positive normal u as 2ᵏ·m, m in [√½, √2): returns m, sets dk = k. */
+  static D splitLog(D u, D& dk) {
+    const I iu = (I)u;
+    const I tmp = iu - splatI(0x3fe6a09e667f3bcdLL);  // the encoding of √½
+    const I k = tmp >> 52;
+    dk = (D)(k + (I)splat(kShifter)) - kShifter;
+    return (D)(iu - (k << 52));
+  }
+
+  /** k·ln2 + log(1 + f) + c, fdlibm's evaluation order. */
+  static D logFinish(D f, D dk, D c) {
+    const D s = f / (2.0 + f);
+    D z;
+    const D R = logR(s, z);
+    const D hfsq = 0.5 * f * f;
+    return dk * kLn2Hi - ((hfsq - (s * (hfsq + R) + fma(dk, splat(kLn2Lo), c))) - f);
+  }
+
+  /** log(x) for positive normal finite x. */
+  static D logCore(D x) {
+    D dk;
+    const D m = splitLog(x, dk);
+    return logFinish(m - 1.0, dk, D{});
+  }
+
+  /** log1p(x) for −1 < x < 2⁵³. */
+  static D log1pCore(D x) {
+    const D u = 1.0 + x;
+    D dk;
+    const D m = splitLog(u, dk);
+    // The rounding error of 1 + x, exact either way (fdlibm's s_log1p.c), over u.
+    const D c = (dk > 0.0 ? 1.0 - (u - x) : x - (u - 1.0)) / u;
+    return logFinish(m - 1.0, dk, c);
+  }
+
+  /** a + b = s + e exactly (Knuth's TwoSum). */
+  static D twoSum(D a, D b, D& e) {
+    const D s = a + b;
+    const D bb = s - a;
+    e = (a - (s - bb)) + (b - bb);
+    return s;
+  }
+
+  /** x = n·π/2 + yh + yl for |x| < 1.6e6; returns the encoding whose low bits are n. */
+  static I reducePio2(D x, D& yh, D& yl) {
+    const D t = fma(x, splat(0x1.45f306dc9c883p-1), splat(kShifter));
+    const D n = t - kShifter;
+    const D a = fma(n, splat(-0x1.921fb54400000p+0), x);  // exact: n·pio2_1 has ≤ 53 bits
+    D e1, e2;
+    const D s1 = twoSum(a, n * -0x1.0b4611a600000p-34, e1);
+    const D s2 = twoSum(s1, n * -0x1.3198a2e000000p-69, e2);
+    const D tail = (e1 + e2) - n * 0x1.b839a252049c1p-104;
+    yh = twoSum(s2, tail, yl);
+    return (I)t;
+  }
+
+  /** sin(x + y), |x| ≤ π/4, y a tail (fdlibm's __kernel_sin). */
+  static D sinKernel(D x, D y) {
+    const D z = x * x;
+    const D v = z * x;
+    D r = fma(z, splat(1.58969099521155010221e-10), splat(-2.50507602534068634195e-08));
+    r = fma(z, r, splat(2.75573137070700676789e-06));
+    r = fma(z, r, splat(-1.98412698298579493134e-04));
+    r = fma(z, r, splat(8.33333333332248946124e-03));
+    return x - ((z * (0.5 * y - v * r) - y) - v * -1.66666666666666324348e-01);
+  }
+
+  /** cos(x + y), |x| ≤ π/4, y a tail (fdlibm's __kernel_cos, musl's compensated form). */
+  static D cosKernel(D x, D y) {
+    const D z = x * x;
+    D r = fma(z, splat(-1.13596475577881948265e-11), splat(2.08757232129817482790e-09));
+    r = fma(z, r, splat(-2.75573143513906633035e-07));
+    r = fma(z, r, splat(2.48015872894767294178e-05));
+    r = fma(z, r, splat(-1.38888888888741095749e-03));
+    r = fma(z, r, splat(4.16666666666666019037e-02));
+    r = z * r;
+    const D hz = 0.5 * z;
+    const D w = 1.0 - hz;
+    return w + (((1.0 - w) - hz) + (z * r - x * y));
+  }
+
+  /** sin(x) (quadrantShift 0) or cos(x) (1) for |x| < 1.6e6. */
+  static D sinCosCore(D x, long long quadrantShift) {
+    D yh, yl;
+    const I q = reducePio2(x, yh, yl) + quadrantShift;
+    const D s = sinKernel(yh, yl), c = cosKernel(yh, yl);
+    const D v = (q & 1) != 0 ? c : s;
+    return (D)((I)v ^ ((q & 2) << 62));  // quadrants 2 and 3 negate
+  }
+
+  /** tan(x) for |x| < 1.6e6: fdlibm's __kernel_tan (minimax T0..T12 on [−0.6744, 0.6744],
+   *  tan(π/4 − y) beyond), −1/tan in odd quadrants, the reciprocal with fdlibm's correction. */
+  static D tanCore(D x) {
+    D yh, yl;
+    const I q = reducePio2(x, yh, yl);
+    const auto odd = (q & 1) != 0;
+    const auto big = absv(yh) >= 0x1.59428p-1;
+    const auto neg = yh < 0.0;
+    const D sx = neg ? -yh : yh, sy = neg ? -yl : yl;
+    const D xx = big ? (7.85398163397448278999e-01 - sx) + (3.06161699786838301793e-17 - sy) : yh;
+    const D yy = big ? D{} : yl;
+    const D z = xx * xx, w = z * z;
+    D r = fma(w, splat(-1.85586374855275456654e-05), splat(7.81794442939557092300e-05));
+    r = fma(w, r, splat(5.88041240820264096874e-04));
+    r = fma(w, r, splat(3.59207910759131235356e-03));
+    r = fma(w, r, splat(2.18694882948595424599e-02));
+    r = fma(w, r, splat(1.33333333333201242699e-01));
+    D v = fma(w, splat(2.59073051863633712884e-05), splat(7.14072491382608190305e-05));
+    v = fma(w, v, splat(2.46463134818469906812e-04));
+    v = fma(w, v, splat(1.45620945432529025516e-03));
+    v = fma(w, v, splat(8.86323982359930005737e-03));
+    v = z * fma(w, v, splat(5.39682539762260521377e-02));
+    const D s = z * xx;
+    r = yy + z * (s * (r + v) + yy);
+    r = r + 3.33333333333334091986e-01 * s;
+    const D t = xx + r;
+    // Near π/4: tan = ±(iy − 2·(x − (t²/(t + iy) − r))), iy = 1 (even) or −1 (odd quadrant).
+    const D iy = odd ? splat(-1.0) : splat(1.0);
+    const D far = iy - 2.0 * (xx - (t * t / (t + iy) - r));
+    const D bigResult = neg ? -far : far;
+    // −1/(xx + r) with the rounding of t and of the quotient corrected (high halves exact).
+    const I high = splatI(static_cast<long long>(0xffffffff00000000ULL));
+    const D t0 = (D)((I)t & high);
+    const D tail = r - (t0 - xx);
+    const D a = -1.0 / t;
+    const D a0 = (D)((I)a & high);
+    const D cot = a0 + a * ((1.0 + a0 * t0) + a0 * tail);
+    return big ? bigResult : odd ? cot : t;
+  }
+
+  /** atan(x): fdlibm's s_atan.c, the interval picked by selects instead of branches. */
+  static D atanCore(D x) {
+    const D ax = absv(x);
+    const auto i0 = ax < 0.4375, i1 = ax < 0.6875, i2 = ax < 1.1875, i3 = ax < 2.4375;
+    // atan(ax) = atan(c) + atan(t): c = 0 (no reduction), 1/2, 1, 3/2 or ∞ (t = −1/ax).
+    const D one = splat(1.0);
+    const D num = i0 ? ax : i1 ? 2.0 * ax - 1.0 : i2 ? ax - 1.0 : i3 ? ax - 1.5 : -one;
+    const D den = i0 ? one : i1 ? 2.0 + ax : i2 ? ax + 1.0 : i3 ? 1.0 + 1.5 * ax : ax;
+    const D hi = i0 ? D{} : i1 ? splat(4.63647609000806093515e-01) : i2 ? splat(7.85398163397448278999e-01)
+               : i3 ? splat(9.82793723247329054082e-01) : splat(1.57079632679489655800e+00);
+    const D lo = i0 ? D{} : i1 ? splat(2.26987774529616870924e-17) : i2 ? splat(3.06161699786838301793e-17)
+               : i3 ? splat(1.39033110312309984516e-17) : splat(6.12323399573676603587e-17);
+    const D t = num / den;
+    const D z = t * t, w = z * z;
+    D s1 = fma(w, splat(1.62858201153657823623e-02), splat(4.97687799461593236017e-02));
+    s1 = fma(w, s1, splat(6.66107313738753120669e-02));
+    s1 = fma(w, s1, splat(9.09088713343650656196e-02));
+    s1 = fma(w, s1, splat(1.42857142725034663711e-01));
+    s1 = z * fma(w, s1, splat(3.33333333333329318027e-01));
+    D s2 = fma(w, splat(-3.65315727442169155270e-02), splat(-5.83357013379057348645e-02));
+    s2 = fma(w, s2, splat(-7.69187620504482999495e-02));
+    s2 = fma(w, s2, splat(-1.11111104054623557880e-01));
+    s2 = w * fma(w, s2, splat(-1.99999999998764832476e-01));
+    const D r = i0 ? t - t * (s1 + s2) : hi - ((t * (s1 + s2) - lo) - t);
+    return (D)((I)r | ((I)x & splatI(0x8000000000000000LL)));
+  }
+
+  /** Horner's rule over coefficients c[0] + t·(c[1] + t·(…)), highest last. */
+  template <int N>
+  static D horner(D t, const double (&c)[N]) {
+    D r = splat(c[N - 1]);
+    for (int i = N - 2; i >= 0; i--) r = fma(r, t, splat(c[i]));
+    return r;
+  }
+
+  /** Horner's rule choosing, per lane, between two coefficient lists of one length. */
+  template <int N, class M>
+  static D horner2(D t, M useA, const double (&a)[N], const double (&b)[N]) {
+    D r = useA ? splat(a[N - 1]) : splat(b[N - 1]);
+    for (int i = N - 2; i >= 0; i--) r = fma(r, t, useA ? splat(a[i]) : splat(b[i]));
+    return r;
+  }
+
+  /**
+   * erf(x) for x not NaN: fdlibm's s_erf.c — x + x·P/Q(x²) below 0.84375, erx + P/Q(|x| − 1)
+   * below 1.25, 1 − exp(−z² − 0.5625)·exp((z − x)(z + x) + R/S(1/x²))/x below 6 (z: x with its
+   * low 32 bits cleared, so z² is exact), 1 beyond; every lane computes all three, then picks.
+   */
+  static D erfCore(D x) {
+    static constexpr double pp[] = {1.28379167095512558561e-01, -3.25042107247001499370e-01, -2.84817495755985104766e-02,
+                                    -5.77027029648944159157e-03, -2.37630166566501626084e-05};
+    static constexpr double qq[] = {1.0, 3.97917223959155352819e-01, 6.50222499887672944485e-02, 5.08130628187576562776e-03,
+                                    1.32494738004321644526e-04, -3.96022827877536812320e-06};
+    static constexpr double pa[] = {-2.36211856075265944077e-03, 4.14856118683748331666e-01, -3.72207876035701323847e-01,
+                                    3.18346619901161753674e-01, -1.10894694282396677476e-01, 3.54783043256182359371e-02,
+                                    -2.16637559486879084300e-03};
+    static constexpr double qa[] = {1.0, 1.06420880400844228286e-01, 5.40397917702171048937e-01, 7.18286544141962662868e-02,
+                                    1.26171219808761642112e-01, 1.36370839120290507362e-02, 1.19844998467991074170e-02};
+    // erfc on [1.25, 1/0.35) (ra, sa) and [1/0.35, 6) (rb, sb, padded with a zero to one length).
+    static constexpr double ra[] = {-9.86494403484714822705e-03, -6.93858572707181764372e-01, -1.05586262253232909814e+01,
+                                    -6.23753324503260060396e+01, -1.62396669462573470355e+02, -1.84605092906711035994e+02,
+                                    -8.12874355063065934246e+01, -9.81432934416914548592e+00};
+    static constexpr double rb[] = {-9.86494292470009928597e-03, -7.99283237680523006574e-01, -1.77579549177547519889e+01,
+                                    -1.60636384855821916062e+02, -6.37566443368389627722e+02, -1.02509513161107724954e+03,
+                                    -4.83519191608651397019e+02, 0.0};
+    static constexpr double sa[] = {1.0, 1.96512716674392571292e+01, 1.37657754143519042600e+02, 4.34565877475229228821e+02,
+                                    6.45387271733267880336e+02, 4.29008140027567833386e+02, 1.08635005541779435134e+02,
+                                    6.57024977031928170135e+00, -6.04244152148580987438e-02};
+    static constexpr double sb[] = {1.0, 3.03380607434824582924e+01, 3.25792512996573918826e+02, 1.53672958608443695994e+03,
+                                    3.19985821950859553908e+03, 2.55305040643316442583e+03, 4.74528541206955367215e+02,
+                                    -2.24409524465858183362e+01, 0.0};
+    const D ax = absv(x);
+    const D z2 = ax * ax;
+    const D small = fma(ax, horner(z2, pp) / horner(z2, qq), ax);
+    const D s = ax - 1.0;
+    const D middle = 8.45062911510467529297e-01 + horner(s, pa) / horner(s, qa);
+    const D big = ax > 6.0 ? splat(6.0) : ax;
+    const D t = 1.0 / (big * big);
+    const auto nearer = big < 0x1.6db6ep+1;  // 1/0.35
+    const D rs = horner2(t, nearer, ra, rb) / horner2(t, nearer, sa, sb);
+    const D z = (D)((I)big & splatI(static_cast<long long>(0xffffffff00000000ULL)));
+    const D r = expCore(-z * z - 0.5625) * expCore(fma(z - big, z + big, rs));
+    const D tail = 1.0 - r / big;
+    const D y = ax < 0.84375 ? small : ax < 1.25 ? middle : ax < 6.0 ? tail : splat(1.0);
+    return (D)((I)y | ((I)x & splatI(0x8000000000000000LL)));
+  }
+
+  /** softplus(x) = max(x, 0) + log1p(exp(−|x|)), for |x| < 708. */
+  static D softplusCore(D x) {
+    const D l = log1pCore(expCore(-absv(x)));
+    return x > 0.0 ? x + l : l;
+  }
+
+  static D tanhCore(D x) {
+    D ax = absv(x);
+    ax = ax > 22.0 ? splat(22.0) : ax;  // tanh rounds to ±1 beyond 22; NaN passes through
+    const auto small = ax < 1.0;
+    const D t = expm1Core(small ? -2.0 * ax : 2.0 * ax);
+    const D z = small ? -t / (t + 2.0) : 1.0 - 2.0 / (t + 2.0);
+    return (D)((I)z | ((I)x & splatI(0x8000000000000000LL)));
+  }
+
+  static D sigmoidCore(D x) {
+    const D e = expCore(-absv(x));
+    return (x >= 0.0 ? splat(1.0) : e) / (1.0 + e);
+  }
+
+  // Where each kernel's vector path is valid (a lane of all ones); other lanes go to libm.
+  static I expFast(D x) { return (I)(absv(x) < 708.0); }
+  static I logFast(D x) { return (I)((x >= 0x1p-1022) & (x <= 0x1.fffffffffffffp1023)); }
+  static I log1pFast(D x) { return (I)((x > -1.0) & (x < 0x1p53)); }
+  static I sinCosFast(D x) { return (I)(absv(x) < 1.6e6); }
+  static I always(D) { return splatI(-1); }
+  static I notNaN(D x) { return (I)(x == x); }
+  static D sinCore(D x) { return sinCosCore(x, 0); }
+  static D cosCore(D x) { return sinCosCore(x, 1); }
+
+  /** One vector: Vec where Fast holds, Scalar elsewhere; Odd functions keep ±0 as it is. */
+  template <D (*Vec)(D), I (*Fast)(D), double (*Scalar)(double), bool Odd>
+  static D one(D x) {
+    const I fast = Fast(x);
+    D r = Vec(x);
+    if (Odd) r = x == 0.0 ? x : r;
+    if (S::any(~fast)) {
+      double xs[W], rs[W];
+      std::memcpy(xs, &x, sizeof x);
+      std::memcpy(rs, &r, sizeof r);
+      for (int j = 0; j < W; j++)
+        if (!fast[j]) rs[j] = Scalar(xs[j]);
+      std::memcpy(&r, rs, sizeof r);
+    }
+    return r;
+  }
+
+  template <D (*Vec)(D), I (*Fast)(D), double (*Scalar)(double), bool Odd>
+  static void apply(const double* x, double* o, ptrdiff_t n) {
+    ptrdiff_t i = 0;
+    for (; i + W <= n; i += W) {
+      D v;
+      std::memcpy(&v, x + i, sizeof v);
+      const D r = one<Vec, Fast, Scalar, Odd>(v);
+      std::memcpy(o + i, &r, sizeof r);
+    }
+    if (i == n) return;
+    double buf[W] = {};
+    std::memcpy(buf, x + i, sizeof(double) * (n - i));
+    D v;
+    std::memcpy(&v, buf, sizeof v);
+    const D r = one<Vec, Fast, Scalar, Odd>(v);
+    std::memcpy(buf, &r, sizeof r);
+    std::memcpy(o + i, buf, sizeof(double) * (n - i));
+  }
+};
+
+inline double scalarExp(double x) { return std::exp(x); }
+inline double scalarLog(double x) { return std::log(x); }
+inline double scalarLog1p(double x) { return std::log1p(x); }
+inline double scalarExpm1(double x) { return std::expm1(x); }
+inline double scalarSin(double x) { return std::sin(x); }
+inline double scalarCos(double x) { return std::cos(x); }
+inline double scalarTanh(double x) { return std::tanh(x); }
+inline double scalarTan(double x) { return std::tan(x); }
+inline double scalarAtan(double x) { return std::atan(x); }
+inline double scalarErf(double x) { return std::erf(x); }
+
+/** The kernel table of instruction set S. */
+template <class S>
+const VectorMath& table() {
+  using K = Kernels<S>;
+  static const VectorMath t = {
+      &K::template apply<&K::expCore, &K::expFast, scalarExp, false>,
+      &K::template apply<&K::logCore, &K::logFast, scalarLog, false>,
+      &K::template apply<&K::log1pCore, &K::log1pFast, scalarLog1p, true>,
+      &K::template apply<&K::expm1Core, &K::expFast, scalarExpm1, true>,
+      &K::template apply<&K::sinCore, &K::sinCosFast, scalarSin, true>,
+      &K::template apply<&K::cosCore, &K::sinCosFast, scalarCos, false>,
+      &K::template apply<&K::tanCore, &K::sinCosFast, scalarTan, true>,
+      &K::template apply<&K::atanCore, &K::always, scalarAtan, true>,
+      &K::template apply<&K::erfCore, &K::notNaN, scalarErf, true>,
+      &K::template apply<&K::tanhCore, &K::always, scalarTanh, true>,
+      &K::template apply<&K::sigmoidCore, &K::expFast, sigmoidScalar, false>,
+      &K::template apply<&K::softplusCore, &K::expFast, softplusScalar, false>,
+  };
+  return t;
+}
+
+}  // namespace vecmath
+}  // namespace nabla

@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+"""Reference values for the native backend's vector math kernels (native/src/vecmath_impl.h).
+
+Writes src/backend/native/vecmath-reference.json: for each function, float64 inputs and the
+correctly rounded float64 value of the function there, computed with mpmath at 1200 bits and
+rounded once (exactly, through fractions.Fraction), plus float32 inputs with the same kind of
+reference. Inputs: random values over each function's whole domain (log-uniform magnitudes,
+both signs), subnormals, ±0, ±∞, NaN, the overflow and underflow thresholds, and for sin and
+cos the doubles below 1.6e6 closest to a multiple of π/2 (found exactly with integer
+arithmetic) and beyond, where the kernels hand over to libm. Run: /usr/bin/python3 scripts/vecmath-reference.py
+"""
+import json
+import math
+import random
+import struct
+from fractions import Fraction
+
+import mpmath
+from mpmath import mp, mpf
+
+mp.prec = 1200
+rng = random.Random(18)
+
+def f32(x):
+    """x rounded to float32 (±∞ past its range), as a Python float."""
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+def to_double(v):
+    """The float64 nearest to the mpf v (ties to even), ±∞ past the overflow threshold."""
+    if mpmath.isnan(v):
+        return math.nan
+    if mpmath.isinf(v):
+        return math.inf if v > 0 else -math.inf
+    sign, man, exp, bc = v._mpf_
+    if man == 0 or exp + bc < -1100:  # zero, or far below half the smallest subnormal
+        return -0.0 if sign else 0.0
+    if exp + bc > 1100:
+        return -math.inf if sign else math.inf
+    q = Fraction(man) * (Fraction(2) ** exp)
+    limit = Fraction(2) ** 1024 - Fraction(2) ** 970
+    if q >= limit:
+        r = math.inf
+    else:
+        r = float(q)
+    return -r if sign else r
+
+def loguniform(lo, hi, n, signed=True):
+    out = []
+    for _ in range(n):
+        x = 10 ** rng.uniform(math.log10(lo), math.log10(hi))
+        out.append(-x if signed and rng.random() < 0.5 else x)
+    return out
+
+def uniform(lo, hi, n):
+    return [rng.uniform(lo, hi) for _ in range(n)]
+
+SPECIAL = [0.0, -0.0, math.inf, -math.inf, math.nan, 5e-324, -5e-324, 2.2250738585072014e-308,
+           -2.2250738585072014e-308, 1e-310, -1e-310, 1.0, -1.0, 0.5, -0.5, 1.7976931348623157e308,
+           -1.7976931348623157e308]
+
+def near(xs):
+    """Each value with its two neighbouring doubles."""
+    out = []
+    for x in xs:
+        out += [x, math.nextafter(x, math.inf), math.nextafter(x, -math.inf)]
+    return out
+
+def closest_to_pio2_multiples(kmax, count):
+    """The doubles nearest to k·π/2, k < kmax, whose distance to it is smallest (exact)."""
+    bits = 400
+    P = int(mpmath.floor(mp.pi / 2 * mpf(2) ** bits))
+    scored = []
+    for k in range(1, kmax):
+        kp = k * P
+        e = kp.bit_length() - bits - 1  # floor(log2(k·π/2))
+        shift = bits + e - 52
+        m = (kp + (1 << (shift - 1))) >> shift
+        resid = abs(kp - (m << shift))
+        scored.append((resid, k, m, e))
+    scored.sort()
+    return [math.ldexp(m, e - 52) for _, _, m, e in scored[:count]]
+
+def softplus(x):
+    return mp.log1p(mp.exp(x))
+
+def sigmoid(x):
+    return 1 / (1 + mp.exp(-x))
+
+INPUTS = {
+    "exp": uniform(-750, 715, 300) + uniform(-1, 1, 100) + loguniform(1e-320, 1, 100)
+    + near([709.782712893384, -745.1332191019411, -708.3964185322641, 708.3964185322641, 708.0, -708.0,
+            0.5 * math.log(2), -0.5 * math.log(2), 1.5 * math.log(2)]) + [-1000.0, 1000.0],
+    "log": loguniform(1e-323, 1e308, 300, signed=False) + [1 + 2.0 ** -k for k in range(1, 53, 3)]
+    + [1 - 2.0 ** -k for k in range(1, 54, 3)] + uniform(0.5, 2, 100) + near([math.sqrt(0.5), math.sqrt(2)])
+    + [-2.0, -1e-300],
+    "log1p": uniform(-1, 1, 150) + loguniform(1e-320, 1, 150) + loguniform(1, 1e308, 100, signed=False)
+    + [-1 + 2.0 ** -k for k in range(1, 53, 3)] + near([math.sqrt(2) - 1, math.sqrt(0.5) - 1, 2.0 ** 53, 1e16])
+    + [-1.5, -2.0],
+    "expm1": uniform(-60, 60, 200) + uniform(-1, 1, 100) + loguniform(1e-320, 1, 100) + uniform(-750, 715, 100)
+    + near([0.5 * math.log(2), -0.5 * math.log(2), 709.782712893384, 708.0, -708.0, 37.5, -37.5]),
+    "sin": uniform(-10, 10, 200) + loguniform(1e-320, 1.6e6, 200) + loguniform(1.6e6, 1e308, 60)
+    + near([1.6e6, 3.141592653589793, 1.5707963267948966, 6381956970095103 * 2.0 ** 797]),
+    "tanh": uniform(-25, 25, 200) + uniform(-1.2, 1.2, 100) + loguniform(1e-320, 1, 100)
+    + near([1.0, -1.0, 22.0, -22.0, 0.55]),
+    "sigmoid": uniform(-750, 750, 150) + uniform(-40, 40, 150) + loguniform(1e-320, 1, 100)
+    + near([708.0, -708.0, 36.7, -745.1]),
+}
+HARD = closest_to_pio2_multiples(1 << 20, 40)
+INPUTS["sin"] += near(HARD)
+INPUTS["cos"] = list(INPUTS["sin"])
+INPUTS["atan"] = loguniform(1e-320, 1e300, 300) + uniform(-3, 3, 200) + near(
+    [0.4375, 0.6875, 1.1875, 2.4375, -0.4375, -0.6875, -1.1875, -2.4375, 2.0 ** 66, 2.0 ** 27])
+INPUTS["erf"] = uniform(-7, 7, 300) + loguniform(1e-320, 1e300, 200) + near(
+    [0.84375, 1.25, 2.857142857142857, 6.0, -0.84375, -1.25, -2.857142857142857, -6.0, 5.9])
+INPUTS["softplus"] = uniform(-750, 750, 150) + uniform(-40, 40, 200) + loguniform(1e-320, 1, 100) + near([708.0, -708.0, 36.7, -745.1])
+INPUTS["tan"] = list(INPUTS["sin"]) + uniform(-1.6, 1.6, 100) + near([0.6743431091308594, -0.6743431091308594])
+
+FUNCS = {"exp": mp.exp, "log": mp.log, "log1p": mp.log1p, "expm1": mp.expm1, "sin": mp.sin,
+         "cos": mp.cos, "tan": mp.tan, "atan": mp.atan, "erf": mp.erf, "tanh": mp.tanh, "sigmoid": sigmoid, "softplus": softplus}
+
+def reference(name, x):
+    if math.isnan(x):
+        return math.nan
+    if name in ("log", "log1p") and x < (0 if name == "log" else -1):
+        return math.nan
+    if name in ("sin", "cos", "tan") and math.isinf(x):
+        return math.nan
+    if name == "log" and x == 0:
+        return -math.inf
+    if name == "log1p" and x == -1:
+        return -math.inf
+    if math.isinf(x):
+        limits = {"exp": (0.0, math.inf), "log": (None, math.inf), "log1p": (None, math.inf),
+                  "expm1": (-1.0, math.inf), "atan": (-to_double(mp.pi / 2), to_double(mp.pi / 2)), "erf": (-1.0, 1.0), "tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "softplus": (0.0, math.inf)}
+        lo, hi = limits[name]
+        return hi if x > 0 else lo
+    if x == 0 and name in ("log1p", "expm1", "sin", "tan", "atan", "erf", "tanh"):
+        return x  # odd functions keep the sign of zero
+    return to_double(FUNCS[name](mpf(x)))
+
+def enc(v):
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    return repr(v)
+
+out = {"note": __doc__.strip().splitlines()[0], "functions": {}}
+for name, xs in INPUTS.items():
+    xs = list(SPECIAL) + xs
+    x32 = sorted({f32(x) for x in xs if not math.isnan(x)}, key=lambda v: (v, math.copysign(1, v))) + [math.nan]
+    out["functions"][name] = {
+        "float64": {"x": [enc(x) for x in xs], "y": [enc(reference(name, x)) for x in xs]},
+        "float32": {"x": [enc(x) for x in x32], "y": [enc(reference(name, x)) for x in x32]},
+    }
+with open("src/backend/native/vecmath-reference.json", "w") as fh:
+    json.dump(out, fh, separators=(",", ":"))
+    fh.write("\n")
+print({k: len(v) for k, v in INPUTS.items()})
