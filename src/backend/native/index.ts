@@ -16,9 +16,10 @@ import { type TypedArray, allocateUninitialized, promote } from "../../tensor/dt
 import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor, isSingleValue } from "../../tensor/tensor.js";
 import { broadcastStrides, forEachMatmulBatch, forEachRow, isOne, referenceBackend } from "../reference/index.js";
+import { type NativeLinalgAddon, nativeLinalgKernels } from "./linalg.js";
 
 /** The addon's exports (native/src/addon.cc). Offsets and strides count elements. */
-interface NativeAddon {
+interface NativeAddon extends Partial<NativeLinalgAddon> {
   readonly isa: string;
   readonly maxThreads: number;
   readonly unaryOps: readonly string[];
@@ -203,5 +204,5 @@ function createNativeBackend(addon: NativeAddon): Backend {
     };
   }
 
-  return { ...ref, name: "native", unary, binary, reduce, matmul, fusedLoop };
+  return { ...ref, name: "native", unary, binary, reduce, matmul, fusedLoop, ...nativeLinalgKernels(addon) };
 }
