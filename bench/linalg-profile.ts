@@ -26,9 +26,9 @@ function spd(n: number): ArrayTensor {
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let p = 0; p < n; p++) {
     const xip = x[i * n + p]!;
-    for (let j = 0; j < n; j++) a[i * n + j] += xip * x[j * n + p]!;
+    for (let j = 0; j < n; j++) a[i * n + j] = a[i * n + j]! + xip * x[j * n + p]!;
   }
-  for (let i = 0; i < n; i++) a[i * n + i] += n;
+  for (let i = 0; i < n; i++) a[i * n + i] = a[i * n + i]! + n;
   return new ArrayTensor(a, [n, n]);
 }
 

@@ -424,11 +424,18 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     const f = be.lu(g), fr = ref.lu(g);
     expect(Array.from(f.pivots)).toEqual(Array.from(fr.pivots));
     close(f.lu, fr.lu, "float64");
+    const cond = be.conditionEstimate(g, f), condRef = ref.conditionEstimate(g, fr);
+    for (let t = 0; t < 2; t++) expect(Math.abs(cond[t]! - condRef[t]!)).toBeLessThan(1e-8 * condRef[t]!);
     const b = new ArrayTensor(dense([2, n, 3], dtype, false).contiguousData(false), [2, n, 3]);
     close(be.luSolve(f, b), ref.luSolve(fr, b), dtype);
     for (const [lower, transpose, unit] of [[true, false, false], [false, false, false], [true, true, false], [false, true, true]] as const) {
       close(be.triangularSolve(mine.factor, b, lower, transpose, unit), ref.triangularSolve(mine.factor, b, lower, transpose, unit), dtype);
     }
+  });
+
+  test("a singular matrix's condition estimate is Infinity", () => {
+    const a = new ArrayTensor(Float64Array.from([1, 2, 3, 2, 4, 6, 0, 1, 1]), [3, 3]);
+    expect(Array.from(be.conditionEstimate(a, be.lu(a)))).toEqual([Infinity]);
   });
 
   test("a strided (transposed) view, and the failing pivot of a matrix that is not positive definite", () => {

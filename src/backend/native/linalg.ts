@@ -1,5 +1,5 @@
 /**
- * The native backend's Cholesky, LU, LU solve and triangular solve: the batch loops of
+ * The native backend's Cholesky, LU, LU solve, triangular solve and condition estimate: the batch loops of
  * ../reference/linalg-kernels.ts around the addon's C++ kernels (native/src/linalg.cc), which
  * run the same blocked algorithms with the GEMM called from C++. Like the reference they
  * compute in float64 and return the input's dtype (LU factors stay float64).
@@ -15,6 +15,7 @@ export interface NativeLinalgAddon {
   luF64(a: Float64Array, offset: number, n: number, pivots: Int32Array, pivotOffset: number): void;
   luSolveF64(lu: Float64Array, offset: number, n: number, pivots: Int32Array, pivotOffset: number, b: Float64Array, bOffset: number, k: number): void;
   triangularSolveF64(t: Float64Array, offset: number, n: number, b: Float64Array, bOffset: number, k: number, lower: boolean, transpose: boolean, unit: boolean): void;
+  conditionEstimateF64(a: Float64Array, aOffset: number, lu: Float64Array, luOffset: number, n: number, pivots: Int32Array, pivotOffset: number): number;
 }
 
 /** Read-only float64 elements of x, contiguous (no copy when they already are). */
@@ -25,7 +26,7 @@ function float64Data(x: ArrayTensor): Float64Array {
 
 /** The LinalgKernels methods the addon implements, or none when it predates them (an old build). */
 export function nativeLinalgKernels(addon: Partial<NativeLinalgAddon>): Partial<LinalgKernels> {
-  if (!addon.choleskyF64 || !addon.luF64 || !addon.luSolveF64 || !addon.triangularSolveF64) return {};
+  if (!addon.choleskyF64 || !addon.luF64 || !addon.luSolveF64 || !addon.triangularSolveF64 || !addon.conditionEstimateF64) return {};
   const kernels = addon as NativeLinalgAddon;
 
   function cholesky(a: ArrayTensor): CholeskyResult {
@@ -65,5 +66,12 @@ export function nativeLinalgKernels(addon: Partial<NativeLinalgAddon>): Partial<
     return output(x, b.shape, b.dtype);
   }
 
-  return { cholesky, lu, luSolve, triangularSolve };
+  function conditionEstimate(a: ArrayTensor, f: LUResult): Float64Array {
+    const { batch, n } = matrixDims(a);
+    const src = float64Data(a);
+    const factors = float64Data(f.lu);
+    return Float64Array.from({ length: batch }, (_, t) => kernels.conditionEstimateF64(src, t * n * n, factors, t * n * n, n, f.pivots, t * n));
+  }
+
+  return { cholesky, lu, luSolve, triangularSolve, conditionEstimate };
 }
