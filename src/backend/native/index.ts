@@ -1,5 +1,6 @@
 /**
  * The native backend: C++ kernels (native/src) built at `npm install` into a Node addon.
+ * Its Cholesky, LU, triangular solves and condition estimate come from ./linalg.ts.
  * Node-only: this module imports node:module, so only the Node entry (src/node.ts) reaches
  * it and browser bundles never do.
  *

@@ -1,8 +1,9 @@
 /**
  * The Backend's linear-algebra kernels: batch loops over the single-matrix routines of
- * ./linalg.ts. The native and wasm backends inherit these (their speed comes from the GEMM
- * the blocked routines call through `this.matmul`, the running backend's own); the unblocked parts (QL iterations,
- * Jacobi sweeps, panel factorizations) stay in TypeScript.
+ * ./linalg.ts. The wasm backend inherits them all (their speed comes from the GEMM the blocked
+ * routines call through `this.matmul`, the running backend's own); the native backend replaces
+ * Cholesky, LU, the solves and the condition estimate with C++ (../native/linalg.ts) and
+ * inherits the rest.
  */
 import type { Backend, CholeskyResult, LUResult, LinalgKernels } from "../interface.js";
 import type { DType } from "../../tensor/dtype.js";
