@@ -213,26 +213,46 @@ void unitLowerSolve(Block l, Block x, ptrdiff_t b, ptrdiff_t k) {
   }
 }
 
-/** Unblocked right-looking LU with partial pivoting of columns j0..j1 (rows j0..n); swaps whole rows. */
+/**
+ * Unblocked right-looking LU with partial pivoting of columns j0..j1 (rows j0..n), with the
+ * reference's arithmetic. The panel is worked on as a column-major copy, so the pivot search,
+ * the scaling and the updates all walk contiguous columns (in the row-major matrix each row
+ * visited would be another cache line); the swaps reach the rest of the rows afterwards.
+ */
 void luScalar(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, ptrdiff_t j1) {
-  for (ptrdiff_t j = j0; j < j1; j++) {
-    ptrdiff_t p = j;
-    double best = std::fabs(a.row(j)[j]);
-    for (ptrdiff_t i = j + 1; i < n; i++) {
-      const double v = std::fabs(a.row(i)[j]);
-      if (v > best) best = v, p = i;
+  const ptrdiff_t w = j1 - j0, rows = n - j0;
+  const Buffer panel = buffer(w * rows);
+  double* cols = panel.get();
+  for (ptrdiff_t i = 0; i < rows; i++)
+    for (ptrdiff_t c = 0; c < w; c++) cols[c * rows + i] = a.row(j0 + i)[j0 + c];
+  for (ptrdiff_t c = 0; c < w; c++) {
+    double* v = cols + c * rows;
+    ptrdiff_t p = c;
+    double best = std::fabs(v[c]);
+    for (ptrdiff_t i = c + 1; i < rows; i++) {
+      const double x = std::fabs(v[i]);
+      if (x > best) best = x, p = i;
     }
-    pivots[j] = int32_t(p);
-    swapRows(a, j, p, n);
-    const double* rj = a.row(j);
-    const double pivot = rj[j];
+    pivots[j0 + c] = int32_t(j0 + p);
+    if (p != c)
+      for (ptrdiff_t d = 0; d < w; d++) std::swap(cols[d * rows + c], cols[d * rows + p]);
+    const double pivot = v[c];
     if (pivot == 0) continue;
-    for (ptrdiff_t i = j + 1; i < n; i++) {
-      double* ri = a.row(i);
-      const double l = (ri[j] = ri[j] / pivot);
-      if (l == 0) continue;
-      for (ptrdiff_t c = j + 1; c < j1; c++) ri[c] -= l * rj[c];
+    for (ptrdiff_t i = c + 1; i < rows; i++) v[i] /= pivot;
+    for (ptrdiff_t d = c + 1; d < w; d++) {
+      double* u = cols + d * rows;
+      const double ucd = u[c];
+      if (ucd == 0) continue;
+      for (ptrdiff_t i = c + 1; i < rows; i++) u[i] -= v[i] * ucd;
     }
+  }
+  for (ptrdiff_t i = 0; i < rows; i++)
+    for (ptrdiff_t c = 0; c < w; c++) a.row(j0 + i)[j0 + c] = cols[c * rows + i];
+  for (ptrdiff_t c = 0; c < w; c++) {
+    const ptrdiff_t r1 = j0 + c, r2 = pivots[j0 + c];
+    if (r1 == r2) continue;
+    std::swap_ranges(a.row(r1), a.row(r1) + j0, a.row(r2));
+    std::swap_ranges(a.row(r1) + j1, a.row(r1) + n, a.row(r2) + j1);
   }
 }
 
