@@ -428,6 +428,8 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     for (let t = 0; t < 2; t++) expect(Math.abs(cond[t]! - condRef[t]!)).toBeLessThan(1e-8 * condRef[t]!);
     const b = new ArrayTensor(dense([2, n, 3], dtype, false).contiguousData(false), [2, n, 3]);
     close(be.luSolve(f, b), ref.luSolve(fr, b), dtype);
+    const b1 = new ArrayTensor(dense([2, n, 1], dtype, false).contiguousData(false), [2, n, 1]);
+    close(be.luSolve(f, b1), ref.luSolve(fr, b1), dtype);
     for (const [lower, transpose, unit] of [[true, false, false], [false, false, false], [true, true, false], [false, true, true]] as const) {
       close(be.triangularSolve(mine.factor, b, lower, transpose, unit), ref.triangularSolve(mine.factor, b, lower, transpose, unit), dtype);
     }

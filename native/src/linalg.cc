@@ -349,8 +349,15 @@ void triangularSolve(const double* t, ptrdiff_t n, double* b, ptrdiff_t k, bool 
   for (ptrdiff_t i = 0; i < n; i++) std::memcpy(b + (n - 1 - i) * k, x.get() + i * k, size_t(k) * sizeof(double));
 }
 
+void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bool transpose);
+
 /** Solves A·X = B in place in B (n×k) from the LU factors and pivots of luF64. */
 void luSolve(const double* factors, ptrdiff_t n, const int32_t* pivots, double* b, ptrdiff_t k) {
+  if (k == 1) {
+    // One right-hand side: substitution along the factors' rows, with no copy of a triangle.
+    luApply(factors, n, pivots, b, false);
+    return;
+  }
   const Block x{b, k};
   for (ptrdiff_t i = 0; i < n; i++) swapRows(x, i, pivots[i], k);
   triangularSolve(factors, n, b, k, true, false, true);
