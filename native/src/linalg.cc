@@ -30,6 +30,8 @@ struct Block {
 ptrdiff_t blockFor(ptrdiff_t n) { return n >= 512 ? 128 : n >= 128 ? 64 : 32; }
 /** Diagonal blocks up to this size are factored by the scalar loop. */
 constexpr ptrdiff_t kUnblocked = 32;
+/** Triangular solves split recursively down to this many columns. */
+constexpr ptrdiff_t kRecursionBase = 16;
 /** Below this many multiply-adds a product stays in a plain loop (packing costs more). */
 constexpr ptrdiff_t kSmallProduct = 32 * 32 * 32;
 
@@ -196,10 +198,17 @@ void swapRows(Block a, ptrdiff_t r1, ptrdiff_t r2, ptrdiff_t cols) {
   if (r1 != r2) std::swap_ranges(a.row(r1), a.row(r1) + cols, a.row(r2));
 }
 
-/** X ← L⁻¹X for the b×b unit-lower block L and the b×k block X. */
+/**
+ * X ← L⁻¹X for the b×b unit-lower block L and the b×k block X, recursively: the top half of
+ * X, a GEMM update of the bottom half, then the bottom half. Half the multiply-adds of a
+ * product with L⁻¹, and nearly all of them in the GEMM.
+ */
 void unitLowerSolve(Block l, Block x, ptrdiff_t b, ptrdiff_t k) {
-  if (b * b * k >= kSmallProduct) {
-    multiplyInPlace(lowerInverse(l, b, true), x, b, k);
+  if (b > kRecursionBase && b * b * k >= kSmallProduct) {
+    const ptrdiff_t h = b / 2;
+    unitLowerSolve(l, x, h, k);
+    gemmSubtract(x.at(h, 0), l.at(h, 0).view(), x.view(), b - h, h, k);
+    unitLowerSolve(l.at(h, h), x.at(h, 0), b - h, k);
     return;
   }
   for (ptrdiff_t i = 1; i < b; i++) {
