@@ -91,14 +91,6 @@ void gemmSubtract(Block c, MatView<double> a, MatView<double> b, ptrdiff_t m, pt
   }
 }
 
-/** X ← M·X for the b×b contiguous matrix M and the b×k block X, through the GEMM. */
-void multiplyInPlace(const std::vector<double>& m, Block x, ptrdiff_t b, ptrdiff_t k) {
-  const Buffer rhs = copyOf(x, b, k);
-  Buffer out = buffer(b * k);
-  product({m.data(), b, 1}, {rhs.get(), k, 1}, out.get(), b, b, k);
-  for (ptrdiff_t i = 0; i < b; i++) std::memcpy(x.row(i), out.get() + i * k, size_t(k) * sizeof(double));
-}
-
 /**
  * The inverse of the n×n lower triangle at l (unit diagonal when `unit`), contiguous, by rows:
  * row i = (eᵢ − Σ_{p<i} l_ip·row p) / l_ii, each term a vectorisable update of a row prefix.
@@ -121,6 +113,33 @@ std::vector<double> lowerInverse(Block l, ptrdiff_t n, bool unit) {
     }
   }
   return inv;
+}
+
+/**
+ * X ← L⁻¹X for the b×b lower block L (unit diagonal when `unit`) and the b×k block X,
+ * recursively: the top half of X, a GEMM update of the bottom half, then the bottom half.
+ * Half the multiply-adds of a product with L⁻¹, nearly all of them in the GEMM, and no copies.
+ */
+void lowerSolve(Block l, Block x, ptrdiff_t b, ptrdiff_t k, bool unit) {
+  if (b > kRecursionBase && b * b * k >= kSmallProduct) {
+    const ptrdiff_t h = b / 2;
+    lowerSolve(l, x, h, k, unit);
+    gemmSubtract(x.at(h, 0), l.at(h, 0).view(), x.view(), b - h, h, k);
+    lowerSolve(l.at(h, h), x.at(h, 0), b - h, k, unit);
+    return;
+  }
+  for (ptrdiff_t i = 0; i < b; i++) {
+    double* xi = x.row(i);
+    for (ptrdiff_t p = 0; p < i; p++) {
+      const double c = l.row(i)[p];
+      if (c == 0) continue;
+      const double* xp = x.row(p);
+      for (ptrdiff_t j = 0; j < k; j++) xi[j] -= c * xp[j];
+    }
+    if (unit) continue;
+    const double d = l.row(i)[i];
+    for (ptrdiff_t j = 0; j < k; j++) xi[j] /= d;
+  }
 }
 
 // ---- Cholesky ----------------------------------------------------------------------------
@@ -199,30 +218,6 @@ void swapRows(Block a, ptrdiff_t r1, ptrdiff_t r2, ptrdiff_t cols) {
 }
 
 /**
- * X ← L⁻¹X for the b×b unit-lower block L and the b×k block X, recursively: the top half of
- * X, a GEMM update of the bottom half, then the bottom half. Half the multiply-adds of a
- * product with L⁻¹, and nearly all of them in the GEMM.
- */
-void unitLowerSolve(Block l, Block x, ptrdiff_t b, ptrdiff_t k) {
-  if (b > kRecursionBase && b * b * k >= kSmallProduct) {
-    const ptrdiff_t h = b / 2;
-    unitLowerSolve(l, x, h, k);
-    gemmSubtract(x.at(h, 0), l.at(h, 0).view(), x.view(), b - h, h, k);
-    unitLowerSolve(l.at(h, h), x.at(h, 0), b - h, k);
-    return;
-  }
-  for (ptrdiff_t i = 1; i < b; i++) {
-    double* xi = x.row(i);
-    for (ptrdiff_t p = 0; p < i; p++) {
-      const double c = l.row(i)[p];
-      if (c == 0) continue;
-      const double* xp = x.row(p);
-      for (ptrdiff_t j = 0; j < k; j++) xi[j] -= c * xp[j];
-    }
-  }
-}
-
-/**
  * Unblocked right-looking LU with partial pivoting of columns j0..j1 (rows j0..n), with the
  * reference's arithmetic. The panel is worked on as a column-major copy, so the pivot search,
  * the scaling and the updates all walk contiguous columns (in the row-major matrix each row
@@ -275,7 +270,7 @@ void luPanel(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, ptrdiff_t j1) 
   const ptrdiff_t h = width >> 1;
   luPanel(a, n, pivots, j0, j0 + h);
   const Block a12 = a.at(j0, j0 + h);
-  unitLowerSolve(a.at(j0, j0), a12, h, width - h);
+  lowerSolve(a.at(j0, j0), a12, h, width - h, true);
   gemmSubtract(a.at(j0 + h, j0 + h), a.at(j0 + h, j0).view(), a12.view(), n - j0 - h, h, width - h);
   luPanel(a, n, pivots, j0 + h, j1);
 }
@@ -291,7 +286,7 @@ void lu(double* data, ptrdiff_t n, int32_t* pivots) {
     if (rest == 0) break;
     // U12 = L11⁻¹ A12, then A22 −= L21 · U12.
     const Block a12 = a.at(k, k + b);
-    unitLowerSolve(a.at(k, k), a12, b, rest);
+    lowerSolve(a.at(k, k), a12, b, rest, true);
     gemmSubtract(a.at(k + b, k + b), a.at(k + b, k).view(), a12.view(), rest, b, rest);
   }
 }
@@ -308,22 +303,7 @@ void forwardSubstitute(Block l, ptrdiff_t n, bool unit, Block x, ptrdiff_t k) {
     const ptrdiff_t b = std::min(block, n - s);
     // X_s −= L[s, :s] · X[:s], then X_s = L_ss⁻¹ · X_s.
     gemmSubtract(x.at(s, 0), l.at(s, 0).view(), x.view(), b, s, k);
-    if (b * k >= 32 * 32 * 8) {
-      multiplyInPlace(lowerInverse(l.at(s, s), b, unit), x.at(s, 0), b, k);
-      continue;
-    }
-    for (ptrdiff_t i = s; i < s + b; i++) {
-      double* xi = x.row(i);
-      for (ptrdiff_t p = s; p < i; p++) {
-        const double c = l.row(i)[p];
-        if (c == 0) continue;
-        const double* xp = x.row(p);
-        for (ptrdiff_t j = 0; j < k; j++) xi[j] -= c * xp[j];
-      }
-      if (unit) continue;
-      const double d = l.row(i)[i];
-      for (ptrdiff_t j = 0; j < k; j++) xi[j] /= d;
-    }
+    lowerSolve(l.at(s, s), x.at(s, 0), b, k, unit);
   }
 }
 
