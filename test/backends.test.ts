@@ -428,10 +428,16 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     for (let t = 0; t < 2; t++) expect(Math.abs(cond[t]! - condRef[t]!)).toBeLessThan(1e-8 * condRef[t]!);
     const b = new ArrayTensor(dense([2, n, 3], dtype, false).contiguousData(false), [2, n, 3]);
     close(be.luSolve(f, b), ref.luSolve(fr, b), dtype);
+    // One column (the substitution path) and 40 (the recursive solves with GEMM updates).
     const b1 = new ArrayTensor(dense([2, n, 1], dtype, false).contiguousData(false), [2, n, 1]);
     close(be.luSolve(f, b1), ref.luSolve(fr, b1), dtype);
-    for (const [lower, transpose, unit] of [[true, false, false], [false, false, false], [true, true, false], [false, true, true]] as const) {
-      close(be.triangularSolve(mine.factor, b, lower, transpose, unit), ref.triangularSolve(mine.factor, b, lower, transpose, unit), dtype);
+    const b40 = new ArrayTensor(dense([2, n, 40], dtype, false).contiguousData(false), [2, n, 40]);
+    close(be.luSolve(f, b40), ref.luSolve(fr, b40), dtype);
+    for (const [lower, transpose, unit] of [[true, false, false], [false, false, false], [true, true, false], [false, true, true], [false, false, true]] as const) {
+      // The Cholesky factor (an upper triangle of it is diagonal) and the LU factors (both full).
+      for (const tri of [mine.factor, fr.lu]) {
+        for (const rhs of [b, b40]) close(be.triangularSolve(tri, rhs, lower, transpose, unit), ref.triangularSolve(tri, rhs, lower, transpose, unit), dtype);
+      }
     }
   });
 

@@ -310,15 +310,52 @@ void forwardSubstitute(Block l, ptrdiff_t n, bool unit, Block x, ptrdiff_t k) {
   }
 }
 
+/** X ← U⁻¹X for the b×b upper block U and the b×k block X, recursively (bottom half first). */
+void upperSolve(Block u, Block x, ptrdiff_t b, ptrdiff_t k) {
+  if (b > kRecursionBase && b * b * k >= kSmallProduct) {
+    const ptrdiff_t h = b / 2;
+    upperSolve(u.at(h, h), x.at(h, 0), b - h, k);
+    gemmSubtract(x, u.at(0, h).view(), x.at(h, 0).view(), h, b - h, k);
+    upperSolve(u, x, h, k);
+    return;
+  }
+  for (ptrdiff_t i = b - 1; i >= 0; i--) {
+    double* xi = x.row(i);
+    for (ptrdiff_t p = i + 1; p < b; p++) {
+      const double c = u.row(i)[p];
+      if (c == 0) continue;
+      const double* xp = x.row(p);
+      for (ptrdiff_t j = 0; j < k; j++) xi[j] -= c * xp[j];
+    }
+    const double d = u.row(i)[i];
+    for (ptrdiff_t j = 0; j < k; j++) xi[j] /= d;
+  }
+}
+
+/** Solves U·X = X in place for the n×n upper triangle U (only it is read) and the n×k block X, by block rows from the bottom. */
+void backSubstitute(Block u, ptrdiff_t n, Block x, ptrdiff_t k) {
+  const ptrdiff_t block = blockFor(n);
+  for (ptrdiff_t end = n; end > 0; end -= block) {
+    const ptrdiff_t s = std::max<ptrdiff_t>(0, end - block), b = end - s;
+    // X_s −= U[s, end:] · X[end:], then X_s = U_ss⁻¹ · X_s.
+    gemmSubtract(x.at(s, 0), u.at(s, end).view(), x.at(end, 0).view(), b, n - end, k);
+    upperSolve(u.at(s, s), x.at(s, 0), b, k);
+  }
+}
+
 /**
  * Solves op(T)·X = B in place in B (n×k), T the n×n triangle at t. Any op(T) other than T
  * lower is first copied as a lower triangle (an upper one with rows and columns reversed, B's
  * rows reversed to match), so one forward substitution serves all four cases.
  */
 void triangularSolve(const double* t, ptrdiff_t n, double* b, ptrdiff_t k, bool lower, bool transpose, bool unit) {
-  // forwardSubstitute only reads its triangle.
+  // The substitutions only read their triangle.
   if (lower && !transpose) {
     forwardSubstitute({const_cast<double*>(t), n}, n, unit, {b, k}, k);
+    return;
+  }
+  if (!lower && !transpose && !unit) {
+    backSubstitute({const_cast<double*>(t), n}, n, {b, k}, k);
     return;
   }
   const bool effLower = lower != transpose;
