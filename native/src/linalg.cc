@@ -1,7 +1,8 @@
-// Blocked Cholesky, LU with partial pivoting and triangular solves for the native backend, the
-// C++ counterparts of src/backend/reference/linalg.ts (same algorithms, block sizes and
-// contracts). The O(n³) updates call the backend's GEMM directly; what is left in scalar loops
-// (diagonal blocks, narrow LU panels, inverses of diagonal blocks) is O(n²·block).
+// Blocked Cholesky, LU with partial pivoting, triangular solves and Hager's condition estimate
+// for the native backend: the C++ counterparts of src/backend/reference/linalg.ts, with the same
+// contracts and the same blocked algorithms (the triangular solves recursive within a block,
+// Cholesky with narrower blocks). The O(n³) updates call the backend's GEMM directly; what is
+// left in scalar loops (diagonal blocks, narrow LU panels, small inverses) is O(n²·block).
 #include "linalg.h"
 
 #include <algorithm>
@@ -344,9 +345,9 @@ void backSubstitute(Block u, ptrdiff_t n, Block x, ptrdiff_t k) {
 }
 
 /**
- * Solves op(T)·X = B in place in B (n×k), T the n×n triangle at t. Any op(T) other than T
- * lower is first copied as a lower triangle (an upper one with rows and columns reversed, B's
- * rows reversed to match), so one forward substitution serves all four cases.
+ * Solves op(T)·X = B in place in B (n×k), T the n×n triangle at t. T lower, or upper with its
+ * own diagonal (LU's U), is read in place; any other op(T) is first copied as a lower triangle
+ * (an upper one with rows and columns reversed, B's rows reversed to match).
  */
 void triangularSolve(const double* t, ptrdiff_t n, double* b, ptrdiff_t k, bool lower, bool transpose, bool unit) {
   // The substitutions only read their triangle.
