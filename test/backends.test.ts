@@ -386,3 +386,79 @@ describe.each(registeredBackends().map((b): [string, Backend] => [b.name, b]))("
     }
   });
 });
+
+describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels of backend %s agree with the reference", (_, be) => {
+  // Sizes on both sides of the blocking thresholds (32, 64, 128 columns) and with edge
+  // blocks; float32 inputs are computed in float64 and rounded, so they match to float32's
+  // last bits. Well-conditioned inputs: any summation order stays within tol·(1 + |ref|).
+  const SIZES = [5, 40, 150, 300];
+  const tol = (dtype: DType): number => (dtype === "float64" ? 1e-10 : 4 * 2 ** -24);
+  const close = (got: ArrayTensor, want: ArrayTensor, dtype: DType): void => {
+    expect(got.dtype).toBe(want.dtype);
+    expect(got.shape).toEqual(want.shape);
+    const g = got.contiguousData(false), w = want.contiguousData(false);
+    let worst = 0;
+    for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(g[i]! - w[i]!) / (1 + Math.abs(w[i]!)));
+    expect(worst).toBeLessThanOrEqual(tol(dtype));
+  };
+  /** [batch, n, n] matrices x·xᵀ/n + I (SPD, condition number ≲ 10). */
+  const spd = (batch: number, n: number, dtype: DType): ArrayTensor => {
+    const x = dense([batch, n, n], "float64", false).contiguousData(false);
+    const a = new Float64Array(batch * n * n);
+    for (let t = 0; t < batch; t++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = i === j ? 1 : 0;
+      for (let p = 0; p < n; p++) s += (x[t * n * n + i * n + p]! * x[t * n * n + j * n + p]!) / (9 * n);
+      a[t * n * n + i * n + j] = s;
+    }
+    return new ArrayTensor(dtype === "float64" ? a : Float32Array.from(a), [batch, n, n]);
+  };
+  const cases = SIZES.flatMap((n) => DTYPES.map((dtype): [number, DType] => [n, dtype]));
+
+  test.each(cases)("cholesky, lu, luSolve and triangularSolve at n = %i, %s", (n, dtype) => {
+    const a = spd(2, n, dtype);
+    const mine = be.cholesky(a), theirs = ref.cholesky(a);
+    expect(mine.failure).toBeNull();
+    close(mine.factor, theirs.factor, dtype);
+    // A general matrix (pivoting happens): the diagonal dominance is removed by a shift.
+    const g = be.binary("sub", a, new ArrayTensor(new Float64Array([0.5]), []), a.shape);
+    const f = be.lu(g), fr = ref.lu(g);
+    expect(Array.from(f.pivots)).toEqual(Array.from(fr.pivots));
+    close(f.lu, fr.lu, "float64");
+    const cond = be.conditionEstimate(g, f), condRef = ref.conditionEstimate(g, fr);
+    for (let t = 0; t < 2; t++) expect(Math.abs(cond[t]! - condRef[t]!)).toBeLessThan(1e-8 * condRef[t]!);
+    const b = new ArrayTensor(dense([2, n, 3], dtype, false).contiguousData(false), [2, n, 3]);
+    close(be.luSolve(f, b), ref.luSolve(fr, b), dtype);
+    // One column (the substitution path) and 40 (the recursive solves with GEMM updates).
+    const b1 = new ArrayTensor(dense([2, n, 1], dtype, false).contiguousData(false), [2, n, 1]);
+    close(be.luSolve(f, b1), ref.luSolve(fr, b1), dtype);
+    const b40 = new ArrayTensor(dense([2, n, 40], dtype, false).contiguousData(false), [2, n, 40]);
+    close(be.luSolve(f, b40), ref.luSolve(fr, b40), dtype);
+    for (const [lower, transpose, unit] of [[true, false, false], [false, false, false], [true, true, false], [false, true, true], [false, false, true]] as const) {
+      // The Cholesky factor (an upper triangle of it is diagonal) and the LU factors (both full).
+      for (const tri of [mine.factor, fr.lu]) {
+        for (const rhs of [b, b40]) close(be.triangularSolve(tri, rhs, lower, transpose, unit), ref.triangularSolve(tri, rhs, lower, transpose, unit), dtype);
+      }
+    }
+  });
+
+  test("a singular matrix's condition estimate is Infinity", () => {
+    const a = new ArrayTensor(Float64Array.from([1, 2, 3, 2, 4, 6, 0, 1, 1]), [3, 3]);
+    expect(Array.from(be.conditionEstimate(a, be.lu(a)))).toEqual([Infinity]);
+  });
+
+  test("a strided (transposed) view, and the failing pivot of a matrix that is not positive definite", () => {
+    const a = spd(1, 70, "float64");
+    const t = new ArrayTensor(a.data, [1, 70, 70], [4900, 1, 70]);
+    close(be.cholesky(t).factor, ref.cholesky(t).factor, "float64");
+    close(be.triangularSolve(t, a, false, true, false), ref.triangularSolve(t, a, false, true, false), "float64");
+    for (const pivot of [3, 45, 69]) {
+      const bad = spd(3, 70, "float64");
+      bad.data[2 * 4900 + pivot * 71] = -1e3;
+      const mine = be.cholesky(bad).failure, theirs = ref.cholesky(bad).failure;
+      expect(mine?.matrix).toBe(2);
+      expect(mine?.pivot).toBe(pivot);
+      expect(mine?.pivot).toBe(theirs?.pivot);
+      expect(Math.abs(mine!.value - theirs!.value)).toBeLessThan(1e-9 * Math.abs(theirs!.value));
+    }
+  });
+});

@@ -21,6 +21,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "vecmath.h"
+#include "linalg.h"
 
 namespace nabla {
 namespace {
@@ -498,6 +499,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  defineLinalg(env, exports, [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
+    gemmThreaded(isa.f64, a, b, c, m, k, n);
+  });
   napi_value isaName, maxThreads;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &isaName);
   napi_create_uint32(env, std::max(1u, std::thread::hardware_concurrency()), &maxThreads);

@@ -1,5 +1,6 @@
 /**
  * The native backend: C++ kernels (native/src) built at `npm install` into a Node addon.
+ * Its Cholesky, LU, triangular solves and condition estimate come from ./linalg.ts.
  * Node-only: this module imports node:module, so only the Node entry (src/node.ts) reaches
  * it and browser bundles never do.
  *
@@ -16,9 +17,10 @@ import { type TypedArray, allocateUninitialized, promote } from "../../tensor/dt
 import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor, isSingleValue } from "../../tensor/tensor.js";
 import { broadcastStrides, forEachMatmulBatch, forEachRow, isOne, referenceBackend } from "../reference/index.js";
+import { type NativeLinalgAddon, nativeLinalgKernels } from "./linalg.js";
 
 /** The addon's exports (native/src/addon.cc). Offsets and strides count elements. */
-interface NativeAddon {
+interface NativeAddon extends Partial<NativeLinalgAddon> {
   readonly isa: string;
   readonly maxThreads: number;
   readonly unaryOps: readonly string[];
@@ -203,5 +205,5 @@ function createNativeBackend(addon: NativeAddon): Backend {
     };
   }
 
-  return { ...ref, name: "native", unary, binary, reduce, matmul, fusedLoop };
+  return { ...ref, name: "native", unary, binary, reduce, matmul, fusedLoop, ...nativeLinalgKernels(addon) };
 }

@@ -1,8 +1,9 @@
 /**
  * The Backend's linear-algebra kernels: batch loops over the single-matrix routines of
- * ./linalg.ts. The native and wasm backends inherit these (their speed comes from the GEMM
- * the blocked routines call through `this.matmul`, the running backend's own); the unblocked parts (QL iterations,
- * Jacobi sweeps, panel factorizations) stay in TypeScript.
+ * ./linalg.ts. The wasm backend inherits them all (their speed comes from the GEMM the blocked
+ * routines call through `this.matmul`, the running backend's own); the native backend replaces
+ * Cholesky, LU, the solves and the condition estimate with C++ (../native/linalg.ts) and
+ * inherits the rest.
  */
 import type { Backend, CholeskyResult, LUResult, LinalgKernels } from "../interface.js";
 import type { DType } from "../../tensor/dtype.js";
@@ -13,16 +14,18 @@ import {
 } from "./linalg.js";
 
 /** A fresh float64 row-major copy of x's elements. */
-function float64Copy(x: ArrayTensor): Float64Array {
+export function float64Copy(x: ArrayTensor): Float64Array {
   const d = x.contiguousData(false);
   return d instanceof Float64Array ? d.slice() : Float64Array.from(d);
 }
 
-function output(data: Float64Array, shape: readonly number[], dtype: DType): ArrayTensor {
+/** A tensor of `dtype` holding the float64 results (rounded when dtype is float32). */
+export function output(data: Float64Array, shape: readonly number[], dtype: DType): ArrayTensor {
   return new ArrayTensor(dtype === "float64" ? data : Float32Array.from(data), shape);
 }
 
-function matrixDims(x: ArrayTensor): { batch: number; m: number; n: number; lead: readonly number[] } {
+/** The batch size, matrix rows and columns, and the batch axes of a [..., m, n] tensor. */
+export function matrixDims(x: ArrayTensor): { batch: number; m: number; n: number; lead: readonly number[] } {
   const m = x.shape[x.ndim - 2]!, n = x.shape[x.ndim - 1]!;
   const lead = x.shape.slice(0, -2);
   return { batch: sizeOf(lead), m, n, lead };

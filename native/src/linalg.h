@@ -1,0 +1,18 @@
+// Dense linear algebra for the native backend (linalg.cc): blocked Cholesky, LU with partial
+// pivoting, triangular solves and Hager's condition estimate on row-major float64 matrices, whose O(n³) work runs in the
+// backend's GEMM without a round trip through JavaScript.
+#pragma once
+
+#include <node_api.h>
+
+#include "gemm.h"
+
+namespace nabla {
+
+/** C[m×n] (contiguous, row stride n) = A·B through the backend's dispatched, threaded GEMM; k ≥ 1. */
+using ProductF64 = void (*)(MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n);
+
+/** Adds choleskyF64, luF64, luSolveF64, triangularSolveF64 and conditionEstimateF64 to `exports`; their GEMM is `product`. */
+void defineLinalg(napi_env env, napi_value exports, ProductF64 product);
+
+}  // namespace nabla
