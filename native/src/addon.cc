@@ -22,6 +22,7 @@
 #include "gemm.h"
 #include "vecmath.h"
 #include "linalg.h"
+#include "napi_args.h"
 
 namespace nabla {
 namespace {
@@ -93,16 +94,6 @@ bool inBounds(napi_env env, const Array& a, int64_t off, std::initializer_list<s
   if (empty || (lo >= 0 && hi < int64_t(a.length))) return true;
   napi_throw_range_error(env, nullptr, "nabla native: index out of bounds");
   return false;
-}
-
-template <size_t N>
-bool getArgs(napi_env env, napi_callback_info info, napi_value (&args)[N]) {
-  size_t argc = N;
-  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok || argc != N) {
-    napi_throw_type_error(env, nullptr, "nabla native: wrong number of arguments");
-    return false;
-  }
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------

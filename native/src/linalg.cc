@@ -4,6 +4,7 @@
 // Cholesky with narrower blocks). The O(n³) updates call the backend's GEMM directly; what is
 // left in scalar loops (diagonal blocks, narrow LU panels, small inverses) is O(n²·block).
 #include "linalg.h"
+#include "napi_args.h"
 
 #include <algorithm>
 #include <cmath>
@@ -497,16 +498,6 @@ bool validPivots(napi_env env, const int32_t* pivots, int64_t n) {
   return true;
 }
 
-template <size_t N>
-bool arguments(napi_env env, napi_callback_info info, napi_value (&args)[N]) {
-  size_t argc = N;
-  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok || argc != N) {
-    napi_throw_type_error(env, nullptr, "nabla native linalg: wrong number of arguments");
-    return false;
-  }
-  return true;
-}
-
 // choleskyF64(a, offset, n): the lower Cholesky factor of the symmetric part of the n×n
 // matrix at a[offset..], in place; returns −1, or the failing pivot (its value on the diagonal).
 napi_value CholeskyF64(napi_env env, napi_callback_info info) {
@@ -514,7 +505,7 @@ napi_value CholeskyF64(napi_env env, napi_callback_info info) {
   double* a;
   size_t length;
   int64_t offset, n;
-  if (!arguments(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
       !integers(env, {{args[1], &offset}, {args[2], &n}}) || !fits(env, length, offset, n * n))
     return nullptr;
   napi_value result;
@@ -530,7 +521,7 @@ napi_value LuF64(napi_env env, napi_callback_info info) {
   int32_t* pivots;
   size_t length, pivotLength;
   int64_t offset, n, po;
-  if (!arguments(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
       !typedArray(env, args[3], napi_int32_array, &pivots, &pivotLength) ||
       !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &po}}) || !fits(env, length, offset, n * n) ||
       !fits(env, pivotLength, po, n))
@@ -546,7 +537,7 @@ napi_value LuSolveF64(napi_env env, napi_callback_info info) {
   int32_t* pivots;
   size_t length, pivotLength, bLength;
   int64_t offset, n, po, bo, k;
-  if (!arguments(env, info, args) || !typedArray(env, args[0], napi_float64_array, &f, &length) ||
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &f, &length) ||
       !typedArray(env, args[3], napi_int32_array, &pivots, &pivotLength) ||
       !typedArray(env, args[5], napi_float64_array, &b, &bLength) ||
       !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &po}, {args[6], &bo}, {args[7], &k}}) ||
@@ -565,7 +556,7 @@ napi_value ConditionEstimateF64(napi_env env, napi_callback_info info) {
   int32_t* pivots;
   size_t length, fLength, pivotLength;
   int64_t ao, lo, n, po;
-  if (!arguments(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
       !typedArray(env, args[2], napi_float64_array, &f, &fLength) ||
       !typedArray(env, args[5], napi_int32_array, &pivots, &pivotLength) ||
       !integers(env, {{args[1], &ao}, {args[3], &lo}, {args[4], &n}, {args[6], &po}}) ||
@@ -585,7 +576,7 @@ napi_value TriangularSolveF64(napi_env env, napi_callback_info info) {
   size_t length, bLength;
   int64_t offset, n, bo, k;
   bool flags[3];
-  if (!arguments(env, info, args) || !typedArray(env, args[0], napi_float64_array, &t, &length) ||
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &t, &length) ||
       !typedArray(env, args[3], napi_float64_array, &b, &bLength) ||
       !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &bo}, {args[5], &k}}) ||
       !fits(env, length, offset, n * n) || !fits(env, bLength, bo, n * k))
