@@ -15,6 +15,7 @@ import { cholesky, triangularSolve } from "../ops/linalg/index.js";
 import { permutation } from "../data/prepare.js";
 import type { EstimatorState, StateReader } from "./serialize.js";
 import { matrixTensor, nonNegative, notFitted, positiveInteger, readFeatures, readMatrix } from "./base.js";
+import { argmaxLastAxis } from "../nn/metrics.js";
 
 /** Options of GaussianMixture (scikit-learn's names and defaults). */
 export interface GaussianMixtureOptions {
@@ -175,13 +176,6 @@ export class GaussianMixture {
 
   /** The most responsible component of each sample. */
   predict(x: TensorLike): Tensor {
-    const p = this.predictProba(x);
-    const k = p.shape[1]!;
-    const v = p.values();
-    return tensor(Array.from({ length: p.shape[0]! }, (_, i) => {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (v[i * k + j]! > v[i * k + best]!) best = j;
-      return best;
-    }));
+    return tensor(argmaxLastAxis(this.predictProba(x)));
   }
 }

@@ -31,6 +31,7 @@ import {
 } from "./base.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 import { type Tree, type TreeParams, countLeaves, growTree, makeBins, predictTree } from "./tree.js";
+import { argmaxLastAxis } from "../nn/metrics.js";
 
 /** A loss of margins and labels, per sample (a vector) or summed (a scalar). */
 export type BoostingLoss = (prediction: Tensor, label: Tensor) => Tensor;
@@ -260,14 +261,8 @@ export class GradientBoosting implements Estimator {
   predict(x: TensorLike): Tensor {
     if (!this.fitted) notFitted("GradientBoosting.predict");
     if (!this.classes) return this.decisionFunction(x);
-    const p = this.predictProba(x);
-    const k = p.shape[1]!;
-    const v = p.values();
-    return tensor(Array.from({ length: p.shape[0]! }, (_, i) => {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (v[i * k + j]! > v[i * k + best]!) best = j;
-      return this.classes![best]!;
-    }));
+    const classes = this.classes;
+    return tensor(Array.from(argmaxLastAxis(this.predictProba(x)), (j) => classes[j]!));
   }
 
   /** Accuracy for classifiers, R² otherwise. */

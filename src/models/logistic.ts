@@ -14,6 +14,7 @@ import { minimize } from "../optim/minimize/index.js";
 import type { IterationRecord } from "../optim/minimize/types.js";
 import type { EstimatorState, StateJson, StateReader } from "./serialize.js";
 import { type Labels, accuracy, encodeLabels, matrixTensor, notFitted, positive, positiveInteger, readFeatures, readMatrix, readTargets, type Estimator } from "./base.js";
+import { argmaxLastAxis } from "../nn/metrics.js";
 
 /** Options of LogisticRegression (scikit-learn's names and defaults). */
 export interface LogisticRegressionOptions {
@@ -147,14 +148,7 @@ export class LogisticRegression implements Estimator {
   }
 
   predict(x: TensorLike): Tensor {
-    const p = this.predictProba(x);
-    const [rows, k] = p.shape as [number, number];
-    const v = p.values();
-    return tensor(Array.from({ length: rows }, (_, i) => {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (v[i * k + j]! > v[i * k + best]!) best = j;
-      return this.classes[best]!;
-    }));
+    return tensor(Array.from(argmaxLastAxis(this.predictProba(x)), (j) => this.classes[j]!));
   }
 
   /** Mean accuracy. */

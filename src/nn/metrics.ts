@@ -28,6 +28,13 @@ export function predictClasses(output: Tensor, threshold = 0): Tensor {
   if (output.ndim === 0 || output.ndim === 1 || classes === 1) {
     return toTensor(Array.from(data, (v) => (v > threshold ? 1 : 0)));
   }
+  return toTensor(argmaxLastAxis(output)).reshape(output.shape.slice(0, -1));
+}
+
+/** For outputs [..., k] (k ≥ 1): the index of the largest entry along the last axis, the first one on ties, row-major. */
+export function argmaxLastAxis(output: Tensor): Float64Array {
+  const classes = output.shape[output.ndim - 1] ?? 1;
+  const data = output.values();
   const n = data.length / classes;
   const labels = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -35,7 +42,7 @@ export function predictClasses(output: Tensor, threshold = 0): Tensor {
     for (let c = 1; c < classes; c++) if (data[i * classes + c]! > data[i * classes + best]!) best = c;
     labels[i] = best;
   }
-  return toTensor(labels).reshape(output.shape.slice(0, -1));
+  return labels;
 }
 
 /**
