@@ -5,7 +5,7 @@
  */
 import * as nb from "../index.js";
 import type { Plot, ReportOptions, Row, Table } from "./types.js";
-import { finite, timed } from "./util.js";
+import { digitsTask, finite, timed } from "./util.js";
 
 /** The minimize methods the table runs (all of them). */
 export const METHODS: readonly nb.Method[] = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton", "bfgs", "lbfgs", "newton-cg", "trust-ncg", "nelder-mead"];
@@ -64,11 +64,7 @@ function runMethod(problem: Problem, method: nb.Method, maxIter: number): { row:
 
 /** First-order optimisers on the digits MLP (64-32-10, ReLU), through nb.nn.fit. */
 function digitsRows(options: ReportOptions): { rows: Row[]; plot: Plot } {
-  const digits = nb.data.load("digits");
-  const split = nb.data.trainTestSplit(digits.x, digits.y, { stratify: true, seed: options.seed });
-  const scaler = nb.data.standardize(split.xTrain);
-  const train = { x: scaler.transform(split.xTrain), y: split.yTrain };
-  const test = { x: scaler.transform(split.xTest), y: split.yTest };
+  const { train, test } = digitsTask(options.seed);
   const epochs = options.quick ? 3 : 20;
   const optimizers: [string, nb.optim.Transform][] = [
     ["sgd", nb.optim.sgd({ lr: 0.05 })], ["momentum", nb.optim.sgd({ lr: 0.05, momentum: 0.9 })],

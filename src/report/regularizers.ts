@@ -5,7 +5,7 @@
  */
 import * as nb from "../index.js";
 import type { ReportOptions, Row, Table } from "./types.js";
-import { timed } from "./util.js";
+import { digitsTask, timed } from "./util.js";
 
 interface Regularizer {
   name: string;
@@ -57,11 +57,7 @@ function weightStats(model: nb.nn.Module): { sparsity: number; weightNorm: numbe
 
 /** Runs Table 6. */
 export function regularizersTable(options: ReportOptions): Table {
-  const digits = nb.data.load("digits");
-  const split = nb.data.trainTestSplit(digits.x, digits.y, { stratify: true, seed: options.seed });
-  const scaler = nb.data.standardize(split.xTrain);
-  const train = { x: scaler.transform(split.xTrain), y: split.yTrain };
-  const test = { x: scaler.transform(split.xTest), y: split.yTest };
+  const { train, test } = digitsTask(options.seed);
   const epochs = options.quick ? 4 : 30;
   const rows: Row[] = REGULARIZERS.map((r) => {
     const loss = (out: nb.Tensor, y: nb.TensorLike) => nb.nn.softmaxCrossEntropy(out, y, { labelSmoothing: r.labelSmoothing ?? 0 });

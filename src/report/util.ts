@@ -1,4 +1,5 @@
 /** Small helpers the report's experiments share. */
+import * as nb from "../index.js";
 
 /** A number for the report: finite values as they are, anything else spelled out (report.json holds no NaN). */
 export function finite(v: number): number | string {
@@ -18,4 +19,12 @@ export function sig(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return String(v);
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(digits - 1);
   return String(Number(v.toPrecision(digits)));
+}
+
+/** The digits, split 80/20 (stratified, seeded) and standardised on the training part: Tables 2 and 6 train on it. */
+export function digitsTask(seed: number): { train: nb.nn.Data; test: nb.nn.Data } {
+  const digits = nb.data.load("digits");
+  const split = nb.data.trainTestSplit(digits.x, digits.y, { stratify: true, seed });
+  const scaler = nb.data.standardize(split.xTrain);
+  return { train: { x: scaler.transform(split.xTrain), y: split.yTrain }, test: { x: scaler.transform(split.xTest), y: split.yTest } };
 }
