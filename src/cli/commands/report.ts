@@ -1,7 +1,8 @@
 /** `nabla report`: the survey's tables run as experiments, written as HTML, Markdown and JSON. */
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type Command, UsageError, numberOption, stringOption, writeNewFile } from "../command.js";
+import { type Command, UsageError, checkNewFile, numberOption, stringOption, writeNewFile } from "../command.js";
+import { OVERWRITE_OPTION } from "../training.js";
 import { type Claim, type ReportFiles, runReport } from "../../report/index.js";
 
 /** What the command did: where the files went, how long it took, and the claims' verdicts. */
@@ -17,13 +18,11 @@ export interface ReportCommandResult {
 
 const FILES: readonly (keyof ReportFiles)[] = ["index.html", "report.md", "report.json"];
 
+/** The folder may be missing (it is created); where it exists, each file gets the CLI's usual output-path checks. */
 function outputFolder(out: string, overwrite: boolean): void {
-  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out: ${out} exists and is not a folder`);
-  for (const name of FILES) {
-    const path = join(out, name);
-    if (existsSync(path) && !overwrite) throw new UsageError(`--out: ${path} already exists; add --overwrite to replace the report's files`);
-    if (existsSync(path) && !statSync(path).isFile()) throw new UsageError(`--out: ${path} is not a regular file; nabla replaces only regular files`);
-  }
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new UsageError(`--out: ${out} exists and is not a folder`);
+  for (const name of FILES) checkNewFile(join(out, name), overwrite, "--out");
 }
 
 export const report: Command<ReportCommandResult> = {
@@ -35,7 +34,7 @@ export const report: Command<ReportCommandResult> = {
     { name: "out", type: "string", placeholder: "nabla-report", description: "the folder for index.html, report.md and report.json (created if missing)" },
     { name: "quick", type: "boolean", description: "fewer iterations and epochs (under five minutes on two cores)" },
     { name: "seed", type: "string", placeholder: "0", description: "seeds every experiment; the same seed gives the same numbers (timings aside)" },
-    { name: "overwrite", type: "boolean", description: "replace the report's files in --out if they exist" },
+    OVERWRITE_OPTION,
     { name: "quiet", type: "boolean", description: "no progress lines on stderr" },
   ],
   run(input) {
