@@ -9,7 +9,7 @@
   "targets": [
     {
       "target_name": "nabla",
-      "sources": ["src/addon.cc", "src/elementwise.cc", "src/gemm_generic.cc", "src/vecmath_generic.cc", "src/linalg.cc"],
+      "sources": ["src/addon.cc", "src/elementwise.cc", "src/gemm_generic.cc", "src/vecmath_generic.cc", "src/linalg.cc", "src/linalg_eig.cc"],
       "conditions": [["target_arch=='x64'", {"dependencies": ["gemm_avx512", "gemm_avx2"]}]],
       "libraries": ["-lpthread"],
     },

@@ -22,6 +22,7 @@
 #include "gemm.h"
 #include "vecmath.h"
 #include "linalg.h"
+#include "linalg_eig.h"
 #include "napi_args.h"
 
 namespace nabla {
@@ -493,6 +494,7 @@ napi_value Init(napi_env env, napi_value exports) {
   defineLinalg(env, exports, [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
     gemmThreaded(isa.f64, a, b, c, m, k, n);
   });
+  defineLinalgEig(env, exports);
   napi_value isaName, maxThreads;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &isaName);
   napi_create_uint32(env, std::max(1u, std::thread::hardware_concurrency()), &maxThreads);

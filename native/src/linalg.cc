@@ -457,37 +457,6 @@ double conditionEstimate(const double* a, const double* lu, ptrdiff_t n, const i
 
 // ---- N-API wrappers (offsets count elements; a failed check throws and returns nullptr) ----
 
-template <typename T>
-bool typedArray(napi_env env, napi_value v, napi_typedarray_type want, T** data, size_t* length) {
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t byteOffset;
-  void* raw;
-  if (napi_get_typedarray_info(env, v, &type, length, &raw, &buffer, &byteOffset) != napi_ok || type != want) {
-    napi_throw_type_error(env, nullptr, want == napi_int32_array ? "nabla native linalg: expected an Int32Array" : "nabla native linalg: expected a Float64Array");
-    return false;
-  }
-  *data = static_cast<T*>(raw);
-  return true;
-}
-
-bool integers(napi_env env, std::initializer_list<std::pair<napi_value, int64_t*>> list) {
-  for (auto [v, out] : list) {
-    if (napi_get_value_int64(env, v, out) != napi_ok || *out < 0) {
-      napi_throw_type_error(env, nullptr, "nabla native linalg: expected a non-negative integer");
-      return false;
-    }
-  }
-  return true;
-}
-
-/** Checks that [offset, offset + count) lies inside an array of `length` elements. */
-bool fits(napi_env env, size_t length, int64_t offset, int64_t count) {
-  if (uint64_t(offset) + uint64_t(count) <= length) return true;
-  napi_throw_range_error(env, nullptr, "nabla native linalg: index out of bounds");
-  return false;
-}
-
 bool validPivots(napi_env env, const int32_t* pivots, int64_t n) {
   for (int64_t i = 0; i < n; i++) {
     if (pivots[i] < 0 || pivots[i] >= n) {

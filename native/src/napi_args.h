@@ -1,10 +1,13 @@
-// The argument-count check every N-API entry point of the addon starts with (addon.cc's
-// kernels and linalg.cc's factorizations alike).
+// The argument checks of the addon's N-API entry points: the argument count (every entry point),
+// and the typed arrays, integers and bounds of the linear-algebra ones (linalg.cc, linalg_eig.cc).
 #pragma once
 
 #include <node_api.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <utility>
 
 namespace nabla {
 
@@ -17,6 +20,39 @@ inline bool getArgs(napi_env env, napi_callback_info info, napi_value (&args)[N]
     return false;
   }
   return true;
+}
+
+/** The data and length of a typed array of type `want`; otherwise throws a TypeError and returns false. */
+template <typename T>
+inline bool typedArray(napi_env env, napi_value v, napi_typedarray_type want, T** data, size_t* length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t byteOffset;
+  void* raw;
+  if (napi_get_typedarray_info(env, v, &type, length, &raw, &buffer, &byteOffset) != napi_ok || type != want) {
+    napi_throw_type_error(env, nullptr, want == napi_int32_array ? "nabla native linalg: expected an Int32Array" : "nabla native linalg: expected a Float64Array");
+    return false;
+  }
+  *data = static_cast<T*>(raw);
+  return true;
+}
+
+/** Reads non-negative integers; otherwise throws a TypeError and returns false. */
+inline bool integers(napi_env env, std::initializer_list<std::pair<napi_value, int64_t*>> list) {
+  for (auto [v, out] : list) {
+    if (napi_get_value_int64(env, v, out) != napi_ok || *out < 0) {
+      napi_throw_type_error(env, nullptr, "nabla native linalg: expected a non-negative integer");
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Checks that [offset, offset + count) lies inside an array of `length` elements. */
+inline bool fits(napi_env env, size_t length, int64_t offset, int64_t count) {
+  if (uint64_t(offset) + uint64_t(count) <= length) return true;
+  napi_throw_range_error(env, nullptr, "nabla native linalg: index out of bounds");
+  return false;
 }
 
 }  // namespace nabla

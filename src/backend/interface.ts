@@ -143,6 +143,8 @@ export interface LinalgKernels {
   eigvalsh(a: ArrayTensor): ArrayTensor;
   /** Reduced SVD [..., m, n] → u [..., m, k], s [..., k] (descending), vt [..., k, n], k = min(m, n). */
   svd(a: ArrayTensor): { u: ArrayTensor; s: ArrayTensor; vt: ArrayTensor };
+  /** The singular values alone [..., k], descending (no singular vectors accumulated). */
+  svdvals(a: ArrayTensor): ArrayTensor;
   /** Reduced Householder QR [..., m, n] → q [..., m, k], r [..., k, n]. */
   qr(a: ArrayTensor): { q: ArrayTensor; r: ArrayTensor };
 }

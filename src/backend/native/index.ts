@@ -18,9 +18,10 @@ import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor, isSingleValue } from "../../tensor/tensor.js";
 import { broadcastStrides, forEachMatmulBatch, forEachRow, isOne, referenceBackend } from "../reference/index.js";
 import { type NativeLinalgAddon, nativeLinalgKernels } from "./linalg.js";
+import { type NativeSpectralAddon, nativeSpectralKernels } from "./spectral.js";
 
 /** The addon's exports (native/src/addon.cc). Offsets and strides count elements. */
-interface NativeAddon extends Partial<NativeLinalgAddon> {
+interface NativeAddon extends Partial<NativeLinalgAddon>, Partial<NativeSpectralAddon> {
   readonly isa: string;
   readonly maxThreads: number;
   readonly unaryOps: readonly string[];
@@ -205,5 +206,5 @@ function createNativeBackend(addon: NativeAddon): Backend {
     };
   }
 
-  return { ...ref, name: "native", unary, binary, reduce, matmul, fusedLoop, ...nativeLinalgKernels(addon) };
+  return { ...ref, name: "native", unary, binary, reduce, matmul, fusedLoop, ...nativeLinalgKernels(addon), ...nativeSpectralKernels(addon) };
 }

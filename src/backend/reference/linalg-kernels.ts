@@ -2,8 +2,8 @@
  * The Backend's linear-algebra kernels: batch loops over the single-matrix routines of
  * ./linalg.ts. The wasm backend inherits them all (their speed comes from the GEMM the blocked
  * routines call through `this.matmul`, the running backend's own); the native backend replaces
- * Cholesky, LU, the solves and the condition estimate with C++ (../native/linalg.ts) and
- * inherits the rest.
+ * Cholesky, LU, the solves and the condition estimate (../native/linalg.ts) and eigh, eigvalsh,
+ * svd and svdvals (../native/spectral.ts) with C++, and inherits QR.
  */
 import type { Backend, CholeskyResult, LUResult, LinalgKernels } from "../interface.js";
 import type { DType } from "../../tensor/dtype.js";
@@ -145,6 +145,11 @@ function svd(this: Backend, a: ArrayTensor): { u: ArrayTensor; s: ArrayTensor; v
   return { u: output(u, [...lead, m, k], a.dtype), s: output(s, [...lead, k], a.dtype), vt: output(vt, [...lead, k, n], a.dtype) };
 }
 
+/** The reference's Jacobi SVD gets the values only together with the vectors. */
+function svdvals(this: Backend, a: ArrayTensor): ArrayTensor {
+  return this.svd(a).s;
+}
+
 function qr(a: ArrayTensor): { q: ArrayTensor; r: ArrayTensor } {
   const { batch, m, n, lead } = matrixDims(a);
   const k = Math.min(m, n);
@@ -155,4 +160,4 @@ function qr(a: ArrayTensor): { q: ArrayTensor; r: ArrayTensor } {
 }
 
 /** The linear-algebra block of the reference backend. */
-export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, luSolve, triangularSolve, eigh, eigvalsh, svd, qr };
+export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, luSolve, triangularSolve, eigh, eigvalsh, svd, svdvals, qr };

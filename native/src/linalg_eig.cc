@@ -1,0 +1,493 @@
+// The symmetric eigensolver and the SVD of the native backend, with the output conventions of
+// src/backend/reference/linalg-kernels.ts (eigenvalues ascending, eigenvectors as columns;
+// reduced SVD, singular values descending).
+//
+// eigh: Householder reduction of the symmetric part to tridiagonal T = QᵀAQ (the trailing
+// block's upper triangle updated row by row: one symmetric product and one rank-2 update per
+// step), Qᵀ accumulated from the reflectors, then implicit QL with Wilkinson-style shifts
+// (EISPACK's tql2, as the reference's) whose rotations combine two contiguous rows of Qᵀ.
+// svd: the tall orientation T (A, or Aᵀ for a wide A) is bidiagonalised, T = Q·B·Pᵀ, working on
+// Tᵀ so that both reflectors' updates run along rows; then implicit-shift QR on the bidiagonal
+// B (Golub–Kahan steps with LAPACK dbdsqr's shift, zero diagonal entries chased out of the
+// block), rotating rows of Qᵀ and Pᵀ. Without vectors both stop at O(n²) after the reduction.
+//
+// The vector loops (dot, axpy, rotations) are compiled for AVX-512, AVX2 and baseline x86-64
+// and picked at load (target_clones); elsewhere they compile once for the target.
+#include "linalg_eig.h"
+#include "napi_args.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+namespace nabla {
+namespace {
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NABLA_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NABLA_VECTOR_CLONES
+#endif
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+// ---- Vector loops ---------------------------------------------------------------------------
+
+/** x·y over n elements; eight partial sums, which the compiler keeps in vector registers. */
+NABLA_VECTOR_CLONES double dot(const double* __restrict x, const double* __restrict y, ptrdiff_t n) {
+  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  ptrdiff_t p = 0;
+  for (; p + 8 <= n; p += 8)
+    for (int r = 0; r < 8; r++) s[r] += x[p + r] * y[p + r];
+  double t = 0;
+  for (; p < n; p++) t += x[p] * y[p];
+  return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7])) + t;
+}
+
+/** y += a·x. */
+NABLA_VECTOR_CLONES void axpy(double a, const double* __restrict x, double* __restrict y, ptrdiff_t n) {
+  for (ptrdiff_t p = 0; p < n; p++) y[p] += a * x[p];
+}
+
+/** y −= a·x + b·z: one row of a symmetric rank-2 update. */
+NABLA_VECTOR_CLONES void subtractRank2(double a, const double* __restrict x, double b, const double* __restrict z, double* __restrict y, ptrdiff_t n) {
+  for (ptrdiff_t p = 0; p < n; p++) y[p] -= a * x[p] + b * z[p];
+}
+
+/** (x, y) ← (c·x + s·y, c·y − s·x): a plane rotation of two rows. */
+NABLA_VECTOR_CLONES void rotate(double* __restrict x, double* __restrict y, ptrdiff_t n, double c, double s) {
+  for (ptrdiff_t p = 0; p < n; p++) {
+    const double a = x[p], b = y[p];
+    x[p] = c * a + s * b;
+    y[p] = c * b - s * a;
+  }
+}
+
+/** √(a² + b²), without std::hypot's cost where the squares can neither overflow nor underflow. */
+inline double norm2(double a, double b) {
+  const double s = a * a + b * b;
+  return s > 1e-290 && s < 1e290 ? std::sqrt(s) : std::hypot(a, b);
+}
+
+/** Rows of a matrix (row stride `len`) that rotations act on; a null `p` ignores them. */
+struct Rows {
+  double* p;
+  ptrdiff_t len;
+  void rotate(ptrdiff_t i, ptrdiff_t j, double c, double s) const {
+    if (p) nabla::rotate(p + i * len, p + j * len, len, c, s);
+  }
+};
+
+// ---- Householder reflectors -----------------------------------------------------------------
+
+/**
+ * The reflector H = I − τ·v·vᵀ with H·x = β·e₀ for x[0..n) (LAPACK's dlarfg): x[1..] becomes
+ * v[1..] (v[0] = 1 is implied), β goes to *beta and τ is returned (0 when x[1..] = 0: H = I).
+ * The norm is taken of x / max|xᵢ|, so it cannot overflow.
+ */
+double householder(double* x, ptrdiff_t n, double* beta) {
+  const double alpha = x[0];
+  double scale = 0;
+  for (ptrdiff_t i = 1; i < n; i++) scale = std::max(scale, std::fabs(x[i]));
+  *beta = alpha;
+  if (scale == 0) return 0;
+  scale = std::max(scale, std::fabs(alpha));
+  const double inv = 1 / scale;
+  double ss = (alpha * inv) * (alpha * inv);
+  for (ptrdiff_t i = 1; i < n; i++) ss += (x[i] * inv) * (x[i] * inv);
+  const double norm = scale * std::sqrt(ss);
+  const double b = alpha >= 0 ? -norm : norm;
+  const double f = 1 / (alpha - b);
+  for (ptrdiff_t i = 1; i < n; i++) x[i] *= f;
+  *beta = b;
+  return (b - alpha) / b;
+}
+
+/** y ← y·H for rows r0..r1 of a (row stride ld), columns c0..c0+L: one dot and one axpy per row. */
+void reflectRows(double* a, ptrdiff_t ld, ptrdiff_t r0, ptrdiff_t r1, ptrdiff_t c0, const double* v, ptrdiff_t L, double tau) {
+  if (tau == 0) return;
+  for (ptrdiff_t r = r0; r < r1; r++) {
+    double* y = a + r * ld + c0;
+    axpy(-tau * dot(y, v, L), v, y, L);
+  }
+}
+
+/**
+ * The first `rows` rows of H_{count−1}⋯H₀ (cols×cols), reflector k acting on indices
+ * k+shift.. with the vector vector(k) (leading 1 included) and τ tau[k]: [I 0]·H_{count−1}⋯H₀,
+ * from the last reflector, each of which touches only rows k+shift.. (the others are still
+ * zero in its columns).
+ */
+template <typename Vector>
+void accumulateReflectors(double* out, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t count, ptrdiff_t shift, Vector vector, const double* tau) {
+  std::fill(out, out + rows * cols, 0.0);
+  for (ptrdiff_t i = 0; i < rows; i++) out[i * cols + i] = 1;
+  for (ptrdiff_t k = count - 1; k >= 0; k--) reflectRows(out, cols, k + shift, rows, k + shift, vector(k), cols - k - shift, tau[k]);
+}
+
+// ---- Layout helpers -------------------------------------------------------------------------
+
+/** out[i·ldo + j] = row order[j] (or j when order is null) of src, element i: rows become columns, in 32×32 tiles. */
+void transposeRows(const double* src, ptrdiff_t lds, const ptrdiff_t* order, ptrdiff_t rows, ptrdiff_t cols, double* out, ptrdiff_t ldo) {
+  constexpr ptrdiff_t tile = 32;
+  for (ptrdiff_t j0 = 0; j0 < cols; j0 += tile)
+    for (ptrdiff_t i0 = 0; i0 < rows; i0 += tile)
+      for (ptrdiff_t j = j0; j < std::min(cols, j0 + tile); j++) {
+        const double* s = src + (order ? order[j] : j) * lds;
+        for (ptrdiff_t i = i0; i < std::min(rows, i0 + tile); i++) out[i * ldo + j] = s[i];
+      }
+}
+
+/** Indices of values[0..n) ordered by `before` (stable). */
+template <typename Before>
+std::vector<ptrdiff_t> ordering(const double* values, ptrdiff_t n, Before before) {
+  std::vector<ptrdiff_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), ptrdiff_t(0));
+  std::stable_sort(order.begin(), order.end(), [&](ptrdiff_t i, ptrdiff_t j) { return before(values[i], values[j]); });
+  return order;
+}
+
+// ---- Symmetric eigenproblem -----------------------------------------------------------------
+
+/**
+ * Reduces the symmetric n×n matrix a (its upper triangle, read and overwritten) to the
+ * tridiagonal T = QᵀAQ, Q = H₀⋯H_{n−2}: diagonal d[0..n), off-diagonal e[0..n−1). Reflector k
+ * acts on indices k+1..; its vector is left in row k from column k+1, its τ in tau[k].
+ */
+void tridiagonalize(double* a, ptrdiff_t n, double* d, double* e, double* tau) {
+  std::vector<double> p(static_cast<size_t>(n));
+  for (ptrdiff_t k = 0; k + 1 < n; k++) {
+    const ptrdiff_t L = n - k - 1;
+    double* v = a + k * n + k + 1;
+    d[k] = a[k * n + k];
+    const double t = tau[k] = householder(v, L, &e[k]);
+    v[0] = 1;
+    if (t == 0) continue;
+    double* b = a + (k + 1) * n + k + 1;  // the trailing L×L block
+    // p = τ·B·v from B's upper triangle: row i gives p_i its terms j ≥ i and each p_j (j > i) b_ij·v_i.
+    std::fill(p.begin(), p.begin() + L, 0.0);
+    for (ptrdiff_t i = 0; i < L; i++) {
+      const double* bi = b + i * n + i;
+      p[i] += dot(bi, v + i, L - i);
+      axpy(v[i], bi + 1, p.data() + i + 1, L - i - 1);
+    }
+    for (ptrdiff_t i = 0; i < L; i++) p[i] *= t;
+    // w = p − (τ/2)(pᵀv)·v, then B −= v·wᵀ + w·vᵀ.
+    axpy(-0.5 * t * dot(p.data(), v, L), v, p.data(), L);
+    for (ptrdiff_t i = 0; i < L; i++) subtractRank2(v[i], p.data() + i, p[i], v + i, b + i * n + i, L - i);
+  }
+  if (n > 0) d[n - 1] = a[(n - 1) * n + n - 1];
+}
+
+/**
+ * Implicit QL with Wilkinson-style shifts on the symmetric tridiagonal (d, e[0..n−1)) (EISPACK
+ * tql2, as the reference's tridiagonalQL): d becomes the eigenvalues, unsorted; each rotation of
+ * rows i, i+1 of the tridiagonal is applied to rows i, i+1 of zt. False if it did not converge.
+ */
+bool tridiagonalQL(double* d, double* e, ptrdiff_t n, Rows zt) {
+  if (n > 0) e[n - 1] = 0;
+  double f = 0, tst1 = 0;
+  for (ptrdiff_t l = 0; l < n; l++) {
+    tst1 = std::max(tst1, std::fabs(d[l]) + std::fabs(e[l]));
+    ptrdiff_t m = l;
+    while (m < n - 1 && !(std::fabs(e[m]) <= kEps * tst1)) m++;
+    for (ptrdiff_t iter = 0; m > l; iter++) {
+      if (iter > 60 * n) return false;
+      double g = d[l];
+      double p = (d[l + 1] - g) / (2 * e[l]);
+      double r = norm2(p, 1);
+      if (p < 0) r = -r;
+      d[l] = e[l] / (p + r);
+      d[l + 1] = e[l] * (p + r);
+      const double dl1 = d[l + 1], el1 = e[l + 1];
+      double h = g - d[l];
+      for (ptrdiff_t i = l + 2; i < n; i++) d[i] -= h;
+      f += h;
+      p = d[m];
+      double c = 1, c2 = 1, c3 = 1, s = 0, s2 = 0;
+      for (ptrdiff_t i = m - 1; i >= l; i--) {
+        c3 = c2, c2 = c, s2 = s;
+        g = c * e[i], h = c * p;
+        r = norm2(p, e[i]);
+        e[i + 1] = s * r;
+        s = e[i] / r, c = p / r;
+        p = c * d[i] - s * g;
+        d[i + 1] = h + s * (c * g + s * d[i]);
+        zt.rotate(i, i + 1, c, -s);
+      }
+      p = -s * s2 * c3 * el1 * e[l] / dl1;
+      e[l] = s * p;
+      d[l] = c * p;
+      if (!(std::fabs(e[l]) > kEps * tst1)) break;
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
+  return true;
+}
+
+/**
+ * Eigenvalues (ascending) of the symmetric part of the n×n matrix a (overwritten) into values,
+ * and unless `vectors` is null the eigenvectors as its columns (n×n). False if QL did not converge.
+ */
+bool symmetricEigen(double* a, ptrdiff_t n, double* values, double* vectors) {
+  // The symmetric part, in the upper triangle (32×32 tiles: a column walk would miss the cache).
+  constexpr ptrdiff_t tile = 32;
+  for (ptrdiff_t i0 = 0; i0 < n; i0 += tile)
+    for (ptrdiff_t j0 = i0; j0 < n; j0 += tile)
+      for (ptrdiff_t i = i0; i < std::min(n, i0 + tile); i++)
+        for (ptrdiff_t j = std::max(i + 1, j0); j < std::min(n, j0 + tile); j++) a[i * n + j] = 0.5 * (a[i * n + j] + a[j * n + i]);
+  std::vector<double> d(static_cast<size_t>(n)), e(static_cast<size_t>(n)), tau(static_cast<size_t>(n));
+  tridiagonalize(a, n, d.data(), e.data(), tau.data());
+  std::vector<double> qt(vectors ? static_cast<size_t>(n * n) : 0);
+  if (vectors) accumulateReflectors(qt.data(), n, n, n - 1, 1, [&](ptrdiff_t k) { return a + k * n + k + 1; }, tau.data());
+  if (!tridiagonalQL(d.data(), e.data(), n, {vectors ? qt.data() : nullptr, n})) return false;
+  const std::vector<ptrdiff_t> order = ordering(d.data(), n, [](double x, double y) { return x < y; });
+  for (ptrdiff_t j = 0; j < n; j++) values[j] = d[order[j]];
+  if (vectors) transposeRows(qt.data(), n, order.data(), n, n, vectors, n);
+  return true;
+}
+
+// ---- SVD ------------------------------------------------------------------------------------
+
+/**
+ * Golub–Kahan bidiagonalisation of the tall M×N matrix T (M ≥ N) given as w = Tᵀ (N×M,
+ * overwritten): T = Q·B·Pᵀ, B upper bidiagonal (d[0..N), e[0..N−1)). Left reflector k (T's
+ * rows k..) is left in w's row k from column k, its τ in tauL[k]; right reflector k (T's
+ * columns k+1..) in row k of vr (N×N), its τ in tauR[k].
+ */
+void bidiagonalize(double* w, ptrdiff_t N, ptrdiff_t M, double* d, double* e, double* tauL, double* tauR, double* vr) {
+  std::vector<double> r(static_cast<size_t>(M));
+  for (ptrdiff_t k = 0; k < N; k++) {
+    double* u = w + k * M + k;
+    tauL[k] = householder(u, M - k, &d[k]);
+    u[0] = 1;
+    // T's columns k+1.. (w's rows) times H from the left: w's rows times H from the right.
+    reflectRows(w, M, k + 1, N, k, u, M - k, tauL[k]);
+    if (k + 1 == N) break;
+    // The right reflector from T's row k right of the diagonal: w's column k below row k.
+    const ptrdiff_t L = N - k - 1, C = M - k - 1;
+    double* v = vr + k * N;
+    for (ptrdiff_t i = 0; i < L; i++) v[i] = w[(k + 1 + i) * M + k];
+    const double t = tauR[k] = householder(v, L, &e[k]);
+    v[0] = 1;
+    if (t == 0) continue;
+    // T[k+1.., k+1..]·G is G·w[k+1.., k+1..]: r = Σᵢ vᵢ·(row i), then row i −= τ·vᵢ·r.
+    std::fill(r.begin(), r.begin() + C, 0.0);
+    for (ptrdiff_t i = 0; i < L; i++) axpy(v[i], w + (k + 1 + i) * M + k + 1, r.data(), C);
+    for (ptrdiff_t i = 0; i < L; i++) axpy(-t * v[i], r.data(), w + (k + 1 + i) * M + k + 1, C);
+  }
+}
+
+/** The smaller singular value of the 2×2 upper triangle [[f, g], [0, h]] (LAPACK dlas2's formula). */
+double smallerSingularValue(double f, double g, double h) {
+  const double fa = std::fabs(f), ha = std::fabs(h);
+  const double larger = 0.5 * (std::hypot(fa + ha, g) + std::hypot(fa - ha, g));
+  return larger == 0 ? 0 : (fa / larger) * ha;
+}
+
+/** A rotation with c·f + s·g = r and c·g − s·f = 0 (LAPACK's dlartg, up to signs). */
+inline void givens(double f, double g, double* c, double* s, double* r) {
+  if (g == 0) {
+    *c = 1, *s = 0, *r = f;
+    return;
+  }
+  const double t = norm2(f, g);
+  *c = f / t, *s = g / t, *r = t;
+}
+
+/**
+ * One implicit-shift QR step on the unreduced block lo..hi of the bidiagonal (d, e) (dbdsqr's
+ * chase from the top): rotations of B's columns go to the rows of vt (Vᵀ), of B's rows to
+ * the rows of ut (Uᵀ).
+ */
+void golubKahanStep(double* d, double* e, ptrdiff_t lo, ptrdiff_t hi, double shift, Rows ut, Rows vt) {
+  double f = (std::fabs(d[lo]) - shift) * ((d[lo] >= 0 ? 1 : -1) + shift / d[lo]);
+  double g = e[lo];
+  for (ptrdiff_t i = lo; i < hi; i++) {
+    double c, s, r;
+    givens(f, g, &c, &s, &r);
+    if (i > lo) e[i - 1] = r;
+    f = c * d[i] + s * e[i];
+    e[i] = c * e[i] - s * d[i];
+    g = s * d[i + 1];
+    d[i + 1] *= c;
+    vt.rotate(i, i + 1, c, s);
+    givens(f, g, &c, &s, &r);
+    d[i] = r;
+    f = c * e[i] + s * d[i + 1];
+    d[i + 1] = c * d[i + 1] - s * e[i];
+    if (i + 1 < hi) g = s * e[i + 1], e[i + 1] *= c;
+    ut.rotate(i, i + 1, c, s);
+  }
+  e[hi - 1] = f;
+}
+
+/**
+ * With d[i] = 0 (lo ≤ i ≤ hi), zeroes the coupling of row i: e[i] by rotations of rows i and
+ * j = i+1..hi when i < hi, else e[hi−1] by rotations of columns j = hi−1..lo and hi.
+ */
+void chaseZero(double* d, double* e, ptrdiff_t lo, ptrdiff_t i, ptrdiff_t hi, Rows ut, Rows vt) {
+  double c, s, r;
+  if (i < hi) {
+    double f = e[i];
+    e[i] = 0;
+    for (ptrdiff_t j = i + 1; j <= hi; j++) {
+      givens(d[j], f, &c, &s, &r);
+      d[j] = r;
+      if (j < hi) f = -s * e[j], e[j] *= c;
+      ut.rotate(i, j, c, -s);
+    }
+    return;
+  }
+  double f = e[hi - 1];
+  e[hi - 1] = 0;
+  for (ptrdiff_t j = hi - 1; j >= lo; j--) {
+    givens(d[j], f, &c, &s, &r);
+    d[j] = r;
+    if (j > lo) f = -s * e[j - 1], e[j - 1] *= c;
+    vt.rotate(j, hi, c, s);
+  }
+}
+
+/**
+ * Diagonalises the upper bidiagonal (d, e[0..N−1)) by implicit-shift QR: d becomes the singular
+ * values up to sign, unsorted, rotations accumulated into the rows of ut and vt. Couplings
+ * below ε·(|dᵢ| + |dᵢ₊₁|) and diagonal entries below ε·‖B‖ count as zero. False if it did not converge.
+ */
+bool bidiagonalQR(double* d, double* e, ptrdiff_t N, Rows ut, Rows vt) {
+  double norm = 0;
+  for (ptrdiff_t i = 0; i < N; i++) norm = std::max({norm, std::fabs(d[i]), i + 1 < N ? std::fabs(e[i]) : 0.0});
+  const double tiny = kEps * norm;
+  const ptrdiff_t maxSteps = 6 * N * N + 60;
+  ptrdiff_t hi = N - 1;
+  for (ptrdiff_t step = 0; hi > 0; step++) {
+    if (step > maxSteps) return false;
+    for (ptrdiff_t i = 0; i < hi; i++)
+      if (std::fabs(e[i]) <= kEps * (std::fabs(d[i]) + std::fabs(d[i + 1]))) e[i] = 0;
+    for (ptrdiff_t i = 0; i <= hi; i++)
+      if (std::fabs(d[i]) <= tiny) d[i] = 0;
+    while (hi > 0 && e[hi - 1] == 0) hi--;
+    if (hi == 0) break;
+    ptrdiff_t lo = hi - 1;
+    while (lo > 0 && e[lo - 1] != 0) lo--;
+    const ptrdiff_t zero = std::find(d + lo, d + hi + 1, 0.0) - d;
+    if (zero <= hi) {
+      chaseZero(d, e, lo, zero, hi, ut, vt);
+      continue;
+    }
+    double shift = smallerSingularValue(d[hi - 1], e[hi - 1], d[hi]);
+    if ((shift / std::fabs(d[lo])) * (shift / std::fabs(d[lo])) < kEps) shift = 0;
+    golubKahanStep(d, e, lo, hi, shift, ut, vt);
+  }
+  return true;
+}
+
+/**
+ * Reduced SVD of the m×n matrix a (overwritten): s[0..k) descending, k = min(m, n), and unless
+ * u is null, u (m×k) and vt (k×n). False if the QR iteration did not converge.
+ */
+bool singularValueDecomposition(double* a, ptrdiff_t m, ptrdiff_t n, double* u, double* s, double* vt) {
+  const bool tall = m >= n;
+  const ptrdiff_t N = std::min(m, n), M = std::max(m, n);
+  if (N == 0) return true;
+  // w = Tᵀ (N×M) for the tall T: Aᵀ when A is tall, A itself when it is wide.
+  std::vector<double> transposed(tall ? static_cast<size_t>(N * M) : 0);
+  if (tall) transposeRows(a, n, nullptr, n, m, transposed.data(), m);
+  double* w = tall ? transposed.data() : a;
+  std::vector<double> d(static_cast<size_t>(N)), e(static_cast<size_t>(N)), tauL(static_cast<size_t>(N)), tauR(static_cast<size_t>(N)), vr(static_cast<size_t>(N * N));
+  bidiagonalize(w, N, M, d.data(), e.data(), tauL.data(), tauR.data(), vr.data());
+  // Rows of Uᵀ (N×M) and Vᵀ (N×N) of T.
+  std::vector<double> x(u ? static_cast<size_t>(N * M) : 0), y(u ? static_cast<size_t>(N * N) : 0);
+  if (u) {
+    accumulateReflectors(x.data(), N, M, N, 0, [&](ptrdiff_t k) { return w + k * M + k; }, tauL.data());
+    accumulateReflectors(y.data(), N, N, N - 1, 1, [&](ptrdiff_t k) { return vr.data() + k * N; }, tauR.data());
+  }
+  if (!bidiagonalQR(d.data(), e.data(), N, {u ? x.data() : nullptr, M}, {u ? y.data() : nullptr, N})) return false;
+  for (ptrdiff_t i = 0; i < N; i++) {
+    if (d[i] >= 0) continue;
+    d[i] = -d[i];
+    if (u) for (ptrdiff_t j = 0; j < N; j++) y[i * N + j] = -y[i * N + j];
+  }
+  const std::vector<ptrdiff_t> order = ordering(d.data(), N, [](double p, double q) { return p > q; });
+  for (ptrdiff_t j = 0; j < N; j++) s[j] = d[order[j]];
+  if (!u) return true;
+  // T = Xᵀ·S·Y: A = T gives u = Xᵀ, vt = Y; A = Tᵀ gives u = Yᵀ, vt = X.
+  const std::vector<double>& columns = tall ? x : y;
+  const std::vector<double>& rows = tall ? y : x;
+  const ptrdiff_t rowLength = tall ? N : M;
+  transposeRows(columns.data(), m, order.data(), m, N, u, N);
+  for (ptrdiff_t j = 0; j < N; j++) std::copy_n(rows.data() + order[j] * rowLength, rowLength, vt + j * rowLength);
+  return true;
+}
+
+// ---- N-API wrappers (offsets count elements; a failed check throws and returns nullptr) ----
+
+/** A Float64Array argument that may be null: *data stays null for null. */
+bool optionalArray(napi_env env, napi_value v, double** data, size_t* length) {
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok) return false;
+  if (type == napi_null) {
+    *data = nullptr, *length = 0;
+    return true;
+  }
+  return typedArray(env, v, napi_float64_array, data, length);
+}
+
+// eighF64(a, offset, n, values, valuesOffset, vectors, vectorsOffset): the ascending eigenvalues
+// of the symmetric part of the n×n matrix at a[offset..] (overwritten) and, unless vectors is
+// null, the eigenvectors as columns.
+napi_value EighF64(napi_env env, napi_callback_info info) {
+  napi_value args[7];
+  double *a, *values, *vectors;
+  size_t length, valuesLength, vectorsLength;
+  int64_t offset, n, vo, vco;
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
+      !typedArray(env, args[3], napi_float64_array, &values, &valuesLength) || !optionalArray(env, args[5], &vectors, &vectorsLength) ||
+      !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &vo}, {args[6], &vco}}) || !fits(env, length, offset, n * n) ||
+      !fits(env, valuesLength, vo, n) || (vectors && !fits(env, vectorsLength, vco, n * n)))
+    return nullptr;
+  if (!symmetricEigen(a + offset, n, values + vo, vectors ? vectors + vco : nullptr))
+    napi_throw_error(env, nullptr, "eigh: the QL iteration did not converge");
+  return nullptr;
+}
+
+// svdF64(a, offset, m, n, u, uOffset, s, sOffset, vt, vtOffset): the reduced SVD of the m×n
+// matrix at a[offset..] (overwritten): s descending, and unless u and vt are null, u (m×k) and
+// vt (k×n), k = min(m, n).
+napi_value SvdF64(napi_env env, napi_callback_info info) {
+  napi_value args[10];
+  double *a, *u, *s, *vt;
+  size_t length, uLength, sLength, vtLength;
+  int64_t offset, m, n, uo, so, vto;
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
+      !optionalArray(env, args[4], &u, &uLength) || !typedArray(env, args[6], napi_float64_array, &s, &sLength) ||
+      !optionalArray(env, args[8], &vt, &vtLength) ||
+      !integers(env, {{args[1], &offset}, {args[2], &m}, {args[3], &n}, {args[5], &uo}, {args[7], &so}, {args[9], &vto}}) ||
+      !fits(env, length, offset, m * n))
+    return nullptr;
+  const int64_t k = std::min(m, n);
+  if (!fits(env, sLength, so, k) || (u && !fits(env, uLength, uo, m * k)) || (vt && !fits(env, vtLength, vto, k * n))) return nullptr;
+  if (!u != !vt) {
+    napi_throw_type_error(env, nullptr, "nabla native linalg: svdF64 takes both u and vt, or neither");
+    return nullptr;
+  }
+  if (!singularValueDecomposition(a + offset, m, n, u ? u + uo : nullptr, s + so, vt ? vt + vto : nullptr))
+    napi_throw_error(env, nullptr, "svd: the QR iteration did not converge");
+  return nullptr;
+}
+
+}  // namespace
+
+void defineLinalgEig(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"eighF64", nullptr, EighF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"svdF64", nullptr, SvdF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+}
+
+}  // namespace nabla
