@@ -462,3 +462,173 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     }
   });
 });
+
+describe.each(others.map((b): [string, Backend] => [b.name, b]))("spectral kernels of backend %s agree with the reference", (_, be) => {
+  // Absolute bounds in units of ‖A‖ (its largest |entry| times n), as backward-stable methods
+  // give: eigenvalues and singular values to 1e-12·n·‖A‖; vectors, up to sign, to that over the
+  // gap to the nearest other value; reconstruction A = VΛVᵀ / UΣVᵀ to 1e-12·n·‖A‖ and
+  // orthogonality of every basis to 1e-12·n. float32 inputs: values to float32's last bits.
+  type Mat = number[][];
+  const matrixAt = (x: ArrayTensor, t: number): Mat => {
+    const r = x.shape.at(-2)!, c = x.shape.at(-1)!, d = x.contiguousData(false);
+    return Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => d[t * r * c + i * c + j]!));
+  };
+  const vectorAt = (x: ArrayTensor, t: number): number[] => {
+    const k = x.shape.at(-1)!;
+    return Array.from(x.contiguousData(false).subarray(t * k, (t + 1) * k));
+  };
+  const transpose = (m: Mat): Mat => (m.length === 0 ? [] : m[0]!.map((_, j) => m.map((row) => row[j]!)));
+  const normOf = (m: Mat): number => m.length * Math.max(1e-300, ...m.flat().map(Math.abs));
+  /** max |A − U·diag(s)·Vᵀ|. */
+  const reconstructionError = (a: Mat, u: Mat, s: number[], vt: Mat): number =>
+    Math.max(...a.flatMap((row, i) => row.map((x, j) => Math.abs(x - s.reduce((acc, sk, k) => acc + u[i]![k]! * sk * vt[k]![j]!, 0)))));
+  /** max |QᵀQ − I| over the columns of q. */
+  const orthogonalityError = (q: Mat): number => {
+    const qt = transpose(q);
+    return Math.max(...qt.flatMap((ci, i) => qt.map((cj, j) => Math.abs(ci.reduce((acc, x, p) => acc + x * cj[p]!, 0) - (i === j ? 1 : 0)))));
+  };
+  /** Columns of got against want's, each up to the sign that fits best (or `signs`, when given), within tol[j]. */
+  const expectColumns = (got: Mat, want: Mat, tol: number[], what: string, signs?: number[]): number[] => {
+    const g = transpose(got), w = transpose(want);
+    return w.map((wj, j) => {
+      const dot = wj.reduce((acc, x, p) => acc + x * g[j]![p]!, 0);
+      const sign = signs?.[j] ?? (dot < 0 ? -1 : 1);
+      const err = Math.max(...wj.map((x, p) => Math.abs(sign * g[j]![p]! - x)));
+      if (!(err <= tol[j]!)) expect.fail(`${what}: column ${j} differs from the reference's by ${err} (tolerance ${tol[j]})`);
+      return sign;
+    });
+  };
+  /** For each value, 1e-12·n·‖A‖ over its gap to the nearest other value (the gap at most ‖A‖). */
+  const vectorTolerance = (values: number[], n: number, norm: number): number[] =>
+    values.map((v, j) => (1e-12 * n * norm) / Math.min(norm, ...values.filter((_, i) => i !== j).map((x) => Math.abs(x - v))));
+  const expectValues = (got: number[], want: number[], tol: number, what: string): void => {
+    const err = Math.max(0, ...got.map((x, i) => Math.abs(x - want[i]!)));
+    if (!(err <= tol)) expect.fail(`${what}: values differ from the reference's by ${err} (tolerance ${tol})`);
+  };
+
+  /** eigh against the reference and its own invariants; eigvalsh equals eigh's values. */
+  const checkEigh = (a: ArrayTensor, exact?: number[]): void => {
+    const { batch, n } = { batch: sizeOf(a.shape.slice(0, -2)), n: a.shape.at(-1)! };
+    const mine = be.eigh(a), theirs = ref.eigh(a), values = be.eigvalsh(a);
+    expect(mine.values.shape).toEqual(theirs.values.shape);
+    expect(mine.vectors.shape).toEqual(theirs.vectors.shape);
+    for (let t = 0; t < batch; t++) {
+      const raw = matrixAt(a, t);
+      const sym = raw.map((row, i) => row.map((x, j) => 0.5 * (x + raw[j]![i]!)));
+      const norm = normOf(sym), tol = 1e-12 * n * norm;
+      const lambda = vectorAt(mine.values, t), v = matrixAt(mine.vectors, t);
+      expectValues(lambda, vectorAt(theirs.values, t), tol, `eigh ${n}×${n}`);
+      expectValues(vectorAt(values, t), lambda, tol, `eigvalsh ${n}×${n}`);
+      if (exact) expectValues(lambda, exact, tol, `eigh ${n}×${n} against the exact spectrum`);
+      for (let i = 1; i < n; i++) expect(lambda[i]!).toBeGreaterThanOrEqual(lambda[i - 1]!);
+      expect(reconstructionError(sym, v, lambda, transpose(v))).toBeLessThanOrEqual(tol);
+      expect(orthogonalityError(v)).toBeLessThanOrEqual(1e-12 * n);
+      if (!exact) expectColumns(v, matrixAt(theirs.vectors, t), vectorTolerance(vectorAt(theirs.values, t), n, norm), `eigh ${n}×${n} vectors`);
+    }
+  };
+
+  /**
+   * svd against the reference and its own invariants; svdvals equals svd's values. With `rank`,
+   * the values from index `rank` on must be zero and the vectors (not unique) are not compared.
+   */
+  const checkSvd = (a: ArrayTensor, rank?: number): void => {
+    const batch = sizeOf(a.shape.slice(0, -2)), m = a.shape.at(-2)!, n = a.shape.at(-1)!, k = Math.min(m, n);
+    const mine = be.svd(a), theirs = ref.svd(a), values = be.svdvals(a);
+    for (const key of ["u", "s", "vt"] as const) expect(mine[key].shape, key).toEqual(theirs[key].shape);
+    for (let t = 0; t < batch; t++) {
+      const x = matrixAt(a, t), norm = normOf(x), tol = 1e-12 * Math.max(m, n) * norm;
+      const s = vectorAt(mine.s, t), u = matrixAt(mine.u, t), vt = matrixAt(mine.vt, t);
+      const what = `svd ${m}×${n}`;
+      expectValues(s, vectorAt(theirs.s, t), tol, what);
+      expectValues(vectorAt(values, t), s, tol, `svdvals ${m}×${n}`);
+      for (let i = 0; i < k; i++) expect(s[i]!).toBeGreaterThanOrEqual(0);
+      for (let i = 1; i < k; i++) expect(s[i]!).toBeLessThanOrEqual(s[i - 1]!);
+      if (rank !== undefined) for (let i = rank; i < k; i++) expect(s[i]!).toBeLessThanOrEqual(tol);
+      expect(reconstructionError(x, u, s, vt)).toBeLessThanOrEqual(tol);
+      expect(orthogonalityError(u)).toBeLessThanOrEqual(1e-12 * m);
+      expect(orthogonalityError(transpose(vt))).toBeLessThanOrEqual(1e-12 * n);
+      if (rank !== undefined) continue;
+      const vtol = vectorTolerance(vectorAt(theirs.s, t), Math.max(m, n), norm);
+      const signs = expectColumns(transpose(vt), transpose(matrixAt(theirs.vt, t)), vtol, `${what} right vectors`);
+      expectColumns(u, matrixAt(theirs.u, t), vtol, `${what} left vectors`, signs);
+    }
+  };
+
+  /** Q·diag(spectrum)·Qᵀ for a random orthogonal Q (the reference's QR of a random matrix). */
+  const withSpectrum = (spectrum: number[]): ArrayTensor => {
+    const n = spectrum.length;
+    const q = matrixAt(ref.qr(dense([n, n], "float64", false)).q, 0);
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = spectrum.reduce((acc, l, p) => acc + q[i]![p]! * l * q[j]![p]!, 0);
+    return new ArrayTensor(a, [n, n]);
+  };
+
+  test.each([1, 2, 3, 5, 40, 150])("eigh and eigvalsh of a batch of random n×n matrices, contiguous and transposed, n = %i", (n) => {
+    checkEigh(dense([2, n, n], "float64", false));
+    checkEigh(swapLast(dense([2, n, n], "float64", false)));
+  });
+
+  test.each([[1, 1], [2, 2], [5, 5], [1, 4], [4, 1], [7, 3], [3, 7], [40, 40], [150, 60], [60, 150]])("svd and svdvals of a batch of random %i×%i matrices", (m, n) => {
+    checkSvd(dense([2, m, n], "float64", false));
+  });
+
+  test("float32 inputs give float32 outputs with the reference's values", () => {
+    const square = dense([2, 30, 30], "float32", false), tall = dense([2, 30, 20], "float32", false);
+    for (const [name, mine, theirs] of [
+      ["eigvalsh", be.eigvalsh(square), ref.eigvalsh(square)],
+      ["svdvals", be.svdvals(tall), ref.svdvals(tall)],
+    ] as const) {
+      expect(mine.dtype, name).toBe("float32");
+      expectMatch(mine, theirs, (_, w) => 8 * 2 ** -24 * (1 + Math.abs(w)), name);
+    }
+    const { values, vectors } = be.eigh(dense([30, 30], "float32", false));
+    expect([values.dtype, vectors.dtype]).toEqual(["float32", "float32"]);
+    const { u, s, vt } = be.svd(dense([20, 30], "float32", false));
+    expect([u.dtype, s.dtype, vt.dtype]).toEqual(["float32", "float32", "float32"]);
+  });
+
+  test("degenerate spectra: repeated eigenvalues, zero and repeated singular values", () => {
+    const spectrum = [-2, -2, 0.5, 1, 1, 1, 3, 3, 3, 3, 7];
+    checkEigh(withSpectrum(spectrum), [...spectrum]);
+    const repeated = Array.from({ length: 70 }, (_, i) => Math.floor(i / 10));
+    checkEigh(withSpectrum(repeated), repeated);
+    checkEigh(new ArrayTensor(new Float64Array(25), [5, 5]), [0, 0, 0, 0, 0]);
+    // Rank r products X·Y: min(m, n) − r zero singular values.
+    for (const [m, n, r] of [[7, 5, 3], [5, 7, 2], [40, 30, 10], [30, 40, 1]]) {
+      const x = dense([m, r], "float64", false), y = dense([r, n], "float64", false);
+      checkSvd(ref.matmul(x, y, [m, n]), r);
+    }
+    checkSvd(new ArrayTensor(new Float64Array(12), [4, 3]), 0);
+    // Every singular value 2 (an orthogonal matrix times 2) and pairs of equal ones.
+    const q = ref.qr(dense([6, 6], "float64", false)).q;
+    const svals = be.svdvals(be.binary("mul", q, new ArrayTensor(new Float64Array([2]), []), [6, 6]));
+    expectValues(vectorAt(svals, 0), [2, 2, 2, 2, 2, 2], 1e-13 * 6 * 2, "svdvals of 2Q");
+    // Singular values 5, 5, 3, 3, 1, 1, 0.25: full rank, but the vectors are not unique.
+    checkSvd(withSpectrum([5, 5, -3, 3, 1, 1, 0.25]), 7);
+  });
+
+  test("non-finite input is refused by nb.linalg with the reference backend's message", () => {
+    const previous = nb.getBackend();
+    const bad = [[1, NaN], [2, 3]];
+    const calls: [string, () => unknown][] = [
+      ["eigh", () => nb.linalg.eigh(bad)], ["eigvalsh", () => nb.linalg.eigvalsh(bad)],
+      ["svd", () => nb.linalg.svd(bad)], ["svdvals", () => nb.linalg.svdvals(bad)],
+    ];
+    try {
+      for (const [name, call] of calls) {
+        nb.setBackend("reference");
+        let want = "";
+        try {
+          call();
+        } catch (e) {
+          want = (e as Error).message;
+        }
+        expect(want, name).toMatch(/NaN/);
+        nb.setBackend(be.name);
+        expect(call, name).toThrow(want);
+      }
+    } finally {
+      nb.setBackend(previous);
+    }
+  });
+});
