@@ -535,7 +535,7 @@ function linalgOpts(n) {
 
 /**
  * A float64 nb.linalg call against torch.linalg's (LAPACK over OpenBLAS, one thread), in ms, on
- * the same kind of input: an SPD matrix x·xᵀ + n·I for cholesky/solve/inv/eigh, x itself for svd.
+ * the same kind of input: an SPD matrix x·xᵀ + n·I for cholesky/solve/inv/eigh/eigvalsh, x itself for svd/svdvals.
  */
 async function linalgCase(op, n) {
   const X = randomArray(n * n, Float64Array, 1);
@@ -549,7 +549,9 @@ async function linalgCase(op, n) {
       solve: () => nb.linalg.solve(spd, b),
       inv: () => nb.linalg.inv(spd),
       eigh: () => nb.linalg.eigh(spd),
+      eigvalsh: () => nb.linalg.eigvalsh(spd),
       svd: () => nb.linalg.svd(x),
+      svdvals: () => nb.linalg.svdvals(x),
     };
     return ok(await timeMs(fns[op], linalgOpts(n)));
   });
@@ -577,7 +579,7 @@ const ROWS = [
   { work: "valueAndGrad sum(sin(x)*x), 1e6, nb.jit", unit: "ms", better: "lower", torch: { kind: "grad", reps: 7 }, run: (tf, jax) => gradCase(tf, jax, { jit: true }) },
   { work: "tiny add [2], eager", unit: "µs/op", better: "lower", torch: { kind: "tinyEager", reps: 9 }, run: tinyEagerCase },
   { work: "tiny add [2], recorded", unit: "µs/op", better: "lower", torch: { kind: "tinyRecorded", reps: 9, ops: RECORDED_OPS }, run: tinyRecordedCase },
-  ...[["cholesky", 256], ["cholesky", 1024], ["solve", 256], ["solve", 1024], ["inv", 256], ["inv", 1024], ["eigh", 256], ["svd", 256]].map(([op, n]) => ({
+  ...[["cholesky", 256], ["cholesky", 1024], ["solve", 256], ["solve", 1024], ["inv", 256], ["inv", 1024], ["eigh", 256], ["svd", 256], ["eigvalsh", 256], ["svdvals", 256]].map(([op, n]) => ({
     work: `linalg ${op} ${n} f64`, unit: "ms", better: "lower",
     torch: { kind: "linalg", op, n, ...linalgOpts(n) },
     run: () => linalgCase(op, n),

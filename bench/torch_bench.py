@@ -133,7 +133,9 @@ def linalg(op, n, reps, warmup):
         "solve": lambda: torch.linalg.solve(spd, b),
         "inv": lambda: torch.linalg.inv(spd),
         "eigh": lambda: torch.linalg.eigh(spd),
+        "eigvalsh": lambda: torch.linalg.eigvalsh(spd),
         "svd": lambda: torch.linalg.svd(x, full_matrices=False),
+        "svdvals": lambda: torch.linalg.svdvals(x),
     }
     return time_ms(fns[op], warmup, reps)
 def per_example(mode, n, reps, warmup):
