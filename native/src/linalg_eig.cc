@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <vector>
@@ -66,6 +67,58 @@ NABLA_VECTOR_CLONES void rotate(double* __restrict x, double* __restrict y, ptrd
   }
 }
 
+/** GCC's generic vector of 8 doubles: one AVX-512 register, two AVX2 ones, four SSE2 ones. */
+typedef double Vec8 __attribute__((vector_size(64)));
+
+/**
+ * rotationChain on the columns p.. p+8K of its rows from `row`: K vectors of the row rotated
+ * next are carried in registers (K independent dependency chains, enough to hide the latency
+ * of the multiply-adds when K = 8).
+ */
+template <int K>
+__attribute__((always_inline)) inline void chainColumns(double* row, ptrdiff_t stride, ptrdiff_t count, const double* c, const double* s) {
+  constexpr ptrdiff_t W = sizeof(Vec8) / sizeof(double);
+  Vec8 carry[K];
+  for (int k = 0; k < K; k++) std::memcpy(&carry[k], row + k * W, sizeof(Vec8));
+  for (ptrdiff_t j = 0; j < count; j++) {
+    double* next = row + stride;
+    const double cj = c[j], sj = s[j];
+    for (int k = 0; k < K; k++) {
+      Vec8 x;
+      std::memcpy(&x, next + k * W, sizeof(Vec8));
+      const Vec8 fixed = cj * carry[k] + sj * x;
+      std::memcpy(row + k * W, &fixed, sizeof(Vec8));
+      carry[k] = cj * x - sj * carry[k];
+    }
+    row = next;
+  }
+  for (int k = 0; k < K; k++) std::memcpy(row + k * W, &carry[k], sizeof(Vec8));
+}
+
+/**
+ * A chain of rotations of rows r_j = first + j·dir of a (row length len), j = 0..count: the
+ * j-th sets r_j ← c_j·r_j + s_j·r_{j+1} and r_{j+1} ← c_j·r_{j+1} − s_j·r_j, in order (a QR
+ * sweep's rotations). Done 64 columns at a time with the row rotated next carried in vector
+ * registers, each row is loaded and stored once per chain instead of twice per rotation pair.
+ */
+NABLA_VECTOR_CLONES void rotationChain(double* a, ptrdiff_t len, ptrdiff_t first, ptrdiff_t dir, ptrdiff_t count, const double* c, const double* s) {
+  const ptrdiff_t stride = dir * len;
+  double* const base = a + first * len;
+  ptrdiff_t p = 0;
+  for (; p + 64 <= len; p += 64) chainColumns<8>(base + p, stride, count, c, s);
+  for (; p + 8 <= len; p += 8) chainColumns<1>(base + p, stride, count, c, s);
+  for (; p < len; p++) {
+    double* row = base + p;
+    double carry = *row;
+    for (ptrdiff_t j = 0; j < count; j++, row += stride) {
+      const double x = row[stride];
+      *row = c[j] * carry + s[j] * x;
+      carry = c[j] * x - s[j] * carry;
+    }
+    *row = carry;
+  }
+}
+
 /** √(a² + b²), without std::hypot's cost where the squares can neither overflow nor underflow. */
 inline double norm2(double a, double b) {
   const double s = a * a + b * b;
@@ -78,6 +131,9 @@ struct Rows {
   ptrdiff_t len;
   void rotate(ptrdiff_t i, ptrdiff_t j, double c, double s) const {
     if (p) nabla::rotate(p + i * len, p + j * len, len, c, s);
+  }
+  void chain(ptrdiff_t first, ptrdiff_t dir, const std::vector<double>& c, const std::vector<double>& s, ptrdiff_t count) const {
+    if (p && count > 0) rotationChain(p, len, first, dir, count, c.data(), s.data());
   }
 };
 
@@ -184,11 +240,13 @@ void tridiagonalize(double* a, ptrdiff_t n, double* d, double* e, double* tau) {
 
 /**
  * Implicit QL with Wilkinson-style shifts on the symmetric tridiagonal (d, e[0..n−1)) (EISPACK
- * tql2, as the reference's tridiagonalQL): d becomes the eigenvalues, unsorted; each rotation of
- * rows i, i+1 of the tridiagonal is applied to rows i, i+1 of zt. False if it did not converge.
+ * tql2, as the reference's tridiagonalQL): d becomes the eigenvalues, unsorted; each sweep's
+ * rotations of rows i, i+1 of the tridiagonal are applied to those rows of zt (one chain per
+ * sweep). False if it did not converge.
  */
 bool tridiagonalQL(double* d, double* e, ptrdiff_t n, Rows zt) {
   if (n > 0) e[n - 1] = 0;
+  std::vector<double> cs(zt.p ? static_cast<size_t>(n) : 0), sn(cs.size());
   double f = 0, tst1 = 0;
   for (ptrdiff_t l = 0; l < n; l++) {
     tst1 = std::max(tst1, std::fabs(d[l]) + std::fabs(e[l]));
@@ -216,8 +274,10 @@ bool tridiagonalQL(double* d, double* e, ptrdiff_t n, Rows zt) {
         s = e[i] / r, c = p / r;
         p = c * d[i] - s * g;
         d[i + 1] = h + s * (c * g + s * d[i]);
-        zt.rotate(i, i + 1, c, -s);
+        if (zt.p) cs[m - 1 - i] = c, sn[m - 1 - i] = s;
       }
+      // Rotation i turned rows (i, i+1) into (c·rᵢ − s·rᵢ₊₁, c·rᵢ₊₁ + s·rᵢ): a chain from row m down.
+      zt.chain(m, -1, cs, sn, m - l);
       p = -s * s2 * c3 * el1 * e[l] / dl1;
       e[l] = s * p;
       d[l] = c * p;
@@ -301,10 +361,12 @@ inline void givens(double f, double g, double* c, double* s, double* r) {
 
 /**
  * One implicit-shift QR step on the unreduced block lo..hi of the bidiagonal (d, e) (dbdsqr's
- * chase from the top): rotations of B's columns go to the rows of vt (Vᵀ), of B's rows to
- * the rows of ut (Uᵀ).
+ * chase from the top): the rotations of B's columns go to the rows of vt (Vᵀ), those of B's
+ * rows to the rows of ut (Uᵀ), each set as one chain after the sweep.
  */
 void golubKahanStep(double* d, double* e, ptrdiff_t lo, ptrdiff_t hi, double shift, Rows ut, Rows vt) {
+  thread_local std::vector<double> cr, sr, cl, sl;
+  if (ut.p && ptrdiff_t(cr.size()) < hi - lo) cr.resize(hi - lo), sr.resize(hi - lo), cl.resize(hi - lo), sl.resize(hi - lo);
   double f = (std::fabs(d[lo]) - shift) * ((d[lo] >= 0 ? 1 : -1) + shift / d[lo]);
   double g = e[lo];
   for (ptrdiff_t i = lo; i < hi; i++) {
@@ -315,15 +377,17 @@ void golubKahanStep(double* d, double* e, ptrdiff_t lo, ptrdiff_t hi, double shi
     e[i] = c * e[i] - s * d[i];
     g = s * d[i + 1];
     d[i + 1] *= c;
-    vt.rotate(i, i + 1, c, s);
+    if (vt.p) cr[i - lo] = c, sr[i - lo] = s;
     givens(f, g, &c, &s, &r);
     d[i] = r;
     f = c * e[i] + s * d[i + 1];
     d[i + 1] = c * d[i + 1] - s * e[i];
     if (i + 1 < hi) g = s * e[i + 1], e[i + 1] *= c;
-    ut.rotate(i, i + 1, c, s);
+    if (ut.p) cl[i - lo] = c, sl[i - lo] = s;
   }
   e[hi - 1] = f;
+  vt.chain(lo, 1, cr, sr, hi - lo);
+  ut.chain(lo, 1, cl, sl, hi - lo);
 }
 
 /**
