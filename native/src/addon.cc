@@ -491,10 +491,11 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
-  defineLinalg(env, exports, [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
+  const ProductF64 productF64 = [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
     gemmThreaded(isa.f64, a, b, c, m, k, n);
-  });
-  defineLinalgEig(env, exports);
+  };
+  defineLinalg(env, exports, productF64);
+  defineLinalgEig(env, exports, productF64);
   napi_value isaName, maxThreads;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &isaName);
   napi_create_uint32(env, std::max(1u, std::thread::hardware_concurrency()), &maxThreads);

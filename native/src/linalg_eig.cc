@@ -4,7 +4,7 @@
 //
 // eigh: Householder reduction of the symmetric part to tridiagonal T = QᵀAQ (the trailing
 // block's upper triangle updated row by row: one symmetric product and one rank-2 update per
-// step), Qᵀ accumulated from the reflectors, then implicit QL with Wilkinson-style shifts
+// step), Qᵀ accumulated from the reflectors (blocks of them as GEMMs), then implicit QL with Wilkinson-style shifts
 // (EISPACK's tql2, as the reference's) whose rotations combine two contiguous rows of Qᵀ.
 // svd: the tall orientation T (A, or Aᵀ for a wide A) is bidiagonalised, T = Q·B·Pᵀ, working on
 // Tᵀ so that both reflectors' updates run along rows; then implicit-shift QR on the bidiagonal
@@ -26,6 +26,8 @@
 
 namespace nabla {
 namespace {
+
+ProductF64 product = nullptr;
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define NABLA_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -171,17 +173,57 @@ void reflectRows(double* a, ptrdiff_t ld, ptrdiff_t r0, ptrdiff_t r1, ptrdiff_t 
   }
 }
 
+/** Reflectors per compact-WY block of accumulateReflectors. */
+constexpr ptrdiff_t kReflectorBlock = 32;
+
+/**
+ * Y ← Y·H_{k0+b−1}⋯H_{k0} for Y = out[c0.., c0..] (row stride cols), c0 = k0 + shift, as
+ * Y −= (Y·V)·Tᵀ·Vᵀ with the compact WY form H_{k0}⋯H_{k0+b−1} = I − V·T·Vᵀ (LAPACK's dlarft:
+ * V's column j is reflector k0+j from row j, T upper triangular): three GEMMs.
+ */
+template <typename Vector>
+void reflectBlock(double* out, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t k0, ptrdiff_t b, ptrdiff_t shift, Vector vector, const double* tau) {
+  const ptrdiff_t c0 = k0 + shift, L = cols - c0, R = rows - c0;
+  std::vector<double> v(static_cast<size_t>(L * b), 0.0), t(static_cast<size_t>(b * b), 0.0), z(static_cast<size_t>(b));
+  for (ptrdiff_t j = 0; j < b; j++) {
+    const double* vj = vector(k0 + j);
+    for (ptrdiff_t i = 0; i < L - j; i++) v[(j + i) * b + j] = vj[i];
+  }
+  // T's column j: τⱼ on the diagonal, −τⱼ·T[:j, :j]·(V[:, :j]ᵀ·vⱼ) above it.
+  for (ptrdiff_t j = 0; j < b; j++) {
+    std::fill(z.begin(), z.begin() + j, 0.0);
+    for (ptrdiff_t p = j; p < L; p++) axpy(v[p * b + j], v.data() + p * b, z.data(), j);
+    for (ptrdiff_t i = 0; i < j; i++) t[i * b + j] = -tau[k0 + j] * dot(t.data() + i * b + i, z.data() + i, j - i);
+    t[j * b + j] = tau[k0 + j];
+  }
+  std::vector<double> w(static_cast<size_t>(R * b)), wt(static_cast<size_t>(R * b)), update(static_cast<size_t>(R * L));
+  double* y = out + c0 * cols + c0;
+  product({y, cols, 1}, {v.data(), b, 1}, w.data(), R, L, b);
+  product({w.data(), b, 1}, {t.data(), 1, b}, wt.data(), R, b, b);
+  product({wt.data(), b, 1}, {v.data(), 1, b}, update.data(), R, b, L);
+  for (ptrdiff_t r = 0; r < R; r++) axpy(-1, update.data() + r * L, y + r * cols, L);
+}
+
 /**
  * The first `rows` rows of H_{count−1}⋯H₀ (cols×cols), reflector k acting on indices
  * k+shift.. with the vector vector(k) (leading 1 included) and τ tau[k]: [I 0]·H_{count−1}⋯H₀,
  * from the last reflector, each of which touches only rows k+shift.. (the others are still
- * zero in its columns).
+ * zero in its columns). Blocks of reflectors go through the GEMM while the trailing part is
+ * wide; the last, narrow ones one at a time.
  */
 template <typename Vector>
 void accumulateReflectors(double* out, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t count, ptrdiff_t shift, Vector vector, const double* tau) {
   std::fill(out, out + rows * cols, 0.0);
   for (ptrdiff_t i = 0; i < rows; i++) out[i * cols + i] = 1;
-  for (ptrdiff_t k = count - 1; k >= 0; k--) reflectRows(out, cols, k + shift, rows, k + shift, vector(k), cols - k - shift, tau[k]);
+  for (ptrdiff_t k1 = count; k1 > 0;) {
+    const ptrdiff_t k0 = std::max<ptrdiff_t>(0, k1 - kReflectorBlock);
+    if (cols - k0 - shift >= 4 * kReflectorBlock) {
+      reflectBlock(out, rows, cols, k0, k1 - k0, shift, vector, tau);
+    } else {
+      for (ptrdiff_t k = k1 - 1; k >= k0; k--) reflectRows(out, cols, k + shift, rows, k + shift, vector(k), cols - k - shift, tau[k]);
+    }
+    k1 = k0;
+  }
 }
 
 // ---- Layout helpers -------------------------------------------------------------------------
@@ -546,7 +588,8 @@ napi_value SvdF64(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-void defineLinalgEig(napi_env env, napi_value exports) {
+void defineLinalgEig(napi_env env, napi_value exports, ProductF64 gemm) {
+  product = gemm;
   const napi_property_descriptor props[] = {
       {"eighF64", nullptr, EighF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"svdF64", nullptr, SvdF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -5,9 +5,11 @@
 
 #include <node_api.h>
 
+#include "linalg.h"
+
 namespace nabla {
 
-/** Adds eighF64 and svdF64 to `exports`. */
-void defineLinalgEig(napi_env env, napi_value exports);
+/** Adds eighF64 and svdF64 to `exports`; their GEMM (accumulating blocks of reflectors) is `product`. */
+void defineLinalgEig(napi_env env, napi_value exports, ProductF64 product);
 
 }  // namespace nabla
