@@ -29,9 +29,9 @@ namespace {
 
 ProductF64 product = nullptr;
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if !defined(NABLA_VECTOR_CLONES) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define NABLA_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
+#elif !defined(NABLA_VECTOR_CLONES)
 #define NABLA_VECTOR_CLONES
 #endif
 
@@ -151,7 +151,9 @@ double householder(double* x, ptrdiff_t n, double* beta) {
   double scale = 0;
   for (ptrdiff_t i = 1; i < n; i++) scale = std::max(scale, std::fabs(x[i]));
   *beta = alpha;
-  if (scale == 0) return 0;
+  // Below the smallest normal number x[1..] counts as zero: 1/scale would overflow (and
+  // subnormal arithmetic is slow); what is dropped is under 2⁻¹⁰²² in a matrix scaled near 1.
+  if (!(scale >= std::numeric_limits<double>::min())) return 0;
   scale = std::max(scale, std::fabs(alpha));
   const double inv = 1 / scale;
   double ss = (alpha * inv) * (alpha * inv);
@@ -248,6 +250,25 @@ std::vector<ptrdiff_t> ordering(const double* values, ptrdiff_t n, Before before
   return order;
 }
 
+/**
+ * A power of two that brings the largest |entry| of x[0..count) near 1 when it lies outside
+ * [2⁻²⁵⁶, 2²⁵⁶] (where products of entries could overflow or underflow), else 1. Scaling by a
+ * power of two is exact.
+ */
+double safeScale(const double* x, ptrdiff_t count) {
+  double largest = 0;
+  for (ptrdiff_t i = 0; i < count; i++) largest = std::max(largest, std::fabs(x[i]));
+  if (largest == 0 || (largest > 0x1p-256 && largest < 0x1p256)) return 1;
+  int exponent;
+  std::frexp(largest, &exponent);
+  return std::ldexp(1.0, std::clamp(-exponent, -1000, 1000));  // 2¹⁰⁷⁴ (for subnormals) would overflow
+}
+
+/** x[0..count) *= factor. */
+void scaleBy(double* x, ptrdiff_t count, double factor) {
+  for (ptrdiff_t i = 0; i < count; i++) x[i] *= factor;
+}
+
 // ---- Symmetric eigenproblem -----------------------------------------------------------------
 
 /**
@@ -320,7 +341,7 @@ bool tridiagonalQL(double* d, double* e, ptrdiff_t n, Rows zt) {
       }
       // Rotation i turned rows (i, i+1) into (c·rᵢ − s·rᵢ₊₁, c·rᵢ₊₁ + s·rᵢ): a chain from row m down.
       zt.chain(m, -1, cs, sn, m - l);
-      p = -s * s2 * c3 * el1 * e[l] / dl1;
+      p = -s * s2 * c3 * el1 * (e[l] / dl1);  // e[l]/dl1 first: el1·e[l] could overflow or underflow
       e[l] = s * p;
       d[l] = c * p;
       if (!(std::fabs(e[l]) > kEps * tst1)) break;
@@ -333,9 +354,12 @@ bool tridiagonalQL(double* d, double* e, ptrdiff_t n, Rows zt) {
 
 /**
  * Eigenvalues (ascending) of the symmetric part of the n×n matrix a (overwritten) into values,
- * and unless `vectors` is null the eigenvectors as its columns (n×n). False if QL did not converge.
+ * and unless `vectors` is null the eigenvectors as its columns (n×n); a matrix of huge or tiny
+ * entries is first scaled by a power of two. False if QL did not converge.
  */
 bool symmetricEigen(double* a, ptrdiff_t n, double* values, double* vectors) {
+  const double scale = safeScale(a, n * n);
+  if (scale != 1) scaleBy(a, n * n, scale);
   // The symmetric part, in the upper triangle (32×32 tiles: a column walk would miss the cache).
   constexpr ptrdiff_t tile = 32;
   for (ptrdiff_t i0 = 0; i0 < n; i0 += tile)
@@ -348,7 +372,7 @@ bool symmetricEigen(double* a, ptrdiff_t n, double* values, double* vectors) {
   if (vectors) accumulateReflectors(qt.data(), n, n, n - 1, 1, [&](ptrdiff_t k) { return a + k * n + k + 1; }, tau.data());
   if (!tridiagonalQL(d.data(), e.data(), n, {vectors ? qt.data() : nullptr, n})) return false;
   const std::vector<ptrdiff_t> order = ordering(d.data(), n, [](double x, double y) { return x < y; });
-  for (ptrdiff_t j = 0; j < n; j++) values[j] = d[order[j]];
+  for (ptrdiff_t j = 0; j < n; j++) values[j] = d[order[j]] / scale;
   if (vectors) transposeRows(qt.data(), n, order.data(), n, n, vectors, n);
   return true;
 }
@@ -462,7 +486,8 @@ void chaseZero(double* d, double* e, ptrdiff_t lo, ptrdiff_t i, ptrdiff_t hi, Ro
 /**
  * Diagonalises the upper bidiagonal (d, e[0..N−1)) by implicit-shift QR: d becomes the singular
  * values up to sign, unsorted, rotations accumulated into the rows of ut and vt. Couplings
- * below ε·(|dᵢ| + |dᵢ₊₁|) and diagonal entries below ε·‖B‖ count as zero. False if it did not converge.
+ * below ε·(|dᵢ| + |dᵢ₊₁|) and entries below ε·‖B‖ count as zero (the bidiagonalisation's own
+ * error is that large). False if it did not converge.
  */
 bool bidiagonalQR(double* d, double* e, ptrdiff_t N, Rows ut, Rows vt) {
   double norm = 0;
@@ -473,7 +498,7 @@ bool bidiagonalQR(double* d, double* e, ptrdiff_t N, Rows ut, Rows vt) {
   for (ptrdiff_t step = 0; hi > 0; step++) {
     if (step > maxSteps) return false;
     for (ptrdiff_t i = 0; i < hi; i++)
-      if (std::fabs(e[i]) <= kEps * (std::fabs(d[i]) + std::fabs(d[i + 1]))) e[i] = 0;
+      if (std::fabs(e[i]) <= kEps * (std::fabs(d[i]) + std::fabs(d[i + 1])) || std::fabs(e[i]) <= tiny) e[i] = 0;
     for (ptrdiff_t i = 0; i <= hi; i++)
       if (std::fabs(d[i]) <= tiny) d[i] = 0;
     while (hi > 0 && e[hi - 1] == 0) hi--;
@@ -494,12 +519,15 @@ bool bidiagonalQR(double* d, double* e, ptrdiff_t N, Rows ut, Rows vt) {
 
 /**
  * Reduced SVD of the m×n matrix a (overwritten): s[0..k) descending, k = min(m, n), and unless
- * u is null, u (m×k) and vt (k×n). False if the QR iteration did not converge.
+ * u is null, u (m×k) and vt (k×n); a matrix of huge or tiny entries is first scaled by a power
+ * of two. False if the QR iteration did not converge.
  */
 bool singularValueDecomposition(double* a, ptrdiff_t m, ptrdiff_t n, double* u, double* s, double* vt) {
   const bool tall = m >= n;
   const ptrdiff_t N = std::min(m, n), M = std::max(m, n);
   if (N == 0) return true;
+  const double scale = safeScale(a, m * n);
+  if (scale != 1) scaleBy(a, m * n, scale);
   // w = Tᵀ (N×M) for the tall T: Aᵀ when A is tall, A itself when it is wide.
   std::vector<double> transposed(tall ? static_cast<size_t>(N * M) : 0);
   if (tall) transposeRows(a, n, nullptr, n, m, transposed.data(), m);
@@ -519,7 +547,7 @@ bool singularValueDecomposition(double* a, ptrdiff_t m, ptrdiff_t n, double* u, 
     if (u) for (ptrdiff_t j = 0; j < N; j++) y[i * N + j] = -y[i * N + j];
   }
   const std::vector<ptrdiff_t> order = ordering(d.data(), N, [](double p, double q) { return p > q; });
-  for (ptrdiff_t j = 0; j < N; j++) s[j] = d[order[j]];
+  for (ptrdiff_t j = 0; j < N; j++) s[j] = d[order[j]] / scale;
   if (!u) return true;
   // T = Xᵀ·S·Y: A = T gives u = Xᵀ, vt = Y; A = Tᵀ gives u = Yᵀ, vt = X.
   const std::vector<double>& columns = tall ? x : y;
