@@ -594,7 +594,7 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("spectral kerne
     checkEigh(withSpectrum(repeated), repeated);
     checkEigh(new ArrayTensor(new Float64Array(25), [5, 5]), [0, 0, 0, 0, 0]);
     // Rank r products X·Y: min(m, n) − r zero singular values.
-    for (const [m, n, r] of [[7, 5, 3], [5, 7, 2], [40, 30, 10], [30, 40, 1]]) {
+    for (const [m, n, r] of [[7, 5, 3], [5, 7, 2], [40, 30, 10], [30, 40, 1]] as const) {
       const x = dense([m, r], "float64", false), y = dense([r, n], "float64", false);
       checkSvd(ref.matmul(x, y, [m, n]), r);
     }
