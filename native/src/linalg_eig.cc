@@ -98,26 +98,42 @@ __attribute__((always_inline)) inline void chainColumns(double* row, ptrdiff_t s
 }
 
 /**
- * A chain of rotations of rows r_j = first + j·dir of a (row length len), j = 0..count: the
- * j-th sets r_j ← c_j·r_j + s_j·r_{j+1} and r_{j+1} ← c_j·r_{j+1} − s_j·r_j, in order (a QR
- * sweep's rotations). Done 64 columns at a time with the row rotated next carried in vector
- * registers, each row is loaded and stored once per chain instead of twice per rotation pair.
+ * A chain of rotations of rows r_j = first + j·dir, j = 0..count: the j-th sets
+ * r_j ← c_j·r_j + s_j·r_{j+1} and r_{j+1} ← c_j·r_{j+1} − s_j·r_j, in order (a QR sweep's
+ * rotations), with c_j and s_j at coefficients[offset + j] and [offset + count + j].
  */
-NABLA_VECTOR_CLONES void rotationChain(double* a, ptrdiff_t len, ptrdiff_t first, ptrdiff_t dir, ptrdiff_t count, const double* c, const double* s) {
-  const ptrdiff_t stride = dir * len;
-  double* const base = a + first * len;
+struct Chain {
+  ptrdiff_t first, dir, count, offset;
+};
+
+/**
+ * Applies the chains in order to the rows of a (row length len), 64 columns at a time: chains
+ * act on each column alone, so all of them run over one block of columns, which stays in cache
+ * (64 columns of every row: 512 bytes a row), before the next block; within a chain the row
+ * rotated next is carried in vector registers, so each row is loaded and stored once per chain.
+ */
+NABLA_VECTOR_CLONES void applyChains(double* a, ptrdiff_t len, const Chain* chains, size_t count, const double* coefficients) {
   ptrdiff_t p = 0;
-  for (; p + 64 <= len; p += 64) chainColumns<8>(base + p, stride, count, c, s);
-  for (; p + 8 <= len; p += 8) chainColumns<1>(base + p, stride, count, c, s);
+  for (; p + 64 <= len; p += 64)
+    for (const Chain* ch = chains; ch != chains + count; ch++)
+      chainColumns<8>(a + ch->first * len + p, ch->dir * len, ch->count, coefficients + ch->offset, coefficients + ch->offset + ch->count);
+  for (; p + 8 <= len; p += 8)
+    for (const Chain* ch = chains; ch != chains + count; ch++)
+      chainColumns<1>(a + ch->first * len + p, ch->dir * len, ch->count, coefficients + ch->offset, coefficients + ch->offset + ch->count);
   for (; p < len; p++) {
-    double* row = base + p;
-    double carry = *row;
-    for (ptrdiff_t j = 0; j < count; j++, row += stride) {
-      const double x = row[stride];
-      *row = c[j] * carry + s[j] * x;
-      carry = c[j] * x - s[j] * carry;
+    for (const Chain* ch = chains; ch != chains + count; ch++) {
+      const double* c = coefficients + ch->offset;
+      const double* s = c + ch->count;
+      const ptrdiff_t stride = ch->dir * len;
+      double* row = a + ch->first * len + p;
+      double carry = *row;
+      for (ptrdiff_t j = 0; j < ch->count; j++, row += stride) {
+        const double x = row[stride];
+        *row = c[j] * carry + s[j] * x;
+        carry = c[j] * x - s[j] * carry;
+      }
+      *row = carry;
     }
-    *row = carry;
   }
 }
 
@@ -127,16 +143,46 @@ inline double norm2(double a, double b) {
   return s > 1e-290 && s < 1e290 ? std::sqrt(s) : std::hypot(a, b);
 }
 
-/** Rows of a matrix (row stride `len`) that rotations act on; a null `p` ignores them. */
-struct Rows {
-  double* p;
-  ptrdiff_t len;
-  void rotate(ptrdiff_t i, ptrdiff_t j, double c, double s) const {
-    if (p) nabla::rotate(p + i * len, p + j * len, len, c, s);
+/**
+ * Rows of a matrix (row stride `len`) that rotations act on, or none (a null `p`). Each sweep's
+ * rotations are recorded as a chain and applied later by applyChains, many chains per pass over
+ * the matrix, so that a large basis (8 MB at n = 1024) is not streamed through memory once per
+ * sweep. flush() applies what is recorded; single rotations (rare) flush first.
+ */
+class Rows {
+ public:
+  Rows(double* p, ptrdiff_t len) : p_(p), len_(len) {}
+  bool active() const { return p_ != nullptr; }
+
+  /** Records a chain of `count` rotations (see Chain) with coefficients c[0..count), s[0..count). */
+  void chain(ptrdiff_t first, ptrdiff_t dir, ptrdiff_t count, const double* c, const double* s) {
+    if (!p_ || count <= 0) return;
+    chains_.push_back({first, dir, count, ptrdiff_t(coefficients_.size())});
+    coefficients_.insert(coefficients_.end(), c, c + count);
+    coefficients_.insert(coefficients_.end(), s, s + count);
+    if (coefficients_.size() >= kRecorded) flush();
   }
-  void chain(ptrdiff_t first, ptrdiff_t dir, const std::vector<double>& c, const std::vector<double>& s, ptrdiff_t count) const {
-    if (p && count > 0) rotationChain(p, len, first, dir, count, c.data(), s.data());
+
+  /** Rows i and j ← (c·rᵢ + s·rⱼ, c·rⱼ − s·rᵢ), after the recorded chains. */
+  void rotate(ptrdiff_t i, ptrdiff_t j, double c, double s) {
+    if (!p_) return;
+    flush();
+    nabla::rotate(p_ + i * len_, p_ + j * len_, len_, c, s);
   }
+
+  void flush() {
+    if (!chains_.empty()) applyChains(p_, len_, chains_.data(), chains_.size(), coefficients_.data());
+    chains_.clear();
+    coefficients_.clear();
+  }
+
+ private:
+  /** Coefficients recorded before a flush: 128 KB, which stay in cache beside a block of columns. */
+  static constexpr size_t kRecorded = size_t(1) << 14;
+  double* p_;
+  ptrdiff_t len_;
+  std::vector<Chain> chains_;
+  std::vector<double> coefficients_;
 };
 
 // ---- Householder reflectors -----------------------------------------------------------------
@@ -307,9 +353,9 @@ void tridiagonalize(double* a, ptrdiff_t n, double* d, double* e, double* tau) {
  * rotations of rows i, i+1 of the tridiagonal are applied to those rows of zt (one chain per
  * sweep). False if it did not converge.
  */
-bool tridiagonalQL(double* d, double* e, ptrdiff_t n, Rows zt) {
+bool tridiagonalQL(double* d, double* e, ptrdiff_t n, Rows& zt) {
   if (n > 0) e[n - 1] = 0;
-  std::vector<double> cs(zt.p ? static_cast<size_t>(n) : 0), sn(cs.size());
+  std::vector<double> cs(zt.active() ? static_cast<size_t>(n) : 0), sn(cs.size());
   double f = 0, tst1 = 0;
   for (ptrdiff_t l = 0; l < n; l++) {
     tst1 = std::max(tst1, std::fabs(d[l]) + std::fabs(e[l]));
@@ -337,10 +383,10 @@ bool tridiagonalQL(double* d, double* e, ptrdiff_t n, Rows zt) {
         s = e[i] / r, c = p / r;
         p = c * d[i] - s * g;
         d[i + 1] = h + s * (c * g + s * d[i]);
-        if (zt.p) cs[m - 1 - i] = c, sn[m - 1 - i] = s;
+        if (zt.active()) cs[m - 1 - i] = c, sn[m - 1 - i] = s;
       }
       // Rotation i turned rows (i, i+1) into (c·rᵢ − s·rᵢ₊₁, c·rᵢ₊₁ + s·rᵢ): a chain from row m down.
-      zt.chain(m, -1, cs, sn, m - l);
+      zt.chain(m, -1, m - l, cs.data(), sn.data());
       p = -s * s2 * c3 * el1 * (e[l] / dl1);  // e[l]/dl1 first: el1·e[l] could overflow or underflow
       e[l] = s * p;
       d[l] = c * p;
@@ -349,6 +395,7 @@ bool tridiagonalQL(double* d, double* e, ptrdiff_t n, Rows zt) {
     d[l] += f;
     e[l] = 0;
   }
+  zt.flush();
   return true;
 }
 
@@ -370,7 +417,8 @@ bool symmetricEigen(double* a, ptrdiff_t n, double* values, double* vectors) {
   tridiagonalize(a, n, d.data(), e.data(), tau.data());
   std::vector<double> qt(vectors ? static_cast<size_t>(n * n) : 0);
   if (vectors) accumulateReflectors(qt.data(), n, n, n - 1, 1, [&](ptrdiff_t k) { return a + k * n + k + 1; }, tau.data());
-  if (!tridiagonalQL(d.data(), e.data(), n, {vectors ? qt.data() : nullptr, n})) return false;
+  Rows basis(vectors ? qt.data() : nullptr, n);
+  if (!tridiagonalQL(d.data(), e.data(), n, basis)) return false;
   const std::vector<ptrdiff_t> order = ordering(d.data(), n, [](double x, double y) { return x < y; });
   for (ptrdiff_t j = 0; j < n; j++) values[j] = d[order[j]] / scale;
   if (vectors) transposeRows(qt.data(), n, order.data(), n, n, vectors, n);
@@ -430,9 +478,9 @@ inline void givens(double f, double g, double* c, double* s, double* r) {
  * chase from the top): the rotations of B's columns go to the rows of vt (Vᵀ), those of B's
  * rows to the rows of ut (Uᵀ), each set as one chain after the sweep.
  */
-void golubKahanStep(double* d, double* e, ptrdiff_t lo, ptrdiff_t hi, double shift, Rows ut, Rows vt) {
+void golubKahanStep(double* d, double* e, ptrdiff_t lo, ptrdiff_t hi, double shift, Rows& ut, Rows& vt) {
   thread_local std::vector<double> cr, sr, cl, sl;
-  if (ut.p && ptrdiff_t(cr.size()) < hi - lo) cr.resize(hi - lo), sr.resize(hi - lo), cl.resize(hi - lo), sl.resize(hi - lo);
+  if (ut.active() && ptrdiff_t(cr.size()) < hi - lo) cr.resize(hi - lo), sr.resize(hi - lo), cl.resize(hi - lo), sl.resize(hi - lo);
   double f = (std::fabs(d[lo]) - shift) * ((d[lo] >= 0 ? 1 : -1) + shift / d[lo]);
   double g = e[lo];
   for (ptrdiff_t i = lo; i < hi; i++) {
@@ -443,24 +491,24 @@ void golubKahanStep(double* d, double* e, ptrdiff_t lo, ptrdiff_t hi, double shi
     e[i] = c * e[i] - s * d[i];
     g = s * d[i + 1];
     d[i + 1] *= c;
-    if (vt.p) cr[i - lo] = c, sr[i - lo] = s;
+    if (vt.active()) cr[i - lo] = c, sr[i - lo] = s;
     givens(f, g, &c, &s, &r);
     d[i] = r;
     f = c * e[i] + s * d[i + 1];
     d[i + 1] = c * d[i + 1] - s * e[i];
     if (i + 1 < hi) g = s * e[i + 1], e[i + 1] *= c;
-    if (ut.p) cl[i - lo] = c, sl[i - lo] = s;
+    if (ut.active()) cl[i - lo] = c, sl[i - lo] = s;
   }
   e[hi - 1] = f;
-  vt.chain(lo, 1, cr, sr, hi - lo);
-  ut.chain(lo, 1, cl, sl, hi - lo);
+  vt.chain(lo, 1, hi - lo, cr.data(), sr.data());
+  ut.chain(lo, 1, hi - lo, cl.data(), sl.data());
 }
 
 /**
  * With d[i] = 0 (lo ≤ i ≤ hi), zeroes the coupling of row i: e[i] by rotations of rows i and
  * j = i+1..hi when i < hi, else e[hi−1] by rotations of columns j = hi−1..lo and hi.
  */
-void chaseZero(double* d, double* e, ptrdiff_t lo, ptrdiff_t i, ptrdiff_t hi, Rows ut, Rows vt) {
+void chaseZero(double* d, double* e, ptrdiff_t lo, ptrdiff_t i, ptrdiff_t hi, Rows& ut, Rows& vt) {
   double c, s, r;
   if (i < hi) {
     double f = e[i];
@@ -489,7 +537,7 @@ void chaseZero(double* d, double* e, ptrdiff_t lo, ptrdiff_t i, ptrdiff_t hi, Ro
  * below ε·(|dᵢ| + |dᵢ₊₁|) and entries below ε·‖B‖ count as zero (the bidiagonalisation's own
  * error is that large). False if it did not converge.
  */
-bool bidiagonalQR(double* d, double* e, ptrdiff_t N, Rows ut, Rows vt) {
+bool bidiagonalQR(double* d, double* e, ptrdiff_t N, Rows& ut, Rows& vt) {
   double norm = 0;
   for (ptrdiff_t i = 0; i < N; i++) norm = std::max({norm, std::fabs(d[i]), i + 1 < N ? std::fabs(e[i]) : 0.0});
   const double tiny = kEps * norm;
@@ -514,6 +562,8 @@ bool bidiagonalQR(double* d, double* e, ptrdiff_t N, Rows ut, Rows vt) {
     if ((shift / std::fabs(d[lo])) * (shift / std::fabs(d[lo])) < kEps) shift = 0;
     golubKahanStep(d, e, lo, hi, shift, ut, vt);
   }
+  ut.flush();
+  vt.flush();
   return true;
 }
 
@@ -540,7 +590,8 @@ bool singularValueDecomposition(double* a, ptrdiff_t m, ptrdiff_t n, double* u, 
     accumulateReflectors(x.data(), N, M, N, 0, [&](ptrdiff_t k) { return w + k * M + k; }, tauL.data());
     accumulateReflectors(y.data(), N, N, N - 1, 1, [&](ptrdiff_t k) { return vr.data() + k * N; }, tauR.data());
   }
-  if (!bidiagonalQR(d.data(), e.data(), N, {u ? x.data() : nullptr, M}, {u ? y.data() : nullptr, N})) return false;
+  Rows left(u ? x.data() : nullptr, M), right(u ? y.data() : nullptr, N);
+  if (!bidiagonalQR(d.data(), e.data(), N, left, right)) return false;
   for (ptrdiff_t i = 0; i < N; i++) {
     if (d[i] >= 0) continue;
     d[i] = -d[i];
