@@ -310,6 +310,13 @@ double safeScale(const double* x, ptrdiff_t count) {
   return std::ldexp(1.0, std::clamp(-exponent, -1000, 1000));  // 2¹⁰⁷⁴ (for subnormals) would overflow
 }
 
+/** True when no entry of x[0..count) is NaN or infinite. */
+bool allFinite(const double* x, ptrdiff_t count) {
+  double sum = 0;
+  for (ptrdiff_t i = 0; i < count; i++) sum += x[i] * 0;  // 0·x is NaN exactly when x is NaN or ±∞
+  return sum == 0;
+}
+
 /** x[0..count) *= factor. */
 void scaleBy(double* x, ptrdiff_t count, double factor) {
   for (ptrdiff_t i = 0; i < count; i++) x[i] *= factor;
@@ -402,9 +409,16 @@ bool tridiagonalQL(double* d, double* e, ptrdiff_t n, Rows& zt) {
 /**
  * Eigenvalues (ascending) of the symmetric part of the n×n matrix a (overwritten) into values,
  * and unless `vectors` is null the eigenvectors as its columns (n×n); a matrix of huge or tiny
- * entries is first scaled by a power of two. False if QL did not converge.
+ * entries is first scaled by a power of two; NaN or infinite entries give NaN throughout.
+ * False if QL did not converge.
  */
 bool symmetricEigen(double* a, ptrdiff_t n, double* values, double* vectors) {
+  if (!allFinite(a, n * n)) {
+    // NaN out, at once (the ops layer refuses such input before it gets here).
+    std::fill(values, values + n, std::nan(""));
+    if (vectors) std::fill(vectors, vectors + n * n, std::nan(""));
+    return true;
+  }
   const double scale = safeScale(a, n * n);
   if (scale != 1) scaleBy(a, n * n, scale);
   // The symmetric part, in the upper triangle (32×32 tiles: a column walk would miss the cache).
@@ -570,12 +584,18 @@ bool bidiagonalQR(double* d, double* e, ptrdiff_t N, Rows& ut, Rows& vt) {
 /**
  * Reduced SVD of the m×n matrix a (overwritten): s[0..k) descending, k = min(m, n), and unless
  * u is null, u (m×k) and vt (k×n); a matrix of huge or tiny entries is first scaled by a power
- * of two. False if the QR iteration did not converge.
+ * of two; NaN or infinite entries give NaN throughout. False if the QR iteration did not converge.
  */
 bool singularValueDecomposition(double* a, ptrdiff_t m, ptrdiff_t n, double* u, double* s, double* vt) {
   const bool tall = m >= n;
   const ptrdiff_t N = std::min(m, n), M = std::max(m, n);
   if (N == 0) return true;
+  if (!allFinite(a, m * n)) {
+    // NaN out, at once, rather than QR iterations that cannot converge (the ops layer refuses such input).
+    std::fill(s, s + N, std::nan(""));
+    if (u) std::fill(u, u + m * N, std::nan("")), std::fill(vt, vt + N * n, std::nan(""));
+    return true;
+  }
   const double scale = safeScale(a, m * n);
   if (scale != 1) scaleBy(a, m * n, scale);
   // w = Tᵀ (N×M) for the tall T: Aᵀ when A is tall, A itself when it is wide.

@@ -111,6 +111,19 @@ describe.skipIf(!native)("native eigh and svd on hard inputs", () => {
     }
   });
 
+  test("NaN or infinite entries give NaN throughout, at once (nb.linalg refuses them before the kernel)", () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const a = Float64Array.from({ length: 200 * 200 }, random);
+      a[777] = bad;
+      const x = new ArrayTensor(a, [200, 200]);
+      const started = performance.now();
+      const { u, s, vt } = native!.svd(x);
+      const { values, vectors } = native!.eigh(x);
+      for (const t of [u, s, vt, values, vectors, native!.svdvals(x), native!.eigvalsh(x)]) expect(t.contiguousData(false).every(Number.isNaN)).toBe(true);
+      expect(performance.now() - started).toBeLessThan(2000);
+    }
+  });
+
   test("graded and structured matrices: rows scaled 1e-10 to 1e10, Hilbert, Wilkinson's W21+", () => {
     const n = 60;
     const graded = Float64Array.from({ length: n * n }, (_, i) => random() * 10 ** ((Math.floor(i / n) - n / 2) / 3));
