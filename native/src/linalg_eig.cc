@@ -4,12 +4,15 @@
 //
 // eigh: Householder reduction of the symmetric part to tridiagonal T = QᵀAQ (the trailing
 // block's upper triangle updated row by row: one symmetric product and one rank-2 update per
-// step), Qᵀ accumulated from the reflectors (blocks of them as GEMMs), then implicit QL with Wilkinson-style shifts
-// (EISPACK's tql2, as the reference's) whose rotations combine two contiguous rows of Qᵀ.
+// step), Qᵀ accumulated from the reflectors (blocks of 32 through the GEMM), then implicit QL
+// with Wilkinson-style shifts (EISPACK's tql2, as the reference's) whose rotations combine two
+// contiguous rows of Qᵀ.
 // svd: the tall orientation T (A, or Aᵀ for a wide A) is bidiagonalised, T = Q·B·Pᵀ, working on
 // Tᵀ so that both reflectors' updates run along rows; then implicit-shift QR on the bidiagonal
 // B (Golub–Kahan steps with LAPACK dbdsqr's shift, zero diagonal entries chased out of the
 // block), rotating rows of Qᵀ and Pᵀ. Without vectors both stop at O(n²) after the reduction.
+// Each QR sweep's rotations are recorded as a chain; many chains are applied together, a block
+// of columns of the basis at a time (Rows, applyChains).
 //
 // The vector loops (dot, axpy, rotations) are compiled for AVX-512, AVX2 and baseline x86-64
 // and picked at load (target_clones); elsewhere they compile once for the target.
@@ -29,9 +32,9 @@ namespace {
 
 ProductF64 product = nullptr;
 
-#if !defined(NABLA_VECTOR_CLONES) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define NABLA_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#elif !defined(NABLA_VECTOR_CLONES)
+#else
 #define NABLA_VECTOR_CLONES
 #endif
 
