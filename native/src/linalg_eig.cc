@@ -110,16 +110,22 @@ struct Chain {
 };
 
 /**
- * Applies the chains in order to the rows of a (row length len), 64 columns at a time: chains
- * act on each column alone, so all of them run over one block of columns, which stays in cache
- * (64 columns of every row: 512 bytes a row), before the next block; within a chain the row
+ * Applies the chains in order to the rows of a (row length len), a block of columns at a time:
+ * chains act on each column alone, so all of them run over one block of columns, which stays in
+ * cache (128 columns of every row: 1 KB a row), before the next block; within a chain the row
  * rotated next is carried in vector registers, so each row is loaded and stored once per chain.
  */
 NABLA_VECTOR_CLONES void applyChains(double* a, ptrdiff_t len, const Chain* chains, size_t count, const double* coefficients) {
+  // 128 columns a block (16 vectors in flight: 5–10% faster than 8 with AVX-512), then narrower
+  // blocks for the rest, so that few columns take the latency-bound narrow paths. (Plain loops:
+  // a lambda here would be compiled for the baseline target, not this clone's.)
   ptrdiff_t p = 0;
-  for (; p + 64 <= len; p += 64)
+  for (; p + 128 <= len; p += 128)
     for (const Chain* ch = chains; ch != chains + count; ch++)
-      chainColumns<8>(a + ch->first * len + p, ch->dir * len, ch->count, coefficients + ch->offset, coefficients + ch->offset + ch->count);
+      chainColumns<16>(a + ch->first * len + p, ch->dir * len, ch->count, coefficients + ch->offset, coefficients + ch->offset + ch->count);
+  for (; p + 32 <= len; p += 32)
+    for (const Chain* ch = chains; ch != chains + count; ch++)
+      chainColumns<4>(a + ch->first * len + p, ch->dir * len, ch->count, coefficients + ch->offset, coefficients + ch->offset + ch->count);
   for (; p + 8 <= len; p += 8)
     for (const Chain* ch = chains; ch != chains + count; ch++)
       chainColumns<1>(a + ch->first * len + p, ch->dir * len, ch->count, coefficients + ch->offset, coefficients + ch->offset + ch->count);
