@@ -333,32 +333,76 @@ void scaleBy(double* x, ptrdiff_t count, double factor) {
 
 // ---- Symmetric eigenproblem -----------------------------------------------------------------
 
+/** p = B·v for the symmetric L×L block b (upper triangle, row stride ld): row i gives p_i its terms j ≥ i and each p_j (j > i) b_ij·v_i. */
+void symmetricProduct(const double* b, ptrdiff_t ld, const double* v, ptrdiff_t L, double* p) {
+  std::fill(p, p + L, 0.0);
+  for (ptrdiff_t i = 0; i < L; i++) {
+    const double* bi = b + i * ld + i;
+    p[i] += dot(bi, v + i, L - i);
+    axpy(v[i], bi + 1, p + i + 1, L - i - 1);
+  }
+}
+
+/** y −= a·x + b·z, then returns y·v and adds c·y to q: one row of tridiagonalize's fused pass. */
+NABLA_VECTOR_CLONES double updateAndMultiply(double* __restrict y, double a, const double* __restrict x, double b, const double* __restrict z,
+                                             const double* __restrict v, double c, double* __restrict q, ptrdiff_t n) {
+  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  ptrdiff_t p = 0;
+  for (; p + 8 <= n; p += 8)
+    for (int r = 0; r < 8; r++) {
+      const double yr = y[p + r] - (a * x[p + r] + b * z[p + r]);
+      y[p + r] = yr;
+      s[r] += yr * v[p + r];
+      q[p + r] += c * yr;
+    }
+  double t = 0;
+  for (; p < n; p++) {
+    const double yp = y[p] - (a * x[p] + b * z[p]);
+    y[p] = yp;
+    t += yp * v[p];
+    q[p] += c * yp;
+  }
+  return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7])) + t;
+}
+
 /**
  * Reduces the symmetric n×n matrix a (its upper triangle, read and overwritten) to the
  * tridiagonal T = QᵀAQ, Q = H₀⋯H_{n−2}: diagonal d[0..n), off-diagonal e[0..n−1). Reflector k
- * acts on indices k+1..; its vector is left in row k from column k+1, its τ in tau[k].
+ * acts on indices k+1..; its vector is left in row k from column k+1, its τ in tau[k]. Step k's
+ * rank-2 update of the trailing block B and step k+1's product B'·v' (B' = B without its first
+ * row and column, v' made from B's updated first row) share one pass over B.
  */
 void tridiagonalize(double* a, ptrdiff_t n, double* d, double* e, double* tau) {
-  std::vector<double> p(static_cast<size_t>(n));
-  for (ptrdiff_t k = 0; k + 1 < n; k++) {
+  // w: B·v for the current step (then τ-scaled into the rank-2 update's w); q: the next step's product.
+  std::vector<double> w(static_cast<size_t>(n)), q(static_cast<size_t>(n));
+  if (n > 1) {
+    d[0] = a[0];
+    tau[0] = householder(a + 1, n - 1, &e[0]);
+    a[1] = 1;
+    symmetricProduct(a + n + 1, n, a + 1, n - 1, w.data());
+  }
+  for (ptrdiff_t k = 0; k + 2 < n; k++) {
     const ptrdiff_t L = n - k - 1;
-    double* v = a + k * n + k + 1;
-    d[k] = a[k * n + k];
-    const double t = tau[k] = householder(v, L, &e[k]);
-    v[0] = 1;
-    if (t == 0) continue;
+    const double* v = a + k * n + k + 1;
     double* b = a + (k + 1) * n + k + 1;  // the trailing L×L block
-    // p = τ·B·v from B's upper triangle: row i gives p_i its terms j ≥ i and each p_j (j > i) b_ij·v_i.
-    std::fill(p.begin(), p.begin() + L, 0.0);
-    for (ptrdiff_t i = 0; i < L; i++) {
-      const double* bi = b + i * n + i;
-      p[i] += dot(bi, v + i, L - i);
-      axpy(v[i], bi + 1, p.data() + i + 1, L - i - 1);
+    // w = τ·B·v − (τ²/2)(vᵀB·v)·v (zero when τ = 0: no update), then B's first row −= v₀·w + w₀·v.
+    const double t = tau[k];
+    for (ptrdiff_t i = 0; i < L; i++) w[i] *= t;
+    axpy(-0.5 * t * dot(w.data(), v, L), v, w.data(), L);
+    subtractRank2(v[0], w.data(), w[0], v, b, L);
+    // The next reflector from that row, then the other rows' updates with the next product.
+    double* next = b + 1;
+    d[k + 1] = b[0];
+    tau[k + 1] = householder(next, L - 1, &e[k + 1]);
+    next[0] = 1;
+    std::fill(q.begin(), q.begin() + L - 1, 0.0);
+    for (ptrdiff_t i = 1; i < L; i++) {
+      double* y = b + i * n + i;
+      const ptrdiff_t r = i - 1;  // the row's index in B'
+      y[0] -= 2 * v[i] * w[i];
+      q[r] += y[0] * next[r] + updateAndMultiply(y + 1, v[i], w.data() + i + 1, w[i], v + i + 1, next + r + 1, next[r], q.data() + r + 1, L - i - 1);
     }
-    for (ptrdiff_t i = 0; i < L; i++) p[i] *= t;
-    // w = p − (τ/2)(pᵀv)·v, then B −= v·wᵀ + w·vᵀ.
-    axpy(-0.5 * t * dot(p.data(), v, L), v, p.data(), L);
-    for (ptrdiff_t i = 0; i < L; i++) subtractRank2(v[i], p.data() + i, p[i], v + i, b + i * n + i, L - i);
+    std::swap(w, q);
   }
   if (n > 0) d[n - 1] = a[(n - 1) * n + n - 1];
 }
