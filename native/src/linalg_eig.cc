@@ -3,8 +3,8 @@
 // reduced SVD, singular values descending).
 //
 // eigh: Householder reduction of the symmetric part to tridiagonal T = QᵀAQ (the trailing
-// block's upper triangle updated row by row: one symmetric product and one rank-2 update per
-// step), Qᵀ accumulated from the reflectors (blocks of 32 through the GEMM), then implicit QL
+// block's upper triangle updated row by row, one step's rank-2 update in the same pass as the
+// next step's symmetric product), Qᵀ accumulated from the reflectors (blocks of 32 through the GEMM), then implicit QL
 // with Wilkinson-style shifts (EISPACK's tql2, as the reference's) whose rotations combine two
 // contiguous rows of Qᵀ.
 // svd: the tall orientation T (A, or Aᵀ for a wide A) is bidiagonalised, T = Q·B·Pᵀ, working on
