@@ -17,6 +17,7 @@ namespace nabla {
 namespace {
 
 ProductF64 product = nullptr;
+UpdateF64 update = nullptr;
 
 /** A row-major block: element (i, j) is p[i·ld + j]. */
 struct Block {
@@ -84,13 +85,7 @@ void gemmSubtract(Block c, MatView<double> a, MatView<double> b, ptrdiff_t m, pt
     }
     return;
   }
-  Buffer t = buffer(m * n);
-  product(a, b, t.get(), m, k, n);
-  for (ptrdiff_t i = 0; i < m; i++) {
-    double* ci = c.row(i);
-    const double* ti = t.get() + i * n;
-    for (ptrdiff_t j = 0; j < n; j++) ci[j] -= ti[j];
-  }
+  update(a, b, c.p, c.ld, m, k, n);
 }
 
 /**
@@ -593,8 +588,9 @@ napi_value TriangularSolveF64(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-void defineLinalg(napi_env env, napi_value exports, ProductF64 gemm) {
+void defineLinalg(napi_env env, napi_value exports, ProductF64 gemm, UpdateF64 gemmUpdate) {
   product = gemm;
+  update = gemmUpdate;
   const napi_property_descriptor props[] = {
       {"choleskyF64", nullptr, CholeskyF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"luF64", nullptr, LuF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
