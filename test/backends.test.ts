@@ -414,7 +414,7 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
   };
   const cases = SIZES.flatMap((n) => DTYPES.map((dtype): [number, DType] => [n, dtype]));
 
-  test.each(cases)("cholesky, lu, luSolve and triangularSolve at n = %i, %s", (n, dtype) => {
+  test.each(cases)("cholesky, lu, luSolve, luInverse and triangularSolve at n = %i, %s", (n, dtype) => {
     const a = spd(2, n, dtype);
     const mine = be.cholesky(a), theirs = ref.cholesky(a);
     expect(mine.failure).toBeNull();
@@ -433,6 +433,7 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     close(be.luSolve(f, b1), ref.luSolve(fr, b1), dtype);
     const b40 = new ArrayTensor(dense([2, n, 40], dtype, false).contiguousData(false), [2, n, 40]);
     close(be.luSolve(f, b40), ref.luSolve(fr, b40), dtype);
+    close(be.luInverse(f, dtype), ref.luInverse(fr, dtype), dtype);
     for (const [lower, transpose, unit] of [[true, false, false], [false, false, false], [true, true, false], [false, true, true], [false, false, true]] as const) {
       // The Cholesky factor (an upper triangle of it is diagonal) and the LU factors (both full).
       for (const tri of [mine.factor, fr.lu]) {

@@ -192,16 +192,20 @@ ptrdiff_t choleskyBlocked(Block a, ptrdiff_t n) {
   return -1;
 }
 
-/** Cholesky of the symmetric part of the n×n matrix at a (in place, upper triangle zeroed on success). */
-ptrdiff_t cholesky(double* data, ptrdiff_t n) {
-  const Block a{data, n};
+/**
+ * Cholesky of the symmetric part of the n×n matrix at src into out (which may be src itself;
+ * its upper triangle is zeroed on success).
+ */
+ptrdiff_t cholesky(const double* src, double* out, ptrdiff_t n) {
+  const Block a{out, n};
   // The lower triangle of (A + Aᵀ)/2 (all the factorization reads), in 32×32 tiles: a column
-  // walk over the whole matrix would miss the cache on every element.
+  // walk over the whole matrix would miss the cache on every element. Only src's upper
+  // triangle is read, so writing the lower one in place is safe.
   constexpr ptrdiff_t tile = 32;
   for (ptrdiff_t i0 = 0; i0 < n; i0 += tile)
     for (ptrdiff_t j0 = 0; j0 <= i0; j0 += tile)
       for (ptrdiff_t i = i0; i < std::min(n, i0 + tile); i++)
-        for (ptrdiff_t j = j0; j < std::min(i, j0 + tile); j++) a.row(i)[j] = 0.5 * (a.row(i)[j] + a.row(j)[i]);
+        for (ptrdiff_t j = j0; j <= std::min(i, j0 + tile - 1); j++) a.row(i)[j] = 0.5 * (src[i * n + j] + src[j * n + i]);
   const ptrdiff_t failed = choleskyBlocked(a, n);
   if (failed >= 0) return failed;
   for (ptrdiff_t i = 0; i < n; i++) std::fill(a.row(i) + i + 1, a.row(i) + n, 0.0);
@@ -275,8 +279,9 @@ void luPanel(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, ptrdiff_t j1) 
   luPanel(a, n, pivots, j0 + h, j1);
 }
 
-/** Blocked right-looking LU of the n×n matrix at a (as the reference's luInPlace). */
-void lu(double* data, ptrdiff_t n, int32_t* pivots) {
+/** Blocked right-looking LU of the n×n matrix at src into out (as the reference's luInPlace; out may be src). */
+void lu(const double* src, double* data, ptrdiff_t n, int32_t* pivots) {
+  if (src != data) std::memcpy(data, src, size_t(n * n) * sizeof(double));
   const Block a{data, n};
   const ptrdiff_t block = blockFor(n);
   for (ptrdiff_t k = 0; k < n; k += block) {
@@ -390,6 +395,33 @@ void luSolve(const double* factors, ptrdiff_t n, const int32_t* pivots, double* 
   triangularSolve(factors, n, b, k, false, false, false);
 }
 
+/**
+ * A⁻¹ into x (n×n) from the LU factors: PA = LU, so A⁻¹ = U⁻¹L⁻¹P. L⁻¹ by forward substitution
+ * on the identity's block columns, each starting at its diagonal block (the rows above stay
+ * zero), then U⁻¹ by back substitution, then P's column swaps: 4n³/3 flops after the LU
+ * where a solve against a materialised identity takes 2n³ (LAPACK's getri does the same work).
+ */
+void luInverse(const double* factors, ptrdiff_t n, const int32_t* pivots, double* x) {
+  const Block f{const_cast<double*>(factors), n}, out{x, n};
+  for (ptrdiff_t i = 0; i < n; i++) {
+    std::fill(out.row(i), out.row(i) + n, 0.0);
+    out.row(i)[i] = 1;
+  }
+  const ptrdiff_t block = blockFor(n);
+  for (ptrdiff_t s = 0; s < n; s += block) forwardSubstitute(f.at(s, s), n - s, true, out.at(s, s), std::min(block, n - s));
+  backSubstitute(f, n, out, n);
+  // X·P = X·S₍ₙ₋₁₎···S₀ (Sᵢ swaps columns i and pivots[i]) as one gather per row.
+  std::vector<ptrdiff_t> from(size_t(n), 0);
+  for (ptrdiff_t j = 0; j < n; j++) from[size_t(j)] = j;
+  for (ptrdiff_t i = n - 1; i >= 0; i--) std::swap(from[size_t(i)], from[size_t(pivots[i])]);
+  const Buffer row = buffer(n);
+  for (ptrdiff_t i = 0; i < n; i++) {
+    double* xi = out.row(i);
+    for (ptrdiff_t j = 0; j < n; j++) row[j] = xi[from[size_t(j)]];
+    std::memcpy(xi, row.get(), size_t(n) * sizeof(double));
+  }
+}
+
 // ---- Condition estimate ------------------------------------------------------------------
 
 /** x ← A⁻¹x (or A⁻ᵀx) for one vector from the LU factors, by substitution along rows of the factors. */
@@ -493,35 +525,59 @@ bool validPivots(napi_env env, const int32_t* pivots, int64_t n) {
   return true;
 }
 
-// choleskyF64(a, offset, n): the lower Cholesky factor of the symmetric part of the n×n
-// matrix at a[offset..], in place; returns −1, or the failing pivot (its value on the diagonal).
+// choleskyF64(a, offset, out, outOffset, n): the lower Cholesky factor of the symmetric part of
+// the n×n matrix at a[offset..], written to out[outOffset..] (out may be a, at the same offset);
+// returns −1, or the failing pivot (its value on the diagonal).
 napi_value CholeskyF64(napi_env env, napi_callback_info info) {
-  napi_value args[3];
-  double* a;
-  size_t length;
-  int64_t offset, n;
+  napi_value args[5];
+  double *a, *out;
+  size_t length, outLength;
+  int64_t offset, oo, n;
   if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
-      !integers(env, {{args[1], &offset}, {args[2], &n}}) || !fits(env, length, offset, n * n))
+      !typedArray(env, args[2], napi_float64_array, &out, &outLength) ||
+      !integers(env, {{args[1], &offset}, {args[3], &oo}, {args[4], &n}}) || !fits(env, length, offset, n * n) ||
+      !fits(env, outLength, oo, n * n))
     return nullptr;
   napi_value result;
-  napi_create_int64(env, cholesky(a + offset, n), &result);
+  napi_create_int64(env, cholesky(a + offset, out + oo, n), &result);
   return result;
 }
 
-// luF64(a, offset, n, pivots, pivotOffset): LU with partial pivoting in place; pivots[i] is the
-// row swapped with row i.
+// luF64(a, offset, out, outOffset, n, pivots, pivotOffset): LU with partial pivoting of the n×n
+// matrix at a[offset..], written to out[outOffset..] (out may be a, at the same offset);
+// pivots[i] is the row swapped with row i.
 napi_value LuF64(napi_env env, napi_callback_info info) {
-  napi_value args[5];
-  double* a;
+  napi_value args[7];
+  double *a, *out;
   int32_t* pivots;
-  size_t length, pivotLength;
-  int64_t offset, n, po;
+  size_t length, outLength, pivotLength;
+  int64_t offset, oo, n, po;
   if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
-      !typedArray(env, args[3], napi_int32_array, &pivots, &pivotLength) ||
-      !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &po}}) || !fits(env, length, offset, n * n) ||
-      !fits(env, pivotLength, po, n))
+      !typedArray(env, args[2], napi_float64_array, &out, &outLength) ||
+      !typedArray(env, args[5], napi_int32_array, &pivots, &pivotLength) ||
+      !integers(env, {{args[1], &offset}, {args[3], &oo}, {args[4], &n}, {args[6], &po}}) || !fits(env, length, offset, n * n) ||
+      !fits(env, outLength, oo, n * n) || !fits(env, pivotLength, po, n))
     return nullptr;
-  lu(a + offset, n, pivots + po);
+  lu(a + offset, out + oo, n, pivots + po);
+  return nullptr;
+}
+
+// luInverseF64(lu, offset, n, pivots, pivotOffset, out, outOffset): A⁻¹ (n×n) into out from the
+// factors and pivots of luF64.
+napi_value LuInverseF64(napi_env env, napi_callback_info info) {
+  napi_value args[7];
+  double *f, *out;
+  int32_t* pivots;
+  size_t length, pivotLength, outLength;
+  int64_t offset, n, po, oo;
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &f, &length) ||
+      !typedArray(env, args[3], napi_int32_array, &pivots, &pivotLength) ||
+      !typedArray(env, args[5], napi_float64_array, &out, &outLength) ||
+      !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &po}, {args[6], &oo}}) ||
+      !fits(env, length, offset, n * n) || !fits(env, pivotLength, po, n) || !fits(env, outLength, oo, n * n) ||
+      !validPivots(env, pivots + po, n))
+    return nullptr;
+  luInverse(f + offset, n, pivots + po, out + oo);
   return nullptr;
 }
 
@@ -595,6 +651,7 @@ void defineLinalg(napi_env env, napi_value exports, ProductF64 gemm, UpdateF64 g
       {"choleskyF64", nullptr, CholeskyF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"luF64", nullptr, LuF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"luSolveF64", nullptr, LuSolveF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"luInverseF64", nullptr, LuInverseF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"triangularSolveF64", nullptr, TriangularSolveF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conditionEstimateF64", nullptr, ConditionEstimateF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };

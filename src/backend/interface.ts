@@ -135,6 +135,8 @@ export interface LinalgKernels {
   conditionEstimate(a: ArrayTensor, f: LUResult): Float64Array;
   /** Solves A·X = B with the factors of `lu`; b is [..., n, k]. */
   luSolve(f: LUResult, b: ArrayTensor): ArrayTensor;
+  /** A⁻¹ of each matrix from its LU factors, as a tensor of `dtype` (no solve against a materialised identity). */
+  luInverse(f: LUResult, dtype: DType): ArrayTensor;
   /** Solves op(T)·X = B, T the lower/upper triangle of a (op = transpose when asked). */
   triangularSolve(a: ArrayTensor, b: ArrayTensor, lower: boolean, transpose: boolean, unitDiagonal: boolean): ArrayTensor;
   /** Eigen-decomposition of each symmetric part: ascending values [..., n], vectors as columns [..., n, n]. */

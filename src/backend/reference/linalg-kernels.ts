@@ -74,6 +74,17 @@ function luSolve(this: Backend, f: LUResult, b: ArrayTensor): ArrayTensor {
   return output(x, b.shape, b.dtype);
 }
 
+function luInverse(this: Backend, f: LUResult, dtype: DType): ArrayTensor {
+  const { batch, n } = matrixDims(f.lu);
+  const lu = f.lu.contiguousData(false) as Float64Array;
+  const x = new Float64Array(batch * n * n);
+  for (let t = 0; t < batch; t++) {
+    for (let i = 0; i < n; i++) x[t * n * n + i * n + i] = 1;
+    luSolveInPlace(this.matmul, lu, t * n * n, n, f.pivots, t * n, x, t * n * n, n);
+  }
+  return output(x, f.lu.shape, dtype);
+}
+
 function triangularSolve(this: Backend, a: ArrayTensor, b: ArrayTensor, lower: boolean, transpose: boolean, unitDiagonal: boolean): ArrayTensor {
   const { batch, n } = matrixDims(a);
   const k = b.shape[b.ndim - 1]!;
@@ -155,4 +166,4 @@ function qr(a: ArrayTensor): { q: ArrayTensor; r: ArrayTensor } {
 }
 
 /** The linear-algebra block of the reference backend. */
-export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, luSolve, triangularSolve, eigh, eigvalsh, svd, qr };
+export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, luSolve, luInverse, triangularSolve, eigh, eigvalsh, svd, qr };

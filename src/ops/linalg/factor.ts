@@ -219,6 +219,24 @@ export const solveP: Primitive<undefined> = definePrimitive<undefined>({
   },
 });
 
+/**
+ * A⁻¹ of [..., n, n], straight from the LU factors (the backend's luInverse: a third less work
+ * than a solve against I, and no identity built). Its rules are products with the inverse
+ * itself, which the primal already holds.
+ */
+export const inverseP: Primitive<undefined> = definePrimitive<undefined>({
+  name: "inverse",
+  impl: ([a]) => backend().luInverse(luChecked("inv", a!), a!.dtype),
+  // dX = −X·dA·X.
+  jvp: ([], [ta], x) => (ta ? neg(mm(x, mm(ta, x))) : null),
+  // Ā = −Xᵀ·X̄·Xᵀ.
+  vjp: (g, [], x) => [neg(mm(mT(x), mm(g, mT(x))))],
+  // A·X = I: A₀Xₖ = −Σⱼ₌₁..ₖ AⱼXₖ₋ⱼ, and A₀⁻¹ is X₀.
+  taylor: ([a], x0, order) => solveSeries(a!, [], x0, order, (t) => t, (r) => mm(x0, r)),
+  batch: leadingAxisBatch([2], ([a]) => bind(inverseP, [a!], undefined)),
+  check: { domain: "invertible", order: 2, cases: [{ shapes: [[3, 3]], params: undefined }, { shapes: [[2, 2, 2]], params: undefined }] },
+});
+
 /** log|det A| of [..., n, n] → [...]. Its gradient A⁻ᵀ comes from a solve against I. */
 export const logAbsDetP: Primitive<undefined> = definePrimitive<undefined>({
   name: "logAbsDet",
