@@ -426,6 +426,8 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     close(f.lu, fr.lu, "float64");
     const cond = be.conditionEstimate(g, f), condRef = ref.conditionEstimate(g, fr);
     for (let t = 0; t < 2; t++) expect(Math.abs(cond[t]! - condRef[t]!)).toBeLessThan(1e-8 * condRef[t]!);
+    const bound = be.conditionBound(g, f), boundRef = ref.conditionBound(g, fr);
+    for (let t = 0; t < 2; t++) expect(Math.abs(bound[t]! - boundRef[t]!)).toBeLessThan(1e-8 * boundRef[t]!);
     const b = new ArrayTensor(dense([2, n, 3], dtype, false).contiguousData(false), [2, n, 3]);
     close(be.luSolve(f, b), ref.luSolve(fr, b), dtype);
     // One column (the substitution path) and 40 (the recursive solves with GEMM updates).
@@ -442,9 +444,10 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     }
   });
 
-  test("a singular matrix's condition estimate is Infinity", () => {
+  test("a singular matrix's condition estimate and bound are Infinity", () => {
     const a = new ArrayTensor(Float64Array.from([1, 2, 3, 2, 4, 6, 0, 1, 1]), [3, 3]);
     expect(Array.from(be.conditionEstimate(a, be.lu(a)))).toEqual([Infinity]);
+    expect(Array.from(be.conditionBound(a, be.lu(a)))).toEqual([Infinity]);
   });
 
   test("a strided (transposed) view, and the failing pivot of a matrix that is not positive definite", () => {

@@ -446,16 +446,22 @@ void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bo
   for (ptrdiff_t i = n - 1; i >= 0; i--) std::swap(x[i], x[pivots[i]]);
 }
 
-/**
- * The 1-norm condition estimate ‖A‖₁·‖A⁻¹‖₁ by Hager's method, as the reference's
- * conditionEstimate (same iteration, same tie-breaking); Infinity when a pivot is zero.
- */
-double conditionEstimate(const double* a, const double* lu, ptrdiff_t n, const int32_t* pivots) {
+/** ‖A‖₁, the largest column sum of |A|. */
+double oneNorm(const double* a, ptrdiff_t n) {
   std::vector<double> sums(static_cast<size_t>(n), 0.0);
   for (ptrdiff_t i = 0; i < n; i++)
     for (ptrdiff_t j = 0; j < n; j++) sums[j] += std::fabs(a[i * n + j]);
   double norm = 0;
   for (double v : sums) norm = std::max(norm, v);
+  return norm;
+}
+
+/**
+ * The 1-norm condition estimate ‖A‖₁·‖A⁻¹‖₁ by Hager's method, as the reference's
+ * conditionEstimate (same iteration, same tie-breaking); Infinity when a pivot is zero.
+ */
+double conditionEstimate(const double* a, const double* lu, ptrdiff_t n, const int32_t* pivots) {
+  const double norm = oneNorm(a, n);
   for (ptrdiff_t i = 0; i < n; i++)
     if (lu[i * n + i] == 0) return HUGE_VAL;
   std::vector<double> x(static_cast<size_t>(n), 1.0 / double(n)), y(x), z(x);
@@ -480,6 +486,26 @@ double conditionEstimate(const double* a, const double* lu, ptrdiff_t n, const i
     x[j] = 1;
   }
   return norm * estimate;
+}
+
+/** The upper bound on κ₁(A) of the reference's conditionBound (comparison matrices), same order of operations. */
+double conditionBound(const double* a, const double* lu, ptrdiff_t n) {
+  for (ptrdiff_t i = 0; i < n; i++)
+    if (lu[i * n + i] == 0) return HUGE_VAL;
+  std::vector<double> y(size_t(n), 1.0);
+  for (ptrdiff_t j = 0; j < n; j++) {
+    const double* r = lu + j * n;
+    const double yj = (y[j] /= std::fabs(r[j]));
+    for (ptrdiff_t i = j + 1; i < n; i++) y[i] += std::fabs(r[i]) * yj;
+  }
+  for (ptrdiff_t j = n - 1; j >= 0; j--) {
+    const double* r = lu + j * n;
+    const double yj = y[j];
+    for (ptrdiff_t i = 0; i < j; i++) y[i] += std::fabs(r[i]) * yj;
+  }
+  double largest = 0;
+  for (double v : y) largest = std::max(largest, v);
+  return oneNorm(a, n) * largest;
 }
 
 // ---- N-API wrappers (offsets count elements; a failed check throws and returns nullptr) ----
@@ -619,6 +645,23 @@ napi_value ConditionEstimateF64(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// conditionBoundF64(a, aOffset, lu, luOffset, n): an upper bound on the 1-norm condition number
+// of the n×n matrix at a from its LU factors.
+napi_value ConditionBoundF64(napi_env env, napi_callback_info info) {
+  napi_value args[5];
+  double *a, *f;
+  size_t length, fLength;
+  int64_t ao, lo, n;
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
+      !typedArray(env, args[2], napi_float64_array, &f, &fLength) ||
+      !integers(env, {{args[1], &ao}, {args[3], &lo}, {args[4], &n}}) || !fits(env, length, ao, n * n) ||
+      !fits(env, fLength, lo, n * n))
+    return nullptr;
+  napi_value result;
+  napi_create_double(env, conditionBound(a + ao, f + lo, n), &result);
+  return result;
+}
+
 // triangularSolveF64(t, offset, n, b, bOffset, k, lower, transpose, unit): solves op(T)·X = B in
 // place in B (n×k).
 napi_value TriangularSolveF64(napi_env env, napi_callback_info info) {
@@ -654,6 +697,7 @@ void defineLinalg(napi_env env, napi_value exports, ProductF64 gemm, UpdateF64 g
       {"luInverseF64", nullptr, LuInverseF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"triangularSolveF64", nullptr, TriangularSolveF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conditionEstimateF64", nullptr, ConditionEstimateF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conditionBoundF64", nullptr, ConditionBoundF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

@@ -16,8 +16,8 @@ using ProductF64 = void (*)(MatView<double> a, MatView<double> b, double* c, ptr
 using UpdateF64 = void (*)(MatView<double> a, MatView<double> b, double* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n);
 
 /**
- * Adds choleskyF64, luF64, luSolveF64, luInverseF64, triangularSolveF64 and
- * conditionEstimateF64 to `exports`; their GEMMs are `product` and `update`.
+ * Adds choleskyF64, luF64, luSolveF64, luInverseF64, triangularSolveF64, conditionEstimateF64
+ * and conditionBoundF64 to `exports`; their GEMMs are `product` and `update`.
  */
 void defineLinalg(napi_env env, napi_value exports, ProductF64 product, UpdateF64 update);
 

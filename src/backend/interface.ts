@@ -133,6 +133,12 @@ export interface LinalgKernels {
   lu(a: ArrayTensor): LUResult;
   /** Estimated 1-norm condition number of each matrix of `a` from its LU factors `f` (Hager's method). */
   conditionEstimate(a: ArrayTensor, f: LUResult): Float64Array;
+  /**
+   * An upper bound on each matrix's 1-norm condition number from its LU factors, in one cheap
+   * pass (comparison matrices): never below κ₁ or conditionEstimate, so a bound under a
+   * threshold makes the estimate unnecessary; it can be far above κ₁ (then estimate).
+   */
+  conditionBound(a: ArrayTensor, f: LUResult): Float64Array;
   /** Solves A·X = B with the factors of `lu`; b is [..., n, k]. */
   luSolve(f: LUResult, b: ArrayTensor): ArrayTensor;
   /** A⁻¹ of each matrix from its LU factors, as a tensor of `dtype` (no solve against a materialised identity). */

@@ -1,6 +1,6 @@
 /**
- * The native backend's Cholesky, LU, LU solve, inverse, triangular solve and condition
- * estimate: the batch loops of ../reference/linalg-kernels.ts around the addon's C++ kernels
+ * The native backend's Cholesky, LU, LU solve, inverse, triangular solve, condition estimate
+ * and bound: the batch loops of ../reference/linalg-kernels.ts around the addon's C++ kernels
  * (native/src/linalg.cc), which run the same blocked algorithms with the GEMM called from C++.
  * Like the reference they compute in float64 and return the input's dtype (LU factors stay
  * float64). Factorizations read their input where it lies and write into fresh memory that
@@ -21,6 +21,7 @@ export interface NativeLinalgAddon {
   luInverseF64(lu: Float64Array, offset: number, n: number, pivots: Int32Array, pivotOffset: number, out: Float64Array, outOffset: number): void;
   triangularSolveF64(t: Float64Array, offset: number, n: number, b: Float64Array, bOffset: number, k: number, lower: boolean, transpose: boolean, unit: boolean): void;
   conditionEstimateF64(a: Float64Array, aOffset: number, lu: Float64Array, luOffset: number, n: number, pivots: Int32Array, pivotOffset: number): number;
+  conditionBoundF64(a: Float64Array, aOffset: number, lu: Float64Array, luOffset: number, n: number): number;
 }
 
 /** Read-only float64 elements of x, contiguous (no copy when they already are). */
@@ -34,7 +35,7 @@ const uncleared = (length: number): Float64Array => allocateUninitialized("float
 
 /** The LinalgKernels methods the addon implements, or none when it predates them (an old build). */
 export function nativeLinalgKernels(addon: Partial<NativeLinalgAddon>): Partial<LinalgKernels> {
-  if (!addon.choleskyF64 || !addon.luF64 || !addon.luSolveF64 || !addon.luInverseF64 || !addon.triangularSolveF64 || !addon.conditionEstimateF64) return {};
+  if (!addon.choleskyF64 || !addon.luF64 || !addon.luSolveF64 || !addon.luInverseF64 || !addon.triangularSolveF64 || !addon.conditionEstimateF64 || !addon.conditionBoundF64) return {};
   const kernels = addon as NativeLinalgAddon;
 
   function cholesky(a: ArrayTensor): CholeskyResult {
@@ -91,5 +92,12 @@ export function nativeLinalgKernels(addon: Partial<NativeLinalgAddon>): Partial<
     return Float64Array.from({ length: batch }, (_, t) => kernels.conditionEstimateF64(src, t * n * n, factors, t * n * n, n, f.pivots, t * n));
   }
 
-  return { cholesky, lu, luSolve, luInverse, triangularSolve, conditionEstimate };
+  function conditionBound(a: ArrayTensor, f: LUResult): Float64Array {
+    const { batch, n } = matrixDims(a);
+    const src = float64Data(a);
+    const factors = float64Data(f.lu);
+    return Float64Array.from({ length: batch }, (_, t) => kernels.conditionBoundF64(src, t * n * n, factors, t * n * n, n));
+  }
+
+  return { cholesky, lu, luSolve, luInverse, triangularSolve, conditionEstimate, conditionBound };
 }

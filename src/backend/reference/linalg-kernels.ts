@@ -10,7 +10,7 @@ import type { DType } from "../../tensor/dtype.js";
 import { sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import {
-  type Matmul, choleskyInPlace, conditionEstimate, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, symmetricEigenvaluesInPlace, triangularSolveInPlace,
+  type Matmul, choleskyInPlace, conditionBound, conditionEstimate, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, symmetricEigenvaluesInPlace, triangularSolveInPlace,
 } from "./linalg.js";
 
 /** A fresh float64 row-major copy of x's elements. */
@@ -63,6 +63,13 @@ function conditionEstimates(a: ArrayTensor, f: LUResult): Float64Array {
   const src = float64Copy(a);
   const lu = f.lu.contiguousData(false) as Float64Array;
   return Float64Array.from({ length: batch }, (_, t) => conditionEstimate(src, t * n * n, lu, t * n * n, n, f.pivots, t * n));
+}
+
+function conditionBounds(a: ArrayTensor, f: LUResult): Float64Array {
+  const { batch, n } = matrixDims(a);
+  const src = float64Copy(a);
+  const lu = f.lu.contiguousData(false) as Float64Array;
+  return Float64Array.from({ length: batch }, (_, t) => conditionBound(src, t * n * n, lu, t * n * n, n));
 }
 
 function luSolve(this: Backend, f: LUResult, b: ArrayTensor): ArrayTensor {
@@ -166,4 +173,4 @@ function qr(a: ArrayTensor): { q: ArrayTensor; r: ArrayTensor } {
 }
 
 /** The linear-algebra block of the reference backend. */
-export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, luSolve, luInverse, triangularSolve, eigh, eigvalsh, svd, qr };
+export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, conditionBound: conditionBounds, luSolve, luInverse, triangularSolve, eigh, eigvalsh, svd, qr };

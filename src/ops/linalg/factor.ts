@@ -169,12 +169,19 @@ function broadcastBatch(op: string, a: ArrayTensor, b: ArrayTensor): [ArrayTenso
 
 // ---- solve, logAbsDet, detSign: through LU with partial pivoting --------------------------
 
+/** How far below 1/ε the condition bound must lie for the estimate to be skipped. */
+const BOUND_MARGIN = 2 ** -8;
+
 /** LU factors of concrete square matrices, refusing (numerically) singular ones. */
 function luChecked(op: string, a: ArrayTensor): LUResult {
   requireFinite(op, a);
   const f = backend().lu(a);
+  const limit = 1 / Number.EPSILON;
+  // The estimate (several solves) only decides near the limit: a bound far below it, from
+  // one cheap pass over the factors, clears the matrix (the margin covers rounding in both).
+  if (backend().conditionBound(a, f).every((c) => c < limit * BOUND_MARGIN)) return f;
   const cond = backend().conditionEstimate(a, f);
-  const bad = cond.findIndex((c) => !(c < 1 / Number.EPSILON));
+  const bad = cond.findIndex((c) => !(c < limit));
   if (bad >= 0) {
     const c = cond[bad]!;
     throw new NablaError(
