@@ -16,6 +16,15 @@
 namespace nabla {
 namespace {
 
+// The O(n²·block) loops (diagonal blocks, LU panels, substitutions) are compiled for AVX-512
+// and AVX2 too, and the CPU's best is picked at load: this file is otherwise built for the
+// baseline instruction set, where those loops run two lanes wide.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NABLA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NABLA_CLONES
+#endif
+
 ProductF64 product = nullptr;
 UpdateF64 update = nullptr;
 
@@ -64,7 +73,7 @@ Buffer copyOf(Block x, ptrdiff_t m, ptrdiff_t n) {
 }
 
 /** C[m×n] −= A[m×k]·B[k×n] (A and B strided views). */
-void gemmSubtract(Block c, MatView<double> a, MatView<double> b, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
+NABLA_CLONES void gemmSubtract(Block c, MatView<double> a, MatView<double> b, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
   if (m == 0 || n == 0 || k == 0) return;
   if (n == 1 && a.cs == 1) {
     // A matrix-vector product: one dot product per row.
@@ -92,7 +101,7 @@ void gemmSubtract(Block c, MatView<double> a, MatView<double> b, ptrdiff_t m, pt
  * The inverse of the n×n lower triangle at l (unit diagonal when `unit`), contiguous, by rows:
  * row i = (eᵢ − Σ_{p<i} l_ip·row p) / l_ii, each term a vectorisable update of a row prefix.
  */
-std::vector<double> lowerInverse(Block l, ptrdiff_t n, bool unit) {
+NABLA_CLONES std::vector<double> lowerInverse(Block l, ptrdiff_t n, bool unit) {
   std::vector<double> inv(size_t(n * n), 0.0);
   for (ptrdiff_t i = 0; i < n; i++) {
     double* ri = inv.data() + i * n;
@@ -117,7 +126,7 @@ std::vector<double> lowerInverse(Block l, ptrdiff_t n, bool unit) {
  * recursively: the top half of X, a GEMM update of the bottom half, then the bottom half.
  * Half the multiply-adds of a product with L⁻¹, nearly all of them in the GEMM, and no copies.
  */
-void lowerSolve(Block l, Block x, ptrdiff_t b, ptrdiff_t k, bool unit) {
+NABLA_CLONES void lowerSolve(Block l, Block x, ptrdiff_t b, ptrdiff_t k, bool unit) {
   if (b > kRecursionBase && b * b * k >= kSmallProduct) {
     const ptrdiff_t h = b / 2;
     lowerSolve(l, x, h, k, unit);
@@ -142,7 +151,7 @@ void lowerSolve(Block l, Block x, ptrdiff_t b, ptrdiff_t k, bool unit) {
 // ---- Cholesky ----------------------------------------------------------------------------
 
 /** In-place lower Cholesky of the n×n block (upper triangle untouched); −1 or the failing pivot, its value left on the diagonal. */
-ptrdiff_t choleskyUnblocked(Block a, ptrdiff_t n) {
+NABLA_CLONES ptrdiff_t choleskyUnblocked(Block a, ptrdiff_t n) {
   for (ptrdiff_t j = 0; j < n; j++) {
     double* rj = a.row(j);
     const double d = rj[j] - dot(rj, rj, j);
@@ -196,7 +205,7 @@ ptrdiff_t choleskyBlocked(Block a, ptrdiff_t n) {
  * Cholesky of the symmetric part of the n×n matrix at src into out (which may be src itself;
  * its upper triangle is zeroed on success).
  */
-ptrdiff_t cholesky(const double* src, double* out, ptrdiff_t n) {
+NABLA_CLONES ptrdiff_t cholesky(const double* src, double* out, ptrdiff_t n) {
   const Block a{out, n};
   // The lower triangle of (A + Aᵀ)/2 (all the factorization reads), in 32×32 tiles: a column
   // walk over the whole matrix would miss the cache on every element. Only src's upper
@@ -227,7 +236,7 @@ void swapRows(Block a, ptrdiff_t r1, ptrdiff_t r2, ptrdiff_t cols) {
  * the scaling and the updates all walk contiguous columns (in the row-major matrix each row
  * visited would be another cache line); the swaps reach the rest of the rows afterwards.
  */
-void luScalar(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, ptrdiff_t j1) {
+NABLA_CLONES void luScalar(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, ptrdiff_t j1) {
   const ptrdiff_t w = j1 - j0, rows = n - j0;
   const Buffer panel = buffer(w * rows);
   double* cols = panel.get();
@@ -235,12 +244,16 @@ void luScalar(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, ptrdiff_t j1)
     for (ptrdiff_t c = 0; c < w; c++) cols[c * rows + i] = a.row(j0 + i)[j0 + c];
   for (ptrdiff_t c = 0; c < w; c++) {
     double* v = cols + c * rows;
+    // The first row of largest |v|: the maximum in four independent chains (a single chain
+    // of compare-and-select is latency-bound), then the first row that attains it.
+    double m[4] = {0, 0, 0, 0};
+    ptrdiff_t i = c;
+    for (; i + 4 <= rows; i += 4)
+      for (int q = 0; q < 4; q++) m[q] = std::max(m[q], std::fabs(v[i + q]));
+    for (; i < rows; i++) m[0] = std::max(m[0], std::fabs(v[i]));
+    const double best = std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
     ptrdiff_t p = c;
-    double best = std::fabs(v[c]);
-    for (ptrdiff_t i = c + 1; i < rows; i++) {
-      const double x = std::fabs(v[i]);
-      if (x > best) best = x, p = i;
-    }
+    while (std::fabs(v[p]) != best) p++;
     pivots[j0 + c] = int32_t(j0 + p);
     if (p != c)
       for (ptrdiff_t d = 0; d < w; d++) std::swap(cols[d * rows + c], cols[d * rows + p]);
@@ -313,7 +326,7 @@ void forwardSubstitute(Block l, ptrdiff_t n, bool unit, Block x, ptrdiff_t k) {
 }
 
 /** X ← U⁻¹X for the b×b upper block U and the b×k block X, recursively (bottom half first). */
-void upperSolve(Block u, Block x, ptrdiff_t b, ptrdiff_t k) {
+NABLA_CLONES void upperSolve(Block u, Block x, ptrdiff_t b, ptrdiff_t k) {
   if (b > kRecursionBase && b * b * k >= kSmallProduct) {
     const ptrdiff_t h = b / 2;
     upperSolve(u.at(h, h), x.at(h, 0), b - h, k);
@@ -380,7 +393,7 @@ void triangularSolve(const double* t, ptrdiff_t n, double* b, ptrdiff_t k, bool 
   for (ptrdiff_t i = 0; i < n; i++) std::memcpy(b + (n - 1 - i) * k, x.get() + i * k, size_t(k) * sizeof(double));
 }
 
-void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bool transpose);
+NABLA_CLONES void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bool transpose);
 
 /** Solves A·X = B in place in B (n×k) from the LU factors and pivots of luF64. */
 void luSolve(const double* factors, ptrdiff_t n, const int32_t* pivots, double* b, ptrdiff_t k) {
@@ -425,7 +438,7 @@ void luInverse(const double* factors, ptrdiff_t n, const int32_t* pivots, double
 // ---- Condition estimate ------------------------------------------------------------------
 
 /** x ← A⁻¹x (or A⁻ᵀx) for one vector from the LU factors, by substitution along rows of the factors. */
-void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bool transpose) {
+NABLA_CLONES void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bool transpose) {
   if (!transpose) {
     for (ptrdiff_t i = 0; i < n; i++) std::swap(x[i], x[pivots[i]]);
     for (ptrdiff_t i = 0; i < n; i++) x[i] -= dot(lu + i * n, x, i);
@@ -447,7 +460,7 @@ void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bo
 }
 
 /** ‖A‖₁, the largest column sum of |A|. */
-double oneNorm(const double* a, ptrdiff_t n) {
+NABLA_CLONES double oneNorm(const double* a, ptrdiff_t n) {
   std::vector<double> sums(static_cast<size_t>(n), 0.0);
   for (ptrdiff_t i = 0; i < n; i++)
     for (ptrdiff_t j = 0; j < n; j++) sums[j] += std::fabs(a[i * n + j]);
@@ -489,7 +502,7 @@ double conditionEstimate(const double* a, const double* lu, ptrdiff_t n, const i
 }
 
 /** The upper bound on κ₁(A) of the reference's conditionBound (comparison matrices), same order of operations. */
-double conditionBound(const double* a, const double* lu, ptrdiff_t n) {
+NABLA_CLONES double conditionBound(const double* a, const double* lu, ptrdiff_t n) {
   for (ptrdiff_t i = 0; i < n; i++)
     if (lu[i * n + i] == 0) return HUGE_VAL;
   std::vector<double> y(size_t(n), 1.0);
