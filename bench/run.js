@@ -1,6 +1,7 @@
 // `npm run bench`: nabla's backends (reference, wasm, and native with its matmul on one thread
 // and on all cores) against TensorFlow.js (cpu and wasm backends), jax-js (Wasm), PyTorch (where
-// Debian's python3-torch is installed: /usr/bin/python3, one thread) and hand-written
+// Debian's python3-torch is installed: /usr/bin/python3, one thread), SciPy (the quad rows, in
+// the same Python child) and hand-written
 // JavaScript, on this machine, in one run: kernels, autodiff, per-op overhead, and the
 // throughput of one training step of a 784-256-128-10 MLP with Adam (issue 6); then the
 // optimisation section of bench/optim.js (minimize against SciPy, in evaluation counts).
