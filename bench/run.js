@@ -531,7 +531,8 @@ const speedup = (a, b, better) => (better === "higher" ? ratio(a, b) : ratio(b, 
 
 /** Repetitions of one linalg row (shared with the PyTorch script). */
 function linalgOpts(n) {
-  return { warmup: 1, reps: n >= 1024 ? 3 : 7 };
+  // At n = 256 a call takes under a millisecond: more repetitions steady the median on a shared machine.
+  return { warmup: n >= 1024 ? 1 : 3, reps: n >= 1024 ? 3 : 21 };
 }
 
 /**
