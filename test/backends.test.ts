@@ -448,6 +448,11 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     const a = new ArrayTensor(Float64Array.from([1, 2, 3, 2, 4, 6, 0, 1, 1]), [3, 3]);
     expect(Array.from(be.conditionEstimate(a, be.lu(a)))).toEqual([Infinity]);
     expect(Array.from(be.conditionBound(a, be.lu(a)))).toEqual([Infinity]);
+    // A NaN or infinite entry leaves the bound NaN or infinite (solve relies on it to skip its NaN scan).
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const g = new ArrayTensor(Float64Array.from([4, 1, 0, 1, 4, 1, 0, bad, 4]), [3, 3]);
+      expect(Number.isFinite(be.conditionBound(g, be.lu(g))[0])).toBe(false);
+    }
   });
 
   test("a strided (transposed) view, and the failing pivot of a matrix that is not positive definite", () => {

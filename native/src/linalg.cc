@@ -252,8 +252,11 @@ NABLA_CLONES void luScalar(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, 
       for (int q = 0; q < 4; q++) m[q] = std::max(m[q], std::fabs(v[i + q]));
     for (; i < rows; i++) m[0] = std::max(m[0], std::fabs(v[i]));
     const double best = std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
+    // No row attains it only when the column holds NaNs (an overflow, or a non-finite input
+    // the caller rejects afterwards): keep the diagonal, as the reference does.
     ptrdiff_t p = c;
-    while (std::fabs(v[p]) != best) p++;
+    while (p < rows && !(std::fabs(v[p]) == best)) p++;
+    if (p == rows) p = c;
     pivots[j0 + c] = int32_t(j0 + p);
     if (p != c)
       for (ptrdiff_t d = 0; d < w; d++) std::swap(cols[d * rows + c], cols[d * rows + p]);
@@ -459,14 +462,20 @@ NABLA_CLONES void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, 
   for (ptrdiff_t i = n - 1; i >= 0; i--) std::swap(x[i], x[pivots[i]]);
 }
 
+/** The largest of n non-negative values, NaN if any is NaN (std::max would drop it). */
+double largestOf(const double* v, ptrdiff_t n) {
+  double largest = 0;
+  for (ptrdiff_t i = 0; i < n; i++)
+    if (v[i] > largest || v[i] != v[i]) largest = v[i];
+  return largest;
+}
+
 /** ‖A‖₁, the largest column sum of |A|. */
 NABLA_CLONES double oneNorm(const double* a, ptrdiff_t n) {
   std::vector<double> sums(static_cast<size_t>(n), 0.0);
   for (ptrdiff_t i = 0; i < n; i++)
     for (ptrdiff_t j = 0; j < n; j++) sums[j] += std::fabs(a[i * n + j]);
-  double norm = 0;
-  for (double v : sums) norm = std::max(norm, v);
-  return norm;
+  return largestOf(sums.data(), n);
 }
 
 /**
@@ -516,9 +525,7 @@ NABLA_CLONES double conditionBound(const double* a, const double* lu, ptrdiff_t 
     const double yj = y[j];
     for (ptrdiff_t i = 0; i < j; i++) y[i] += std::fabs(r[i]) * yj;
   }
-  double largest = 0;
-  for (double v : y) largest = std::max(largest, v);
-  return oneNorm(a, n) * largest;
+  return oneNorm(a, n) * largestOf(y.data(), n);
 }
 
 // ---- N-API wrappers (offsets count elements; a failed check throws and returns nullptr) ----

@@ -136,7 +136,8 @@ export interface LinalgKernels {
   /**
    * An upper bound on each matrix's 1-norm condition number from its LU factors, in one cheap
    * pass (comparison matrices): never below κ₁ or conditionEstimate, so a bound under a
-   * threshold makes the estimate unnecessary; it can be far above κ₁ (then estimate).
+   * threshold makes the estimate unnecessary; it can be far above κ₁ (then estimate). NaN or
+   * infinite when the matrix has a NaN or infinite entry (callers rely on it).
    */
   conditionBound(a: ArrayTensor, f: LUResult): Float64Array;
   /** Solves A·X = B with the factors of `lu`; b is [..., n, k]. */

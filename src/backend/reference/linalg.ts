@@ -641,7 +641,7 @@ export function conditionEstimate(a: Float64Array, ao: number, lu: Float64Array,
  * product is non-negative, so ‖A⁻¹‖₁ ≤ ‖M(L)⁻ᵀM(U)⁻ᵀe‖∞: one solve with each transposed
  * comparison matrix, free of cancellation. Never below κ₁ (so never below conditionEstimate);
  * tight for diagonally dominant factors, far above κ₁ when L's multipliers compound; Infinity
- * for a zero pivot or on overflow.
+ * for a zero pivot or on overflow, and NaN or infinite when an entry of `a` is (‖A‖₁ is).
  */
 export function conditionBound(a: Float64Array, ao: number, lu: Float64Array, lo: number, n: number): number {
   for (let i = 0; i < n; i++) if (lu[lo + i * n + i] === 0) return Infinity;

@@ -174,12 +174,14 @@ const BOUND_MARGIN = 2 ** -8;
 
 /** LU factors of concrete square matrices, refusing (numerically) singular ones. */
 function luChecked(op: string, a: ArrayTensor): LUResult {
-  requireFinite(op, a);
   const f = backend().lu(a);
   const limit = 1 / Number.EPSILON;
   // The estimate (several solves) only decides near the limit: a bound far below it, from
   // one cheap pass over the factors, clears the matrix (the margin covers rounding in both).
+  // A NaN or ±∞ entry makes ‖A‖₁, and so the bound, NaN or infinite, so the finite-entries
+  // check (another pass) only runs, before the estimate, when the bound does not clear.
   if (backend().conditionBound(a, f).every((c) => c < limit * BOUND_MARGIN)) return f;
+  requireFinite(op, a);
   const cond = backend().conditionEstimate(a, f);
   const bad = cond.findIndex((c) => !(c < limit));
   if (bad >= 0) {
