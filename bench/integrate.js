@@ -31,13 +31,22 @@ function secondsPerCall(run) {
   return best;
 }
 
+/** The problems of the test set, by name (each: name, f in nabla's syntax, a, b, points, exact, scipy's record). */
+export function quadProblems() {
+  return JSON.parse(readFileSync(new URL("../src/numeric/integrate/quad-reference.json", import.meta.url), "utf8")).problems;
+}
+
+/** `nb.integrate.quad` on one problem of the set, as a function of no arguments (the integrand compiled once). */
+export function quadRunner(nb, p) {
+  const f = nb.parse(p.f).compile(["x"]);
+  return () => nb.integrate.quad(f, end(p.a), end(p.b), p.points ? { points: p.points } : {});
+}
+
 /** Runs nabla's quad on every problem and pairs it with scipy's record. */
 export async function integrateSection({ json = false } = {}) {
   const nb = await import("../dist/index.js");
-  const reference = JSON.parse(readFileSync(new URL("../src/numeric/integrate/quad-reference.json", import.meta.url), "utf8"));
-  const rows = reference.problems.map((p) => {
-    const f = nb.parse(p.f).compile(["x"]);
-    const run = () => nb.integrate.quad(f, end(p.a), end(p.b), p.points ? { points: p.points } : {});
+  const rows = quadProblems().map((p) => {
+    const run = quadRunner(nb, p);
     const r = run();
     const value = r.value.item();
     return {

@@ -1,6 +1,7 @@
 // `npm run bench`: nabla's backends (reference, wasm, and native with its matmul on one thread
 // and on all cores) against TensorFlow.js (cpu and wasm backends), jax-js (Wasm), PyTorch (where
-// Debian's python3-torch is installed: /usr/bin/python3, one thread) and hand-written
+// Debian's python3-torch is installed: /usr/bin/python3, one thread), SciPy (the quad rows, in
+// the same Python child) and hand-written
 // JavaScript, on this machine, in one run: kernels, autodiff, per-op overhead, and the
 // throughput of one training step of a 784-256-128-10 MLP with Adam (issue 6); then the
 // optimisation section of bench/optim.js (minimize against SciPy, in evaluation counts).
@@ -18,7 +19,7 @@ import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
 import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
 import { optimSection } from "./optim.js";
-import { integrateSection } from "./integrate.js";
+import { integrateSection, quadProblems, quadRunner } from "./integrate.js";
 import { modelsSection } from "./models.js";
 import { MLP, MLP_LABELS, MLP_X } from "./mlp.js";
 import { loadJax, loadTf, randomArray, timeMs } from "./peers.js";
@@ -530,7 +531,8 @@ const speedup = (a, b, better) => (better === "higher" ? ratio(a, b) : ratio(b, 
 
 /** Repetitions of one linalg row (shared with the PyTorch script). */
 function linalgOpts(n) {
-  return { warmup: 1, reps: n >= 1024 ? 3 : 7 };
+  // At n = 256 a call takes under a millisecond: more repetitions steady the median on a shared machine.
+  return { warmup: n >= 1024 ? 1 : 3, reps: n >= 1024 ? 3 : 21 };
 }
 
 /**
@@ -559,6 +561,26 @@ async function linalgCase(op, n) {
   return { ...nabla, "tfjs-cpu": none, "tfjs-wasm": none, jax: none, hand: na("not measured") };
 }
 
+/** Repetitions of one quad row (shared with the Python script): calls per timed loop, loops. */
+const QUAD_OPTS = { warmup: 2, reps: 7, inner: 20 };
+/** Integrands of the quad test set with a row each: smooth, an endpoint singularity, an infinite interval, break points. */
+const QUAD_ROWS = ["bjl01", "bjl05", "bjl13", "gsl_f454"];
+
+/**
+ * µs per nb.integrate.quad call beside scipy.integrate.quad's (default tolerances, Python
+ * integrand) on one problem of src/numeric/integrate/quad-reference.json. The native figure
+ * notes the integrand and the evaluation counts (the same on every backend) beside scipy's.
+ */
+async function quadCase(p) {
+  const nabla = await forNabla(`quad ${p.name}`, {}, async () => {
+    const run = quadRunner(nb, p);
+    return ok(1000 * (await timeMs(run, QUAD_OPTS)));
+  });
+  if (nabla.native.value !== null) nabla.native.note = `${p.f} on [${p.a}, ${p.b}]: ${quadRunner(nb, p)().nfev} evaluations (scipy ${p.calls})`;
+  const none = na("no quadrature to compare");
+  return { ...nabla, "tfjs-cpu": none, "tfjs-wasm": none, jax: none, torch: na("no PyTorch quadrature"), hand: na("not measured") };
+}
+
 /** Timing repetitions of one matmul size (shared with the PyTorch script, so both do the same). */
 function matmulOpts(n) {
   if (QUICK) return { warmup: 1, reps: n >= 1024 ? 2 : 5, inner: n >= 256 ? 1 : 10 };
@@ -582,12 +604,19 @@ const ROWS = [
   ...[["cholesky", 256], ["cholesky", 1024], ["solve", 256], ["solve", 1024], ["inv", 256], ["inv", 1024], ["eigh", 256], ["svd", 256], ["eigvalsh", 256], ["svdvals", 256]].map(([op, n]) => ({
     work: `linalg ${op} ${n} f64`, unit: "ms", better: "lower",
     torch: { kind: "linalg", op, n, ...linalgOpts(n) },
+    // Issue 12's bar is a ratio in one run: PyTorch's case runs right before nabla's.
+    torchBeside: true,
     run: () => linalgCase(op, n),
   })),
   ...["vmap", "loop"].map((mode) => ({
     work: `per-example grads, MLP 784-256-10 ×${PER_EXAMPLE.n}, ${mode === "vmap" ? "vmap" : "loop of nb.grad"}`, unit: "ms", better: "lower",
     torch: { kind: "perExample", mode, ...PER_EXAMPLE },
     run: () => perExampleCase(mode),
+  })),
+  ...quadProblems().filter((p) => QUAD_ROWS.includes(p.name)).map((p) => ({
+    work: `quad ${p.name}`, unit: "µs", better: "lower",
+    torch: { kind: "quad", f: p.f, a: p.a, b: p.b, points: p.points, ...QUAD_OPTS }, peer: "scipy",
+    run: () => quadCase(p),
   })),
   { work: `hessian sum(tanh(A·x)), x in R^${HESSIAN_N}`, unit: "ms", better: "lower", torch: { kind: "hessianTanh", n: HESSIAN_N, warmup: 2, reps: 7 }, run: hessianCase },
   ...["float32", "float64"].map((dtype) => ({
@@ -599,13 +628,13 @@ const ROWS = [
 ].filter((r) => ONLY === undefined || r.work.includes(ONLY));
 
 const NABLA_KEYS = NABLA_VARIANTS.map((v) => v.key);
-const PEER_KEYS = ["tfjs-cpu", "tfjs-wasm", "jax", "torch", "hand"];
+const PEER_KEYS = ["tfjs-cpu", "tfjs-wasm", "jax", "torch", "scipy", "hand"];
 /**
  * The speedups printed (> 1: the first is faster, on every row): the native backend (one
  * thread) against each peer, the wasm backend against TF.js's (both WebAssembly SIMD, one
  * thread), and the reference against the hand loop and TF.js cpu.
  */
-const RATIOS = [["native", "torch"], ["native", "tfjs-wasm"], ["wasm", "tfjs-wasm"], ["native", "jax"], ["native", "hand"], ["reference", "hand"], ["reference", "tfjs-cpu"]];
+const RATIOS = [["native", "torch"], ["native", "scipy"], ["native", "tfjs-wasm"], ["wasm", "tfjs-wasm"], ["native", "jax"], ["native", "hand"], ["reference", "hand"], ["reference", "tfjs-cpu"]];
 
 async function main() {
   const tf = { "tfjs-cpu": await loadTf("cpu"), "tfjs-wasm": await loadTf("wasm") };
@@ -620,7 +649,11 @@ async function main() {
     const figures = await r.run(tf, jax);
     const source = beside ?? torch;
     const t = source.results?.[String(id)];
-    figures.torch = source.error ? na(source.error) : typeof t === "number" ? ok(t, `torch ${source.version}, 1 thread`) : na("no result");
+    // The Python child's figure is PyTorch's, or SciPy's on the rows that name it their peer.
+    const peer = r.peer ?? "torch";
+    const label = peer === "scipy" ? `scipy ${source.scipy}` : `torch ${source.version}, 1 thread`;
+    figures[peer] = source.error ? na(source.error) : typeof t === "number" ? ok(peer === "scipy" ? 1000 * t : t, label) : na("no result");
+    figures.scipy ??= na("no SciPy counterpart");
     rows.push({ work: r.work, unit: r.unit, better: r.better, ...figures });
   }
   rmSync(MLP_DATA_FILE, { force: true });
@@ -681,7 +714,7 @@ async function main() {
     for (const k of [...NABLA_KEYS, ...PEER_KEYS]) {
       const f = r[k];
       if (f.value === null && !notes.some((n) => n.endsWith(`${k}: n/a (${f.reason})`))) notes.push(`${r.work} — ${k}: n/a (${f.reason})`);
-      else if (f.note && f.note !== "float32" && !f.note.startsWith("torch")) notes.push(`${r.work} — ${k}: ${f.note}`);
+      else if (f.note && f.note !== "float32" && !f.note.startsWith("torch") && !f.note.startsWith("scipy")) notes.push(`${r.work} — ${k}: ${f.note}`);
     }
   }
   if (notes.length) console.log(notes.map((n) => `  ${n}`).join("\n"));

@@ -138,6 +138,26 @@ def linalg(op, n, reps, warmup):
         "svdvals": lambda: torch.linalg.svdvals(x),
     }
     return time_ms(fns[op], warmup, reps)
+def quad(f, a, b, points, reps, inner, warmup):
+    """Median ms of one scipy.integrate.quad call (default tolerances) on an integrand of the quad test set."""
+    import importlib.util
+    import math
+    import os
+    import warnings
+
+    from scipy import integrate
+
+    path = os.path.join(os.path.dirname(__file__), "..", "scripts", "quad-reference.py")
+    sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
+    spec = importlib.util.spec_from_file_location("quad_reference", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fn = module.compile_expression(f)
+    lo, hi = (x if isinstance(x, (int, float)) else math.inf if x == "inf" else -math.inf for x in (a, b))
+    warnings.simplefilter("ignore")  # the set's hard problems warn on every call
+    return time_ms(lambda: integrate.quad(fn, lo, hi, points=points), warmup, reps, inner)
+
+
 def per_example(mode, n, reps, warmup):
     """Per-example gradients of the 784-256-10 MLP's loss over n examples: functorch's vmap of grad, or a loop."""
     import functorch
@@ -191,6 +211,9 @@ def main():
             value = linalg(case["op"], case["n"], case["reps"], case["warmup"])
         elif kind == "perExample":
             value = per_example(case["mode"], case["n"], case["reps"], case["warmup"])
+        elif kind == "quad":
+            value = quad(case["f"], case["a"], case["b"], case["points"], case["reps"], case["inner"], case["warmup"])
+            out["scipy"] = __import__("scipy").__version__
         elif kind == "hessianTanh":
             value = hessian_tanh(case["n"], case["reps"], case["warmup"])
         elif kind == "train":

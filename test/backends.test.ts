@@ -414,7 +414,7 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
   };
   const cases = SIZES.flatMap((n) => DTYPES.map((dtype): [number, DType] => [n, dtype]));
 
-  test.each(cases)("cholesky, lu, luSolve and triangularSolve at n = %i, %s", (n, dtype) => {
+  test.each(cases)("cholesky, lu, luSolve, luInverse and triangularSolve at n = %i, %s", (n, dtype) => {
     const a = spd(2, n, dtype);
     const mine = be.cholesky(a), theirs = ref.cholesky(a);
     expect(mine.failure).toBeNull();
@@ -426,6 +426,8 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     close(f.lu, fr.lu, "float64");
     const cond = be.conditionEstimate(g, f), condRef = ref.conditionEstimate(g, fr);
     for (let t = 0; t < 2; t++) expect(Math.abs(cond[t]! - condRef[t]!)).toBeLessThan(1e-8 * condRef[t]!);
+    const bound = be.conditionBound(g, f), boundRef = ref.conditionBound(g, fr);
+    for (let t = 0; t < 2; t++) expect(Math.abs(bound[t]! - boundRef[t]!)).toBeLessThan(1e-8 * boundRef[t]!);
     const b = new ArrayTensor(dense([2, n, 3], dtype, false).contiguousData(false), [2, n, 3]);
     close(be.luSolve(f, b), ref.luSolve(fr, b), dtype);
     // One column (the substitution path) and 40 (the recursive solves with GEMM updates).
@@ -433,6 +435,7 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     close(be.luSolve(f, b1), ref.luSolve(fr, b1), dtype);
     const b40 = new ArrayTensor(dense([2, n, 40], dtype, false).contiguousData(false), [2, n, 40]);
     close(be.luSolve(f, b40), ref.luSolve(fr, b40), dtype);
+    close(be.luInverse(f, dtype), ref.luInverse(fr, dtype), dtype);
     for (const [lower, transpose, unit] of [[true, false, false], [false, false, false], [true, true, false], [false, true, true], [false, false, true]] as const) {
       // The Cholesky factor (an upper triangle of it is diagonal) and the LU factors (both full).
       for (const tri of [mine.factor, fr.lu]) {
@@ -441,9 +444,15 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("linalg kernels
     }
   });
 
-  test("a singular matrix's condition estimate is Infinity", () => {
+  test("a singular matrix's condition estimate and bound are Infinity", () => {
     const a = new ArrayTensor(Float64Array.from([1, 2, 3, 2, 4, 6, 0, 1, 1]), [3, 3]);
     expect(Array.from(be.conditionEstimate(a, be.lu(a)))).toEqual([Infinity]);
+    expect(Array.from(be.conditionBound(a, be.lu(a)))).toEqual([Infinity]);
+    // A NaN or infinite entry leaves the bound NaN or infinite (solve relies on it to skip its NaN scan).
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const g = new ArrayTensor(Float64Array.from([4, 1, 0, 1, 4, 1, 0, bad, 4]), [3, 3]);
+      expect(Number.isFinite(be.conditionBound(g, be.lu(g))[0])).toBe(false);
+    }
   });
 
   test("a strided (transposed) view, and the failing pivot of a matrix that is not positive definite", () => {

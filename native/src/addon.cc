@@ -36,6 +36,7 @@ struct Isa {
   GemmF64 f64;
   GemmF32 f32;
   const VectorMath& (*math)();
+  GemmUpdateF64 updateF64;
 };
 
 Isa selectIsa() {
@@ -46,10 +47,10 @@ Isa selectIsa() {
   const std::string want = cap ? cap : "";
   const bool allow512 = want.empty() || want == "avx512";
   const bool allow2 = allow512 || want == "avx2";
-  if (allow512 && __builtin_cpu_supports("avx512f")) return {"avx512", gemmF64Avx512, gemmF32Avx512, vectorMathAvx512};
-  if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {"avx2", gemmF64Avx2, gemmF32Avx2, vectorMathAvx2};
+  if (allow512 && __builtin_cpu_supports("avx512f")) return {"avx512", gemmF64Avx512, gemmF32Avx512, vectorMathAvx512, gemmUpdateF64Avx512};
+  if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {"avx2", gemmF64Avx2, gemmF32Avx2, vectorMathAvx2, gemmUpdateF64Avx2};
 #endif
-  return {"generic", gemmF64Generic, gemmF32Generic, vectorMathGeneric};
+  return {"generic", gemmF64Generic, gemmF32Generic, vectorMathGeneric, gemmUpdateF64Generic};
 }
 
 const Isa isa = selectIsa();
@@ -167,8 +168,10 @@ class WorkerPool {
 // block it, and destroying joinable std::threads would abort it).
 WorkerPool& pool = *new WorkerPool();
 
+/** `kernel` over C (m×n, row stride ldc, n when not given), split across the threads. */
 template <typename T, typename Fn>
-void gemmThreaded(Fn kernel, MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
+void gemmThreaded(Fn kernel, MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, ptrdiff_t ldc = 0) {
+  if (ldc == 0) ldc = n;
   const int64_t work = int64_t(m) * n * k;
   unsigned t = work < kThreadedWork ? 1u : threadCount;
   // Split C by columns (each thread packs its own columns of B and all of A), or by rows when
@@ -188,7 +191,7 @@ void gemmThreaded(Fn kernel, MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrd
       const ptrdiff_t per = (m + t - 1) / t;
       const ptrdiff_t i0 = std::min<ptrdiff_t>(m, per * i), i1 = std::min<ptrdiff_t>(m, per * (i + 1));
       MatView<T> rows{a.data + i0 * a.rs, a.rs, a.cs};
-      if (i0 < i1) kernel(rows, b, c + i0 * n, i1 - i0, k, n, 0, n);
+      if (i0 < i1) kernel(rows, b, c + i0 * ldc, i1 - i0, k, n, 0, n);
     }
   };
   pool.run(t, share);
@@ -494,7 +497,12 @@ napi_value Init(napi_env env, napi_value exports) {
   const ProductF64 productF64 = [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
     gemmThreaded(isa.f64, a, b, c, m, k, n);
   };
-  defineLinalg(env, exports, productF64);
+  defineLinalg(env, exports, productF64, [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
+    const auto update = [ldc](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t, ptrdiff_t j0, ptrdiff_t j1) {
+      isa.updateF64(a, b, c, ldc, m, k, j0, j1);
+    };
+    gemmThreaded(update, a, b, c, m, k, n, ldc);
+  });
   defineLinalgEig(env, exports, productF64);
   napi_value isaName, maxThreads;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &isaName);

@@ -56,17 +56,17 @@ struct Scratch {
 };
 
 /**
- * Packs rows [i0, i0+mc) × columns [p0, p0+kc) of A as MR-row micro-panels: within a
- * panel, the MR values of column p are adjacent. Rows past mc are zero.
+ * Packs rows [i0, i0+mc) × columns [p0, p0+kc) of A, times `scale` (±1, exact), as MR-row
+ * micro-panels: within a panel, the MR values of column p are adjacent. Rows past mc are zero.
  */
 template <typename T, int MR>
-void packA(MatView<T> a, ptrdiff_t i0, ptrdiff_t p0, ptrdiff_t mc, ptrdiff_t kc, T* out) {
+void packA(MatView<T> a, ptrdiff_t i0, ptrdiff_t p0, ptrdiff_t mc, ptrdiff_t kc, T* out, T scale) {
   for (ptrdiff_t ip = 0; ip < mc; ip += MR) {
     const ptrdiff_t rows = std::min<ptrdiff_t>(MR, mc - ip);
     for (ptrdiff_t p = 0; p < kc; p++) {
       const T* src = a.data + (i0 + ip) * a.rs + (p0 + p) * a.cs;
       ptrdiff_t r = 0;
-      for (; r < rows; r++) out[r] = src[r * a.rs];
+      for (; r < rows; r++) out[r] = scale * src[r * a.rs];
       for (; r < MR; r++) out[r] = T(0);
       out += MR;
     }
@@ -168,9 +168,24 @@ struct Gemm {
       for (int j = 0; j < cols; j++) c[r * ldc + j] = (first ? T(0) : c[r * ldc + j]) + tile[r * NR + j];
   }
 
-  /** C = A·B over rows [0, m) and columns [j0, j1) of C: one thread's share. */
+  /** C = A·B over rows [0, m) and columns [j0, j1) of C (row stride n): one thread's share. */
   static void run(MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n,
                   ptrdiff_t j0, ptrdiff_t j1) {
+    multiply(a, b, c, n, m, k, j0, j1, false);
+  }
+
+  /**
+   * C −= A·B in place, C's row stride ldc: the trailing updates of blocked factorizations,
+   * with A packed negated and every slice of k accumulated, so no product is stored apart.
+   */
+  static void update(MatView<T> a, MatView<T> b, T* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k,
+                     ptrdiff_t j0, ptrdiff_t j1) {
+    multiply(a, b, c, ldc, m, k, j0, j1, true);
+  }
+
+ private:
+  static void multiply(MatView<T> a, MatView<T> b, T* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k,
+                       ptrdiff_t j0, ptrdiff_t j1, bool subtract) {
     thread_local Scratch scratchA, scratchB;
     for (ptrdiff_t jc = j0; jc < j1; jc += Ops::NC) {
       const ptrdiff_t nc = std::min<ptrdiff_t>(Ops::NC, j1 - jc);
@@ -181,13 +196,13 @@ struct Gemm {
         for (ptrdiff_t ic = 0; ic < m; ic += Ops::MC) {
           const ptrdiff_t mc = std::min<ptrdiff_t>(Ops::MC, m - ic);
           T* ap = scratchA.get<T>(((mc + MR - 1) / MR) * MR * kc);
-          packA<T, MR>(a, ic, pc, mc, kc, ap);
+          packA<T, MR>(a, ic, pc, mc, kc, ap, subtract ? T(-1) : T(1));
           for (ptrdiff_t jr = 0; jr < nc; jr += NR) {
             const int cols = int(std::min<ptrdiff_t>(NR, nc - jr));
             const T* bpanel = bp + jr * kc;
             for (ptrdiff_t ir = 0; ir < mc; ir += MR) {
               const int rows = int(std::min<ptrdiff_t>(MR, mc - ir));
-              microKernel(kc, ap + ir * kc, bpanel, c + (ic + ir) * n + jc + jr, n, rows, cols, pc == 0);
+              microKernel(kc, ap + ir * kc, bpanel, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols, pc == 0 && !subtract);
             }
           }
         }
@@ -203,6 +218,8 @@ constexpr ptrdiff_t kThreadColumnAlign = 64;
 // with that unit's -m flags (gemm_avx512.cc, gemm_avx2.cc, gemm_generic.cc).
 using GemmF64 = void (*)(MatView<double>, MatView<double>, double*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 using GemmF32 = void (*)(MatView<float>, MatView<float>, float*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+/** C −= A·B (Gemm::update): a, b, c, ldc, m, k, j0, j1. */
+using GemmUpdateF64 = void (*)(MatView<double>, MatView<double>, double*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 
 void gemmF64Avx512(MatView<double>, MatView<double>, double*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 void gemmF32Avx512(MatView<float>, MatView<float>, float*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
@@ -210,5 +227,8 @@ void gemmF64Avx2(MatView<double>, MatView<double>, double*, ptrdiff_t, ptrdiff_t
 void gemmF32Avx2(MatView<float>, MatView<float>, float*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 void gemmF64Generic(MatView<double>, MatView<double>, double*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 void gemmF32Generic(MatView<float>, MatView<float>, float*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+void gemmUpdateF64Avx512(MatView<double>, MatView<double>, double*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+void gemmUpdateF64Avx2(MatView<double>, MatView<double>, double*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+void gemmUpdateF64Generic(MatView<double>, MatView<double>, double*, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t);
 
 }  // namespace nabla

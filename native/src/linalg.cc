@@ -16,7 +16,17 @@
 namespace nabla {
 namespace {
 
+// The O(n²·block) loops (diagonal blocks, LU panels, substitutions) are compiled for AVX-512
+// and AVX2 too, and the CPU's best is picked at load: this file is otherwise built for the
+// baseline instruction set, where those loops run two lanes wide.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NABLA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NABLA_CLONES
+#endif
+
 ProductF64 product = nullptr;
+UpdateF64 update = nullptr;
 
 /** A row-major block: element (i, j) is p[i·ld + j]. */
 struct Block {
@@ -37,18 +47,18 @@ constexpr ptrdiff_t kRecursionBase = 16;
 /** Below this many multiply-adds a product stays in a plain loop (packing costs more). */
 constexpr ptrdiff_t kSmallProduct = 32 * 32 * 32;
 
-/** x·y over n elements, four partial sums (independent chains the CPU can overlap). */
+/**
+ * x·y over n elements in eight partial sums: lane q sums the products at p ≡ q (mod 8), a
+ * fixed-width inner loop the compiler turns into one AVX-512 vector (or two AVX2 ones) in the
+ * cloned callers; separate scalar sums were left as a chain of dependent adds.
+ */
 inline double dot(const double* x, const double* y, ptrdiff_t n) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   ptrdiff_t p = 0;
-  for (; p + 4 <= n; p += 4) {
-    s0 += x[p] * y[p];
-    s1 += x[p + 1] * y[p + 1];
-    s2 += x[p + 2] * y[p + 2];
-    s3 += x[p + 3] * y[p + 3];
-  }
-  for (; p < n; p++) s0 += x[p] * y[p];
-  return (s0 + s1) + (s2 + s3);
+  for (; p + 8 <= n; p += 8)
+    for (int q = 0; q < 8; q++) s[q] += x[p + q] * y[p + q];
+  for (; p < n; p++) s[0] += x[p] * y[p];
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
 /** Scratch memory left uninitialised (zero-filling it would cost as much as the copies into it). */
@@ -63,7 +73,7 @@ Buffer copyOf(Block x, ptrdiff_t m, ptrdiff_t n) {
 }
 
 /** C[m×n] −= A[m×k]·B[k×n] (A and B strided views). */
-void gemmSubtract(Block c, MatView<double> a, MatView<double> b, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
+NABLA_CLONES void gemmSubtract(Block c, MatView<double> a, MatView<double> b, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
   if (m == 0 || n == 0 || k == 0) return;
   if (n == 1 && a.cs == 1) {
     // A matrix-vector product: one dot product per row.
@@ -84,20 +94,14 @@ void gemmSubtract(Block c, MatView<double> a, MatView<double> b, ptrdiff_t m, pt
     }
     return;
   }
-  Buffer t = buffer(m * n);
-  product(a, b, t.get(), m, k, n);
-  for (ptrdiff_t i = 0; i < m; i++) {
-    double* ci = c.row(i);
-    const double* ti = t.get() + i * n;
-    for (ptrdiff_t j = 0; j < n; j++) ci[j] -= ti[j];
-  }
+  update(a, b, c.p, c.ld, m, k, n);
 }
 
 /**
  * The inverse of the n×n lower triangle at l (unit diagonal when `unit`), contiguous, by rows:
  * row i = (eᵢ − Σ_{p<i} l_ip·row p) / l_ii, each term a vectorisable update of a row prefix.
  */
-std::vector<double> lowerInverse(Block l, ptrdiff_t n, bool unit) {
+NABLA_CLONES std::vector<double> lowerInverse(Block l, ptrdiff_t n, bool unit) {
   std::vector<double> inv(size_t(n * n), 0.0);
   for (ptrdiff_t i = 0; i < n; i++) {
     double* ri = inv.data() + i * n;
@@ -122,7 +126,7 @@ std::vector<double> lowerInverse(Block l, ptrdiff_t n, bool unit) {
  * recursively: the top half of X, a GEMM update of the bottom half, then the bottom half.
  * Half the multiply-adds of a product with L⁻¹, nearly all of them in the GEMM, and no copies.
  */
-void lowerSolve(Block l, Block x, ptrdiff_t b, ptrdiff_t k, bool unit) {
+NABLA_CLONES void lowerSolve(Block l, Block x, ptrdiff_t b, ptrdiff_t k, bool unit) {
   if (b > kRecursionBase && b * b * k >= kSmallProduct) {
     const ptrdiff_t h = b / 2;
     lowerSolve(l, x, h, k, unit);
@@ -147,7 +151,7 @@ void lowerSolve(Block l, Block x, ptrdiff_t b, ptrdiff_t k, bool unit) {
 // ---- Cholesky ----------------------------------------------------------------------------
 
 /** In-place lower Cholesky of the n×n block (upper triangle untouched); −1 or the failing pivot, its value left on the diagonal. */
-ptrdiff_t choleskyUnblocked(Block a, ptrdiff_t n) {
+NABLA_CLONES ptrdiff_t choleskyUnblocked(Block a, ptrdiff_t n) {
   for (ptrdiff_t j = 0; j < n; j++) {
     double* rj = a.row(j);
     const double d = rj[j] - dot(rj, rj, j);
@@ -197,16 +201,20 @@ ptrdiff_t choleskyBlocked(Block a, ptrdiff_t n) {
   return -1;
 }
 
-/** Cholesky of the symmetric part of the n×n matrix at a (in place, upper triangle zeroed on success). */
-ptrdiff_t cholesky(double* data, ptrdiff_t n) {
-  const Block a{data, n};
+/**
+ * Cholesky of the symmetric part of the n×n matrix at src into out (which may be src itself;
+ * its upper triangle is zeroed on success).
+ */
+NABLA_CLONES ptrdiff_t cholesky(const double* src, double* out, ptrdiff_t n) {
+  const Block a{out, n};
   // The lower triangle of (A + Aᵀ)/2 (all the factorization reads), in 32×32 tiles: a column
-  // walk over the whole matrix would miss the cache on every element.
+  // walk over the whole matrix would miss the cache on every element. Only src's upper
+  // triangle is read, so writing the lower one in place is safe.
   constexpr ptrdiff_t tile = 32;
   for (ptrdiff_t i0 = 0; i0 < n; i0 += tile)
     for (ptrdiff_t j0 = 0; j0 <= i0; j0 += tile)
       for (ptrdiff_t i = i0; i < std::min(n, i0 + tile); i++)
-        for (ptrdiff_t j = j0; j < std::min(i, j0 + tile); j++) a.row(i)[j] = 0.5 * (a.row(i)[j] + a.row(j)[i]);
+        for (ptrdiff_t j = j0; j <= std::min(i, j0 + tile - 1); j++) a.row(i)[j] = 0.5 * (src[i * n + j] + src[j * n + i]);
   const ptrdiff_t failed = choleskyBlocked(a, n);
   if (failed >= 0) return failed;
   for (ptrdiff_t i = 0; i < n; i++) std::fill(a.row(i) + i + 1, a.row(i) + n, 0.0);
@@ -228,7 +236,7 @@ void swapRows(Block a, ptrdiff_t r1, ptrdiff_t r2, ptrdiff_t cols) {
  * the scaling and the updates all walk contiguous columns (in the row-major matrix each row
  * visited would be another cache line); the swaps reach the rest of the rows afterwards.
  */
-void luScalar(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, ptrdiff_t j1) {
+NABLA_CLONES void luScalar(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, ptrdiff_t j1) {
   const ptrdiff_t w = j1 - j0, rows = n - j0;
   const Buffer panel = buffer(w * rows);
   double* cols = panel.get();
@@ -236,12 +244,19 @@ void luScalar(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, ptrdiff_t j1)
     for (ptrdiff_t c = 0; c < w; c++) cols[c * rows + i] = a.row(j0 + i)[j0 + c];
   for (ptrdiff_t c = 0; c < w; c++) {
     double* v = cols + c * rows;
+    // The first row of largest |v|: the maximum in four independent chains (a single chain
+    // of compare-and-select is latency-bound), then the first row that attains it.
+    double m[4] = {0, 0, 0, 0};
+    ptrdiff_t i = c;
+    for (; i + 4 <= rows; i += 4)
+      for (int q = 0; q < 4; q++) m[q] = std::max(m[q], std::fabs(v[i + q]));
+    for (; i < rows; i++) m[0] = std::max(m[0], std::fabs(v[i]));
+    const double best = std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
+    // No row attains it only when the column holds NaNs (an overflow, or a non-finite input
+    // the caller rejects afterwards): keep the diagonal, as the reference does.
     ptrdiff_t p = c;
-    double best = std::fabs(v[c]);
-    for (ptrdiff_t i = c + 1; i < rows; i++) {
-      const double x = std::fabs(v[i]);
-      if (x > best) best = x, p = i;
-    }
+    while (p < rows && !(std::fabs(v[p]) == best)) p++;
+    if (p == rows) p = c;
     pivots[j0 + c] = int32_t(j0 + p);
     if (p != c)
       for (ptrdiff_t d = 0; d < w; d++) std::swap(cols[d * rows + c], cols[d * rows + p]);
@@ -280,8 +295,9 @@ void luPanel(Block a, ptrdiff_t n, int32_t* pivots, ptrdiff_t j0, ptrdiff_t j1) 
   luPanel(a, n, pivots, j0 + h, j1);
 }
 
-/** Blocked right-looking LU of the n×n matrix at a (as the reference's luInPlace). */
-void lu(double* data, ptrdiff_t n, int32_t* pivots) {
+/** Blocked right-looking LU of the n×n matrix at src into out (as the reference's luInPlace; out may be src). */
+void lu(const double* src, double* data, ptrdiff_t n, int32_t* pivots) {
+  if (src != data) std::memcpy(data, src, size_t(n * n) * sizeof(double));
   const Block a{data, n};
   const ptrdiff_t block = blockFor(n);
   for (ptrdiff_t k = 0; k < n; k += block) {
@@ -313,7 +329,7 @@ void forwardSubstitute(Block l, ptrdiff_t n, bool unit, Block x, ptrdiff_t k) {
 }
 
 /** X ← U⁻¹X for the b×b upper block U and the b×k block X, recursively (bottom half first). */
-void upperSolve(Block u, Block x, ptrdiff_t b, ptrdiff_t k) {
+NABLA_CLONES void upperSolve(Block u, Block x, ptrdiff_t b, ptrdiff_t k) {
   if (b > kRecursionBase && b * b * k >= kSmallProduct) {
     const ptrdiff_t h = b / 2;
     upperSolve(u.at(h, h), x.at(h, 0), b - h, k);
@@ -380,7 +396,7 @@ void triangularSolve(const double* t, ptrdiff_t n, double* b, ptrdiff_t k, bool 
   for (ptrdiff_t i = 0; i < n; i++) std::memcpy(b + (n - 1 - i) * k, x.get() + i * k, size_t(k) * sizeof(double));
 }
 
-void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bool transpose);
+NABLA_CLONES void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bool transpose);
 
 /** Solves A·X = B in place in B (n×k) from the LU factors and pivots of luF64. */
 void luSolve(const double* factors, ptrdiff_t n, const int32_t* pivots, double* b, ptrdiff_t k) {
@@ -395,10 +411,37 @@ void luSolve(const double* factors, ptrdiff_t n, const int32_t* pivots, double* 
   triangularSolve(factors, n, b, k, false, false, false);
 }
 
+/**
+ * A⁻¹ into x (n×n) from the LU factors: PA = LU, so A⁻¹ = U⁻¹L⁻¹P. L⁻¹ by forward substitution
+ * on the identity's block columns, each starting at its diagonal block (the rows above stay
+ * zero), then U⁻¹ by back substitution, then P's column swaps: 4n³/3 flops after the LU
+ * where a solve against a materialised identity takes 2n³ (LAPACK's getri does the same work).
+ */
+void luInverse(const double* factors, ptrdiff_t n, const int32_t* pivots, double* x) {
+  const Block f{const_cast<double*>(factors), n}, out{x, n};
+  for (ptrdiff_t i = 0; i < n; i++) {
+    std::fill(out.row(i), out.row(i) + n, 0.0);
+    out.row(i)[i] = 1;
+  }
+  const ptrdiff_t block = blockFor(n);
+  for (ptrdiff_t s = 0; s < n; s += block) forwardSubstitute(f.at(s, s), n - s, true, out.at(s, s), std::min(block, n - s));
+  backSubstitute(f, n, out, n);
+  // X·P = X·S₍ₙ₋₁₎···S₀ (Sᵢ swaps columns i and pivots[i]) as one gather per row.
+  std::vector<ptrdiff_t> from(size_t(n), 0);
+  for (ptrdiff_t j = 0; j < n; j++) from[size_t(j)] = j;
+  for (ptrdiff_t i = n - 1; i >= 0; i--) std::swap(from[size_t(i)], from[size_t(pivots[i])]);
+  const Buffer row = buffer(n);
+  for (ptrdiff_t i = 0; i < n; i++) {
+    double* xi = out.row(i);
+    for (ptrdiff_t j = 0; j < n; j++) row[j] = xi[from[size_t(j)]];
+    std::memcpy(xi, row.get(), size_t(n) * sizeof(double));
+  }
+}
+
 // ---- Condition estimate ------------------------------------------------------------------
 
 /** x ← A⁻¹x (or A⁻ᵀx) for one vector from the LU factors, by substitution along rows of the factors. */
-void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bool transpose) {
+NABLA_CLONES void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bool transpose) {
   if (!transpose) {
     for (ptrdiff_t i = 0; i < n; i++) std::swap(x[i], x[pivots[i]]);
     for (ptrdiff_t i = 0; i < n; i++) x[i] -= dot(lu + i * n, x, i);
@@ -419,16 +462,28 @@ void luApply(const double* lu, ptrdiff_t n, const int32_t* pivots, double* x, bo
   for (ptrdiff_t i = n - 1; i >= 0; i--) std::swap(x[i], x[pivots[i]]);
 }
 
+/** The largest of n non-negative values, NaN if any is NaN (std::max would drop it). */
+double largestOf(const double* v, ptrdiff_t n) {
+  double largest = 0;
+  for (ptrdiff_t i = 0; i < n; i++)
+    if (v[i] > largest || v[i] != v[i]) largest = v[i];
+  return largest;
+}
+
+/** ‖A‖₁, the largest column sum of |A|. */
+NABLA_CLONES double oneNorm(const double* a, ptrdiff_t n) {
+  std::vector<double> sums(static_cast<size_t>(n), 0.0);
+  for (ptrdiff_t i = 0; i < n; i++)
+    for (ptrdiff_t j = 0; j < n; j++) sums[j] += std::fabs(a[i * n + j]);
+  return largestOf(sums.data(), n);
+}
+
 /**
  * The 1-norm condition estimate ‖A‖₁·‖A⁻¹‖₁ by Hager's method, as the reference's
  * conditionEstimate (same iteration, same tie-breaking); Infinity when a pivot is zero.
  */
 double conditionEstimate(const double* a, const double* lu, ptrdiff_t n, const int32_t* pivots) {
-  std::vector<double> sums(static_cast<size_t>(n), 0.0);
-  for (ptrdiff_t i = 0; i < n; i++)
-    for (ptrdiff_t j = 0; j < n; j++) sums[j] += std::fabs(a[i * n + j]);
-  double norm = 0;
-  for (double v : sums) norm = std::max(norm, v);
+  const double norm = oneNorm(a, n);
   for (ptrdiff_t i = 0; i < n; i++)
     if (lu[i * n + i] == 0) return HUGE_VAL;
   std::vector<double> x(static_cast<size_t>(n), 1.0 / double(n)), y(x), z(x);
@@ -455,6 +510,24 @@ double conditionEstimate(const double* a, const double* lu, ptrdiff_t n, const i
   return norm * estimate;
 }
 
+/** The upper bound on κ₁(A) of the reference's conditionBound (comparison matrices), same order of operations. */
+NABLA_CLONES double conditionBound(const double* a, const double* lu, ptrdiff_t n) {
+  for (ptrdiff_t i = 0; i < n; i++)
+    if (lu[i * n + i] == 0) return HUGE_VAL;
+  std::vector<double> y(size_t(n), 1.0);
+  for (ptrdiff_t j = 0; j < n; j++) {
+    const double* r = lu + j * n;
+    const double yj = (y[j] /= std::fabs(r[j]));
+    for (ptrdiff_t i = j + 1; i < n; i++) y[i] += std::fabs(r[i]) * yj;
+  }
+  for (ptrdiff_t j = n - 1; j >= 0; j--) {
+    const double* r = lu + j * n;
+    const double yj = y[j];
+    for (ptrdiff_t i = 0; i < j; i++) y[i] += std::fabs(r[i]) * yj;
+  }
+  return oneNorm(a, n) * largestOf(y.data(), n);
+}
+
 // ---- N-API wrappers (offsets count elements; a failed check throws and returns nullptr) ----
 
 bool validPivots(napi_env env, const int32_t* pivots, int64_t n) {
@@ -467,35 +540,59 @@ bool validPivots(napi_env env, const int32_t* pivots, int64_t n) {
   return true;
 }
 
-// choleskyF64(a, offset, n): the lower Cholesky factor of the symmetric part of the n×n
-// matrix at a[offset..], in place; returns −1, or the failing pivot (its value on the diagonal).
+// choleskyF64(a, offset, out, outOffset, n): the lower Cholesky factor of the symmetric part of
+// the n×n matrix at a[offset..], written to out[outOffset..] (out may be a, at the same offset);
+// returns −1, or the failing pivot (its value on the diagonal).
 napi_value CholeskyF64(napi_env env, napi_callback_info info) {
-  napi_value args[3];
-  double* a;
-  size_t length;
-  int64_t offset, n;
+  napi_value args[5];
+  double *a, *out;
+  size_t length, outLength;
+  int64_t offset, oo, n;
   if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
-      !integers(env, {{args[1], &offset}, {args[2], &n}}) || !fits(env, length, offset, n * n))
+      !typedArray(env, args[2], napi_float64_array, &out, &outLength) ||
+      !integers(env, {{args[1], &offset}, {args[3], &oo}, {args[4], &n}}) || !fits(env, length, offset, n * n) ||
+      !fits(env, outLength, oo, n * n))
     return nullptr;
   napi_value result;
-  napi_create_int64(env, cholesky(a + offset, n), &result);
+  napi_create_int64(env, cholesky(a + offset, out + oo, n), &result);
   return result;
 }
 
-// luF64(a, offset, n, pivots, pivotOffset): LU with partial pivoting in place; pivots[i] is the
-// row swapped with row i.
+// luF64(a, offset, out, outOffset, n, pivots, pivotOffset): LU with partial pivoting of the n×n
+// matrix at a[offset..], written to out[outOffset..] (out may be a, at the same offset);
+// pivots[i] is the row swapped with row i.
 napi_value LuF64(napi_env env, napi_callback_info info) {
-  napi_value args[5];
-  double* a;
+  napi_value args[7];
+  double *a, *out;
   int32_t* pivots;
-  size_t length, pivotLength;
-  int64_t offset, n, po;
+  size_t length, outLength, pivotLength;
+  int64_t offset, oo, n, po;
   if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
-      !typedArray(env, args[3], napi_int32_array, &pivots, &pivotLength) ||
-      !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &po}}) || !fits(env, length, offset, n * n) ||
-      !fits(env, pivotLength, po, n))
+      !typedArray(env, args[2], napi_float64_array, &out, &outLength) ||
+      !typedArray(env, args[5], napi_int32_array, &pivots, &pivotLength) ||
+      !integers(env, {{args[1], &offset}, {args[3], &oo}, {args[4], &n}, {args[6], &po}}) || !fits(env, length, offset, n * n) ||
+      !fits(env, outLength, oo, n * n) || !fits(env, pivotLength, po, n))
     return nullptr;
-  lu(a + offset, n, pivots + po);
+  lu(a + offset, out + oo, n, pivots + po);
+  return nullptr;
+}
+
+// luInverseF64(lu, offset, n, pivots, pivotOffset, out, outOffset): A⁻¹ (n×n) into out from the
+// factors and pivots of luF64.
+napi_value LuInverseF64(napi_env env, napi_callback_info info) {
+  napi_value args[7];
+  double *f, *out;
+  int32_t* pivots;
+  size_t length, pivotLength, outLength;
+  int64_t offset, n, po, oo;
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &f, &length) ||
+      !typedArray(env, args[3], napi_int32_array, &pivots, &pivotLength) ||
+      !typedArray(env, args[5], napi_float64_array, &out, &outLength) ||
+      !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &po}, {args[6], &oo}}) ||
+      !fits(env, length, offset, n * n) || !fits(env, pivotLength, po, n) || !fits(env, outLength, oo, n * n) ||
+      !validPivots(env, pivots + po, n))
+    return nullptr;
+  luInverse(f + offset, n, pivots + po, out + oo);
   return nullptr;
 }
 
@@ -537,6 +634,23 @@ napi_value ConditionEstimateF64(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// conditionBoundF64(a, aOffset, lu, luOffset, n): an upper bound on the 1-norm condition number
+// of the n×n matrix at a from its LU factors.
+napi_value ConditionBoundF64(napi_env env, napi_callback_info info) {
+  napi_value args[5];
+  double *a, *f;
+  size_t length, fLength;
+  int64_t ao, lo, n;
+  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
+      !typedArray(env, args[2], napi_float64_array, &f, &fLength) ||
+      !integers(env, {{args[1], &ao}, {args[3], &lo}, {args[4], &n}}) || !fits(env, length, ao, n * n) ||
+      !fits(env, fLength, lo, n * n))
+    return nullptr;
+  napi_value result;
+  napi_create_double(env, conditionBound(a + ao, f + lo, n), &result);
+  return result;
+}
+
 // triangularSolveF64(t, offset, n, b, bOffset, k, lower, transpose, unit): solves op(T)·X = B in
 // place in B (n×k).
 napi_value TriangularSolveF64(napi_env env, napi_callback_info info) {
@@ -562,14 +676,17 @@ napi_value TriangularSolveF64(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-void defineLinalg(napi_env env, napi_value exports, ProductF64 gemm) {
+void defineLinalg(napi_env env, napi_value exports, ProductF64 gemm, UpdateF64 gemmUpdate) {
   product = gemm;
+  update = gemmUpdate;
   const napi_property_descriptor props[] = {
       {"choleskyF64", nullptr, CholeskyF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"luF64", nullptr, LuF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"luSolveF64", nullptr, LuSolveF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"luInverseF64", nullptr, LuInverseF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"triangularSolveF64", nullptr, TriangularSolveF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conditionEstimateF64", nullptr, ConditionEstimateF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conditionBoundF64", nullptr, ConditionBoundF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

@@ -133,8 +133,17 @@ export interface LinalgKernels {
   lu(a: ArrayTensor): LUResult;
   /** Estimated 1-norm condition number of each matrix of `a` from its LU factors `f` (Hager's method). */
   conditionEstimate(a: ArrayTensor, f: LUResult): Float64Array;
+  /**
+   * An upper bound on each matrix's 1-norm condition number from its LU factors, in one cheap
+   * pass (comparison matrices): never below κ₁ or conditionEstimate, so a bound under a
+   * threshold makes the estimate unnecessary; it can be far above κ₁ (then estimate). NaN or
+   * infinite when the matrix has a NaN or infinite entry (callers rely on it).
+   */
+  conditionBound(a: ArrayTensor, f: LUResult): Float64Array;
   /** Solves A·X = B with the factors of `lu`; b is [..., n, k]. */
   luSolve(f: LUResult, b: ArrayTensor): ArrayTensor;
+  /** A⁻¹ of each matrix from its LU factors, as a tensor of `dtype` (no solve against a materialised identity). */
+  luInverse(f: LUResult, dtype: DType): ArrayTensor;
   /** Solves op(T)·X = B, T the lower/upper triangle of a (op = transpose when asked). */
   triangularSolve(a: ArrayTensor, b: ArrayTensor, lower: boolean, transpose: boolean, unitDiagonal: boolean): ArrayTensor;
   /** Eigen-decomposition of each symmetric part: ascending values [..., n], vectors as columns [..., n, n]. */

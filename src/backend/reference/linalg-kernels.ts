@@ -10,7 +10,7 @@ import type { DType } from "../../tensor/dtype.js";
 import { sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import {
-  type Matmul, choleskyInPlace, conditionEstimate, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, symmetricEigenvaluesInPlace, triangularSolveInPlace,
+  type Matmul, choleskyInPlace, conditionBound, conditionEstimate, householderQR, jacobiSVD, luInPlace, luSolveInPlace, symmetricEigenInPlace, symmetricEigenvaluesInPlace, triangularSolveInPlace,
 } from "./linalg.js";
 
 /** A fresh float64 row-major copy of x's elements. */
@@ -65,6 +65,13 @@ function conditionEstimates(a: ArrayTensor, f: LUResult): Float64Array {
   return Float64Array.from({ length: batch }, (_, t) => conditionEstimate(src, t * n * n, lu, t * n * n, n, f.pivots, t * n));
 }
 
+function conditionBounds(a: ArrayTensor, f: LUResult): Float64Array {
+  const { batch, n } = matrixDims(a);
+  const src = float64Copy(a);
+  const lu = f.lu.contiguousData(false) as Float64Array;
+  return Float64Array.from({ length: batch }, (_, t) => conditionBound(src, t * n * n, lu, t * n * n, n));
+}
+
 function luSolve(this: Backend, f: LUResult, b: ArrayTensor): ArrayTensor {
   const { batch, n } = matrixDims(f.lu);
   const k = b.shape[b.ndim - 1]!;
@@ -72,6 +79,17 @@ function luSolve(this: Backend, f: LUResult, b: ArrayTensor): ArrayTensor {
   const x = float64Copy(b);
   for (let t = 0; t < batch; t++) luSolveInPlace(this.matmul, lu, t * n * n, n, f.pivots, t * n, x, t * n * k, k);
   return output(x, b.shape, b.dtype);
+}
+
+function luInverse(this: Backend, f: LUResult, dtype: DType): ArrayTensor {
+  const { batch, n } = matrixDims(f.lu);
+  const lu = f.lu.contiguousData(false) as Float64Array;
+  const x = new Float64Array(batch * n * n);
+  for (let t = 0; t < batch; t++) {
+    for (let i = 0; i < n; i++) x[t * n * n + i * n + i] = 1;
+    luSolveInPlace(this.matmul, lu, t * n * n, n, f.pivots, t * n, x, t * n * n, n);
+  }
+  return output(x, f.lu.shape, dtype);
 }
 
 function triangularSolve(this: Backend, a: ArrayTensor, b: ArrayTensor, lower: boolean, transpose: boolean, unitDiagonal: boolean): ArrayTensor {
@@ -160,4 +178,4 @@ function qr(a: ArrayTensor): { q: ArrayTensor; r: ArrayTensor } {
 }
 
 /** The linear-algebra block of the reference backend. */
-export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, luSolve, triangularSolve, eigh, eigvalsh, svd, svdvals, qr };
+export const linalgKernels: LinalgKernels = { cholesky, lu, conditionEstimate: conditionEstimates, conditionBound: conditionBounds, luSolve, luInverse, triangularSolve, eigh, eigvalsh, svd, svdvals, qr };

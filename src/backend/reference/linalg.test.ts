@@ -68,6 +68,25 @@ describe.each([5, 150])("linalg kernels at n = %i", (n) => {
     expect(ref.conditionEstimate(dt, ref.lu(dt))[0]).toBeCloseTo(1e3, 6);
   });
 
+  test("conditionBound: never below the estimate, exact where |A⁻¹| is the comparison bound", () => {
+    // Diagonal: κ₁ = 1e3. U with 1 on the diagonal and −1 everywhere above it: U⁻¹ has
+    // entries 2^(j−i−1) > 0, so ‖U⁻¹‖₁ = 2^(n−1), ‖U‖₁ = n, κ₁ = n·2^(n−1) (no pivoting).
+    const d = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) d[i * n + i] = i === 2 ? 1e-3 : 1;
+    const dt = new ArrayTensor(d, [n, n]);
+    expect(ref.conditionBound(dt, ref.lu(dt))[0]).toBeCloseTo(1e3, 9);
+    const m = 5;
+    const u = new ArrayTensor(Float64Array.from({ length: m * m }, (_, k) => (Math.floor(k / m) === k % m ? 1 : Math.floor(k / m) < k % m ? -1 : 0)), [m, m]);
+    expect(ref.conditionBound(u, ref.lu(u))[0]).toBe(5 * 16);
+    for (let trial = 0; trial < 3; trial++) {
+      const g = new ArrayTensor(randomMatrix(n, n), [n, n]);
+      const f = ref.lu(g);
+      expect(ref.conditionBound(g, f)[0]).toBeGreaterThanOrEqual(ref.conditionEstimate(g, f)[0]!);
+    }
+    const singular = new ArrayTensor(Float64Array.from([1, 2, 2, 4]), [2, 2]);
+    expect(ref.conditionBound(singular, ref.lu(singular))[0]).toBe(Infinity);
+  });
+
   test("lu + luSolve: A·X = B", () => {
     const a = randomMatrix(n, n);
     const b = randomMatrix(n, 3);

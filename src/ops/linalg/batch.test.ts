@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import * as nb from "../../index.js";
 import { type Primitive, bind } from "../core.js";
-import { choleskyP, detSignP, logAbsDetP, solveP, triangularSolveP } from "./factor.js";
+import { choleskyP, detSignP, inverseP, logAbsDetP, solveP, triangularSolveP } from "./factor.js";
 import { eighP, eigvalshP, qrP, svdP, svdvalsP } from "./spectral.js";
 import { expmP } from "./expm.js";
 
@@ -35,6 +35,7 @@ describe("linalg batching rules agree with a loop", () => {
   const unary: [string, Primitive<unknown>, unknown][] = [
     ["cholesky", choleskyP as Primitive<unknown>, undefined],
     ["logAbsDet", logAbsDetP as Primitive<unknown>, undefined],
+    ["inverse", inverseP as Primitive<unknown>, undefined],
     ["detSign", detSignP as Primitive<unknown>, undefined],
     ["eigh", eighP as Primitive<unknown>, undefined],
     ["eigvalsh", eigvalshP as Primitive<unknown>, undefined],

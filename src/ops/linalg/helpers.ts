@@ -1,4 +1,5 @@
 /** Small matrix helpers shared by the linalg primitives' kernels and rules (all nabla ops). */
+import { backend } from "../../backend/registry.js";
 import type { DType } from "../../tensor/dtype.js";
 import { NablaError } from "../../tensor/errors.js";
 import { type Shape, formatShape } from "../../tensor/shape.js";
@@ -76,6 +77,10 @@ export function requireMatrix(op: string, x: Tensor): void {
 
 /** Throws a NablaError naming the first NaN or infinite entry of a concrete input. */
 export function requireFinite(op: string, x: ArrayTensor): void {
+  // A NaN or ±∞ entry makes its row's sum NaN or infinite, so finite row sums (one pass of the
+  // backend's vectorised row reduction) clear the input; the entry-by-entry scan only runs to
+  // name the culprit, or to find none when finite entries merely overflowed a sum.
+  if (x.ndim > 0 && backend().reduce("sum", x, [x.ndim - 1]).contiguousData(false).every(Number.isFinite)) return;
   const d = x.contiguousData(false);
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i])) {

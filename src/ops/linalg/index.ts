@@ -10,8 +10,8 @@ import { bind } from "../core.js";
 import { abs, div, exp, greater, mul, pow, sqrt, sub, where } from "../primitives/elementwise.js";
 import { max, sum } from "../primitives/reduce.js";
 import { concat, reshape, transpose } from "../primitives/shape.js";
-import { choleskyP, detSignP, logAbsDetP, solveMatrix, trsm } from "./factor.js";
-import { colBlock, identity, mT, mm, requireFinite, requireMatrix, requireSquare, rows, scaleColumns } from "./helpers.js";
+import { choleskyP, detSignP, inverseP, logAbsDetP, solveMatrix, trsm } from "./factor.js";
+import { colBlock, mT, mm, requireFinite, requireMatrix, requireSquare, rows, scaleColumns } from "./helpers.js";
 import { eighP, eigvalshP, qrP, svdP, svdvalsP, unpackEigh, unpackQr, unpackSvd } from "./spectral.js";
 import { expmP } from "./expm.js";
 
@@ -54,9 +54,8 @@ export function solve(a: TensorLike, b: TensorLike): Tensor {
  */
 export function inv(a: TensorLike): Tensor {
   const at = toTensor(a);
-  const n = requireSquare("inv", at);
-  if (at.level === 0) requireFinite("inv", at.concrete());
-  return solveMatrix(at, identity(n, at.dtype));
+  requireSquare("inv", at);
+  return bind(inverseP, [at], undefined);
 }
 
 /** Sign and log of the absolute determinant. */

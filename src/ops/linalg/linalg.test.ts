@@ -128,6 +128,13 @@ describe("nb.linalg errors", () => {
     expect(() => L.det([[1, NaN], [0, 1]])).toThrow("det: entry [0, 1] of the input [2, 2] is NaN");
     expect(() => L.inv([[1, 0], [-Infinity, 1]])).toThrow("inv: entry [1, 0] of the input [2, 2] is -Infinity");
     expect(() => L.svd([[1, Infinity]])).toThrow("svd: entry [0, 1] of the input [1, 2] is Infinity");
+    // Past the kernels' size thresholds, in the second matrix of a batch: solve and inv factor
+    // first and scan only when the condition bound (NaN here) does not clear the input.
+    const batch = nb.add(nb.mul(nb.eye(40), 40), nb.zeros([2, 40, 40])).toArray() as number[][][];
+    batch[1]![5]![7] = NaN;
+    expect(() => L.solve(batch, nb.ones([2, 40, 1]))).toThrow("solve: entry [1, 5, 7] of the input [2, 40, 40] is NaN");
+    batch[1]![5]![7] = -Infinity;
+    expect(() => L.inv(batch)).toThrow("inv: entry [1, 5, 7] of the input [2, 40, 40] is -Infinity");
   });
   test("Taylor mode through svd says which function lacks the rule", () => {
     expect(() => nb.jet((x: nb.Tensor) => L.svdvals(x), [nb.eye(2)], [[nb.eye(2)]])).toThrow(/svdvals/);
