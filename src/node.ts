@@ -5,12 +5,10 @@
  * @module
  */
 import { selectNodeBackend } from "./backend/node.js";
-import { adviseHugePages } from "./backend/native/index.js";
 import { setUninitializedAllocator } from "./tensor/dtype.js";
 
 export * from "./index.js";
 
-// Kernel outputs that are written in full need no zero-filling: Node can skip it. Large ones
-// get huge pages once the native addon is loaded (see adviseHugePages).
-setUninitializedAllocator((bytes) => adviseHugePages(Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer));
+// Kernel outputs that are written in full need no zero-filling: Node can skip it.
+setUninitializedAllocator((bytes) => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer);
 selectNodeBackend();

@@ -17,9 +17,6 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "elementwise.h"
 #include "gemm.h"
@@ -463,9 +460,6 @@ napi_value names(napi_env env, std::initializer_list<const char*> list) {
   return arr;
 }
 
-/** Blocks of at least this many bytes get a fresh mmap of their own (see tuneAllocator). */
-constexpr size_t kFreshMapBytes = size_t(64) << 20;
-
 /**
  * Output tensors are typed arrays that V8 allocates with calloc. glibc serves blocks over
  * 128 KB with a fresh mmap and unmaps them when freed, so every medium-sized op output costs
@@ -477,32 +471,9 @@ void tuneAllocator() {
 #if defined(__GLIBC__)
   const char* opt = std::getenv("NABLA_MALLOC_TUNING");
   if (opt && std::string(opt) == "0") return;
-  mallopt(M_MMAP_THRESHOLD, kFreshMapBytes);
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
-}
-
-// adviseHugePages(buffer): asks the kernel to back a large, not yet written ArrayBuffer with
-// transparent huge pages (where THP is in "madvise" mode, as on most distributions). Such a
-// block is a fresh mmap, and writing it costs one page fault per 4 KB: 411 MB of per-example
-// gradients took 215 ms to fill here, 52 ms with 2 MB pages. Smaller buffers, reused from the
-// heap, are left alone. Only the 2 MB-aligned interior is advised; a no-op off Linux.
-napi_value AdviseHugePages(napi_env env, napi_callback_info info) {
-  napi_value args[1];
-  if (!getArgs(env, info, args)) return nullptr;
-  void* data = nullptr;
-  size_t length = 0;
-  if (napi_get_arraybuffer_info(env, args[0], &data, &length) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "nabla native adviseHugePages: expected an ArrayBuffer");
-    return nullptr;
-  }
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
-  const uintptr_t lo = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t hi = (reinterpret_cast<uintptr_t>(data) + length) & ~(kHuge - 1);
-  if (length >= kFreshMapBytes && hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
-#endif
-  return nullptr;
 }
 
 napi_value Init(napi_env env, napi_value exports) {
@@ -517,19 +488,16 @@ napi_value Init(napi_env env, napi_value exports) {
       {"fused", nullptr, Fused, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"reduceColumns", nullptr, ReduceColumns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"adviseHugePages", nullptr, AdviseHugePages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   defineLinalg(env, exports, [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
     gemmThreaded(isa.f64, a, b, c, m, k, n);
   });
-  napi_value isaName, maxThreads, hugePageBytes;
+  napi_value isaName, maxThreads;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &isaName);
   napi_create_uint32(env, std::max(1u, std::thread::hardware_concurrency()), &maxThreads);
   napi_set_named_property(env, exports, "isa", isaName);
   napi_set_named_property(env, exports, "maxThreads", maxThreads);
-  napi_create_double(env, double(kFreshMapBytes), &hugePageBytes);
-  napi_set_named_property(env, exports, "hugePageBytes", hugePageBytes);
   napi_set_named_property(env, exports, "unaryOps", names(env, {NABLA_UNARY_OPS(NABLA_NAME)}));
   napi_set_named_property(env, exports, "binaryOps", names(env, {NABLA_BINARY_OPS(NABLA_NAME)}));
   napi_set_named_property(env, exports, "reduceOps", names(env, {NABLA_REDUCE_OPS(NABLA_NAME)}));

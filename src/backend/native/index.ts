@@ -40,9 +40,6 @@ interface NativeAddon extends Partial<NativeLinalgAddon> {
     outputs: readonly TypedArray[], sums: Float64Array, n: number,
   ): void;
   setThreads(n: number): number;
-  /** Buffers of at least this many bytes are fresh mmaps that adviseHugePages backs with 2 MB pages. */
-  readonly hugePageBytes: number;
-  adviseHugePages(buffer: ArrayBuffer): void;
 }
 
 /**
@@ -77,17 +74,6 @@ export function loadNativeBackend(path: string = DEFAULT_BINARY): Backend {
 export function setNativeThreads(n: number): number {
   if (!loaded) throw new Error("setNativeThreads: the native backend is not loaded");
   return loaded.setThreads(n);
-}
-
-/**
- * Returns `buffer`, asking the kernel to back it with 2 MB pages when it is large enough to
- * be a fresh mapping and the addon is loaded: writing a fresh mapping costs a page fault per
- * 4 KB otherwise (a 411 MB batch of per-example gradients: 215 ms of faults, 52 ms with huge
- * pages). For the allocator of uncleared output memory, before anything writes the buffer.
- */
-export function adviseHugePages(buffer: ArrayBuffer): ArrayBuffer {
-  if (loaded?.hugePageBytes !== undefined && buffer.byteLength >= loaded.hugePageBytes) loaded.adviseHugePages(buffer);
-  return buffer;
 }
 
 /** The instruction set the addon chose for this CPU ("avx512", "avx2" or "generic"), if loaded. */
