@@ -185,6 +185,7 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
       ["wide enough for threads 120×250·250×300", ...mm(120, 250, 300)],
       ["row vector 1×300·300×70", ...mm(1, 300, 70)],
       ["matrix·vector 128×64·64×1", ...mm(128, 64, 1)],
+      ["transposed matrix·vector 150×90·90×1", transposed([150, 90], dtype), dense([90, 1], dtype, false)],
       ["transposed A", transposed([40, 60], dtype), dense([60, 50], dtype, false)],
       ["transposed B", dense([40, 60], dtype, false), transposed([60, 50], dtype)],
       ["strided", strided([33, 45], dtype), strided([45, 39], dtype)],

@@ -5,7 +5,7 @@
  * checked against `nb.config().maxDenseBytes`.
  */
 import { ArrayTensor, Tensor } from "../tensor/tensor.js";
-import { zeros } from "../tensor/create.js";
+import { eye, zeros } from "../tensor/create.js";
 import { allocate } from "../tensor/dtype.js";
 import { NablaError } from "../tensor/errors.js";
 import { formatBytes, formatShape } from "../tensor/shape.js";
@@ -83,6 +83,9 @@ const entryBytes = (ts: readonly Tensor[]): number => (ts.some((t) => t.dtype ==
  * like the leaves: for each leaf a batch of shape [count, ...leaf.shape].
  */
 function basisRows(leaves: readonly Tensor[], start: number, count: number): Tensor[] {
+  const only = leaves.length === 1 ? leaves[0]! : null;
+  // The whole basis of one leaf is eye's identity, which matmul recognises (A·I costs nothing).
+  if (only !== null && start === 0 && count === only.size) return [reshape(eye(count, { dtype: only.dtype }), [count, ...only.shape])];
   let offset = 0;
   return leaves.map((t) => {
     const data = allocate(t.dtype, count * t.size);

@@ -183,7 +183,23 @@ export function full(shape: Shape, value: number, options: CreateOptions = {}): 
 export function eye(n: number, options: CreateOptions = {}): Tensor {
   const t = filled([n, n], 0, options, "eye") as ArrayTensor;
   for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
+  identityStorage.add(t.data);
   return t;
+}
+
+/** Storage that eye filled (storage is never written after creation, so it stays an identity). */
+const identityStorage = new WeakSet<TypedArray>();
+
+/**
+ * True when x is an identity matrix made by eye, or a transposed view or 2-D reshape of
+ * one: matmul returns the other operand instead of multiplying by it (jacfwd and hessian
+ * seed their tangents with eye, and the first product A·I would cost a whole GEMM).
+ */
+export function isIdentity(x: Tensor): boolean {
+  if (!(x instanceof ArrayTensor) || x.ndim !== 2 || !identityStorage.has(x.data)) return false;
+  const [n, m] = x.shape as [number, number];
+  const [r, c] = x.strides as [number, number];
+  return n === m && x.offset === 0 && x.data.length === n * n && ((r === n && c === 1) || (r === 1 && c === n) || n === 1);
 }
 
 /**

@@ -5,6 +5,7 @@ import { backend } from "../../backend/registry.js";
 import { NablaError } from "../../tensor/errors.js";
 import { broadcastShapes, formatShape } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
+import { isIdentity } from "../../tensor/create.js";
 import { add } from "./elementwise.js";
 import { reshape, transpose } from "./shape.js";
 import { batchFirst, exampleShape, moveAxis } from "../batching.js";
@@ -59,6 +60,7 @@ export const matmulP: Primitive<undefined> = definePrimitive<undefined>({
           `${k} (last axis of the first) ≠ ${b!.shape[b!.ndim - 2]} (second-to-last of the second)`,
       );
     }
+    if (a!.dtype === b!.dtype && (isIdentity(a!) || isIdentity(b!))) return isIdentity(a!) ? b! : a!;
     const batch = broadcastShapes(a!.shape.slice(0, -2), b!.shape.slice(0, -2), "matmul (batch axes)");
     return backend().matmul(a!, b!, [...batch, a!.shape[a!.ndim - 2]!, b!.shape[b!.ndim - 1]!]);
   },
