@@ -437,7 +437,7 @@ napi_value ReduceColumns(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// setThreads(n): threads for large matmuls from now on (at least 1); returns the old count.
+// setThreads(n): threads for large matmuls and elementwise loops from now on (at least 1); returns the old count.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value args[1];
   int64_t n;
@@ -479,6 +479,7 @@ void tuneAllocator() {
 napi_value Init(napi_env env, napi_value exports) {
   tuneAllocator();
   useVectorMath(isa.math());
+  useThreads([](unsigned t, const std::function<void(unsigned)>& job) { pool.run(t, job); }, [] { return threadCount; });
 #define NABLA_NAME(name) #name,
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 
 namespace nabla {
 
@@ -32,6 +33,17 @@ struct VectorMath;
  * vector kernels (vecmath.h); the addon calls it once at load with its instruction set's.
  */
 void useVectorMath(const VectorMath& math);
+
+/** Runs job(0) … job(t − 1), in parallel where it can, and returns when all have finished. */
+using ParallelRun = void (*)(unsigned t, const std::function<void(unsigned)>& job);
+
+/**
+ * Lets loops over many elements split across the addon's worker pool (the GEMM's): `run`
+ * starts the shares, `threads()` says how many to use now (NABLA_NUM_THREADS, setThreads).
+ * Until the addon calls it, every loop runs on the calling thread. Elementwise results do not
+ * depend on the split; sums add fixed chunks in a fixed order, so they do not either.
+ */
+void useThreads(ParallelRun run, unsigned (*threads)());
 
 /** o[i] = f(x[i]) for i < n. */
 void unaryF64(UnaryOp op, const double* x, double* o, ptrdiff_t n);
@@ -80,10 +92,11 @@ struct FusedOutput {
 };
 
 /**
- * Runs the chain over n elements, a block at a time so that every intermediate stays in L1:
- * stores each output's value element by element and returns each sum's total (in double,
- * in element order within a block). Every step computes in double and rounds to its own
- * dtype, as the eager kernels do, so results equal theirs.
+ * Runs the chain over n elements, a block at a time so that every intermediate stays in L1,
+ * long loops split across threads: stores each output's value element by element and returns
+ * each sum's total (in double: element by element within a chunk of 16384, the chunks' sums
+ * in order). Every step computes in double and rounds to its own dtype, as the eager kernels
+ * do, so results equal theirs.
  */
 void runFused(const FusedOperand* operands, int nOperands, const FusedStep* steps, int nSteps,
               const FusedOutput* stores, int nStores, const int* sumValues, double* sums, int nSums,
