@@ -337,7 +337,9 @@ struct Kernels {
     ax = ax > 22.0 ? splat(22.0) : ax;  // tanh rounds to ±1 beyond 22; NaN passes through
     const auto small = ax < 1.0;
     const D t = expm1Core(small ? -2.0 * ax : 2.0 * ax);
-    const D z = small ? -t / (t + 2.0) : 1.0 - 2.0 / (t + 2.0);
+    // −t/(t + 2) below 1, 1 − 2/(t + 2) above: one division serves both (it is the slowest step).
+    const D q = (small ? -t : splat(2.0)) / (t + 2.0);
+    const D z = small ? q : 1.0 - q;
     return (D)((I)z | ((I)x & splatI(0x8000000000000000LL)));
   }
 
