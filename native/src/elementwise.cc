@@ -87,15 +87,7 @@ struct Div {
   static double f(double x, double y) { return x / y; }
   static float f(float x, float y) { return x / y; }
 };
-// JavaScript's Math.pow differs from C's pow in two places: a NaN exponent always gives NaN,
-// and (±1)^±∞ is NaN (C says 1).
-struct Pow {
-  static double f(double x, double y) {
-    if (y != y) return kNaN;
-    if (std::isinf(y) && std::fabs(x) == 1.0) return kNaN;
-    return std::pow(x, y);
-  }
-};
+struct Pow { static double f(double x, double y) { return powScalar(x, y); } };
 // Math.max/min: NaN if either is NaN; +0 is larger than −0.
 struct Maximum {
   static double f(double x, double y) {
@@ -280,7 +272,25 @@ bool isCostly(UnaryOp op) {
 }
 bool isCostly(BinaryOp op) { return op == BinaryOp::pow || op == BinaryOp::atan2; }
 
+VecKernel2 vectorKernel(BinaryOp op) { return vectorMath && op == BinaryOp::pow ? vectorMath->pow : nullptr; }
+
 void applyVector(VecKernel kernel, const double* x, double* o, ptrdiff_t n) { kernel(x, o, n); }
+void applyVector(VecKernel2 kernel, const double* a, ptrdiff_t as, const double* b, ptrdiff_t bs, double* o, ptrdiff_t n) {
+  kernel(a, as, b, bs, o, n);
+}
+
+/** Float data through a double kernel of two operands, as the one-operand version below. */
+void applyVector(VecKernel2 kernel, const float* a, ptrdiff_t as, const float* b, ptrdiff_t bs, float* o, ptrdiff_t n) {
+  constexpr ptrdiff_t kChunk = 256;
+  double bufA[kChunk], bufB[kChunk];
+  for (ptrdiff_t i0 = 0; i0 < n; i0 += kChunk) {
+    const ptrdiff_t len = std::min(kChunk, n - i0);
+    for (ptrdiff_t i = 0; i < len; i++) bufA[i] = a[(i0 + i) * as];
+    for (ptrdiff_t i = 0; i < len; i++) bufB[i] = b[(i0 + i) * bs];
+    kernel(bufA, 1, bufB, 1, bufA, len);
+    for (ptrdiff_t i = 0; i < len; i++) o[i0 + i] = float(bufA[i]);
+  }
+}
 
 /** Float data through a double kernel: widened a block at a time, rounded once on the way out. */
 void applyVector(VecKernel kernel, const float* x, float* o, ptrdiff_t n) {
@@ -305,6 +315,7 @@ void unaryDispatch(UnaryOp op, const T* x, T* o, ptrdiff_t n) {
 template <typename T>
 void binaryDispatch(BinaryOp op, const T* a, ptrdiff_t as, const T* b, ptrdiff_t bs, T* o, ptrdiff_t n) {
   parallelFor(n, isCostly(op) ? kThreadedCostly : kThreadedCheap, 64, [&](ptrdiff_t i0, ptrdiff_t i1) {
+    if (VecKernel2 kernel = vectorKernel(op)) return applyVector(kernel, a + i0 * as, as, b + i0 * bs, bs, o + i0, i1 - i0);
     withBinary(op, [&](auto f) { binaryLoop<typename decltype(f)::type, T>(a + i0 * as, as, b + i0 * bs, bs, o + i0, i1 - i0); });
   });
 }
@@ -419,6 +430,7 @@ void unaryBlockDispatch(UnaryOp op, const V* x, V* o, ptrdiff_t n) {
 
 template <typename V>
 void binaryBlockDispatch(BinaryOp op, const V* a, const V* b, V* o, ptrdiff_t n) {
+  if (VecKernel2 kernel = vectorKernel(op)) return applyVector(kernel, a, 1, b, 1, o, n);
   withBinary(op, [&](auto f) { binaryBlock<typename decltype(f)::type, V>(a, b, o, n); });
 }
 

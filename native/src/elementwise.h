@@ -29,7 +29,7 @@ enum class ReduceOp { NABLA_REDUCE_OPS(NABLA_ENUM) count };
 struct VectorMath;
 
 /**
- * Routes exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid and softplus (eager and fused) through these
+ * Routes exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid, softplus and pow (eager and fused) through these
  * vector kernels (vecmath.h); the addon calls it once at load with its instruction set's.
  */
 void useVectorMath(const VectorMath& math);
