@@ -6,6 +6,7 @@
 #include "vecmath.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -240,10 +241,12 @@ constexpr ptrdiff_t kThreadedCostly = ptrdiff_t(1) << 14;
 constexpr ptrdiff_t kThreadedCheap = ptrdiff_t(1) << 17;
 
 /**
- * body(i0, i1) over [0, n) in one contiguous part per thread, each part a multiple of `align`
- * but the last; one part when n < minimum or the pool is absent.
+ * body(i0, i1) over [0, n) in parts of a fixed length (a multiple of `align`, four per
+ * thread) that every thread takes from a shared counter until none is left; one part when
+ * n < minimum or the pool is absent. The caller keeps taking parts while a worker waits to be
+ * scheduled, so a busy machine costs no more than one thread would.
  */
-thread_local bool inShare = false;  // a share that splits again runs on its own thread
+thread_local bool inShare = false;  // a part that splits again runs on its own thread
 
 template <typename Body>
 void parallelFor(ptrdiff_t n, ptrdiff_t minimum, ptrdiff_t align, Body&& body) {
@@ -253,11 +256,11 @@ void parallelFor(ptrdiff_t n, ptrdiff_t minimum, ptrdiff_t align, Body&& body) {
     return;
   }
   const unsigned t = unsigned(want);
-  const ptrdiff_t per = ((n + t - 1) / t + align - 1) / align * align;
-  parallelRun(t, [&](unsigned i) {
-    const ptrdiff_t i0 = std::min<ptrdiff_t>(n, per * i), i1 = std::min<ptrdiff_t>(n, per * (i + 1));
+  const ptrdiff_t per = ((n + 4 * t - 1) / (4 * t) + align - 1) / align * align;
+  std::atomic<ptrdiff_t> next{0};
+  parallelRun(t, [&](unsigned) {
     inShare = true;
-    if (i0 < i1) body(i0, i1);
+    for (ptrdiff_t i0; (i0 = next.fetch_add(per, std::memory_order_relaxed)) < n;) body(i0, std::min(n, i0 + per));
     inShare = false;
   });
 }

@@ -34,7 +34,11 @@ struct VectorMath;
  */
 void useVectorMath(const VectorMath& math);
 
-/** Runs job(0) … job(t − 1), in parallel where it can, and returns when all have finished. */
+/**
+ * Runs job(0) on the caller and job(1) … job(t − 1) on workers, in parallel where it can, and
+ * returns when all have finished; a worker's job that has not started when job(0) returns may
+ * never run, so every job takes its work from a counter they share.
+ */
 using ParallelRun = void (*)(unsigned t, const std::function<void(unsigned)>& job);
 
 /**
