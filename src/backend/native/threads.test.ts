@@ -79,6 +79,19 @@ describe.runIf(native !== undefined)("native loops give the same bits on any num
     }
   });
 
+  test("many short threaded loops in a row, with more threads than cores", () => {
+    // Shares that no worker has started when the caller finishes are withdrawn (addon.cc's
+    // pool): run that path thousands of times, where a race would crash, hang or corrupt.
+    const x = data([20011], "float64", 7);
+    setNativeThreads(1);
+    const want = Buffer.from(bytes(be.unary("exp", x)));
+    setNativeThreads(4);
+    for (let i = 0; i < 2000; i++) {
+      const got = bytes(be.unary("exp", x));
+      if (!got.equals(want)) expect.fail(`call ${i} differs from the one-thread result`);
+    }
+  });
+
   test.each(["float64", "float32"] as DType[])("a fused loop with stores and a sum, %s", (dtype) => {
     const n = 100003;
     const x = data([n], dtype, 5), y = data([n], dtype, 6);
