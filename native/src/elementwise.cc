@@ -182,17 +182,34 @@ NABLA_CLONES void binaryLoop(const T* __restrict a, ptrdiff_t as, const T* __res
   }
 }
 
-// Sums accumulate in double with eight independent partial sums: the compiler may then keep
-// them in one vector register (the reassociation is written out, not left to -ffast-math).
+// Sums accumulate in double with eight independent partial sums, element i into lane i mod 8:
+// the compiler may then keep them in one vector register (the reassociation is written out,
+// not left to -ffast-math). The fused loops add their sums the same way, a block at a time.
+
+/** lanes[j] += x[i] for i < n (a multiple of 8), i mod 8 = j. */
 template <typename T>
-NABLA_CLONES double sumRow(const T* __restrict x, ptrdiff_t n) {
-  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  ptrdiff_t i = 0;
-  for (; i + 8 <= n; i += 8)
+NABLA_CLONES void addToLanes(const T* __restrict x, ptrdiff_t n, double* __restrict lanes) {
+  double s[8];
+  for (int j = 0; j < 8; j++) s[j] = lanes[j];
+  for (ptrdiff_t i = 0; i < n; i += 8)
     for (int j = 0; j < 8; j++) s[j] += double(x[i + j]);
+  for (int j = 0; j < 8; j++) lanes[j] = s[j];
+}
+
+/** The lanes' total, then x[0 .. rest) added in order (the elements past the last full eight). */
+template <typename T>
+double finishLanes(const double* s, const T* x, ptrdiff_t rest) {
   double total = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-  for (; i < n; i++) total += double(x[i]);
+  for (ptrdiff_t i = 0; i < rest; i++) total += double(x[i]);
   return total;
+}
+
+template <typename T>
+double sumRow(const T* x, ptrdiff_t n) {
+  double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  const ptrdiff_t full = n & ~ptrdiff_t(7);
+  addToLanes(x, full, lanes);
+  return finishLanes(lanes, x + full, n - full);
 }
 
 // max and min propagate NaN, as the reference does.
@@ -481,8 +498,8 @@ struct FusedProgram {
 };
 
 /**
- * Elements [i0, i1) of the program, a block at a time; adds sum s of the part into sums[s]
- * (element by element, in order, in double).
+ * Elements [i0, i1) of the program, a block at a time; sets sums[s] to sum s over the part,
+ * added as sumRow adds a row (i0 is a multiple of the block, itself a multiple of 8).
  */
 template <typename V>
 void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sums) {
@@ -506,6 +523,9 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
     const V v = op.f32 ? V(*static_cast<const float*>(op.data)) : V(*static_cast<const double*>(op.data));
     std::fill(block(k), block(k) + kBlock, v);
   }
+  thread_local std::vector<double> lanes;
+  lanes.assign(size_t(p.nSums) * 8, 0.0);
+  for (int s = 0; s < p.nSums; s++) sums[s] = kNaN;  // set when the part's last block is added
   for (ptrdiff_t b0 = i0; b0 < i1; b0 += kBlock) {
     const ptrdiff_t len = std::min(kBlock, i1 - b0);
     for (int k = 0; k < p.nOperands; k++) {
@@ -540,18 +560,20 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
       if (st.f32) copyBlock(at[st.value], static_cast<float*>(st.data) + b0, len);
       else copyBlock(at[st.value], static_cast<double*>(st.data) + b0, len);
     }
+    const ptrdiff_t full = len & ~ptrdiff_t(7);
     for (int s = 0; s < p.nSums; s++) {
       const V* v = at[p.sumValues[s]];
-      double total = sums[s];
-      for (ptrdiff_t i = 0; i < len; i++) total += double(v[i]);
-      sums[s] = total;
+      addToLanes(v, full, lanes.data() + 8 * s);
+      if (b0 + len == i1) sums[s] = finishLanes(lanes.data() + 8 * s, v + full, len - full);
     }
   }
 }
 
-// Sums add chunks of this many elements (each in element order) in chunk order; threads take
-// whole chunks, so a sum does not depend on the thread count.
-constexpr ptrdiff_t kFusedChunk = 64 * kBlock;
+// Sums add chunks of this many elements (each as sumRow adds) in chunk order, as an eager sum
+// does (reduceRow): the two agree bit for bit. Threads take whole chunks, so a sum does not
+// depend on the thread count.
+constexpr ptrdiff_t kFusedChunk = kSumChunk;
+static_assert(kSumChunk % kBlock == 0 && kBlock % 8 == 0, "a chunk is whole blocks of whole lanes");
 
 template <typename V>
 void runFusedTyped(FusedProgram& p, double* sums, ptrdiff_t n) {

@@ -98,9 +98,9 @@ struct FusedOutput {
 /**
  * Runs the chain over n elements, a block at a time so that every intermediate stays in L1,
  * long loops split across threads: stores each output's value element by element and returns
- * each sum's total (in double: element by element within a chunk of 16384, the chunks' sums
- * in order). Every step computes in double and rounds to its own dtype, as the eager kernels
- * do, so results equal theirs.
+ * each sum's total, in double, added exactly as reduceF64/reduceF32 add a row (eight lanes by
+ * index mod 8 within chunks of 16384, the chunks in order). Every step computes in double and
+ * rounds to its own dtype, as the eager kernels do, so results equal theirs bit for bit.
  */
 void runFused(const FusedOperand* operands, int nOperands, const FusedStep* steps, int nSteps,
               const FusedOutput* stores, int nStores, const int* sumValues, double* sums, int nSums,

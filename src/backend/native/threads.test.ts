@@ -5,7 +5,8 @@
  * runs on one thread and on three (more shares than this machine may have cores, so uneven
  * and queued shares run too), on odd sizes above the splitting thresholds (2¹⁴ elements for
  * transcendentals, 2¹⁷ for cheap ops and reductions). Agreement with the reference backend is
- * test/backends.test.ts's job; this file checks only that threads change nothing.
+ * test/backends.test.ts's job; this file checks only that threads change nothing, and that a
+ * fused loop's sum is the eager sum's bits.
  */
 import { afterAll, describe, expect, test } from "vitest";
 import "../../node.js";
@@ -114,5 +115,10 @@ describe.runIf(native !== undefined)("native loops give the same bits on any num
     };
     const [one, three] = oneAndThree(run);
     expect(one.equals(three)).toBe(true);
+    // And a fused sum adds as the eager sum does, so nb.jit does not change it.
+    const all = run();
+    const stored = new ArrayTensor(dtype === "float64" ? all.slice(0, n) : Float32Array.from(all.slice(0, n)), [n]);
+    const eager = be.reduce("sum", stored, [0]).contiguousData(false)[0]!;
+    expect(dtype === "float64" ? all[n]! : Math.fround(all[n]!)).toBe(eager);
   });
 });
