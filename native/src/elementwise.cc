@@ -251,11 +251,14 @@ VecKernel vectorKernel(UnaryOp op) {
 ParallelRun parallelRun = nullptr;
 unsigned (*threadsNow)() = nullptr;
 
-// Below these many elements a loop stays on one thread: waking a parked worker costs a few
-// microseconds, what a transcendental kernel does with ~4000 elements and an add with ~30000
-// (measured on 2 cores; the split pays for itself at about 4× that).
+// Below these many elements a loop stays on one thread. Waking a parked worker costs a few
+// microseconds (addon.cc's pool); at these sizes a share is tens of microseconds of work for
+// a transcendental kernel (1–2 ns an element) and for an add (0.3–1 ns), so the wake-up is
+// a small part of it.
 constexpr ptrdiff_t kThreadedCostly = ptrdiff_t(1) << 14;
 constexpr ptrdiff_t kThreadedCheap = ptrdiff_t(1) << 17;
+
+thread_local bool inShare = false;  // a part that splits again runs on its own thread
 
 /**
  * body(i0, i1) over [0, n) in parts of a fixed length (a multiple of `align`, four per
@@ -263,8 +266,6 @@ constexpr ptrdiff_t kThreadedCheap = ptrdiff_t(1) << 17;
  * n < minimum or the pool is absent. The caller keeps taking parts while a worker waits to be
  * scheduled, so a busy machine costs no more than one thread would.
  */
-thread_local bool inShare = false;  // a part that splits again runs on its own thread
-
 template <typename Body>
 void parallelFor(ptrdiff_t n, ptrdiff_t minimum, ptrdiff_t align, Body&& body) {
   const ptrdiff_t want = parallelRun && !inShare && n >= minimum ? std::min<ptrdiff_t>(threadsNow(), n / (minimum / 2)) : 1;
@@ -362,13 +363,13 @@ void extremumColumns(const T* x, ptrdiff_t rows, ptrdiff_t stride, ptrdiff_t col
     }
 }
 
-/**
- * A row's reduction. Sums add chunks of kSumChunk elements (each by sumRow) in chunk order,
- * the chunks shared among threads when the row is long: the result never depends on the
- * thread count.
- */
+/** Long sums add chunks of this many elements, each by sumRow, in chunk order. */
 constexpr ptrdiff_t kSumChunk = ptrdiff_t(1) << 14;
 
+/**
+ * A row's reduction; the chunks of a long sum, or the parts of a long max or min, are shared
+ * among threads, and the result never depends on the thread count.
+ */
 template <typename T>
 double reduceRow(ReduceOp op, const T* x, ptrdiff_t len) {
   if (op != ReduceOp::sum) {
