@@ -437,10 +437,26 @@ struct Kernels {
     return (x < 0.0) & odd ? -result : result;
   }
 
-  /** One vector of pow: powCore where it is valid, powScalar (JavaScript's Math.pow) elsewhere. */
+  /**
+   * One vector of pow: powCore where it is valid, powScalar (JavaScript's Math.pow) elsewhere.
+   * Where the exact power is one IEEE operation — x¹ = x, x² = x·x, x⁻¹ = 1/x, x^½ = √x — that
+   * operation gives it correctly rounded (powCore is within 1 ulp): nb.pow(x, 2) then equals
+   * nb.mul(x, x) and Math.pow, bit for bit.
+   */
   static D powOne(D a, D b) {
     I fast;
     D r = powCore(a, b, fast);
+    r = b == 2.0 ? a * a : b == 1.0 ? a : r;
+    if (S::any((I)(b == -1.0))) r = b == -1.0 ? 1.0 / a : r;
+    if (S::any((I)(b == 0.5))) {
+      double as[W], bs[W], rs[W];
+      std::memcpy(as, &a, sizeof a);
+      std::memcpy(bs, &b, sizeof b);
+      std::memcpy(rs, &r, sizeof r);
+      for (int j = 0; j < W; j++)
+        if (bs[j] == 0.5) rs[j] = std::sqrt(as[j]);
+      std::memcpy(&r, rs, sizeof r);
+    }
     if (S::any(~fast)) {
       double as[W], bs[W], rs[W];
       std::memcpy(as, &a, sizeof a);

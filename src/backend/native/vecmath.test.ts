@@ -148,6 +148,20 @@ describe.runIf(addon !== undefined)("native vector math kernels", () => {
     }
   });
 
+  test("pow's exponents 2, 1, −1 and ½ give x·x, x, 1/x and √x bit for bit (correctly rounded)", () => {
+    const xs = Float64Array.from(reference.binary["pow"]!.float64.x.map(Number));
+    // IEEE's √ of −0 and −∞ are −0 and NaN, where pow's are +0 and +∞.
+    const sqrt = (v: number): number => (Object.is(v, -0) ? 0 : v === -Infinity ? Infinity : Math.sqrt(v));
+    const exact: [number, (v: number) => number][] = [[2, (v) => v * v], [1, (v) => v], [-1, (v) => 1 / v], [0.5, sqrt]];
+    for (const [e, f] of exact) {
+      const out = new Float64Array(xs.length);
+      addon!.binary(addon!.binaryOps.indexOf("pow"), xs, 0, 1, Float64Array.of(e), 0, 0, out, 0, xs.length);
+      xs.forEach((v, i) => {
+        if (!Object.is(out[i], f(v))) expect.fail(`pow(${v}, ${e}) is ${out[i]}, not ${f(v)}`);
+      });
+    }
+  });
+
   test("in place and on lengths that leave a partial vector", () => {
     const x = Float64Array.from(reference.functions["sin"]!.float64.x.slice(0, 13).map(Number));
     const expected = new Float64Array(13);
