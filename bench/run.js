@@ -18,6 +18,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
 import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
+import { backend } from "../dist/backend/registry.js";
 import { optimSection } from "./optim.js";
 import { integrateSection, quadProblems, quadRunner } from "./integrate.js";
 import { modelsSection } from "./models.js";
@@ -53,8 +54,8 @@ async function attempt(label, body) {
 // nabla's backends and TF.js's, each timed on the same work
 
 /**
- * nabla's variants: every backend that loaded, and for matmul rows the native backend again
- * with all cores (the others run single-threaded, as PyTorch does here).
+ * nabla's variants: every backend that loaded, and for matmul and 10⁶-element rows the native
+ * backend again with all cores (the others run single-threaded, as PyTorch does here).
  */
 const NABLA_VARIANTS = [
   { key: "reference", backend: "reference", threads: 1 },
@@ -67,7 +68,7 @@ async function forNabla(label, { threaded = false }, body) {
   const out = {};
   for (const v of NABLA_VARIANTS) {
     if (v.threadedOnly && !threaded) {
-      out[v.key] = na("threads only matter for matmul");
+      out[v.key] = na("threads only matter for matmul and long loops");
       continue;
     }
     if (!nb.listBackends().includes(v.backend)) {
@@ -225,7 +226,7 @@ async function tanhCase(tf, jax, { jit = false } = {}) {
   const opts = { warmup: 3, reps: 9 };
   const nsPerElement = (ms) => (ms * 1e6) / N;
   const label = `tanh(x)*x+1${jit ? ", jit" : ""}`;
-  const nabla = await forNabla(label, {}, async () => {
+  const nabla = await forNabla(label, { threaded: true }, async () => {
     const x = nb.tensor(X);
     const f = (x) => nb.add(nb.mul(nb.tanh(x), x), 1);
     const g = jit ? nb.jit(f) : f;
@@ -250,12 +251,33 @@ async function tanhCase(tf, jax, { jit = false } = {}) {
   return { ...nabla, ...tfjs, jax: jx, hand };
 }
 
+/**
+ * The memory-bandwidth floor of the 10⁶-element rows: the array copied into a fresh one by
+ * each backend's identity kernel (the call path, output allocation and threads of a unary
+ * op), PyTorch's clone, and Float64Array.slice as the hand version.
+ */
+async function copyCase() {
+  const N = 1e6;
+  const X = randomArray(N);
+  const opts = { warmup: 3, reps: 9 };
+  const nsPerElement = (ms) => (ms * 1e6) / N;
+  const label = "copy 1e6 f64";
+  const nabla = await forNabla(label, { threaded: true }, async () => {
+    const x = nb.tensor(X);
+    return ok(nsPerElement(await timeMs(() => backend().unary("identity", x), opts)));
+  });
+  progress(`${label}: hand JS`);
+  const hand = ok(nsPerElement(await timeMs(() => X.slice(), opts)));
+  const none = na("not measured");
+  return { ...nabla, "tfjs-cpu": none, "tfjs-wasm": none, jax: none, hand };
+}
+
 async function gradCase(tf, jax, { jit = false } = {}) {
   const N = 1e6;
   const X = randomArray(N);
   const opts = { warmup: 3, reps: 7 };
   const label = `valueAndGrad sum(sin(x)*x)${jit ? ", jit" : ""}`;
-  const nabla = await forNabla(label, {}, async () => {
+  const nabla = await forNabla(label, { threaded: true }, async () => {
     const x = nb.tensor(X);
     const f = nb.valueAndGrad((x) => nb.sum(nb.mul(nb.sin(x), x)));
     const g = jit ? nb.jit(f) : f;
@@ -603,6 +625,7 @@ const ROWS = [
   }))),
   { work: "tanh(x)*x+1, 1e6 f64", unit: "ns/elem", better: "lower", torch: { kind: "tanh", reps: 9 }, run: tanhCase },
   { work: "tanh(x)*x+1, 1e6 f64, nb.jit", unit: "ns/elem", better: "lower", torch: { kind: "tanh", reps: 9 }, run: (tf, jax) => tanhCase(tf, jax, { jit: true }) },
+  { work: "copy 1e6 f64 (bandwidth floor)", unit: "ns/elem", better: "lower", torch: { kind: "copy", reps: 9 }, run: copyCase },
   { work: "valueAndGrad sum(sin(x)*x), 1e6", unit: "ms", better: "lower", torch: { kind: "grad", reps: 7 }, run: gradCase },
   { work: "valueAndGrad sum(sin(x)*x), 1e6, nb.jit", unit: "ms", better: "lower", torch: { kind: "grad", reps: 7 }, run: (tf, jax) => gradCase(tf, jax, { jit: true }) },
   { work: "tiny add [2], eager", unit: "µs/op", better: "lower", torch: { kind: "tinyEager", reps: 9 }, run: tinyEagerCase },

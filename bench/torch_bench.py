@@ -40,6 +40,11 @@ def tanh_expr(reps):
     return time_ms(lambda: torch.tanh(x) * x + 1, 3, reps)
 
 
+def copy_array(reps):
+    x = torch.rand(1_000_000, dtype=torch.float64)
+    return time_ms(lambda: x.clone(), 3, reps)
+
+
 def value_and_grad(reps):
     x = (torch.rand(1_000_000, dtype=torch.float64) * 2 - 1).requires_grad_()
 
@@ -199,6 +204,8 @@ def main():
             value = matmul(case["n"], case["dtype"], case["reps"], case["inner"], case["warmup"])
         elif kind == "tanh":
             value = tanh_expr(case["reps"])
+        elif kind == "copy":
+            value = copy_array(case["reps"])
         elif kind == "grad":
             value = value_and_grad(case["reps"])
         elif kind == "tinyEager":

@@ -1,33 +1,89 @@
-// Times the two workloads of issue 18 that the vector math kernels target, on the native
-// backend, float64, 10⁶ elements: value + gradient of sum(sin(x)·x), and tanh(x)·x + 1
-// (eager), beside a plain copy of the array (the memory-bandwidth floor). Median of 15 runs
-// after 3 warm-ups. `NABLA_NATIVE_BINARY=path node bench/transcendentals.js` times another
-// build of the addon (e.g. one without the vector kernels). Needs `npm run build` first.
+// Times the workloads of issue 18 that the vector math kernels and the native threads target,
+// float64, 10⁶ elements, beside PyTorch (one thread) in ALTERNATING rounds in one run, as the
+// machine is shared and its speed drifts: value + gradient of sum(sin(x)·x) (eager and
+// nb.jit), tanh(x)·x + 1 (eager and nb.jit) and two copies of the array, the memory-bandwidth
+// floor: the native backend's identity kernel (the same call path, output allocation and
+// threads as a unary op) and Float64Array.slice (one memcpy). Every nabla row runs with the
+// default threads (all cores) and with one. Prints medians of 15 rounds after 3 warm-ups, and
+// each row's speedup over PyTorch's counterpart (> 1: nabla faster).
+// `NABLA_NATIVE_BINARY=path node bench/transcendentals.js` times another build of the addon;
+// `--no-torch` skips PyTorch. Needs `npm run build` first.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
-import { nativeIsa } from "../dist/backend/native/index.js";
+import { backend } from "../dist/backend/registry.js";
+import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
 
-function median(f) {
-  for (let i = 0; i < 3; i++) f();
-  const times = [];
-  for (let i = 0; i < 15; i++) {
-    const t0 = performance.now();
-    f();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[7];
-}
+const ROUNDS = 15;
+const WARMUP = 3;
 
 nb.setBackend("native");
-const x = nb.randn([1_000_000], { seed: 1 });
+const x = nb.sub(nb.mul(nb.rand([1_000_000], { seed: 1 }), 2), 1);
 const data = x.toFloat64Array?.() ?? new Float64Array(x.toArray());
 const grad = nb.valueAndGrad((t) => nb.sum(nb.mul(nb.sin(t), t)));
-const rows = {
-  "valueAndGrad sum(sin(x)·x)": () => grad(x),
-  "jit valueAndGrad sum(sin(x)·x)": ((g) => () => g(x))(nb.jit(grad)),
-  "tanh(x)·x + 1": () => nb.add(nb.mul(nb.tanh(x), x), 1),
-  "copy (Float64Array.slice)": () => data.slice(),
-};
-console.log(`native isa: ${nativeIsa()}; float64, 10⁶ elements; median ms of 15`);
-for (const [name, f] of Object.entries(rows)) console.log(`${name.padEnd(34)} ${median(f).toFixed(2)}`);
+const jitGrad = nb.jit(grad);
+const expr = (t) => nb.add(nb.mul(nb.tanh(t), t), 1);
+const jitExpr = nb.jit(expr);
+const native = backend();
+const arrayOf = (t) => native.contiguous(t.value ?? t);
+
+/** [label, nabla's function, PyTorch's case or null] */
+const rows = [
+  ["valueAndGrad sum(sin(x)·x)", () => grad(x), "valueAndGrad"],
+  ["jit valueAndGrad sum(sin(x)·x)", () => jitGrad(x), "valueAndGrad"],
+  ["tanh(x)·x + 1", () => expr(x), "tanh"],
+  ["jit tanh(x)·x + 1", () => jitExpr(x), "tanh"],
+  ["copy (native identity kernel)", () => native.unary("identity", arrayOf(x)), "copy"],
+  ["copy (Float64Array.slice)", () => data.slice(), "copy"],
+];
+
+function startTorch() {
+  if (process.argv.includes("--no-torch")) return null;
+  const child = spawn("/usr/bin/python3", [new URL("./transcendentals_torch.py", import.meta.url).pathname], {
+    env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => (await lines.next()).value;
+  return { child, next, time: async (c) => (child.stdin.write(`${c}\n`), Number(await next())) };
+}
+
+function timeOnce(f) {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+const torch = startTorch();
+const torchInfo = torch ? await torch.next() : "PyTorch skipped";
+const defaultThreads = setNativeThreads(1);
+setNativeThreads(defaultThreads);
+const samples = rows.map(() => ({ all: [], one: [], torch: [] }));
+for (let round = 0; round < WARMUP + ROUNDS; round++) {
+  for (const [i, [, f, peer]] of rows.entries()) {
+    const keep = round >= WARMUP;
+    const tAll = timeOnce(f);
+    setNativeThreads(1);
+    const tOne = timeOnce(f);
+    setNativeThreads(defaultThreads);
+    const tTorch = torch && peer ? await torch.time(peer) : NaN;
+    if (keep) {
+      samples[i].all.push(tAll);
+      samples[i].one.push(tOne);
+      samples[i].torch.push(tTorch);
+    }
+  }
+}
+torch?.child.stdin.end();
+const { loadavg } = await import("node:os");
+console.log(`native isa: ${nativeIsa()}; ${defaultThreads} threads by default; float64, 10⁶ elements; median ms of ${ROUNDS} alternating rounds`);
+console.log(`${torchInfo.replace(/^ready/, "PyTorch")} (version, threads); load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`${"".padEnd(32)} ${"default".padStart(8)} ${"1 thread".padStart(8)} ${"PyTorch".padStart(8)}  speedup vs PyTorch (default, 1 thread)`);
+for (const [i, [name]] of rows.entries()) {
+  const [a, o, t] = [median(samples[i].all), median(samples[i].one), median(samples[i].torch)];
+  const ratio = Number.isNaN(t) ? "" : `${(t / a).toFixed(2)}×, ${(t / o).toFixed(2)}×`;
+  console.log(`${name.padEnd(32)} ${a.toFixed(2).padStart(8)} ${o.toFixed(2).padStart(8)} ${t.toFixed(2).padStart(8)}  ${ratio}`);
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Reference values for the native backend's vector math kernels (native/src/vecmath_impl.h).
 
-Writes src/backend/native/vecmath-reference.json: for each function, float64 inputs and the
+Writes src/backend/native/vecmath-reference.json: for each function of one argument
+("functions"; pow, of two, under "binary": inputs x and y, reference out), float64 inputs and the
 correctly rounded float64 value of the function there, computed with mpmath at 1200 bits and
 rounded once (exactly, through fractions.Fraction), plus float32 inputs with the same kind of
 reference. Inputs: random values over each function's whole domain (log-uniform magnitudes,
@@ -156,6 +157,89 @@ for name, xs in INPUTS.items():
         "float64": {"x": [enc(x) for x in xs], "y": [enc(reference(name, x)) for x in xs]},
         "float32": {"x": [enc(x) for x in x32], "y": [enc(reference(name, x)) for x in x32]},
     }
+# pow(x, y): JavaScript's Math.pow (the reference backend's), which is C99's pow (Annex F.9.4.4)
+# except that a NaN exponent always gives NaN and (±1)^±∞ is NaN. Special cases from those
+# rules, the rest from mpmath, exp(y·log|x|) at 1200 bits with the sign of an odd power.
+def is_odd_integer(y):
+    return math.isfinite(y) and y == math.floor(y) and abs(y) < 2.0 ** 53 and int(y) % 2 == 1
+
+def pow_reference(x, y):
+    if math.isnan(y):
+        return math.nan
+    if y == 0:
+        return 1.0
+    if math.isnan(x):
+        return math.nan
+    if math.isinf(y):
+        if abs(x) == 1:
+            return math.nan
+        return (math.inf if abs(x) > 1 else 0.0) if y > 0 else (0.0 if abs(x) > 1 else math.inf)
+    odd = is_odd_integer(y)
+    if x == 0:
+        if y > 0:
+            return x if odd else 0.0
+        return math.copysign(math.inf, x) if odd else math.inf
+    if math.isinf(x):
+        if x > 0:
+            return math.inf if y > 0 else 0.0
+        return (-math.inf if odd else math.inf) if y > 0 else (-0.0 if odd else 0.0)
+    if x < 0 and y != math.floor(y):
+        return math.nan
+    v = to_double(mp.exp(mpf(y) * mp.log(abs(mpf(x)))))
+    return -v if x < 0 and odd else v
+
+POW_SPECIAL_X = [0.0, -0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, math.inf, -math.inf, math.nan, 5e-324, -5e-324, 1e-310,
+                 2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308, math.nextafter(1, 2), math.nextafter(1, 0)]
+POW_SPECIAL_Y = [0.0, -0.0, 1.0, -1.0, 2.0, 3.0, -3.0, 0.5, -0.5, 1.5, math.inf, -math.inf, math.nan, 1e300, -1e300,
+                 2.0 ** 53, 2.0 ** 53 + 2, 2.0 ** 51 + 1, -(2.0 ** 51 + 1), 5e-324, 1075.0, -1075.0]
+
+def pow_inputs():
+    xs, ys = [], []
+    def add(x, y):
+        xs.append(x)
+        ys.append(y)
+    for x in POW_SPECIAL_X:
+        for y in POW_SPECIAL_Y:
+            add(x, y)
+    # |x| log-uniform over every binade, y chosen so that y·log₂|x| spreads over (−1100, 1100):
+    # normal, subnormal, underflowing and overflowing results.
+    for x in loguniform(1e-300, 1e300, 500, signed=False):
+        if x != 1:
+            add(x, rng.uniform(-1100, 1100) / math.log2(x))
+    for x in loguniform(1e-300, 1e300, 200, signed=False):
+        add(x, rng.uniform(-30, 30))
+    # x near 1 with large y: where y·log x needs log x to 63 bits.
+    for _ in range(150):
+        x = 1 + rng.choice([-1, 1]) * 10 ** rng.uniform(-16, -1)
+        add(x, rng.uniform(-700, 700) / math.log(x))
+    # negative x: integer exponents (odd and even, up to 2⁵¹ and beyond) and non-integer ones.
+    for _ in range(150):
+        add(-10 ** rng.uniform(-3, 3), float(rng.randint(-60, 60)))
+    for y in [2.0 ** 51 - 1, 2.0 ** 51 + 1, 2.0 ** 52 + 1, 2.0 ** 60]:
+        add(-math.nextafter(1, 2), y)
+        add(-math.nextafter(1, 0), -y)
+    for _ in range(30):
+        add(-rng.uniform(0.1, 10), rng.uniform(-5, 5))
+    # subnormal bases, small integer and half-integer exponents, the overflow and underflow edges.
+    for x in loguniform(5e-324, 2e-308, 40, signed=False):
+        add(x, rng.choice([0.5, 0.25, -0.5, 1.0, -1.0, 2.0, 1e-3]))
+    for _ in range(100):
+        add(rng.uniform(-10, 10), float(rng.choice([2, 3, -1, -2, 0.5, -0.5, 10])))
+    for x in [2.0, 10.0, 0.5, math.e]:
+        for edge in [1024.0, -1022.0, -1074.0, -1075.0]:
+            y = edge / math.log2(x)
+            for v in near([y]):
+                add(x, v)
+    return xs, ys
+
+def pow_cases(xs, ys):
+    return {"x": [enc(x) for x in xs], "y": [enc(y) for y in ys], "out": [enc(pow_reference(x, y)) for x, y in zip(xs, ys)]}
+
+PX, PY = pow_inputs()
+PX32 = [f32(x) for x in PX]
+PY32 = [f32(y) for y in PY]
+out["binary"] = {"pow": {"float64": pow_cases(PX, PY), "float32": pow_cases(PX32, PY32)}}
+
 with open("src/backend/native/vecmath-reference.json", "w") as fh:
     json.dump(out, fh, separators=(",", ":"))
     fh.write("\n")

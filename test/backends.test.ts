@@ -3,7 +3,8 @@
  * agrees with the reference backend, on odd shapes (edge tiles of every blocking), strided,
  * transposed and broadcast views, both dtypes and mixed ones, and special values (±0, ±∞,
  * NaN). Sizes straddle the native backend's hand-off to JavaScript (1024 elements), so both
- * of its paths run.
+ * of its paths run, and its thresholds for splitting a loop across threads (2¹⁴ elements for
+ * transcendentals, 2¹⁷ for cheap ops and reductions), on odd sizes that leave uneven shares.
  *
  * Tolerance, per element, with u the unit roundoff (2⁻⁵³ float64, 2⁻²⁴ float32):
  * - elementwise and reductions other than sum: |got − ref| ≤ 16u·(1 + |ref|) — room for
@@ -122,7 +123,7 @@ test("every registered backend implements every kernel name of interface.ts, and
 
 describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s against the reference", (_, be) => {
   test.each(DTYPES)("unary kernels, %s", (dtype) => {
-    for (const shape of [[37, 53], [5], []] as Shape[]) {
+    for (const shape of [[37, 53], [5], [], [131101]] as Shape[]) {
       for (const [view, x] of views(shape, dtype)) {
         for (const op of UNARY) {
           const tol = op === "erf" && dtype === "float64" ? (): number => 1e-13 : elementwiseTol(dtype);
@@ -146,6 +147,8 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
       ["short rows", dense([37, 1], dtype), dense([1, 53], dtype), [37, 53]],
       ["mixed dtypes", dense([37, 53], dtype), dense([37, 53], other), [37, 53]],
       ["small", dense([3], dtype), dense([3], dtype), [3]],
+      ["long enough for threads", dense([131101], dtype), dense([131101], dtype), [131101]],
+      ["long, scalar right", dense([131101], dtype), dense([], dtype), [131101]],
     ];
     for (const [layout, a, b, outShape] of cases) {
       for (const op of BINARY) {
@@ -156,8 +159,9 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
   });
 
   test.each(DTYPES)("reductions, %s, every axis set", (dtype) => {
-    for (const [view, x] of [...views([37, 53], dtype), ...views([6, 41, 9], dtype)]) {
-      const axesSets = x.ndim === 2 ? [[0], [1], [0, 1], []] : [[0], [2], [0, 1], [0, 2], [0, 1, 2]];
+    const long = [...views([37, 53], dtype), ...views([6, 41, 9], dtype), ["long rows", dense([3, 65537], dtype)], ["long columns", dense([65537, 3], dtype)], ["one long row", dense([262147], dtype)]] as [string, ArrayTensor][];
+    for (const [view, x] of long) {
+      const axesSets = x.ndim === 1 ? [[0]] : x.ndim === 2 ? [[0], [1], [0, 1], []] : [[0], [2], [0, 1], [0, 2], [0, 1, 2]];
       for (const op of REDUCE) {
         for (const axes of axesSets) {
           const want = ref.reduce(op, x, axes);
@@ -209,8 +213,8 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
   // nb.jit's fused loops, where the backend has its own: exactly-rounded float32 chains must
   // agree bit for bit (float32 arithmetic equals float64 rounded once), the rest within the
   // elementwise tolerance per step; sums within the summation bound. Sizes on both sides of
-  // the native hand-off (1024).
-  test.each([[20, "float32"], [3001, "float32"], [20, "float64"], [3001, "float64"]] as [number, DType][])(
+  // the native hand-off (1024), and one its threads split (70001: five chunks of 16384).
+  test.each([[20, "float32"], [3001, "float32"], [20, "float64"], [3001, "float64"], [70001, "float32"], [70001, "float64"]] as [number, DType][])(
     "fused loops, n = %i, %s", (n, dtype) => {
       const other: DType = dtype === "float32" ? "float64" : "float32";
       const x = dense([n], dtype), y = dense([n], dtype), mixed = dense([n], other), s = dense([1], dtype);

@@ -112,11 +112,13 @@ constexpr int64_t kThreadedWork = int64_t(1) << 23;
  * as a whole 128×256×128 product, while waking a parked one costs a few. `run(t, job)` calls
  * job(0) on the caller and job(1..t-1) on workers, and returns when all are done. One caller
  * at a time (Node's worker_threads may share the addon): a second concurrent caller runs its
- * whole job alone rather than wait.
+ * whole job alone rather than wait. With `retract`, the shares no worker has started when
+ * job(0) returns are withdrawn (for jobs that take work from a shared counter, so job(0) has
+ * done it all): on a busy machine the caller then never waits for a worker to be scheduled.
  */
 class WorkerPool {
  public:
-  void run(unsigned t, const std::function<void(unsigned)>& job) {
+  void run(unsigned t, const std::function<void(unsigned)>& job, bool retract = false) {
     std::unique_lock<std::mutex> caller(callerMutex_, std::try_to_lock);
     if (!caller.owns_lock() || t <= 1) {
       for (unsigned i = 0; i < t; i++) job(i);
@@ -127,11 +129,18 @@ class WorkerPool {
       std::lock_guard<std::mutex> lock(mutex_);
       job_ = &job;
       active_ = t;
+      started_ = 1;
+      retracted_ = false;
       pending_.store(t - 1, std::memory_order_relaxed);
       generation_++;
     }
     wake_.notify_all();
     job(0);
+    if (retract) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      pending_.fetch_sub(active_ - started_, std::memory_order_relaxed);
+      retracted_ = true;  // a worker waking later finds no share
+    }
     // The workers' shares take as long as ours: spin briefly, then yield.
     for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; spins++) {
       if (spins > 2000) std::this_thread::yield();
@@ -147,8 +156,9 @@ class WorkerPool {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return generation_ != seen; });
         seen = generation_;
-        if (id >= active_) continue;
+        if (id >= active_ || retracted_) continue;
         job = job_;
+        started_++;
       }
       (*job)(id);
       pending_.fetch_sub(1, std::memory_order_release);
@@ -159,7 +169,8 @@ class WorkerPool {
   std::condition_variable wake_;
   std::vector<std::thread> workers_;
   const std::function<void(unsigned)>* job_ = nullptr;
-  unsigned active_ = 0;
+  unsigned active_ = 0, started_ = 0;
+  bool retracted_ = false;
   uint64_t generation_ = 0;
   std::atomic<unsigned> pending_{0};
 };
@@ -441,7 +452,7 @@ napi_value ReduceColumns(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// setThreads(n): threads for large matmuls from now on (at least 1); returns the old count.
+// setThreads(n): threads for large matmuls and elementwise loops from now on (at least 1); returns the old count.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value args[1];
   int64_t n;
@@ -486,6 +497,7 @@ void tuneAllocator() {
 napi_value Init(napi_env env, napi_value exports) {
   tuneAllocator();
   useVectorMath(isa.math());
+  useThreads([](unsigned t, const std::function<void(unsigned)>& job) { pool.run(t, job, true); }, [] { return threadCount; });
 #define NABLA_NAME(name) #name,
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

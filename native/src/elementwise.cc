@@ -6,6 +6,7 @@
 #include "vecmath.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -87,15 +88,7 @@ struct Div {
   static double f(double x, double y) { return x / y; }
   static float f(float x, float y) { return x / y; }
 };
-// JavaScript's Math.pow differs from C's pow in two places: a NaN exponent always gives NaN,
-// and (±1)^±∞ is NaN (C says 1).
-struct Pow {
-  static double f(double x, double y) {
-    if (y != y) return kNaN;
-    if (std::isinf(y) && std::fabs(x) == 1.0) return kNaN;
-    return std::pow(x, y);
-  }
-};
+struct Pow { static double f(double x, double y) { return powScalar(x, y); } };
 // Math.max/min: NaN if either is NaN; +0 is larger than −0.
 struct Maximum {
   static double f(double x, double y) {
@@ -189,17 +182,34 @@ NABLA_CLONES void binaryLoop(const T* __restrict a, ptrdiff_t as, const T* __res
   }
 }
 
-// Sums accumulate in double with eight independent partial sums: the compiler may then keep
-// them in one vector register (the reassociation is written out, not left to -ffast-math).
+// Sums accumulate in double with eight independent partial sums, element i into lane i mod 8:
+// the compiler may then keep them in one vector register (the reassociation is written out,
+// not left to -ffast-math). The fused loops add their sums the same way, a block at a time.
+
+/** lanes[j] += x[i] for i < n (a multiple of 8), i mod 8 = j. */
 template <typename T>
-NABLA_CLONES double sumRow(const T* __restrict x, ptrdiff_t n) {
-  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  ptrdiff_t i = 0;
-  for (; i + 8 <= n; i += 8)
+NABLA_CLONES void addToLanes(const T* __restrict x, ptrdiff_t n, double* __restrict lanes) {
+  double s[8];
+  for (int j = 0; j < 8; j++) s[j] = lanes[j];
+  for (ptrdiff_t i = 0; i < n; i += 8)
     for (int j = 0; j < 8; j++) s[j] += double(x[i + j]);
+  for (int j = 0; j < 8; j++) lanes[j] = s[j];
+}
+
+/** The lanes' total, then x[0 .. rest) added in order (the elements past the last full eight). */
+template <typename T>
+double finishLanes(const double* s, const T* x, ptrdiff_t rest) {
   double total = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-  for (; i < n; i++) total += double(x[i]);
+  for (ptrdiff_t i = 0; i < rest; i++) total += double(x[i]);
   return total;
+}
+
+template <typename T>
+double sumRow(const T* x, ptrdiff_t n) {
+  double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  const ptrdiff_t full = n & ~ptrdiff_t(7);
+  addToLanes(x, full, lanes);
+  return finishLanes(lanes, x + full, n - full);
 }
 
 // max and min propagate NaN, as the reference does.
@@ -237,7 +247,71 @@ VecKernel vectorKernel(UnaryOp op) {
   }
 }
 
+// The addon's worker pool (useThreads); null until the addon installs it.
+ParallelRun parallelRun = nullptr;
+unsigned (*threadsNow)() = nullptr;
+
+// Below these many elements a loop stays on one thread. Waking a parked worker costs a few
+// microseconds (addon.cc's pool); at these sizes a share is tens of microseconds of work for
+// a transcendental kernel (1–2 ns an element) and for an add (0.3–1 ns), so the wake-up is
+// a small part of it.
+constexpr ptrdiff_t kThreadedCostly = ptrdiff_t(1) << 14;
+constexpr ptrdiff_t kThreadedCheap = ptrdiff_t(1) << 17;
+
+thread_local bool inShare = false;  // a part that splits again runs on its own thread
+
+/**
+ * body(i0, i1) over [0, n) in parts of a fixed length (a multiple of `align`, four per
+ * thread) that every thread takes from a shared counter until none is left; one part when
+ * n < minimum or the pool is absent. The caller keeps taking parts while a worker waits to be
+ * scheduled, so a busy machine costs no more than one thread would.
+ */
+template <typename Body>
+void parallelFor(ptrdiff_t n, ptrdiff_t minimum, ptrdiff_t align, Body&& body) {
+  const ptrdiff_t want = parallelRun && !inShare && n >= minimum ? std::min<ptrdiff_t>(threadsNow(), n / (minimum / 2)) : 1;
+  if (want <= 1) {
+    body(ptrdiff_t(0), n);
+    return;
+  }
+  const unsigned t = unsigned(want);
+  const ptrdiff_t per = ((n + 4 * t - 1) / (4 * t) + align - 1) / align * align;
+  std::atomic<ptrdiff_t> next{0};
+  parallelRun(t, [&](unsigned) {
+    inShare = true;
+    for (ptrdiff_t i0; (i0 = next.fetch_add(per, std::memory_order_relaxed)) < n;) body(i0, std::min(n, i0 + per));
+    inShare = false;
+  });
+}
+
+/** Ops whose per-element cost is well above a memory access (transcendentals, libm calls). */
+bool isCostly(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::neg: case UnaryOp::sqrt: case UnaryOp::reciprocal: case UnaryOp::abs: case UnaryOp::sign:
+    case UnaryOp::relu: case UnaryOp::step: case UnaryOp::identity: return false;
+    default: return true;
+  }
+}
+bool isCostly(BinaryOp op) { return op == BinaryOp::pow || op == BinaryOp::atan2; }
+
+VecKernel2 vectorKernel(BinaryOp op) { return vectorMath && op == BinaryOp::pow ? vectorMath->pow : nullptr; }
+
 void applyVector(VecKernel kernel, const double* x, double* o, ptrdiff_t n) { kernel(x, o, n); }
+void applyVector(VecKernel2 kernel, const double* a, ptrdiff_t as, const double* b, ptrdiff_t bs, double* o, ptrdiff_t n) {
+  kernel(a, as, b, bs, o, n);
+}
+
+/** Float data through a double kernel of two operands, as the one-operand version below. */
+void applyVector(VecKernel2 kernel, const float* a, ptrdiff_t as, const float* b, ptrdiff_t bs, float* o, ptrdiff_t n) {
+  constexpr ptrdiff_t kChunk = 256;
+  double bufA[kChunk], bufB[kChunk];
+  for (ptrdiff_t i0 = 0; i0 < n; i0 += kChunk) {
+    const ptrdiff_t len = std::min(kChunk, n - i0);
+    for (ptrdiff_t i = 0; i < len; i++) bufA[i] = a[(i0 + i) * as];
+    for (ptrdiff_t i = 0; i < len; i++) bufB[i] = b[(i0 + i) * bs];
+    kernel(bufA, 1, bufB, 1, bufA, len);
+    for (ptrdiff_t i = 0; i < len; i++) o[i0 + i] = float(bufA[i]);
+  }
+}
 
 /** Float data through a double kernel: widened a block at a time, rounded once on the way out. */
 void applyVector(VecKernel kernel, const float* x, float* o, ptrdiff_t n) {
@@ -253,28 +327,34 @@ void applyVector(VecKernel kernel, const float* x, float* o, ptrdiff_t n) {
 
 template <typename T>
 void unaryDispatch(UnaryOp op, const T* x, T* o, ptrdiff_t n) {
-  if (VecKernel kernel = vectorKernel(op)) return applyVector(kernel, x, o, n);
-  withUnary(op, [&](auto f) { unaryLoop<typename decltype(f)::type, T>(x, o, n); });
+  parallelFor(n, isCostly(op) ? kThreadedCostly : kThreadedCheap, 64, [&](ptrdiff_t i0, ptrdiff_t i1) {
+    if (VecKernel kernel = vectorKernel(op)) return applyVector(kernel, x + i0, o + i0, i1 - i0);
+    withUnary(op, [&](auto f) { unaryLoop<typename decltype(f)::type, T>(x + i0, o + i0, i1 - i0); });
+  });
 }
 
 template <typename T>
 void binaryDispatch(BinaryOp op, const T* a, ptrdiff_t as, const T* b, ptrdiff_t bs, T* o, ptrdiff_t n) {
-  withBinary(op, [&](auto f) { binaryLoop<typename decltype(f)::type, T>(a, as, b, bs, o, n); });
+  parallelFor(n, isCostly(op) ? kThreadedCostly : kThreadedCheap, 64, [&](ptrdiff_t i0, ptrdiff_t i1) {
+    if (VecKernel2 kernel = vectorKernel(op)) return applyVector(kernel, a + i0 * as, as, b + i0 * bs, bs, o + i0, i1 - i0);
+    withBinary(op, [&](auto f) { binaryLoop<typename decltype(f)::type, T>(a + i0 * as, as, b + i0 * bs, bs, o + i0, i1 - i0); });
+  });
 }
 
 // Reductions over leading axes: o[j] = reduction over r of x[r·cols + j], row by row so that
 // every pass is contiguous and vectorises; sums accumulate in double, as sumRow does.
+// Each takes columns [0, cols) of a matrix whose rows are `stride` apart (a thread's share).
 template <typename T>
-NABLA_CLONES void sumColumns(const T* __restrict x, ptrdiff_t rows, ptrdiff_t cols, double* __restrict acc) {
+NABLA_CLONES void sumColumns(const T* __restrict x, ptrdiff_t rows, ptrdiff_t stride, ptrdiff_t cols, double* __restrict acc) {
   for (ptrdiff_t j = 0; j < cols; j++) acc[j] = 0;
-  for (ptrdiff_t r = 0; r < rows; r++, x += cols)
+  for (ptrdiff_t r = 0; r < rows; r++, x += stride)
     for (ptrdiff_t j = 0; j < cols; j++) acc[j] += double(x[j]);
 }
 
 template <typename T, bool IsMax>
-void extremumColumns(const T* x, ptrdiff_t rows, ptrdiff_t cols, double* acc) {
+void extremumColumns(const T* x, ptrdiff_t rows, ptrdiff_t stride, ptrdiff_t cols, double* acc) {
   for (ptrdiff_t j = 0; j < cols; j++) acc[j] = IsMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-  for (ptrdiff_t r = 0; r < rows; r++, x += cols)
+  for (ptrdiff_t r = 0; r < rows; r++, x += stride)
     for (ptrdiff_t j = 0; j < cols; j++) {
       const double v = x[j];
       // NaN propagates, and stays: no comparison with a NaN accumulator is true.
@@ -283,23 +363,66 @@ void extremumColumns(const T* x, ptrdiff_t rows, ptrdiff_t cols, double* acc) {
     }
 }
 
+/** Long sums add chunks of this many elements, each by sumRow, in chunk order. */
+constexpr ptrdiff_t kSumChunk = ptrdiff_t(1) << 14;
+
+/**
+ * A row's reduction; the chunks of a long sum, or the parts of a long max or min, are shared
+ * among threads, and the result never depends on the thread count.
+ */
 template <typename T>
-void reduceColumnsDispatch(ReduceOp op, const T* x, ptrdiff_t rows, ptrdiff_t cols, T* o) {
-  std::vector<double> acc(cols);
-  if (op == ReduceOp::sum) sumColumns(x, rows, cols, acc.data());
-  else if (op == ReduceOp::max) extremumColumns<T, true>(x, rows, cols, acc.data());
-  else extremumColumns<T, false>(x, rows, cols, acc.data());
-  for (ptrdiff_t j = 0; j < cols; j++) o[j] = T(acc[j]);
+double reduceRow(ReduceOp op, const T* x, ptrdiff_t len) {
+  if (op != ReduceOp::sum) {
+    const bool isMax = op == ReduceOp::max;
+    const ptrdiff_t parts = len >= kThreadedCheap ? 16 : 1;  // max and min are exact in any order
+    double part[16];
+    parallelFor(parts, 2, 1, [&](ptrdiff_t p0, ptrdiff_t p1) {
+      for (ptrdiff_t p = p0; p < p1; p++) {
+        const ptrdiff_t i0 = len * p / parts, i1 = len * (p + 1) / parts;
+        part[p] = isMax ? extremumRow<T, true>(x + i0, i1 - i0) : extremumRow<T, false>(x + i0, i1 - i0);
+      }
+    });
+    double m = part[0];
+    for (ptrdiff_t p = 1; p < parts; p++) m = m != m || part[p] != part[p] ? kNaN : isMax ? std::max(m, part[p]) : std::min(m, part[p]);
+    return m;
+  }
+  if (len <= kSumChunk) return sumRow(x, len);
+  const ptrdiff_t chunks = (len + kSumChunk - 1) / kSumChunk;
+  std::vector<double> part(chunks);
+  parallelFor(chunks, len >= kThreadedCheap ? 2 : chunks + 1, 1, [&](ptrdiff_t c0, ptrdiff_t c1) {
+    for (ptrdiff_t c = c0; c < c1; c++) part[c] = sumRow(x + c * kSumChunk, std::min(kSumChunk, len - c * kSumChunk));
+  });
+  double total = 0;
+  for (double p : part) total += p;
+  return total;
 }
 
 template <typename T>
 void reduceDispatch(ReduceOp op, const T* x, ptrdiff_t rows, ptrdiff_t len, T* o) {
-  for (ptrdiff_t r = 0; r < rows; r++, x += len) {
-    const double v = op == ReduceOp::sum ? sumRow(x, len)
-                   : op == ReduceOp::max ? extremumRow<T, true>(x, len)
-                                         : extremumRow<T, false>(x, len);
-    o[r] = T(v);
+  if (rows == 1) {
+    o[0] = T(reduceRow(op, x, len));
+    return;
   }
+  // Many rows: each thread takes whole rows (a row's result is the same on any thread).
+  const ptrdiff_t minRows = std::max<ptrdiff_t>(2, kThreadedCheap / std::max<ptrdiff_t>(len, 1));
+  parallelFor(rows, minRows, 1, [&](ptrdiff_t r0, ptrdiff_t r1) {
+    for (ptrdiff_t r = r0; r < r1; r++) o[r] = T(reduceRow(op, x + r * len, len));
+  });
+}
+
+template <typename T>
+void reduceColumnsDispatch(ReduceOp op, const T* x, ptrdiff_t rows, ptrdiff_t cols, T* o) {
+  // One column is one contiguous row (a sum over every axis): the row loop vectorises.
+  if (cols == 1) return reduceDispatch(op, x, 1, rows, o);
+  std::vector<double> acc(cols);
+  // Threads take column ranges; each column still adds its rows in order.
+  const ptrdiff_t minCols = std::max<ptrdiff_t>(16, kThreadedCheap / std::max<ptrdiff_t>(rows, 1));
+  parallelFor(cols, minCols, 8, [&](ptrdiff_t j0, ptrdiff_t j1) {
+    if (op == ReduceOp::sum) sumColumns(x + j0, rows, cols, j1 - j0, acc.data() + j0);
+    else if (op == ReduceOp::max) extremumColumns<T, true>(x + j0, rows, cols, j1 - j0, acc.data() + j0);
+    else extremumColumns<T, false>(x + j0, rows, cols, j1 - j0, acc.data() + j0);
+  });
+  for (ptrdiff_t j = 0; j < cols; j++) o[j] = T(acc[j]);
 }
 
 // Fused loops: each value of the chain is a block of V (float when every operand and step is
@@ -328,6 +451,7 @@ void unaryBlockDispatch(UnaryOp op, const V* x, V* o, ptrdiff_t n) {
 
 template <typename V>
 void binaryBlockDispatch(BinaryOp op, const V* a, const V* b, V* o, ptrdiff_t n) {
+  if (VecKernel2 kernel = vectorKernel(op)) return applyVector(kernel, a, 1, b, 1, o, n);
   withBinary(op, [&](auto f) { binaryBlock<typename decltype(f)::type, V>(a, b, o, n); });
 }
 
@@ -360,47 +484,63 @@ void loadBlock(const FusedOperand& op, ptrdiff_t i0, ptrdiff_t len, V* out) {
   }
 }
 
+/** A fused program's shape, shared read-only by every thread that runs part of it. */
+struct FusedProgram {
+  const FusedOperand* operands;
+  int nOperands;
+  const FusedStep* steps;
+  int nSteps;
+  const FusedOutput* stores;
+  int nStores;
+  const int* sumValues;
+  int nSums;
+  // storedInPlace[j]: the store that step j is computed straight into (in its own type), or −1.
+  std::vector<int> storedInPlace;
+};
+
+/**
+ * Elements [i0, i1) of the program, a block at a time; sets sums[s] to sum s over the part,
+ * added as sumRow adds a row (i0 is a multiple of the block, itself a multiple of 8).
+ */
 template <typename V>
-void runFusedTyped(const FusedOperand* operands, int nOperands, const FusedStep* steps, int nSteps,
-                   const FusedOutput* stores, int nStores, const int* sumValues, double* sums, int nSums,
-                   ptrdiff_t n) {
+void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sums) {
   constexpr bool isFloat = std::is_same_v<V, float>;
+  const int nValues = p.nOperands + p.nSteps;
   thread_local std::vector<V> scratch;
-  scratch.resize(size_t(nOperands + nSteps) * kBlock);
+  thread_local std::vector<V*> at;
+  scratch.resize(size_t(nValues) * kBlock);
+  at.resize(nValues);
   V* values = scratch.data();
   auto block = [&](int value) { return values + ptrdiff_t(value) * kBlock; };
   // Where each value of the current block is read from. A full operand already of type V is
   // read in place, and a step stored (once, in type V) is computed straight into its output:
   // no copy either way. Everything else lives in its scratch block.
-  std::vector<V*> at(nOperands + nSteps);
-  std::vector<int> storedInPlace(nSteps, -1);
-  for (int o = 0; o < nStores; o++) {
-    const int j = stores[o].value - nOperands;
-    if (j >= 0 && stores[o].f32 == isFloat && storedInPlace[j] < 0) storedInPlace[j] = o;
-  }
   auto inPlace = [&](const FusedOperand& op) { return op.access == Access::full && op.f32 == isFloat; };
-  for (int v = 0; v < nOperands + nSteps; v++) at[v] = block(v);
+  for (int v = 0; v < nValues; v++) at[v] = block(v);
   // Scalars fill their block once; it is never overwritten.
-  for (int k = 0; k < nOperands; k++) {
-    const FusedOperand& op = operands[k];
+  for (int k = 0; k < p.nOperands; k++) {
+    const FusedOperand& op = p.operands[k];
     if (op.access != Access::scalar) continue;
     const V v = op.f32 ? V(*static_cast<const float*>(op.data)) : V(*static_cast<const double*>(op.data));
     std::fill(block(k), block(k) + kBlock, v);
   }
-  for (int s = 0; s < nSums; s++) sums[s] = 0;
-  for (ptrdiff_t i0 = 0; i0 < n; i0 += kBlock) {
-    const ptrdiff_t len = std::min(kBlock, n - i0);
-    for (int k = 0; k < nOperands; k++) {
-      const FusedOperand& op = operands[k];
+  thread_local std::vector<double> lanes;
+  lanes.assign(size_t(p.nSums) * 8, 0.0);
+  for (int s = 0; s < p.nSums; s++) sums[s] = kNaN;  // set when the part's last block is added
+  for (ptrdiff_t b0 = i0; b0 < i1; b0 += kBlock) {
+    const ptrdiff_t len = std::min(kBlock, i1 - b0);
+    for (int k = 0; k < p.nOperands; k++) {
+      const FusedOperand& op = p.operands[k];
       if (op.access == Access::scalar) continue;
-      if (inPlace(op)) at[k] = const_cast<V*>(static_cast<const V*>(op.data)) + i0;
-      else if (op.f32) loadBlock<float>(op, i0, len, block(k));
-      else loadBlock<double>(op, i0, len, block(k));
+      if (inPlace(op)) at[k] = const_cast<V*>(static_cast<const V*>(op.data)) + b0;
+      else if (op.f32) loadBlock<float>(op, b0, len, block(k));
+      else loadBlock<double>(op, b0, len, block(k));
     }
-    for (int j = 0; j < nSteps; j++) {
-      const FusedStep& st = steps[j];
-      V* out = storedInPlace[j] >= 0 ? static_cast<V*>(stores[storedInPlace[j]].data) + i0 : block(nOperands + j);
-      at[nOperands + j] = out;
+    for (int j = 0; j < p.nSteps; j++) {
+      const FusedStep& st = p.steps[j];
+      const int store = p.storedInPlace[j];
+      V* out = store >= 0 ? static_cast<V*>(p.stores[store].data) + b0 : block(p.nOperands + j);
+      at[p.nOperands + j] = out;
       if (st.kind == StepKind::unary) {
         unaryBlockDispatch<V>(UnaryOp(st.op), at[st.x], out, len);
       } else if (st.kind == StepKind::binary) {
@@ -414,21 +554,46 @@ void runFusedTyped(const FusedOperand* operands, int nOperands, const FusedStep*
         if (st.f32) roundToFloat(out, len);
       }
     }
-    for (int o = 0; o < nStores; o++) {
-      const FusedOutput& st = stores[o];
-      const int j = st.value - nOperands;
-      if (j >= 0 && storedInPlace[j] == o) continue;
-      if (st.f32) copyBlock(at[st.value], static_cast<float*>(st.data) + i0, len);
-      else copyBlock(at[st.value], static_cast<double*>(st.data) + i0, len);
+    for (int o = 0; o < p.nStores; o++) {
+      const FusedOutput& st = p.stores[o];
+      const int j = st.value - p.nOperands;
+      if (j >= 0 && p.storedInPlace[j] == o) continue;
+      if (st.f32) copyBlock(at[st.value], static_cast<float*>(st.data) + b0, len);
+      else copyBlock(at[st.value], static_cast<double*>(st.data) + b0, len);
     }
-    // Sums accumulate element by element, in order and in double, as the JavaScript loop does.
-    for (int s = 0; s < nSums; s++) {
-      const V* v = at[sumValues[s]];
-      double total = sums[s];
-      for (ptrdiff_t i = 0; i < len; i++) total += double(v[i]);
-      sums[s] = total;
+    const ptrdiff_t full = len & ~ptrdiff_t(7);
+    for (int s = 0; s < p.nSums; s++) {
+      const V* v = at[p.sumValues[s]];
+      addToLanes(v, full, lanes.data() + 8 * s);
+      if (b0 + len == i1) sums[s] = finishLanes(lanes.data() + 8 * s, v + full, len - full);
     }
   }
+}
+
+// Sums add chunks of this many elements (each as sumRow adds) in chunk order, as an eager sum
+// does (reduceRow): the two agree bit for bit. Threads take whole chunks, so a sum does not
+// depend on the thread count.
+constexpr ptrdiff_t kFusedChunk = kSumChunk;
+static_assert(kSumChunk % kBlock == 0 && kBlock % 8 == 0, "a chunk is whole blocks of whole lanes");
+
+template <typename V>
+void runFusedTyped(FusedProgram& p, double* sums, ptrdiff_t n) {
+  constexpr bool isFloat = std::is_same_v<V, float>;
+  p.storedInPlace.assign(p.nSteps, -1);
+  for (int o = 0; o < p.nStores; o++) {
+    const int j = p.stores[o].value - p.nOperands;
+    if (j >= 0 && p.stores[o].f32 == isFloat && p.storedInPlace[j] < 0) p.storedInPlace[j] = o;
+  }
+  for (int s = 0; s < p.nSums; s++) sums[s] = 0;
+  const ptrdiff_t chunks = (n + kFusedChunk - 1) / kFusedChunk;
+  std::vector<double> partial(size_t(chunks) * p.nSums, 0.0);
+  // A chunk of a transcendental-free chain costs about as much as an add's loop over it.
+  parallelFor(chunks, std::max<ptrdiff_t>(2, kThreadedCostly / kFusedChunk), 1, [&](ptrdiff_t c0, ptrdiff_t c1) {
+    for (ptrdiff_t c = c0; c < c1; c++)
+      runFusedPart<V>(p, c * kFusedChunk, std::min(n, (c + 1) * kFusedChunk), partial.data() + c * p.nSums);
+  });
+  for (ptrdiff_t c = 0; c < chunks; c++)
+    for (int s = 0; s < p.nSums; s++) sums[s] += partial[c * p.nSums + s];
 }
 
 }  // namespace
@@ -439,11 +604,17 @@ void runFused(const FusedOperand* operands, int nOperands, const FusedStep* step
   bool allFloat = true;
   for (int k = 0; k < nOperands; k++) allFloat = allFloat && operands[k].f32;
   for (int j = 0; j < nSteps; j++) allFloat = allFloat && steps[j].f32;
-  if (allFloat) runFusedTyped<float>(operands, nOperands, steps, nSteps, stores, nStores, sumValues, sums, nSums, n);
-  else runFusedTyped<double>(operands, nOperands, steps, nSteps, stores, nStores, sumValues, sums, nSums, n);
+  FusedProgram program{operands, nOperands, steps, nSteps, stores, nStores, sumValues, nSums, {}};
+  if (allFloat) runFusedTyped<float>(program, sums, n);
+  else runFusedTyped<double>(program, sums, n);
 }
 
 void useVectorMath(const VectorMath& math) { vectorMath = &math; }
+
+void useThreads(ParallelRun run, unsigned (*threads)()) {
+  parallelRun = run;
+  threadsNow = threads;
+}
 
 void unaryF64(UnaryOp op, const double* x, double* o, ptrdiff_t n) { unaryDispatch(op, x, o, n); }
 void unaryF32(UnaryOp op, const float* x, float* o, ptrdiff_t n) { unaryDispatch(op, x, o, n); }

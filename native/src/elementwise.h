@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 
 namespace nabla {
 
@@ -28,10 +29,25 @@ enum class ReduceOp { NABLA_REDUCE_OPS(NABLA_ENUM) count };
 struct VectorMath;
 
 /**
- * Routes exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid and softplus (eager and fused) through these
+ * Routes exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid, softplus and pow (eager and fused) through these
  * vector kernels (vecmath.h); the addon calls it once at load with its instruction set's.
  */
 void useVectorMath(const VectorMath& math);
+
+/**
+ * Runs job(0) on the caller and job(1) … job(t − 1) on workers, in parallel where it can, and
+ * returns when all have finished; a worker's job that has not started when job(0) returns may
+ * never run, so every job takes its work from a counter they share.
+ */
+using ParallelRun = void (*)(unsigned t, const std::function<void(unsigned)>& job);
+
+/**
+ * Lets loops over many elements split across the addon's worker pool (the GEMM's): `run`
+ * starts the shares, `threads()` says how many to use now (NABLA_NUM_THREADS, setThreads).
+ * Until the addon calls it, every loop runs on the calling thread. Elementwise results do not
+ * depend on the split; sums add fixed chunks in a fixed order, so they do not either.
+ */
+void useThreads(ParallelRun run, unsigned (*threads)());
 
 /** o[i] = f(x[i]) for i < n. */
 void unaryF64(UnaryOp op, const double* x, double* o, ptrdiff_t n);
@@ -80,10 +96,11 @@ struct FusedOutput {
 };
 
 /**
- * Runs the chain over n elements, a block at a time so that every intermediate stays in L1:
- * stores each output's value element by element and returns each sum's total (in double,
- * in element order within a block). Every step computes in double and rounds to its own
- * dtype, as the eager kernels do, so results equal theirs.
+ * Runs the chain over n elements, a block at a time so that every intermediate stays in L1,
+ * long loops split across threads: stores each output's value element by element and returns
+ * each sum's total, in double, added exactly as reduceF64/reduceF32 add a row (eight lanes by
+ * index mod 8 within chunks of 16384, the chunks in order). Every step computes in double and
+ * rounds to its own dtype, as the eager kernels do, so results equal theirs bit for bit.
  */
 void runFused(const FusedOperand* operands, int nOperands, const FusedStep* steps, int nSteps,
               const FusedOutput* stores, int nStores, const int* sumValues, double* sums, int nSums,

@@ -7,14 +7,19 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 
 namespace nabla {
 
 /** o[i] = f(x[i]) for i < n; x and o may be the same array. */
 using VecKernel = void (*)(const double* x, double* o, ptrdiff_t n);
 
+/** o[i] = f(a[i·as], b[i·bs]) for i < n (strides 0 or 1); a or b and o may be the same array. */
+using VecKernel2 = void (*)(const double* a, ptrdiff_t as, const double* b, ptrdiff_t bs, double* o, ptrdiff_t n);
+
 struct VectorMath {
   VecKernel exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid, softplus;
+  VecKernel2 pow;
 };
 
 const VectorMath& vectorMathAvx512();
@@ -29,6 +34,16 @@ inline double sigmoidScalar(double x) {
   if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
   const double e = std::exp(x);
   return e / (1.0 + e);
+}
+
+/**
+ * xʸ as JavaScript's Math.pow (the reference backend's) defines it: C99's pow but for a NaN
+ * exponent, which always gives NaN, and (±1)^±∞, which is NaN (C says 1).
+ */
+inline double powScalar(double x, double y) {
+  if (y != y) return std::numeric_limits<double>::quiet_NaN();
+  if (std::isinf(y) && std::fabs(x) == 1.0) return std::numeric_limits<double>::quiet_NaN();
+  return std::pow(x, y);
 }
 
 /** log(1 + eˣ) without overflow: the scalar definition, as sigmoidScalar. */

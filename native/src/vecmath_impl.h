@@ -337,13 +337,157 @@ struct Kernels {
     ax = ax > 22.0 ? splat(22.0) : ax;  // tanh rounds to ±1 beyond 22; NaN passes through
     const auto small = ax < 1.0;
     const D t = expm1Core(small ? -2.0 * ax : 2.0 * ax);
-    const D z = small ? -t / (t + 2.0) : 1.0 - 2.0 / (t + 2.0);
+    // −t/(t + 2) below 1, 1 − 2/(t + 2) above: one division serves both (it is the slowest step).
+    const D q = (small ? -t : splat(2.0)) / (t + 2.0);
+    const D z = small ? q : 1.0 - q;
     return (D)((I)z | ((I)x & splatI(0x8000000000000000LL)));
   }
 
   static D sigmoidCore(D x) {
     const D e = expCore(-absv(x));
     return (x >= 0.0 ? splat(1.0) : e) / (1.0 + e);
+  }
+
+  /** x with the low 32 bits of its encoding cleared: 21 significant bits, so that a product
+   *  of two such values is exact. */
+  static D high(D x) { return (D)((I)x & splatI(static_cast<long long>(0xffffffff00000000ULL))); }
+
+  /**
+   * log₂(ax) = t1 + t2 for ax positive, normal and finite, t1 with 21 significant bits (fdlibm's
+   * e_pow.c): ax = 2ⁿ·m with m in [√3/2, √3), m = bp·(1 + s)/(1 − s) with bp = 1 or 3/2,
+   * log₂ m = log₂ bp + (2/(3 ln 2))·(3s + s³ + s⁴·R(s²)), s carried as s_h + s_l, every
+   * product of high parts exact.
+   */
+  static void log2Split(D ax, D& t1, D& t2) {
+    const I ix = (I)ax;
+    const I j = (ix >> 32) & splatI(0xfffff);  // the top 20 bits of the mantissa
+    const auto k1 = (j > 0x3988e) & (j < 0xbb67a);  // m in [√(3/2), √3): bp = 3/2
+    const auto up = j >= 0xbb67a;                   // m ≥ √3: halve it, n + 1
+    I n = ((ix >> 52) & splatI(0x7ff)) - 0x3ff;
+    I im = (ix & splatI(0x000fffffffffffffLL)) | splatI(0x3ff0000000000000LL);
+    n = up ? n + 1 : n;
+    im = up ? im - splatI(0x0010000000000000LL) : im;
+    const D m = (D)im;
+    const D bp = k1 ? splat(1.5) : splat(1.0);
+    const D dpH = k1 ? splat(5.84962487220764160156e-01) : D{};  // log₂(3/2) = dpH + dpL
+    const D dpL = k1 ? splat(1.35003920212974897128e-08) : D{};
+    const D u = m - bp, v = 1.0 / (m + bp);
+    const D ss = u * v;
+    const D sH = high(ss);
+    const D tH = high(m + bp);
+    const D tL = m - (tH - bp);
+    const D sL = v * ((u - sH * tH) - sH * tL);
+    D s2 = ss * ss;
+    D r = fma(s2, splat(2.06975017800338417784e-01), splat(2.30660745775561754067e-01));
+    r = fma(s2, r, splat(2.72728123808534006489e-01));
+    r = fma(s2, r, splat(3.33333329818377432918e-01));
+    r = fma(s2, r, splat(4.28571428578550184252e-01));
+    r = fma(s2, r, splat(5.99999999999994648725e-01));
+    r = s2 * s2 * r + sL * (sH + ss);
+    s2 = sH * sH;
+    const D th = high(3.0 + s2 + r);
+    const D tl = r - ((th - 3.0) - s2);
+    const D pu = sH * th, pv = sL * th + tl * ss;  // s·(3 + s² + …) as pH + pL
+    const D pH = high(pu + pv);
+    const D pL = pv - (pH - pu);
+    // times 2/(3 ln 2) = cpH + cpL, plus log₂ bp and n.
+    const D zH = 9.61796700954437255859e-01 * pH;
+    const D zL = -7.02846165095275826516e-09 * pH + pL * 9.61796693925975554329e-01 + dpL;
+    const D dn = (D)(n + (I)splat(kShifter)) - kShifter;
+    t1 = high(((zH + zL) + dpH) + dn);
+    t2 = zL - (((t1 - dn) - dpH) - zH);
+  }
+
+  /**
+   * xʸ for lanes where x is normal and finite (negative only with an integer y below 2⁵¹) and
+   * y·log₂|x| lies in (−1021, 1023), so that the result is normal: fdlibm's e_pow.c, y·log₂|x|
+   * formed as n + pH + pL with products of 21-bit high parts exact, then 2ⁿ·e^((pH + pL)·ln 2)
+   * by fdlibm's exp kernel. `fast` marks those lanes.
+   */
+  static D powCore(D x, D y, I& fast) {
+    const D ax = absv(x);
+    D t1, t2;
+    log2Split(ax, t1, t2);
+    const D y1 = high(y);
+    const D pL0 = (y - y1) * t1 + y * t2;
+    const D pH0 = y1 * t1;
+    const D z = pL0 + pH0;
+    // An integer y below 2⁵¹ in magnitude sits in the low bits of |y| + 1.5·2⁵²; odd: bit 0.
+    const D ty = absv(y) + kShifter;
+    const auto integer = (absv(y) < 0x1p51) & (ty - kShifter == absv(y));
+    const auto odd = ((I)ty & 1) != 0;
+    fast = (I)((ax >= 0x1p-1022) & (ax <= 0x1.fffffffffffffp1023) & (absv(y) <= 0x1.fffffffffffffp1023) &
+               ((x > 0.0) | integer) & (z > -1021.0) & (z < 1023.0));
+    const D tn = z + kShifter;  // n = z rounded to an integer
+    const D pH = pH0 - (tn - kShifter);
+    const D t = high(pL0 + pH);
+    const D u = t * 6.93147182464599609375e-01;  // ln 2 = lg2H + lg2L, lg2H with 21 bits
+    const D v = (pL0 - (t - pH)) * 6.93147180559945286227e-01 + t * -1.90465429995776804525e-09;
+    const D w0 = u + v;
+    const D w = v - (w0 - u);
+    const D tt = w0 * w0;
+    D c = fma(tt, splat(4.13813679705723846039e-08), splat(-1.65339022054652515390e-06));
+    c = fma(tt, c, splat(6.61375632143793436117e-05));
+    c = fma(tt, c, splat(-2.77777777770155933842e-03));
+    c = fma(tt, c, splat(1.66666666666666019037e-01));
+    const D c1 = w0 - tt * c;
+    const D r = (w0 * c1) / (c1 - 2.0) - (w + w0 * w);
+    const D e = 1.0 - (r - w0);  // e^((pH + pL)·ln 2), |pH + pL| ≤ 1/2
+    const D result = (D)((I)e + ((I)tn << 52));
+    return (x < 0.0) & odd ? -result : result;
+  }
+
+  /**
+   * One vector of pow: powCore where it is valid, powScalar (JavaScript's Math.pow) elsewhere.
+   * Where the exact power is one IEEE operation — x¹ = x, x² = x·x, x⁻¹ = 1/x, x^½ = √x — that
+   * operation gives it correctly rounded (powCore is within 1 ulp): nb.pow(x, 2) then equals
+   * nb.mul(x, x) and Math.pow, bit for bit.
+   */
+  static D powOne(D a, D b) {
+    I fast;
+    D r = powCore(a, b, fast);
+    r = b == 2.0 ? a * a : b == 1.0 ? a : r;
+    if (S::any((I)(b == -1.0))) r = b == -1.0 ? 1.0 / a : r;
+    if (S::any((I)(b == 0.5))) {
+      double as[W], bs[W], rs[W];
+      std::memcpy(as, &a, sizeof a);
+      std::memcpy(bs, &b, sizeof b);
+      std::memcpy(rs, &r, sizeof r);
+      for (int j = 0; j < W; j++)
+        if (bs[j] == 0.5) rs[j] = std::sqrt(as[j]);
+      std::memcpy(&r, rs, sizeof r);
+    }
+    if (S::any(~fast)) {
+      double as[W], bs[W], rs[W];
+      std::memcpy(as, &a, sizeof a);
+      std::memcpy(bs, &b, sizeof b);
+      std::memcpy(rs, &r, sizeof r);
+      for (int j = 0; j < W; j++)
+        if (!fast[j]) rs[j] = powScalar(as[j], bs[j]);
+      std::memcpy(&r, rs, sizeof r);
+    }
+    return r;
+  }
+
+  /** W elements of a strided operand (stride 0: one value for all, 1: contiguous). */
+  static D load(const double* p, ptrdiff_t stride, ptrdiff_t count) {
+    D v;
+    if (stride == 1 && count == W) {
+      std::memcpy(&v, p, sizeof v);
+      return v;
+    }
+    double buf[W] = {};
+    for (ptrdiff_t j = 0; j < count; j++) buf[j] = p[j * stride];
+    std::memcpy(&v, buf, sizeof v);
+    return v;
+  }
+
+  static void applyPow(const double* a, ptrdiff_t as, const double* b, ptrdiff_t bs, double* o, ptrdiff_t n) {
+    for (ptrdiff_t i = 0; i < n; i += W) {
+      const ptrdiff_t count = n - i < W ? n - i : W;
+      const D r = powOne(load(a + i * as, as, count), load(b + i * bs, bs, count));
+      std::memcpy(o + i, &r, sizeof(double) * count);
+    }
   }
 
   // Where each kernel's vector path is valid (a lane of all ones); other lanes go to libm.
@@ -421,6 +565,7 @@ const VectorMath& table() {
       &K::template apply<&K::tanhCore, &K::always, scalarTanh, true>,
       &K::template apply<&K::sigmoidCore, &K::expFast, sigmoidScalar, false>,
       &K::template apply<&K::softplusCore, &K::expFast, softplusScalar, false>,
+      &K::applyPow,
   };
   return t;
 }

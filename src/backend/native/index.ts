@@ -5,7 +5,8 @@
  * it and browser bundles never do.
  *
  * It accelerates matmul (packed AVX-512/AVX2 GEMM, a second thread for large products),
- * elementwise unary and binary ops, and reductions; the remaining kernels (where, cast, pad,
+ * elementwise unary and binary ops, reductions and nb.jit's fused loops (long ones split
+ * across the same threads); the remaining kernels (where, cast, pad,
  * concat, gather, scatterAdd, contiguous) move memory rather than compute, and it delegates
  * them, and every op too small to repay a call into C++, to the reference backend.
  */
@@ -69,8 +70,9 @@ export function loadNativeBackend(path: string = DEFAULT_BINARY): Backend {
 }
 
 /**
- * Threads the native matmul may use (the machine's cores by default, or NABLA_NUM_THREADS);
- * returns the previous count. For benchmarks at a fixed thread count.
+ * Threads the native matmul and long elementwise, reduction and fused loops may use (the
+ * machine's cores by default, or NABLA_NUM_THREADS); returns the previous count. For
+ * benchmarks at a fixed thread count.
  */
 export function setNativeThreads(n: number): number {
   if (!loaded) throw new Error("setNativeThreads: the native backend is not loaded");
