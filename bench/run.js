@@ -380,6 +380,35 @@ async function tinyRecordedCase(tf, jax) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Small operations (issue 18): per-call cost of eager ops on a classifier head's sizes
+// ([128, 10] logits, a [10] bias) and of small matmuls, in µs per call, beside PyTorch's.
+
+const SMALL_MATMULS = ["4x4x4", "16x16x16", "64x64x64", "128x128x10"];
+const SMALL_OPS = [...SMALL_MATMULS.map((s) => `matmul ${s}`), "sum", "mean", "max", "add bias"];
+const smallOpts = (op) => ({ warmup: 3, reps: 9, inner: op === "matmul 64x64x64" || op === "matmul 128x128x10" ? 200 : 2000 });
+
+/** The same inputs PyTorch's small_op times: uniform values, [128, 10] and a [10] bias, or m×k and k×n. */
+async function smallOpCase(op, dtype) {
+  const Ctor = dtype === "float64" ? Float64Array : Float32Array;
+  const nabla = await forNabla(`small ${op} ${dtype}`, {}, async () => {
+    let fn;
+    if (op.startsWith("matmul")) {
+      const [m, k, n] = op.split(" ")[1].split("x").map(Number);
+      const a = nb.tensor(randomArray(m * k, Ctor, 1), { shape: [m, k] });
+      const b = nb.tensor(randomArray(k * n, Ctor, 2), { shape: [k, n] });
+      fn = () => nb.matmul(a, b);
+    } else {
+      const x = nb.tensor(randomArray(1280, Ctor, 1), { shape: [128, 10] });
+      const bias = nb.tensor(randomArray(10, Ctor, 2));
+      fn = { sum: () => nb.sum(x, -1), mean: () => nb.mean(x, -1), max: () => nb.max(x, -1), "add bias": () => nb.add(x, bias) }[op];
+    }
+    return ok((await timeMs(fn, smallOpts(op))) * 1e3);
+  });
+  const none = na("not measured");
+  return { ...nabla, "tfjs-cpu": none, "tfjs-wasm": none, jax: none, hand: none };
+}
+
+// ---------------------------------------------------------------------------------------
 // vmap (issue 12): per-example gradients of a 784-256-10 MLP, batched against a loop of
 // nb.grad, and a Hessian built by one vmapped pass against PyTorch's vectorized one.
 
@@ -577,6 +606,12 @@ const ROWS = [
   { work: "valueAndGrad sum(sin(x)*x), 1e6, nb.jit", unit: "ms", better: "lower", torch: { kind: "grad", reps: 7 }, run: (tf, jax) => gradCase(tf, jax, { jit: true }) },
   { work: "tiny add [2], eager", unit: "µs/op", better: "lower", torch: { kind: "tinyEager", reps: 9 }, run: tinyEagerCase },
   { work: "tiny add [2], recorded", unit: "µs/op", better: "lower", torch: { kind: "tinyRecorded", reps: 9, ops: RECORDED_OPS }, run: tinyRecordedCase },
+  ...["float64", "float32"].flatMap((dtype) => SMALL_OPS.map((op) => ({
+    work: `small ${op.startsWith("matmul") ? op : `${op} [128,10]${op === "add bias" ? "+[10]" : ", last axis"}`} ${dtype === "float32" ? "f32" : "f64"}`,
+    unit: "µs/op", better: "lower",
+    torch: { kind: "small", op, dtype, ...smallOpts(op) },
+    run: () => smallOpCase(op, dtype),
+  }))),
   ...[["cholesky", 256], ["cholesky", 1024], ["solve", 256], ["solve", 1024], ["inv", 256], ["inv", 1024], ["eigh", 256], ["svd", 256]].map(([op, n]) => ({
     work: `linalg ${op} ${n} f64`, unit: "ms", better: "lower",
     torch: { kind: "linalg", op, n, ...linalgOpts(n) },
