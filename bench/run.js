@@ -490,9 +490,9 @@ function mlpChild(peer, dtype, mode, first, second, env = {}) {
 async function trainCase(dtype, tf, jax) {
   const { warmup, reps } = trainOpts();
   const label = `MLP train step ${dtype}`;
-  const timed = (peer, note, env) => {
-    progress(`${label}: ${peer} (own process)`);
-    const r = mlpChild(peer, dtype, "time", warmup, reps, env);
+  const timed = (peer, note, env, mode = "time") => {
+    progress(`${label}: ${peer} (own process${mode === "mixed" ? ", after the mixed workload" : ""})`);
+    const r = mlpChild(peer, dtype, mode, warmup, reps, env);
     return r.error ? na(r.error) : ok(MLP.batch / (r.msPerStep / 1e3), note);
   };
   const nabla = Object.fromEntries(NABLA_VARIANTS.map((v) => [v.key, nb.listBackends().includes(v.backend)
@@ -503,6 +503,30 @@ async function trainCase(dtype, tf, jax) {
     : timed(key, "float32; tf.train.adam minimize over a tf.sequential")]));
   const jx = jax.error ? na(jax.error) : timed("jax", "jax.valueAndGrad + Adam written out, eager (no jit)");
   return { ...nabla, ...tfjs, jax: jx, hand: na("no hand-written training step") };
+}
+
+/**
+ * The float32 step as an eager program runs it (valueAndGrad without nb.jit, as PyTorch's step
+ * runs), in a fresh process or after the mixed workload (bench/mlp.js's nablaMixedWorkload,
+ * PyTorch's mixed_workload) in the same process: a long-lived program's setting (issue 18).
+ * The mixed rows run the native backend only; the other libraries are on the fresh rows.
+ */
+async function trainVariantCase({ jit, mixed }) {
+  const { warmup, reps } = trainOpts();
+  const mode = mixed ? "mixed" : "time";
+  const what = `${jit ? "nb.jit(nb.valueAndGrad(loss))" : "nb.valueAndGrad(loss), eager"} + nb.optim.adam${mixed ? ", after the mixed workload" : ""}`;
+  const out = {};
+  for (const v of NABLA_VARIANTS) {
+    if (!nb.listBackends().includes(v.backend)) out[v.key] = na(`backend ${v.backend} did not load`);
+    else if (mixed && v.backend !== "native") out[v.key] = na("the mixed workload runs on the native backend");
+    else {
+      progress(`MLP train step float32${jit ? "" : ", eager"}${mixed ? ", mixed" : ""}: nabla ${v.key} (own process)`);
+      const r = mlpChild(`nabla-${v.backend}${jit ? "" : "-eager"}`, "float32", mode, warmup, reps, { NABLA_NUM_THREADS: String(v.threads) });
+      out[v.key] = r.error ? na(r.error) : ok(MLP.batch / (r.msPerStep / 1e3), what);
+    }
+  }
+  const elsewhere = na("see the MLP rows above");
+  return { ...out, "tfjs-cpu": elsewhere, "tfjs-wasm": elsewhere, jax: elsewhere, hand: na("no hand-written training step") };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -628,6 +652,12 @@ const ROWS = [
     torch: { kind: "train", dtype, ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE },
     torchBeside: true,
     run: (tf, jax) => trainCase(dtype, tf, jax),
+  })),
+  ...[[false, false], [false, true], [true, true]].map(([jit, mixed]) => ({
+    work: `MLP train step, batch 128, f32${jit ? "" : ", eager"}${mixed ? ", after a mixed workload" : ""}`, unit: "samples/s", better: "higher",
+    torch: { kind: "train", dtype: "float32", ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE, mixed },
+    torchBeside: true,
+    run: () => trainVariantCase({ jit, mixed }),
   })),
 ].filter((r) => ONLY === undefined || r.work.includes(ONLY));
 

@@ -164,6 +164,29 @@ def train(dtype, labels, data, reps, warmup, mixed=False):
     return len(labels) / (time_ms(mlp(dtype, labels, data), warmup, reps) / 1e3)
 
 
+def cpu_ns():
+    """CPU nanoseconds used so far by every thread of this process (Linux's schedstat)."""
+    import os
+    return sum(int(open(f"/proc/self/task/{t}/schedstat").read().split()[0]) for t in os.listdir("/proc/self/task"))
+
+
+def serve(dtype, labels, data, mixed):
+    """bench/mlp-rounds.js's PyTorch child: per stdin line N, runs N steps, prints ms per step."""
+    if mixed:
+        mixed_workload()
+    step = mlp(dtype, labels, data)
+    for _ in range(20):
+        step()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        n = int(line)
+        c0, t0 = cpu_ns(), time.perf_counter()
+        for _ in range(n):
+            step()
+        wall = (time.perf_counter() - t0) * 1e3 / n
+        print(json.dumps({"wallMs": wall, "cpuMs": (cpu_ns() - c0) / 1e6 / n}), flush=True)
+
+
 def rss_mb():
     with open("/proc/self/statm") as f:
         return round(int(f.read().split()[1]) * resource.getpagesize() / 2**20)
@@ -250,6 +273,9 @@ def main():
             value = tiny_eager(case["reps"])
         elif kind == "tinyRecorded":
             value = tiny_recorded(case["reps"], case["ops"])
+        elif kind == "serve":
+            serve(case["dtype"], case["labels"], case["data"], case["mixed"])
+            return
         elif kind == "small":
             value = small_op(case["op"], case["dtype"], case["reps"], case["inner"])
         elif kind == "trainMemory":
