@@ -184,6 +184,7 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
       ["k past one block 13×600·600×35", ...mm(13, 600, 35)],
       ["wide enough for threads 120×250·250×300", ...mm(120, 250, 300)],
       ["row vector 1×300·300×70", ...mm(1, 300, 70)],
+      ["a classifier head, narrow 130×128·128×10", ...mm(130, 128, 10)],
       ["matrix·vector 128×64·64×1", ...mm(128, 64, 1)],
       ["transposed A", transposed([40, 60], dtype), dense([60, 50], dtype, false)],
       ["transposed B", dense([40, 60], dtype, false), transposed([60, 50], dtype)],
