@@ -117,8 +117,12 @@ void packB(MatView<T> b, ptrdiff_t p0, ptrdiff_t j0, ptrdiff_t kc, ptrdiff_t nc,
  *   static void storeUnaligned(T* dst, V v); // dst[0..W) = v
  * plus the blocking constants MR, NV (NR = NV·W), KC, MC, NC.
  */
-/** Largest A (in bytes) that the GEMM reads in place rather than packing (see Gemm::run). */
+/**
+ * The GEMM reads A in place rather than packing it (see Gemm::run) when A takes at most this
+ * many bytes and C at most this many column panels (each panel rereads A).
+ */
 constexpr size_t kDirectABytes = 128 << 10;
+constexpr ptrdiff_t kDirectAPanels = 2;
 
 template <typename T, typename Ops, int NVOverride = Ops::NV>
 struct Gemm {
@@ -176,13 +180,13 @@ struct Gemm {
 
   /**
    * C = A·B over rows [0, m) and columns [j0, j1) of C: one thread's share. A small A with
-   * contiguous rows is read in place, not packed: packing it cost as much as the products of a
-   * 128×128·128×10 matmul, and a few KB of rows stay in L1 anyway.
+   * contiguous rows, multiplied by a narrow B, is read in place, not packed: packing it cost as
+   * much as the products of a 128×128·128×10 matmul, and its rows stay in cache anyway.
    */
   static void run(MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n,
                   ptrdiff_t j0, ptrdiff_t j1) {
     thread_local Scratch scratchA, scratchB;
-    const bool direct = a.cs == 1 && size_t(m * k) * sizeof(T) <= kDirectABytes;
+    const bool direct = a.cs == 1 && size_t(m * k) * sizeof(T) <= kDirectABytes && j1 - j0 <= kDirectAPanels * NR;
     for (ptrdiff_t jc = j0; jc < j1; jc += Ops::NC) {
       const ptrdiff_t nc = std::min<ptrdiff_t>(Ops::NC, j1 - jc);
       for (ptrdiff_t pc = 0; pc < k; pc += Ops::KC) {
