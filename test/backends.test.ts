@@ -25,14 +25,11 @@ import { type DType, type TypedArray, setUninitializedAllocator } from "../src/t
 import { type Shape, contiguousStrides, sizeOf } from "../src/tensor/shape.js";
 import { ArrayTensor } from "../src/tensor/tensor.js";
 
-// Kernels may take their outputs from allocateUninitialized (in Node, memory nobody cleared).
-// Here that memory is poisoned with NaN bytes, so an element a kernel forgets to write
-// shows up as a mismatch against the reference instead of passing as a lucky zero.
-setUninitializedAllocator((bytes) => {
-  const buffer = new ArrayBuffer(bytes);
-  new Uint8Array(buffer).fill(0xff);
-  return buffer;
-});
+// Kernels may take their outputs from allocateUninitialized (in Node, memory nobody cleared,
+// small outputs sliced from a shared pool). Here that memory is poisoned with NaN bytes, so an
+// element a kernel forgets to write shows up as a mismatch against the reference instead of
+// passing as a lucky zero, and starts 8 bytes into its buffer, as a pool's slices do.
+setUninitializedAllocator((bytes) => new Uint8Array(bytes + 16).fill(0xff).subarray(8, 8 + bytes));
 
 const ref = backends.reference;
 const others = registeredBackends().filter((b) => b !== ref);
