@@ -5,13 +5,12 @@
 // within minutes, only ratios taken round by round mean anything (issue 18).
 //   node --expose-gc bench/mlp-rounds.js [--rounds=8] [--steps=40]
 // Prints, per process, the median wall and CPU milliseconds per step (CPU: all of the process's
-// threads, from /proc/<pid>/task/*/schedstat, which preemption by other processes does not
-// inflate), the median over rounds of mixed ÷ fresh (> 1: slower after the mixed workload) and
+// threads, getrusage / process_time, which preemption by other processes does not inflate), the median over rounds of mixed ÷ fresh (> 1: slower after the mixed workload) and
 // of PyTorch's time ÷ nabla's in the same setting (> 1: nabla faster).
 // Internally `--serve=<eager|jit>` (with `--mixed`) makes this script a nabla child: it reads
 // a step count per line on stdin and answers {wallMs, cpuMs} per step.
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import os from "node:os";
@@ -22,17 +21,6 @@ const option = (name, fallback) => Number(args.find((a) => a.startsWith(`--${nam
 const MIXED = args.includes("--mixed");
 const SERVE = args.find((a) => a.startsWith("--serve="))?.split("=")[1];
 
-/** CPU nanoseconds used so far by every thread of this process (Linux), or null elsewhere. */
-function processCpuNs() {
-  try {
-    let total = 0;
-    for (const tid of readdirSync("/proc/self/task")) total += Number(readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ")[0]);
-    return total;
-  } catch {
-    return null;
-  }
-}
-
 async function serve(variant) {
   const nb = await import("../dist/node.js");
   if (MIXED) nablaMixedWorkload(nb);
@@ -41,11 +29,11 @@ async function serve(variant) {
   process.stdout.write("ready\n");
   for await (const line of createInterface({ input: process.stdin })) {
     const steps = Number(line);
-    const c0 = processCpuNs(), t0 = performance.now();
+    const c0 = process.cpuUsage(), t0 = performance.now();
     for (let i = 0; i < steps; i++) mlp.step();
     const wallMs = (performance.now() - t0) / steps;
-    const c1 = processCpuNs();
-    process.stdout.write(JSON.stringify({ wallMs, cpuMs: c0 === null ? null : (c1 - c0) / 1e6 / steps }) + "\n");
+    const cpu = process.cpuUsage(c0);
+    process.stdout.write(JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1e3 / steps }) + "\n");
   }
   mlp.check();
 }
