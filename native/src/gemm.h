@@ -109,21 +109,22 @@ void packB(MatView<T> b, ptrdiff_t p0, ptrdiff_t j0, ptrdiff_t kc, ptrdiff_t nc,
 }
 
 /**
- * Ops supplies the instruction set: a vector type V of W lanes of T, and
- *   static V zero(); static V load(const T*); static V broadcast(const T*);
- *   static V fma(V a, V b, V acc);          // a·b + acc
- *   static void addStore(T* dst, V v);       // dst[0..W) += v
- *   static void store(T* dst, V v);          // dst[0..W) = v, dst 64-byte aligned
- *   static void storeUnaligned(T* dst, V v); // dst[0..W) = v
- * plus the blocking constants MR, NV (NR = NV·W), KC, MC, NC.
- */
-/**
  * The GEMM reads A in place rather than packing it (see Gemm::run) when A takes at most this
  * many bytes and C at most this many column panels (each panel rereads A).
  */
 constexpr size_t kDirectABytes = 128 << 10;
 constexpr ptrdiff_t kDirectAPanels = 2;
 
+/**
+ * Ops supplies the instruction set: a vector type V of W lanes of T, and
+ *   static V zero(); static V load(const T*); static V broadcast(const T*);
+ *   static V fma(V a, V b, V acc);          // a·b + acc
+ *   static void addStore(T* dst, V v);       // dst[0..W) += v
+ *   static void store(T* dst, V v);          // dst[0..W) = v, dst 64-byte aligned
+ *   static void storeUnaligned(T* dst, V v); // dst[0..W) = v
+ * plus the blocking constants MR, NV (NR = NV·W), KC, MC, NC. NVOverride runs the micro-kernel
+ * that many vectors wide instead of NV (see gemmShare).
+ */
 template <typename T, typename Ops, int NVOverride = Ops::NV>
 struct Gemm {
   using V = typename Ops::V;
