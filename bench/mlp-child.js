@@ -2,14 +2,16 @@
 // and resident memory are its own, not shaped by whatever the bench ran before:
 //   node --expose-gc bench/mlp-child.js <peer> <dtype> time <warmup> <reps>
 //     → {"msPerStep": median of <reps> timed steps after <warmup>}
+//   node --expose-gc bench/mlp-child.js <peer> <dtype> mixed <warmup> <reps>
+//     → the same, timed after nablaMixedWorkload (bench/mlp.js) in this process (nabla only)
 //   node --expose-gc bench/mlp-child.js <peer> float32 memory <steps> <seconds>
 //     → steps run, seconds, RSS (MB) after each tenth of the run, and the peak RSS
-// with peer one of nabla-native, nabla-wasm, nabla-reference (threads: NABLA_NUM_THREADS),
-// tfjs-cpu, tfjs-wasm, jax. Prints one JSON line. PyTorch's counterparts are torch_bench.py's
-// "train" and "trainMemory" cases.
+// with peer one of nabla-native, nabla-wasm, nabla-reference (threads: NABLA_NUM_THREADS;
+// a suffix -eager runs valueAndGrad without nb.jit), tfjs-cpu, tfjs-wasm, jax. Prints one JSON
+// line. PyTorch's counterparts are torch_bench.py's "train" and "trainMemory" cases.
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { MLP, jaxMlp, nablaMlp, tfMlp } from "./mlp.js";
+import { MLP, jaxMlp, nablaMixedWorkload, nablaMlp, tfMlp } from "./mlp.js";
 import { loadJax, loadTf, timeMs } from "./peers.js";
 
 const [peer, dtype, mode, firstArg, secondArg] = process.argv.slice(2);
@@ -17,9 +19,12 @@ const [peer, dtype, mode, firstArg, secondArg] = process.argv.slice(2);
 async function build() {
   if (peer.startsWith("nabla-")) {
     const nb = await import("../dist/node.js");
-    nb.setBackend(peer.slice("nabla-".length));
-    return nablaMlp(nb, dtype);
+    const [backend, variant] = peer.slice("nabla-".length).split("-");
+    nb.setBackend(backend);
+    if (mode === "mixed") nablaMixedWorkload(nb);
+    return nablaMlp(nb, dtype, { jit: variant !== "eager" });
   }
+  if (mode === "mixed") throw new Error("the mixed-workload mode times nabla only");
   if (peer.startsWith("tfjs-")) {
     const tf = await loadTf(peer.slice("tfjs-".length));
     if (tf.error) throw new Error(tf.error);
@@ -66,7 +71,7 @@ async function memory(mlp, maxSteps, maxSeconds) {
 
 try {
   const mlp = await build();
-  const result = mode === "time"
+  const result = mode === "time" || mode === "mixed"
     ? { msPerStep: await timeMs(() => mlp.step(), { warmup: Number(firstArg), reps: Number(secondArg) }) }
     : await memory(mlp, Number(firstArg), Number(secondArg));
   mlp.check();

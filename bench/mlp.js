@@ -15,9 +15,10 @@ const ctorOf = (dtype) => (dtype === "float64" ? Float64Array : Float32Array);
 /**
  * nabla on its active backend: nn.Sequential, valueAndGrad compiled by nb.jit (as a JAX user
  * writes it: the forward and backward elementwise work fused between the matmuls), and
- * optim.adam (whose arithmetic jit fuses per leaf).
+ * optim.adam (whose arithmetic jit fuses per leaf). `{ jit: false }`: valueAndGrad eager, as
+ * a PyTorch user's step runs (every op a kernel call of its own).
  */
-export function nablaMlp(nb, dtype) {
+export function nablaMlp(nb, dtype, { jit = true } = {}) {
   const [d0, d1, d2, d3] = MLP.sizes;
   const layer = (i, o, seed) => new nb.nn.Linear(i, o, { seed, dtype, init: "heNormal" });
   const model = new nb.nn.Sequential(layer(d0, d1, 1), new nb.nn.ReLU(), layer(d1, d2, 2), new nb.nn.ReLU(), layer(d2, d3, 3));
@@ -27,7 +28,8 @@ export function nablaMlp(nb, dtype) {
   const opt = nb.optim.adam({ lr: MLP.lr });
   let params = nb.nn.parameters(model);
   let state = opt.init(params);
-  const lossAndGrad = nb.jit(nb.valueAndGrad((p) => nb.nn.softmaxCrossEntropy(model.withParams(p).forward(x), y)));
+  const valueAndGrad = nb.valueAndGrad((p) => nb.nn.softmaxCrossEntropy(model.withParams(p).forward(x), y));
+  const lossAndGrad = jit ? nb.jit(valueAndGrad) : valueAndGrad;
   return {
     step() {
       const [, grads] = lossAndGrad(params);
@@ -116,4 +118,52 @@ export function jaxMlp(jax, dtype) {
       y.dispose();
     },
   };
+}
+
+/**
+ * What a long-lived nabla program does before it trains (issue 18): matmuls of other sizes in
+ * both dtypes, elementwise work and reductions on large and small arrays, gradients, a Hessian
+ * and jit of other functions, a few linalg calls, another model's step. bench/mlp-child.js's
+ * "mixed" mode runs it, then times the MLP step in the same process; torch_bench.py's
+ * mixed_workload is PyTorch's counterpart.
+ */
+export function nablaMixedWorkload(nb) {
+  for (const dtype of ["float64", "float32"]) {
+    const Ctor = ctorOf(dtype);
+    for (const [m, k, n] of [[17, 33, 9], [64, 64, 64], [200, 300, 100], [512, 512, 512], [128, 128, 10], [1000, 50, 3]]) {
+      const a = nb.tensor(Ctor.from(randomArray(m * k, Float64Array, m)), { shape: [m, k] });
+      const b = nb.tensor(Ctor.from(randomArray(k * n, Float64Array, n)), { shape: [k, n] });
+      for (let r = 0; r < 3; r++) nb.sum(nb.matmul(a, b), -1).toArray();
+      nb.transpose(a).matmul(a).toArray();
+    }
+    for (const size of [10, 1000, 100_000, 1_000_000]) {
+      const x = nb.tensor(Ctor.from(randomArray(size, Float64Array, size)));
+      nb.add(nb.mul(nb.tanh(x), x), 1).toArray();
+      nb.exp(nb.neg(nb.square(x))).sum().item();
+      nb.max(nb.reshape(x, [size / 10, 10]), -1).toArray();
+      const [v, g] = nb.valueAndGrad((t) => nb.sum(nb.mul(nb.sin(t), t)))(x);
+      v.item();
+      g.toArray();
+      nb.jit(nb.grad((t) => nb.mean(nb.log1p(nb.square(t)))))(x).toArray();
+    }
+  }
+  const x = nb.tensor(randomArray(2500, Float64Array, 3), { shape: [50, 50] });
+  const spd = nb.add(nb.matmul(x, nb.transpose(x)), nb.mul(nb.eye(50), 50));
+  nb.linalg.cholesky(spd).toArray();
+  nb.linalg.solve(spd, nb.ones([50, 1])).toArray();
+  nb.linalg.inv(spd).toArray();
+  nb.linalg.eigh(spd);
+  nb.hessian((v) => nb.sum(nb.tanh(nb.matmul(x, v))))(nb.ones([50])).toArray();
+  nb.grad((m) => nb.linalg.slogdet(m).logabsdet)(spd).toArray();
+  // Another model trained a few steps: a float64 784-64-10 MLP on the same inputs.
+  const other = new nb.nn.Sequential(new nb.nn.Linear(784, 64, { seed: 5 }), new nb.nn.Tanh(), new nb.nn.Linear(64, 10, { seed: 6 }));
+  const xs = nb.tensor(MLP_X, { shape: [MLP.batch, 784] });
+  const ys = nb.tensor(MLP_LABELS);
+  const opt = nb.optim.sgd({ lr: 0.01 });
+  let params = nb.nn.parameters(other);
+  let state = opt.init(params);
+  for (let s = 0; s < 20; s++) {
+    const [, grads] = nb.valueAndGrad((p) => nb.nn.softmaxCrossEntropy(other.withParams(p).forward(xs), ys))(params);
+    ({ params, state } = opt.step(params, grads, state));
+  }
 }

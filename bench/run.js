@@ -403,6 +403,35 @@ async function tinyRecordedCase(tf, jax) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Small operations (issue 18): per-call cost of eager ops on a classifier head's sizes
+// ([128, 10] logits, a [10] bias) and of small matmuls, in µs per call, beside PyTorch's.
+
+const SMALL_MATMULS = ["4x4x4", "16x16x16", "64x64x64", "128x128x10"];
+const SMALL_OPS = [...SMALL_MATMULS.map((s) => `matmul ${s}`), "sum", "mean", "max", "add bias"];
+const smallOpts = (op) => ({ warmup: 3, reps: 9, inner: op === "matmul 64x64x64" || op === "matmul 128x128x10" ? 200 : 2000 });
+
+/** The same inputs PyTorch's small_op times: uniform values, [128, 10] and a [10] bias, or m×k and k×n. */
+async function smallOpCase(op, dtype) {
+  const Ctor = dtype === "float64" ? Float64Array : Float32Array;
+  const nabla = await forNabla(`small ${op} ${dtype}`, {}, async () => {
+    let fn;
+    if (op.startsWith("matmul")) {
+      const [m, k, n] = op.split(" ")[1].split("x").map(Number);
+      const a = nb.tensor(randomArray(m * k, Ctor, 1), { shape: [m, k] });
+      const b = nb.tensor(randomArray(k * n, Ctor, 2), { shape: [k, n] });
+      fn = () => nb.matmul(a, b);
+    } else {
+      const x = nb.tensor(randomArray(1280, Ctor, 1), { shape: [128, 10] });
+      const bias = nb.tensor(randomArray(10, Ctor, 2));
+      fn = { sum: () => nb.sum(x, -1), mean: () => nb.mean(x, -1), max: () => nb.max(x, -1), "add bias": () => nb.add(x, bias) }[op];
+    }
+    return ok((await timeMs(fn, smallOpts(op))) * 1e3);
+  });
+  const none = na("not measured");
+  return { ...nabla, "tfjs-cpu": none, "tfjs-wasm": none, jax: none, hand: none };
+}
+
+// ---------------------------------------------------------------------------------------
 // vmap (issue 12): per-example gradients of a 784-256-10 MLP, batched against a loop of
 // nb.grad, and a Hessian built by one vmapped pass against PyTorch's vectorized one.
 
@@ -490,9 +519,9 @@ function mlpChild(peer, dtype, mode, first, second, env = {}) {
 async function trainCase(dtype, tf, jax) {
   const { warmup, reps } = trainOpts();
   const label = `MLP train step ${dtype}`;
-  const timed = (peer, note, env) => {
-    progress(`${label}: ${peer} (own process)`);
-    const r = mlpChild(peer, dtype, "time", warmup, reps, env);
+  const timed = (peer, note, env, mode = "time") => {
+    progress(`${label}: ${peer} (own process${mode === "mixed" ? ", after the mixed workload" : ""})`);
+    const r = mlpChild(peer, dtype, mode, warmup, reps, env);
     return r.error ? na(r.error) : ok(MLP.batch / (r.msPerStep / 1e3), note);
   };
   const nabla = Object.fromEntries(NABLA_VARIANTS.map((v) => [v.key, nb.listBackends().includes(v.backend)
@@ -503,6 +532,30 @@ async function trainCase(dtype, tf, jax) {
     : timed(key, "float32; tf.train.adam minimize over a tf.sequential")]));
   const jx = jax.error ? na(jax.error) : timed("jax", "jax.valueAndGrad + Adam written out, eager (no jit)");
   return { ...nabla, ...tfjs, jax: jx, hand: na("no hand-written training step") };
+}
+
+/**
+ * The float32 step as an eager program runs it (valueAndGrad without nb.jit, as PyTorch's step
+ * runs), in a fresh process or after the mixed workload (bench/mlp.js's nablaMixedWorkload,
+ * PyTorch's mixed_workload) in the same process: a long-lived program's setting (issue 18).
+ * The mixed rows run the native backend only; the other libraries are on the fresh rows.
+ */
+async function trainVariantCase({ jit, mixed }) {
+  const { warmup, reps } = trainOpts();
+  const mode = mixed ? "mixed" : "time";
+  const what = `${jit ? "nb.jit(nb.valueAndGrad(loss))" : "nb.valueAndGrad(loss), eager"} + nb.optim.adam${mixed ? ", after the mixed workload" : ""}`;
+  const out = {};
+  for (const v of NABLA_VARIANTS) {
+    if (!nb.listBackends().includes(v.backend)) out[v.key] = na(`backend ${v.backend} did not load`);
+    else if (mixed && v.backend !== "native") out[v.key] = na("the mixed workload runs on the native backend");
+    else {
+      progress(`MLP train step float32${jit ? "" : ", eager"}${mixed ? ", mixed" : ""}: nabla ${v.key} (own process)`);
+      const r = mlpChild(`nabla-${v.backend}${jit ? "" : "-eager"}`, "float32", mode, warmup, reps, { NABLA_NUM_THREADS: String(v.threads) });
+      out[v.key] = r.error ? na(r.error) : ok(MLP.batch / (r.msPerStep / 1e3), what);
+    }
+  }
+  const elsewhere = na("see the MLP rows above");
+  return { ...out, "tfjs-cpu": elsewhere, "tfjs-wasm": elsewhere, jax: elsewhere, hand: na("no hand-written training step") };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -630,6 +683,12 @@ const ROWS = [
   { work: "valueAndGrad sum(sin(x)*x), 1e6, nb.jit", unit: "ms", better: "lower", torch: { kind: "grad", reps: 7 }, run: (tf, jax) => gradCase(tf, jax, { jit: true }) },
   { work: "tiny add [2], eager", unit: "µs/op", better: "lower", torch: { kind: "tinyEager", reps: 9 }, run: tinyEagerCase },
   { work: "tiny add [2], recorded", unit: "µs/op", better: "lower", torch: { kind: "tinyRecorded", reps: 9, ops: RECORDED_OPS }, run: tinyRecordedCase },
+  ...["float64", "float32"].flatMap((dtype) => SMALL_OPS.map((op) => ({
+    work: `small ${op.startsWith("matmul") ? op : `${op} [128,10]${op === "add bias" ? "+[10]" : ", last axis"}`} ${dtype === "float32" ? "f32" : "f64"}`,
+    unit: "µs/op", better: "lower",
+    torch: { kind: "small", op, dtype, ...smallOpts(op) },
+    run: () => smallOpCase(op, dtype),
+  }))),
   ...[["cholesky", 256], ["cholesky", 1024], ["solve", 256], ["solve", 1024], ["inv", 256], ["inv", 1024], ["eigh", 256], ["svd", 256], ["eigvalsh", 256], ["svdvals", 256]].map(([op, n]) => ({
     work: `linalg ${op} ${n} f64`, unit: "ms", better: "lower",
     torch: { kind: "linalg", op, n, ...linalgOpts(n) },
@@ -653,6 +712,12 @@ const ROWS = [
     torch: { kind: "train", dtype, ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE },
     torchBeside: true,
     run: (tf, jax) => trainCase(dtype, tf, jax),
+  })),
+  ...[[false, false], [false, true], [true, true]].map(([jit, mixed]) => ({
+    work: `MLP train step, batch 128, f32${jit ? "" : ", eager"}${mixed ? ", after a mixed workload" : ""}`, unit: "samples/s", better: "higher",
+    torch: { kind: "train", dtype: "float32", ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE, mixed },
+    torchBeside: true,
+    run: () => trainVariantCase({ jit, mixed }),
   })),
 ].filter((r) => ONLY === undefined || r.work.includes(ONLY));
 

@@ -74,8 +74,32 @@ def tiny_recorded(reps, ops):
     return time_ms(forward, 3, reps, 5) * 1e3 / ops
 
 
+def small_op(op, dtype, reps, inner):
+    """Microseconds per call of one small eager op (bench/run.js's smallOpCase), on uniform inputs."""
+    dt = torch.float64 if dtype == "float64" else torch.float32
+    g = torch.Generator().manual_seed(1)
+    rand = lambda *shape: torch.rand(*shape, dtype=dt, generator=g) * 2 - 1
+    if op.startswith("matmul"):
+        m, k, n = (int(d) for d in op.split(" ")[1].split("x"))
+        a, b = rand(m, k), rand(k, n)
+        fn = lambda: a @ b
+    else:
+        x, bias = rand(128, 10), rand(10)
+        fn = {
+            "sum": lambda: x.sum(-1),
+            "mean": lambda: x.mean(-1),
+            "max": lambda: x.amax(-1),
+            "add bias": lambda: x + bias,
+        }[op]
+    return time_ms(fn, 3, reps, inner) * 1e3
+
+
 def mlp(dtype, labels, data):
-    """One Adam step of the 784-256-128-10 ReLU MLP on bench/mlp.js's batch, as a function."""
+    """
+    One Adam step of the 784-256-128-10 ReLU MLP on bench/mlp.js's batch, as a function, written
+    as PyTorch's users write it: nn.Sequential, cross_entropy on integer labels (log_softmax and
+    nll_loss in one), optim.Adam, zero_grad(set_to_none=True) (PyTorch 2's default).
+    """
     dt = torch.float64 if dtype == "float64" else torch.float32
     torch.manual_seed(0)
     with open(data, "rb") as f:
@@ -89,7 +113,7 @@ def mlp(dtype, labels, data):
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def step():
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)
         loss = torch.nn.functional.cross_entropy(model(x), y)
         loss.backward()
         opt.step()
@@ -97,9 +121,69 @@ def mlp(dtype, labels, data):
     return step
 
 
-def train(dtype, labels, data, reps, warmup):
-    """Samples/s of the MLP's training step."""
+def mixed_workload():
+    """
+    bench/mlp.js's nablaMixedWorkload in PyTorch: what a long-lived program does before it
+    trains (matmuls of other sizes in both dtypes, elementwise work and reductions, gradients,
+    a Hessian, a few linalg calls, another model's steps).
+    """
+    g = torch.Generator().manual_seed(0)
+    for dt in (torch.float64, torch.float32):
+        for m, k, n in ((17, 33, 9), (64, 64, 64), (200, 300, 100), (512, 512, 512), (128, 128, 10), (1000, 50, 3)):
+            a = torch.rand(m, k, dtype=dt, generator=g) * 2 - 1
+            b = torch.rand(k, n, dtype=dt, generator=g) * 2 - 1
+            for _ in range(3):
+                (a @ b).sum(-1).tolist()
+            (a.T @ a).tolist()
+        for size in (10, 1000, 100_000, 1_000_000):
+            x = torch.rand(size, dtype=dt, generator=g) * 2 - 1
+            (torch.tanh(x) * x + 1).numpy()
+            torch.exp(-x.square()).sum().item()
+            x.reshape(size // 10, 10).max(-1).values.numpy()
+            t = x.clone().requires_grad_()
+            y = (torch.sin(t) * t).sum()
+            y.item(), torch.autograd.grad(y, t)[0].numpy()
+            t = x.clone().requires_grad_()
+            torch.autograd.grad(torch.log1p(t.square()).mean(), t)[0].numpy()
+    x = torch.rand(50, 50, dtype=torch.float64, generator=g) * 2 - 1
+    spd = x @ x.T + 50 * torch.eye(50, dtype=torch.float64)
+    torch.linalg.cholesky(spd), torch.linalg.solve(spd, torch.ones(50, 1, dtype=torch.float64))
+    torch.linalg.inv(spd), torch.linalg.eigh(spd)
+    torch.autograd.functional.hessian(lambda v: torch.tanh(x @ v).sum(), torch.ones(50, dtype=torch.float64))
+    s = spd.clone().requires_grad_()
+    torch.autograd.grad(torch.linalg.slogdet(s).logabsdet, s)
+    other = torch.nn.Sequential(torch.nn.Linear(784, 64), torch.nn.Tanh(), torch.nn.Linear(64, 10)).double()
+    opt = torch.optim.SGD(other.parameters(), lr=0.01)
+    xs = torch.randn(128, 784, dtype=torch.float64, generator=g)
+    ys = torch.arange(128) % 10
+    for _ in range(20):
+        opt.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(other(xs), ys).backward()
+        opt.step()
+
+
+def train(dtype, labels, data, reps, warmup, mixed=False):
+    """Samples/s of the MLP's training step; `mixed`: after mixed_workload in this process."""
+    if mixed:
+        mixed_workload()
     return len(labels) / (time_ms(mlp(dtype, labels, data), warmup, reps) / 1e3)
+
+
+def serve(dtype, labels, data, mixed):
+    """bench/mlp-rounds.js's PyTorch child: per stdin line N, runs N steps, prints ms per step."""
+    if mixed:
+        mixed_workload()
+    step = mlp(dtype, labels, data)
+    for _ in range(20):
+        step()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        n = int(line)
+        c0, t0 = time.process_time(), time.perf_counter()
+        for _ in range(n):
+            step()
+        wall = (time.perf_counter() - t0) * 1e3 / n
+        print(json.dumps({"wallMs": wall, "cpuMs": (time.process_time() - c0) * 1e3 / n}), flush=True)
 
 
 def rss_mb():
@@ -212,6 +296,11 @@ def main():
             value = tiny_eager(case["reps"])
         elif kind == "tinyRecorded":
             value = tiny_recorded(case["reps"], case["ops"])
+        elif kind == "serve":
+            serve(case["dtype"], case["labels"], case["data"], case["mixed"])
+            return
+        elif kind == "small":
+            value = small_op(case["op"], case["dtype"], case["reps"], case["inner"])
         elif kind == "trainMemory":
             value = train_memory(case["labels"], case["data"], case["steps"], case["seconds"])
         elif kind == "linalg":
@@ -224,7 +313,7 @@ def main():
         elif kind == "hessianTanh":
             value = hessian_tanh(case["n"], case["reps"], case["warmup"])
         elif kind == "train":
-            value = train(case["dtype"], case["labels"], case["data"], case["reps"], case["warmup"])
+            value = train(case["dtype"], case["labels"], case["data"], case["reps"], case["warmup"], case.get("mixed", False))
         else:
             continue
         out["results"][case["id"]] = value

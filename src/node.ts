@@ -9,6 +9,11 @@ import { setUninitializedAllocator } from "./tensor/dtype.js";
 
 export * from "./index.js";
 
-// Kernel outputs that are written in full need no zero-filling: Node can skip it.
-setUninitializedAllocator((bytes) => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer);
+/** Below this many bytes Buffer.allocUnsafe takes its slice from the pool (Buffer.poolSize / 2). */
+const POOLED_BYTES = Buffer.poolSize >>> 1;
+
+// Kernel outputs that are written in full need no zero-filling: Node can skip it. Under 4 KB
+// (a [128, 10] float32 head's sums, a bias gradient) Buffer.allocUnsafe slices Node's shared
+// pool, 8-byte aligned: a quarter of the cost of an ArrayBuffer of its own.
+setUninitializedAllocator((bytes) => (bytes < POOLED_BYTES ? Buffer.allocUnsafe(bytes) : Buffer.allocUnsafeSlow(bytes)));
 selectNodeBackend();

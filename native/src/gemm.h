@@ -109,27 +109,38 @@ void packB(MatView<T> b, ptrdiff_t p0, ptrdiff_t j0, ptrdiff_t kc, ptrdiff_t nc,
 }
 
 /**
+ * The GEMM reads A in place rather than packing it (see Gemm::run) when A takes at most this
+ * many bytes and C at most this many column panels (each panel rereads A).
+ */
+constexpr size_t kDirectABytes = 128 << 10;
+constexpr ptrdiff_t kDirectAPanels = 2;
+
+/**
  * Ops supplies the instruction set: a vector type V of W lanes of T, and
  *   static V zero(); static V load(const T*); static V broadcast(const T*);
  *   static V fma(V a, V b, V acc);          // a·b + acc
  *   static void addStore(T* dst, V v);       // dst[0..W) += v
  *   static void store(T* dst, V v);          // dst[0..W) = v, dst 64-byte aligned
  *   static void storeUnaligned(T* dst, V v); // dst[0..W) = v
- * plus the blocking constants MR, NV (NR = NV·W), KC, MC, NC.
+ * plus the blocking constants MR, NV (NR = NV·W), KC, MC, NC. NVOverride runs the micro-kernel
+ * that many vectors wide instead of NV (see gemmShare).
  */
-template <typename T, typename Ops>
+template <typename T, typename Ops, int NVOverride = Ops::NV>
 struct Gemm {
   using V = typename Ops::V;
   static constexpr int W = Ops::W;
   static constexpr int MR = Ops::MR;
-  static constexpr int NV = Ops::NV;
+  static constexpr int NV = NVOverride;
   static constexpr int NR = NV * W;
 
   /**
-   * C tile (MR×NR at c, row stride ldc) = (first ? 0 : C tile) + packed A panel · packed B
-   * panel over kc.
+   * C tile (MR×NR at c, row stride ldc) = (first ? 0 : C tile) + A panel · packed B panel
+   * over kc. The A panel is packed (MR values of column p adjacent), or with Direct, A itself:
+   * row r at ap + r·ars, its columns adjacent; rows past `rows` reread the last row, whose
+   * products the edge store drops.
    */
-  static inline void microKernel(ptrdiff_t kc, const T* ap, const T* bp, T* c, ptrdiff_t ldc,
+  template <bool Direct>
+  static inline void microKernel(ptrdiff_t kc, const T* ap, ptrdiff_t ars, const T* bp, T* c, ptrdiff_t ldc,
                                  int rows, int cols, bool first) {
     // The loops over r and v have constant bounds and are fully unrolled, so that acc[][] and
     // b[] become named registers rather than memory.
@@ -145,11 +156,11 @@ struct Gemm {
       for (int v = 0; v < NV; v++) b[v] = Ops::load(bp + v * W);
 #pragma GCC unroll 16
       for (int r = 0; r < MR; r++) {
-        const V a = Ops::broadcast(ap + r);
+        const V a = Ops::broadcast(ap + (Direct ? std::min(r, rows - 1) * ars : r));
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++) acc[r][v] = Ops::fma(a, b[v], acc[r][v]);
       }
-      ap += MR;
+      ap += Direct ? 1 : MR;
       bp += NR;
     } while (--kc > 0);
     if (rows == MR && cols == NR) {
@@ -168,7 +179,11 @@ struct Gemm {
       for (int j = 0; j < cols; j++) c[r * ldc + j] = (first ? T(0) : c[r * ldc + j]) + tile[r * NR + j];
   }
 
-  /** C = A·B over rows [0, m) and columns [j0, j1) of C (row stride n): one thread's share. */
+  /**
+   * C = A·B over rows [0, m) and columns [j0, j1) of C (row stride n): one thread's share. A
+   * small A with contiguous rows, multiplied by a narrow B, is read in place, not packed: packing
+   * it cost as much as the products of a 128×128·128×10 matmul, and its rows stay in cache anyway.
+   */
   static void run(MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n,
                   ptrdiff_t j0, ptrdiff_t j1) {
     multiply(a, b, c, n, m, k, j0, j1, false);
@@ -187,6 +202,7 @@ struct Gemm {
   static void multiply(MatView<T> a, MatView<T> b, T* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k,
                        ptrdiff_t j0, ptrdiff_t j1, bool subtract) {
     thread_local Scratch scratchA, scratchB;
+    const bool direct = !subtract && a.cs == 1 && size_t(m * k) * sizeof(T) <= kDirectABytes && j1 - j0 <= kDirectAPanels * NR;
     for (ptrdiff_t jc = j0; jc < j1; jc += Ops::NC) {
       const ptrdiff_t nc = std::min<ptrdiff_t>(Ops::NC, j1 - jc);
       for (ptrdiff_t pc = 0; pc < k; pc += Ops::KC) {
@@ -195,14 +211,17 @@ struct Gemm {
         packB<T, NR>(b, pc, jc, kc, nc, bp);
         for (ptrdiff_t ic = 0; ic < m; ic += Ops::MC) {
           const ptrdiff_t mc = std::min<ptrdiff_t>(Ops::MC, m - ic);
-          T* ap = scratchA.get<T>(((mc + MR - 1) / MR) * MR * kc);
-          packA<T, MR>(a, ic, pc, mc, kc, ap, subtract ? T(-1) : T(1));
+          T* ap = direct ? nullptr : scratchA.get<T>(((mc + MR - 1) / MR) * MR * kc);
+          if (!direct) packA<T, MR>(a, ic, pc, mc, kc, ap, subtract ? T(-1) : T(1));
           for (ptrdiff_t jr = 0; jr < nc; jr += NR) {
             const int cols = int(std::min<ptrdiff_t>(NR, nc - jr));
             const T* bpanel = bp + jr * kc;
             for (ptrdiff_t ir = 0; ir < mc; ir += MR) {
               const int rows = int(std::min<ptrdiff_t>(MR, mc - ir));
-              microKernel(kc, ap + ir * kc, bpanel, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols, pc == 0 && !subtract);
+              T* ctile = c + (ic + ir) * ldc + jc + jr;
+              const bool first = pc == 0 && !subtract;
+              if (direct) microKernel<true>(kc, a.data + (ic + ir) * a.rs + pc, a.rs, bpanel, ctile, ldc, rows, cols, first);
+              else microKernel<false>(kc, ap + ir * kc, 0, bpanel, ctile, ldc, rows, cols, first);
             }
           }
         }
@@ -210,6 +229,17 @@ struct Gemm {
     }
   }
 };
+
+/**
+ * One thread's share of C = A·B (columns [j0, j1)). A share at most one vector wide (a
+ * classifier's 10 outputs) runs a one-vector micro-kernel (NR = W): the full-width one would
+ * compute NV·W columns, most of them padding (32 for 10 in float32 with AVX-512).
+ */
+template <typename T, typename Ops>
+void gemmShare(MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, ptrdiff_t j0, ptrdiff_t j1) {
+  if (Ops::NV > 1 && j1 - j0 <= Ops::W) Gemm<T, Ops, 1>::run(a, b, c, m, k, n, j0, j1);
+  else Gemm<T, Ops>::run(a, b, c, m, k, n, j0, j1);
+}
 
 /** Column blocks per thread are rounded to this many columns so threads split on panel edges. */
 constexpr ptrdiff_t kThreadColumnAlign = 64;

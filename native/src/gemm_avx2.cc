@@ -38,13 +38,13 @@ struct OpsF32 {
 }  // namespace
 
 void gemmF64Avx2(MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, ptrdiff_t j0, ptrdiff_t j1) {
-  Gemm<double, OpsF64>::run(a, b, c, m, k, n, j0, j1);
+  gemmShare<double, OpsF64>(a, b, c, m, k, n, j0, j1);
 }
 void gemmUpdateF64Avx2(MatView<double> a, MatView<double> b, double* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k, ptrdiff_t j0, ptrdiff_t j1) {
   Gemm<double, OpsF64>::update(a, b, c, ldc, m, k, j0, j1);
 }
 void gemmF32Avx2(MatView<float> a, MatView<float> b, float* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, ptrdiff_t j0, ptrdiff_t j1) {
-  Gemm<float, OpsF32>::run(a, b, c, m, k, n, j0, j1);
+  gemmShare<float, OpsF32>(a, b, c, m, k, n, j0, j1);
 }
 
 }  // namespace nabla

@@ -22,13 +22,13 @@ struct OpsScalar {
 }  // namespace
 
 void gemmF64Generic(MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, ptrdiff_t j0, ptrdiff_t j1) {
-  Gemm<double, OpsScalar<double>>::run(a, b, c, m, k, n, j0, j1);
+  gemmShare<double, OpsScalar<double>>(a, b, c, m, k, n, j0, j1);
 }
 void gemmUpdateF64Generic(MatView<double> a, MatView<double> b, double* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k, ptrdiff_t j0, ptrdiff_t j1) {
   Gemm<double, OpsScalar<double>>::update(a, b, c, ldc, m, k, j0, j1);
 }
 void gemmF32Generic(MatView<float> a, MatView<float> b, float* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, ptrdiff_t j0, ptrdiff_t j1) {
-  Gemm<float, OpsScalar<float>>::run(a, b, c, m, k, n, j0, j1);
+  gemmShare<float, OpsScalar<float>>(a, b, c, m, k, n, j0, j1);
 }
 
 }  // namespace nabla

@@ -45,8 +45,11 @@ export function allocate(dtype: DType, length: number, where = "allocate"): Type
   return dtype === "float64" ? new Float64Array(length) : new Float32Array(length);
 }
 
-/** Returns storage of `bytes` bytes whose contents are unspecified. */
-export type UninitializedAllocator = (bytes: number) => ArrayBuffer;
+/**
+ * Returns `bytes` bytes whose contents are unspecified, as a byte view that may start
+ * anywhere in its buffer (Node's Buffer pool hands out 8-byte aligned slices).
+ */
+export type UninitializedAllocator = (bytes: number) => Uint8Array;
 
 let uninitialized: UninitializedAllocator | undefined;
 
@@ -59,7 +62,10 @@ let uninitialized: UninitializedAllocator | undefined;
 export function allocateUninitialized(dtype: DType, length: number): TypedArray {
   if (uninitialized === undefined || length < 64) return allocate(dtype, length);
   checkTensorSize(length, dtype, "allocate");
-  return dtype === "float64" ? new Float64Array(uninitialized(length * 8), 0, length) : new Float32Array(uninitialized(length * 4), 0, length);
+  const bytes = uninitialized(length * (dtype === "float64" ? 8 : 4));
+  // A typed array must start at a multiple of its element size.
+  if (bytes.byteOffset % 8 !== 0) return allocate(dtype, length);
+  return dtype === "float64" ? new Float64Array(bytes.buffer, bytes.byteOffset, length) : new Float32Array(bytes.buffer, bytes.byteOffset, length);
 }
 
 /** Installs the environment's allocator of uncleared memory (see allocateUninitialized). */

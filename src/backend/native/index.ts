@@ -117,12 +117,12 @@ function createNativeBackend(addon: NativeAddon): Backend {
       return ref.binary(op, a, b, outShape); // the reference returns the other operand, no pass
     }
     const code = binaryCode[op];
-    const out = allocateUninitialized(a.dtype, n);
     const ca = a.contiguous && sizeOf(a.shape) === n;
     const cb = b.contiguous && sizeOf(b.shape) === n;
     const sa = ca ? 1 : isSingleValue(a) ? 0 : -1;
     const sb = cb ? 1 : isSingleValue(b) ? 0 : -1;
     if (sa >= 0 && sb >= 0 && sa + sb > 0) {
+      const out = allocateUninitialized(a.dtype, n);
       addon.binary(code, a.data, a.offset, sa, b.data, b.offset, sb, out, 0, n);
       return new ArrayTensor(out, outShape);
     }
@@ -133,6 +133,7 @@ function createNativeBackend(addon: NativeAddon): Backend {
     const ia = stridesA[stridesA.length - 1] ?? 0;
     const ib = stridesB[stridesB.length - 1] ?? 0;
     if (inner < 64 || ia > 1 || ib > 1) return ref.binary(op, a, b, outShape);
+    const out = allocateUninitialized(a.dtype, n);
     forEachRow(outShape, [stridesA, stridesB], [a.offset, b.offset], (oo, [ao, bo], len) => {
       addon.binary(code, a.data, ao!, ia, b.data, bo!, ib, out, oo, len);
     });

@@ -99,23 +99,30 @@ export function unaryLoop(op: UnaryKernel, key: string): UnaryLoop {
 }
 
 /**
- * The loop for one binary op and layout: "cc" both contiguous, "sc"/"cs" one side a
- * single repeated value, "ss" general strides.
+ * Operand layouts of a binary loop: "cc" both contiguous, "sc"/"cs" one side a single
+ * repeated value, "cr"/"rc" one side a contiguous row repeated along the output (a bias
+ * added to every row; the row's length is passed as that side's stride), "ss" general strides.
  */
-export function binaryLoop(op: BinaryKernel, layout: "cc" | "sc" | "cs" | "ss", key: string): BinaryLoop {
+export type BinaryLayout = "cc" | "sc" | "cs" | "cr" | "rc" | "ss";
+
+/** The loop for one binary op and layout (see BinaryLayout). */
+export function binaryLoop(op: BinaryKernel, layout: BinaryLayout, key: string): BinaryLoop {
   const cacheKey = `${op}|${layout}|${key}`;
   let loop = binaryCache.get(cacheKey);
   if (!loop) {
-    const read = {
-      cc: ["a[ao + i]", "b[bo + i]", ""],
-      sc: ["xs", "b[bo + i]", "const xs = a[ao];"],
-      cs: ["a[ao + i]", "ys", "const ys = b[bo];"],
-      ss: ["a[ao + i * as]", "b[bo + i * bs]", ""],
+    const element = (x: string, y: string): string => `{ const x = ${x}; const y = ${y}; o[oo + i] = ${BINARY_EXPR[op]}; }`;
+    // A repeated row runs as rows × row length: no modulo per element.
+    const rows = (len: string, x: string, y: string): string =>
+      `for (let r = 0, i = 0; r < n; r += ${len}) for (let j = 0; j < ${len}; j++, i++) ${element(x, y)}`;
+    const body = {
+      cc: `for (let i = 0; i < n; i++) ${element("a[ao + i]", "b[bo + i]")}`,
+      sc: `const xs = a[ao]; for (let i = 0; i < n; i++) ${element("xs", "b[bo + i]")}`,
+      cs: `const ys = b[bo]; for (let i = 0; i < n; i++) ${element("a[ao + i]", "ys")}`,
+      cr: rows("bs", "a[ao + i]", "b[bo + j]"),
+      rc: rows("as", "a[ao + j]", "b[bo + i]"),
+      ss: `for (let i = 0; i < n; i++) ${element("a[ao + i * as]", "b[bo + i * bs]")}`,
     }[layout];
-    loop = compile<BinaryLoop>(
-      "a, ao, as, b, bo, bs, o, oo, n",
-      `${read[2]} let p = 0; for (let i = 0; i < n; i++) { const x = ${read[0]}; const y = ${read[1]}; o[oo + i] = ${BINARY_EXPR[op]}; }`,
-    );
+    loop = compile<BinaryLoop>("a, ao, as, b, bo, bs, o, oo, n", `let p = 0; ${body}`);
     binaryCache.set(cacheKey, loop);
   }
   return loop;

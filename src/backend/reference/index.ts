@@ -67,6 +67,12 @@ function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shap
     binaryLoop(op, layout, key)(a.data, a.offset, 1, b.data, b.offset, 1, out, 0, n);
     return new ArrayTensor(out, outShape);
   }
+  const rowB = ca ? repeatedRow(b, outShape) : 0;
+  const rowA = rowB === 0 && cb ? repeatedRow(a, outShape) : 0;
+  if (rowB > 0 || rowA > 0) {
+    binaryLoop(op, rowB > 0 ? "cr" : "rc", key)(a.data, a.offset, rowA, b.data, b.offset, rowB, out, 0, n);
+    return new ArrayTensor(out, outShape);
+  }
   const loop = binaryLoop(op, "ss", key);
   const sa = broadcastStrides(a, outShape);
   const sb = broadcastStrides(b, outShape);
@@ -74,6 +80,20 @@ function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shap
     loop(a.data, offsets[0]!, sa[sa.length - 1]!, b.data, offsets[1]!, sb[sb.length - 1]!, out, oo, inner);
   });
   return new ArrayTensor(out, outShape);
+}
+
+/**
+ * The length of `x` when it is a contiguous row that broadcasting repeats along `outShape`'s
+ * leading axes (a [10] bias or a [1, 10] row against [128, 10]); 0 otherwise.
+ */
+function repeatedRow(x: ArrayTensor, outShape: Shape): number {
+  if (!x.contiguous) return 0;
+  let lead = 0;
+  while (lead < x.ndim && x.shape[lead] === 1) lead++;
+  const tail = x.shape.length - lead;
+  if (tail === 0 || tail >= outShape.length) return 0;
+  for (let i = 1; i <= tail; i++) if (x.shape[x.ndim - i] !== outShape[outShape.length - i]) return 0;
+  return sizeOf(x.shape);
 }
 
 /** True when `x` is one repeated value equal to 1. */

@@ -164,6 +164,12 @@ describe("binary", () => {
       check(op, repeated(dense([2], dtype), [4, 6]), dense([4, 6], dtype));
       check(op, strided([9], dtype), repeated(dense([1], dtype), [9]));
       check(op, repeated(dense([1], dtype), [2, 3]), repeated(dense([1], dtype), [2, 3]));
+      // A contiguous row repeated along the leading axes (a bias), on either side.
+      check(op, dense([4, 6], dtype), dense([6], dtype));
+      check(op, dense([1, 6], dtype), dense([4, 6], dtype));
+      check(op, dense([2, 3, 5], dtype), dense([3, 5], "float64"));
+      check(op, dense([3, 5], dtype), dense([1, 1, 5], dtype));
+      check(op, dense([4, 1], dtype), dense([4, 6], dtype));
     }
   });
 
