@@ -10,16 +10,24 @@
  * to repay copying into the module's memory, runs on the reference backend: measured, copying
  * elementwise operands in and out of wasm memory costs about what the reference's loops do.
  */
-import type { Backend } from "../interface.js";
-import { type DType, allocate, promote } from "../../tensor/dtype.js";
+import type { Backend, UnaryKernel } from "../interface.js";
+import { type DType, allocate, allocateUninitialized, promote } from "../../tensor/dtype.js";
 import { type Shape, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import { forEachMatmulBatch, referenceBackend } from "../reference/index.js";
 import { WasmGemm, unitStrideLayout } from "./gemm.js";
 import { V128, emitModule, op } from "./emitter.js";
+import { WasmVectorMath, isVecmathKernel } from "./vecmath.js";
 
 /** Below this many multiply-adds a matmul stays in JavaScript: copying in and out dominates. */
 const MIN_MATMUL_WORK = 32 * 32 * 32;
+
+/**
+ * Below this many elements a transcendental stays in JavaScript: the call into wasm and the
+ * copies cost about what Math.sin does on a few dozen elements, and nb.jit's fused loops
+ * (which run the reference's formulas) give what the eager kernels give below it too.
+ */
+const MIN_VECMATH_ELEMENTS = 1024;
 
 /** The WebAssembly features the backend can use, as this engine validates them. */
 export interface WasmFeatures {
@@ -59,14 +67,23 @@ export function loadWasmBackend(wasm: WasmValidator | undefined = globalThis.Web
       float32: new WasmGemm({ dtype: "float32", fma: features.relaxedSimd }),
       float64: new WasmGemm({ dtype: "float64", fma: features.relaxedSimd }),
     };
-    return { backend: createWasmBackend(gemms) };
+    return { backend: createWasmBackend(gemms, new WasmVectorMath()) };
   } catch (e) {
     return { unavailable: String(e instanceof Error ? e.message : e).split("\n")[0]! };
   }
 }
 
-function createWasmBackend(gemms: Record<DType, WasmGemm>): Backend {
+function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMath): Backend {
   const ref = referenceBackend;
+
+  function unary(op: UnaryKernel, x: ArrayTensor): ArrayTensor {
+    const n = sizeOf(x.shape);
+    if (n < MIN_VECMATH_ELEMENTS || !isVecmathKernel(op)) return ref.unary(op, x);
+    const src = ref.contiguous(x);
+    const out = allocateUninitialized(x.dtype, n);
+    vecmath.run(op, x.dtype, src.data, src.offset, out, 0, n);
+    return new ArrayTensor(out, x.shape);
+  }
 
   function matmul(a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
     const rank = outShape.length;
@@ -92,5 +109,5 @@ function createWasmBackend(gemms: Record<DType, WasmGemm>): Backend {
     return new ArrayTensor(out, outShape);
   }
 
-  return { ...ref, name: "wasm", matmul };
+  return { ...ref, name: "wasm", unary, matmul };
 }
