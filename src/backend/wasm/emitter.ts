@@ -63,6 +63,8 @@ export const op = {
   br: (depth: number): number[] => [0x0c, ...unsignedLeb128(depth)],
   brIf: (depth: number): number[] => [0x0d, ...unsignedLeb128(depth)],
   if: (): number[] => [0x04, 0x40],
+  /** An `if` whose branches each leave one value of `type`. */
+  ifResult: (type: ValueType): number[] => [0x04, type],
   else: (): number[] => [0x05],
   end: (): number[] => [0x0b],
   call: (func: number): number[] => [0x10, ...unsignedLeb128(func)],

@@ -8,10 +8,12 @@
  * JavaScript.
  *
  * Each module imports the one memory it works on ("env"."memory", shared by all of them) and
- * its scalar fallbacks, and exports two loops per kernel, `<name>64(src, dst, pairs)` and
- * `<name>32(...)`: float64 elements, or float32 ones widened to float64 and rounded once at the
+ * its scalar fallbacks, and exports one loop per kernel, `<name>(src, dst, pairs, float32)`:
+ * float64 elements, or (float32 = 1) float32 ones widened to float64 and rounded once at the
  * store. Addresses are in bytes; a loop maps `pairs` two-element vectors (at least one) and
- * may run in place (src = dst). Modules stay under 4 KB so that they compile synchronously.
+ * may run in place (src = dst). The formulas are inlined into the loops (a call per vector
+ * costs V8 a spill of every live v128). Modules stay under 4 KB so that they compile
+ * synchronously.
  */
 import { F64, type FunctionImport, type FunctionSpec, I32, V128, type ValueType, emitModule, op } from "./emitter.js";
 
@@ -248,9 +250,8 @@ function horner2(t: Expr, useA: Expr, a: readonly number[], b: readonly number[]
  * erf(x) for x not NaN: fdlibm's s_erf.c — x + x·P/Q(x²) below 0.84375, erx + P/Q(|x| − 1)
  * below 1.25, 1 − exp(−z² − 0.5625)·exp((z − x)(z + x) + R/S(1/x²))/x below 6 (z: x with its
  * low 32 bits cleared, so z² is exact), 1 beyond; every lane computes all three, then picks.
- * `exp` is the module's exp function.
  */
-function erfCore(f: Body, x: Expr, exp: number): Expr {
+function erfCore(f: Body, x: Expr): Expr {
   const ax = f.let(abs(x));
   const z2 = f.let(mul(ax, ax));
   const pp = [1.28379167095512558561e-01, -3.25042107247001499370e-01, -2.84817495755985104766e-02, -5.77027029648944159157e-03, -2.37630166566501626084e-05];
@@ -270,25 +271,26 @@ function erfCore(f: Body, x: Expr, exp: number): Expr {
   const nearer = f.let(lt(big, splat(2.8571434020996094))); // 1/0.35
   const rs = div(horner2(t, nearer, ra, rb), horner2(t, nearer, sa, sb));
   const z = f.let(and(big, bits(HIGH)));
-  const r = mul([...sub(neg(mul(z, z)), splat(0.5625)), ...op.call(exp)], [...madd(sub(z, big), add(z, big), rs), ...op.call(exp)]);
+  const e1 = f.let(expCore(f, f.let(sub(neg(mul(z, z)), splat(0.5625)))));
+  const r = mul(e1, expCore(f, f.let(madd(sub(z, big), add(z, big), rs))));
   const tail = sub(splat(1), div(r, big));
   const y = select(lt(ax, splat(0.84375)), small, select(lt(ax, splat(1.25)), middle, select(lt(ax, splat(6)), tail, splat(1))));
   return withSignOf(y, x);
 }
 
 /** tanh: fdlibm's t = expm1(∓2|x|), −t/(t + 2) below 1, 1 − 2/(t + 2) above; ±1 beyond 22. */
-function tanhCore(f: Body, x: Expr, expm1: number): Expr {
+function tanhCore(f: Body, x: Expr): Expr {
   const ax = f.let(abs(x));
   const clamped = f.let(select(gt(ax, splat(22)), splat(22), ax)); // NaN passes through
   const small = f.let(lt(clamped, splat(1)));
-  const t = f.let([...mul(select(small, splat(-2), splat(2)), clamped), ...op.call(expm1)]);
+  const t = f.let(expm1Core(f, f.let(mul(select(small, splat(-2), splat(2)), clamped))));
   const z = select(small, div(neg(t), add(t, splat(2))), sub(splat(1), div(splat(2), add(t, splat(2)))));
   return withSignOf(z, x);
 }
 
 /** sigmoid: e = exp(−|x|), 1/(1 + e) for x ≥ 0, e/(1 + e) below. */
-function sigmoidCore(f: Body, x: Expr, exp: number): Expr {
-  const e = f.let([...neg(abs(x)), ...op.call(exp)]);
+function sigmoidCore(f: Body, x: Expr): Expr {
+  const e = f.let(expCore(f, f.let(neg(abs(x)))));
   return div(select(ge(x, splat(0)), splat(1), e), add(splat(1), e));
 }
 
@@ -308,84 +310,74 @@ const FAST: Partial<Record<VecmathKernel, (x: Expr) => Expr>> = {
 /** Odd functions return ±0 as given (their vector formulas may lose the sign of a zero). */
 const ODD: ReadonlySet<VecmathKernel> = new Set(["expm1", "log1p", "sin", "tan", "atan", "erf", "tanh"]);
 
-/** A kernel's vector formula: `call(name)` is the index of a core function of the same module. */
-type Core = (f: Body, x: Expr, call: (name: VecmathKernel) => number) => Expr;
+/** A kernel's vector formula of x (a local), its code emitted into f as it goes. */
+type Core = (f: Body, x: Expr) => Expr;
 
 const CORES: Record<VecmathKernel, Core> = {
-  exp: (f, x) => expCore(f, x),
-  expm1: (f, x) => expm1Core(f, x),
-  tanh: (f, x, call) => tanhCore(f, x, call("expm1")),
-  sigmoid: (f, x, call) => sigmoidCore(f, x, call("exp")),
-  log: (f, x) => logCore(f, x),
-  log1p: (f, x) => log1pCore(f, x),
+  exp: expCore,
+  expm1: expm1Core,
+  tanh: tanhCore,
+  sigmoid: sigmoidCore,
+  log: logCore,
+  log1p: log1pCore,
   sin: (f, x) => sinCosCore(f, x, 0),
   cos: (f, x) => sinCosCore(f, x, 1),
-  tan: (f, x) => tanCore(f, x),
-  atan: (f, x) => atanCore(f, x),
-  erf: (f, x, call) => erfCore(f, x, call("exp")),
+  tan: tanCore,
+  atan: atanCore,
+  erf: erfCore,
 };
 
-/**
- * The modules, each a list of cores: the exported kernels, and (`internal`) cores that only
- * others call. Grouped so that each stays under 4 KB.
- */
-export const VECMATH_MODULES: readonly { readonly exported: readonly VecmathKernel[]; readonly internal: readonly VecmathKernel[] }[] = [
-  { exported: ["exp", "expm1", "tanh", "sigmoid"], internal: [] },
-  { exported: ["log", "log1p"], internal: [] },
-  { exported: ["sin", "cos", "tan"], internal: [] },
-  { exported: ["atan"], internal: [] },
-  { exported: ["erf"], internal: ["exp"] },
+/** The modules, each a list of kernels, grouped so that each module stays under 4 KB. */
+export const VECMATH_MODULES: readonly (readonly VecmathKernel[])[] = [
+  ["exp", "expm1", "tanh", "sigmoid"],
+  ["log", "log1p"],
+  ["sin", "cos"],
+  ["tan", "atan"],
+  ["erf"],
 ];
 
 /**
- * The loop of one kernel over `pairs` vectors (params src, dst, pairs): loads two elements
- * (float32 widened), stores the core's result (float32 rounded once), then recomputes the
- * lanes outside the vector range with the imported scalar function.
+ * The loop of one kernel (params src, dst, pairs, float32), its formula inlined: loads two
+ * elements (float32 ones widened), stores the formula's result (float32 rounded once), then
+ * recomputes the lanes outside the vector range with the imported scalar function `scalar`.
  */
-function applyLoop(kernel: VecmathKernel, core: number, scalar: number, float32: boolean): FunctionSpec {
-  const [SRC, DST, PAIRS, X, R] = [0, 1, 2, 3, 4];
-  const size = float32 ? 4 : 8;
-  const x = op.localGet(X);
-  const load = float32 ? [...op.localGet(SRC), ...op.v128Load64Zero(0), ...op.f64x2PromoteLowF32x4()] : [...op.localGet(SRC), ...op.v128Load(0)];
-  let r: Expr = [...x, ...op.call(core)];
-  if (ODD.has(kernel)) r = select(eq(x, splat(0)), x, r);
-  const store = float32 ? [...op.f32x4DemoteF64x2Zero(), ...op.v128Store64Lane(0, 0)] : op.v128Store(0);
-  const body = [...op.loop(), ...load, ...op.localSet(X), ...op.localGet(DST), ...r, ...store];
+function applyLoop(kernel: VecmathKernel, scalar: number): FunctionSpec {
+  const [SRC, DST, PAIRS, FLOAT32] = [0, 1, 2, 3];
+  const f = new Body(4);
+  const ifFloat32 = (then: number[], otherwise: number[], type?: ValueType): number[] => [
+    ...op.localGet(FLOAT32), ...(type === undefined ? op.if() : op.ifResult(type)), ...then, ...op.else(), ...otherwise, ...op.end(),
+  ];
+  // Blocks see no values from outside: each branch pushes its own address and value.
+  const src = op.localGet(SRC), dst = op.localGet(DST);
+  const x = f.let(ifFloat32([...src, ...op.v128Load64Zero(0), ...op.f64x2PromoteLowF32x4()], [...src, ...op.v128Load(0)], V128));
+  const formula = CORES[kernel](f, x);
+  const r = f.let(ODD.has(kernel) ? select(eq(x, splat(0)), x, formula) : formula);
+  f.code.push(...ifFloat32([...dst, ...r, ...op.f32x4DemoteF64x2Zero(), ...op.v128Store64Lane(0, 0)], [...dst, ...r, ...op.v128Store(0)]));
   const fast = FAST[kernel];
   if (fast) {
-    body.push(...fast(x), ...op.localTee(R), ...op.i64x2AllTrue(), ...op.i32Eqz(), ...op.if());
+    const mask = f.let(fast(x));
+    f.code.push(...mask, ...op.i64x2AllTrue(), ...op.i32Eqz(), ...op.if());
     for (const lane of [0, 1]) {
       const value = [...x, ...op.f64x2ExtractLane(lane), ...op.call(scalar)];
-      body.push(
-        ...op.localGet(R), ...op.i64x2ExtractLane(lane), ...op.i64Eqz(), ...op.if(),
-        ...op.localGet(DST), ...value, ...(float32 ? [...op.f32DemoteF64(), ...op.f32Store(lane * size)] : op.f64Store(lane * size)),
+      f.code.push(
+        ...mask, ...op.i64x2ExtractLane(lane), ...op.i64Eqz(), ...op.if(),
+        ...ifFloat32([...dst, ...value, ...op.f32DemoteF64(), ...op.f32Store(lane * 4)], [...dst, ...value, ...op.f64Store(lane * 8)]),
         ...op.end(),
       );
     }
-    body.push(...op.end());
+    f.code.push(...op.end());
   }
-  const advance = (local: number): number[] => [...op.localGet(local), ...op.i32Const(2 * size), ...op.i32Add(), ...op.localSet(local)];
-  body.push(...advance(SRC), ...advance(DST), ...op.localGet(PAIRS), ...op.i32Const(1), ...op.i32Sub(), ...op.localTee(PAIRS), ...op.brIf(0), ...op.end());
-  return { name: `${kernel}${float32 ? 32 : 64}`, params: [I32, I32, I32], locals: [V128, V128], body, exported: true };
+  // Both pointers step one vector's worth: 8 bytes of float32, 16 of float64.
+  const step = [...op.i32Const(16), ...op.localGet(FLOAT32), ...op.i32Const(8), ...op.i32Mul(), ...op.i32Sub()];
+  const advance = (local: number): number[] => [...op.localGet(local), ...step, ...op.i32Add(), ...op.localSet(local)];
+  const body = [...op.loop(), ...f.code, ...advance(SRC), ...advance(DST), ...op.localGet(PAIRS), ...op.i32Const(1), ...op.i32Sub(), ...op.localTee(PAIRS), ...op.brIf(0), ...op.end()];
+  return { name: kernel, params: [I32, I32, I32, I32], locals: f.locals, body, exported: true };
 }
 
 /** The imported scalar fallback of a kernel, "env".<kernel>: (f64) → f64. */
 const scalarImport = (kernel: VecmathKernel): FunctionImport => ({ name: kernel, params: [F64], results: [F64] });
 
-/** Builds one module of VECMATH_MODULES: imports memory and the scalar fallbacks of its exported kernels. */
-export function vecmathModuleBytes(module: (typeof VECMATH_MODULES)[number]): Uint8Array<ArrayBuffer> {
-  const imports = module.exported.map(scalarImport);
-  const cores = [...module.exported, ...module.internal];
-  const coreIndex = (name: VecmathKernel): number => {
-    const i = cores.indexOf(name);
-    if (i < 0) throw new Error(`vecmath module: the core ${name} is not in the module`);
-    return imports.length + i;
-  };
-  const coreFunctions = cores.map((name): FunctionSpec => {
-    const f = new Body(1);
-    const result = CORES[name](f, op.localGet(0), coreIndex);
-    return { name, params: [V128], results: [V128], locals: f.locals, body: [...f.code, ...result], exported: false };
-  });
-  const loops = module.exported.flatMap((name, i) => [false, true].map((float32) => applyLoop(name, coreIndex(name), i, float32)));
-  return emitModule([...coreFunctions, ...loops], 0, { functions: imports, memory: true });
+/** Builds one module of VECMATH_MODULES: it imports the memory and its kernels' scalar fallbacks. */
+export function vecmathModuleBytes(kernels: readonly VecmathKernel[]): Uint8Array<ArrayBuffer> {
+  return emitModule(kernels.map((name, i) => applyLoop(name, i)), 0, { functions: kernels.map(scalarImport), memory: true });
 }

@@ -13,7 +13,7 @@ const BLOCK = 4096;
 const PAGE = 65536;
 
 /** A generated loop: maps `pairs` two-element vectors from byte address src to dst. */
-type VecmathLoop = (src: number, dst: number, pairs: number) => void;
+type VecmathLoop = (src: number, dst: number, pairs: number, float32: number) => void;
 
 /** The scalar formula of a kernel, for the lanes its vector path does not cover. */
 export type ScalarKernel = (x: number) => number;
@@ -32,7 +32,7 @@ export function referenceScalars(): Record<VecmathKernel, ScalarKernel> {
 
 /** The compiled transcendental kernels and the one memory they work in. */
 export class WasmVectorMath {
-  private readonly loops = new Map<VecmathKernel, Record<DType, VecmathLoop>>();
+  private readonly loops = new Map<VecmathKernel, VecmathLoop>();
   private readonly views: Record<DType, TypedArray>;
 
   /** Compiles synchronously (each module is under 4 KB); `scalars` supplies the fallbacks. */
@@ -41,22 +41,21 @@ export class WasmVectorMath {
     this.views = { float64: new Float64Array(memory.buffer), float32: new Float32Array(memory.buffer) };
     for (const module of VECMATH_MODULES) {
       const env: Record<string, WebAssembly.ImportValue> = { memory };
-      for (const name of module.exported) env[name] = scalars[name];
+      for (const name of module) env[name] = scalars[name];
       const { exports } = new WebAssembly.Instance(new WebAssembly.Module(vecmathModuleBytes(module)), { env });
-      for (const name of module.exported) {
-        this.loops.set(name, { float64: exports[`${name}64`] as VecmathLoop, float32: exports[`${name}32`] as VecmathLoop });
-      }
+      for (const name of module) this.loops.set(name, exports[name] as VecmathLoop);
     }
   }
 
   /** out[oo + i] = kernel(x[xo + i]) for i < n; `x` and `out` are arrays of `dtype`. */
   run(kernel: VecmathKernel, dtype: DType, x: TypedArray, xo: number, out: TypedArray, oo: number, n: number): void {
-    const loop = this.loops.get(kernel)![dtype];
+    const loop = this.loops.get(kernel)!;
     const view = this.views[dtype];
+    const float32 = dtype === "float32" ? 1 : 0;
     for (let i = 0; i < n; i += BLOCK) {
       const len = Math.min(BLOCK, n - i);
       view.set(x.subarray(xo + i, xo + i + len), 0);
-      loop(0, 0, (len + 1) >> 1);
+      loop(0, 0, (len + 1) >> 1, float32);
       out.set(view.subarray(0, len), oo + i);
     }
   }

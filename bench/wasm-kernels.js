@@ -1,0 +1,50 @@
+// The wasm backend's own kernels beside the reference backend's JavaScript loops, ns per
+// element, float64 and float32, 10⁵ elements: medians of rounds that alternate the two
+// backends in one process (so machine load drifts equally on both). Needs `npm run build`.
+// `node bench/wasm-kernels.js [kernel ...]`.
+import { performance } from "node:perf_hooks";
+import "../dist/node.js";
+import { registeredBackends } from "../dist/backend/registry.js";
+import { ArrayTensor } from "../dist/tensor/tensor.js";
+
+const N = 100_000;
+const ROUNDS = 9;
+const [reference, wasm] = ["reference", "wasm"].map((name) => registeredBackends().find((b) => b.name === name));
+const KERNELS = process.argv.length > 2 ? process.argv.slice(2) : ["exp", "expm1", "tanh", "sigmoid", "log", "log1p", "sin", "cos", "tan", "atan", "erf"];
+
+/** Inputs in each kernel's usual range: positive for log, above −1 for log1p. */
+function input(kernel, dtype) {
+  const data = dtype === "float64" ? new Float64Array(N) : new Float32Array(N);
+  let seed = 1;
+  for (let i = 0; i < N; i++) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    const u = (seed / 2 ** 32) * 10 - 5;
+    data[i] = kernel === "log" ? Math.abs(u) + 1e-3 : kernel === "log1p" ? Math.abs(u) - 0.9 : u;
+  }
+  return new ArrayTensor(data, [N]);
+}
+
+function nsPerElement(f) {
+  const t0 = performance.now();
+  let reps = 0;
+  do {
+    f();
+    reps++;
+  } while (performance.now() - t0 < 20);
+  return ((performance.now() - t0) * 1e6) / (reps * N);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+console.log(`n = ${N}; ns/element, medians of ${ROUNDS} alternating rounds`);
+console.log("kernel    dtype    reference  wasm  speedup");
+for (const kernel of KERNELS) {
+  for (const dtype of ["float64", "float32"]) {
+    const x = input(kernel, dtype);
+    const times = { reference: [], wasm: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const be of [reference, wasm]) times[be.name].push(nsPerElement(() => be.unary(kernel, x)));
+    }
+    const [tr, tw] = [median(times.reference), median(times.wasm)];
+    console.log(`${kernel.padEnd(9)} ${dtype}  ${tr.toFixed(2).padStart(9)} ${tw.toFixed(2).padStart(5)}  ${(tr / tw).toFixed(2)}×`);
+  }
+}
