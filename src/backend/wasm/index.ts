@@ -10,11 +10,13 @@
  * to repay copying into the module's memory, runs on the reference backend: measured, copying
  * elementwise operands in and out of wasm memory costs about what the reference's loops do.
  */
-import type { Backend, UnaryKernel } from "../interface.js";
+import type { Backend, FusedLoop, FusedLoopSpec, UnaryKernel } from "../interface.js";
 import { type DType, allocate, allocateUninitialized, promote } from "../../tensor/dtype.js";
 import { type Shape, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import { forEachMatmulBatch, referenceBackend } from "../reference/index.js";
+import { fusedLoop as referenceFusedLoop } from "../reference/fused.js";
+import { blockedFusedLoop, hasVecmathStep } from "./fused.js";
 import { WasmGemm, unitStrideLayout } from "./gemm.js";
 import { V128, emitModule, op } from "./emitter.js";
 import { WasmVectorMath, isVecmathKernel } from "./vecmath.js";
@@ -85,6 +87,15 @@ function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMa
     return new ArrayTensor(out, x.shape);
   }
 
+  // Loops as long as the eager kernels' hand-off run their transcendentals in wasm too, so
+  // that a compiled function gives what the eager one gives.
+  function fusedLoop(spec: FusedLoopSpec): FusedLoop {
+    const small = referenceFusedLoop(spec);
+    if (!hasVecmathStep(spec)) return small;
+    const blocked = blockedFusedLoop(spec, vecmath);
+    return (data, offsets, maps, outputs, sums, n) => (n < MIN_VECMATH_ELEMENTS ? small : blocked)(data, offsets, maps, outputs, sums, n);
+  }
+
   function matmul(a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
     const rank = outShape.length;
     const m = outShape[rank - 2]!;
@@ -109,5 +120,5 @@ function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMa
     return new ArrayTensor(out, outShape);
   }
 
-  return { ...ref, name: "wasm", unary, matmul };
+  return { ...ref, name: "wasm", unary, fusedLoop, matmul };
 }
