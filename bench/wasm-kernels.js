@@ -1,7 +1,7 @@
-// The wasm backend's own kernels beside the reference backend's JavaScript loops, ns per
-// element, float64 and float32, 10⁵ elements: medians of rounds that alternate the two
-// backends in one process (so machine load drifts equally on both). Needs `npm run build`.
-// `node bench/wasm-kernels.js [kernel ...]`.
+// The wasm backend's own kernels (transcendentals, arithmetic, sums) beside the reference
+// backend's JavaScript loops, ns per element, float64 and float32: medians of rounds that
+// alternate the two backends in one process (so machine load drifts equally on both).
+// Needs `npm run build`. `node bench/wasm-kernels.js [unary kernel ...]` times only those.
 import { performance } from "node:perf_hooks";
 import "../dist/node.js";
 import { registeredBackends } from "../dist/backend/registry.js";
@@ -35,16 +35,36 @@ function nsPerElement(f) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-console.log(`n = ${N}; ns/element, medians of ${ROUNDS} alternating rounds`);
-console.log("kernel    dtype    reference  wasm  speedup");
+
+/** Times `run(backend)` on both backends in alternating rounds; prints ns/element and the speedup. */
+function row(label, elements, run) {
+  const times = { reference: [], wasm: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const be of [reference, wasm]) times[be.name].push((nsPerElement(() => run(be)) * N) / elements);
+  }
+  const [tr, tw] = [median(times.reference), median(times.wasm)];
+  console.log(`${label.padEnd(34)} ${tr.toFixed(2).padStart(9)} ${tw.toFixed(2).padStart(6)}  ${(tr / tw).toFixed(2)}×`);
+}
+
+console.log(`ns/element, medians of ${ROUNDS} alternating rounds`);
+console.log(`${"kernel".padEnd(34)} reference   wasm  speedup`);
 for (const kernel of KERNELS) {
   for (const dtype of ["float64", "float32"]) {
     const x = input(kernel, dtype);
-    const times = { reference: [], wasm: [] };
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const be of [reference, wasm]) times[be.name].push(nsPerElement(() => be.unary(kernel, x)));
-    }
-    const [tr, tw] = [median(times.reference), median(times.wasm)];
-    console.log(`${kernel.padEnd(9)} ${dtype}  ${tr.toFixed(2).padStart(9)} ${tw.toFixed(2).padStart(5)}  ${(tr / tw).toFixed(2)}×`);
+    row(`${kernel} ${dtype}, n = ${N}`, N, (be) => be.unary(kernel, x));
+  }
+}
+if (process.argv.length <= 2) {
+  for (const dtype of ["float64", "float32"]) {
+    const [a, b] = [input("add", dtype), input("sin", dtype)];
+    for (const op of ["add", "mul", "div", "maximum"]) row(`${op} ${dtype}, n = ${N}`, N, (be) => be.binary(op, a, b, [N]));
+    const half = new ArrayTensor(dtype === "float64" ? Float64Array.of(0.5) : Float32Array.of(0.5), [1]);
+    row(`mul by a scalar ${dtype}, n = ${N}`, N, (be) => be.binary("mul", a, half, [N]));
+    const [small, smallB] = [new ArrayTensor(a.data.slice(0, 1280), [128, 10]), new ArrayTensor(b.data.slice(0, 1280), [128, 10])];
+    row(`add ${dtype}, [128, 10]`, 1280, (be) => be.binary("add", small, smallB, [128, 10]));
+    row(`sum ${dtype}, n = ${N}`, N, (be) => be.reduce("sum", a, [0]));
+    const matrix = new ArrayTensor(a.data.slice(0, 128 * 256), [128, 256]);
+    row(`sum over axis 0 ${dtype}, [128, 256]`, 128 * 256, (be) => be.reduce("sum", matrix, [0]));
+    row(`sum over axis 1 ${dtype}, [128, 256]`, 128 * 256, (be) => be.reduce("sum", matrix, [1]));
   }
 }

@@ -10,16 +10,18 @@
  * to repay copying into the module's memory, runs on the reference backend: measured, copying
  * elementwise operands in and out of wasm memory costs about what the reference's loops do.
  */
-import type { Backend, FusedLoop, FusedLoopSpec, UnaryKernel } from "../interface.js";
+import type { Backend, BinaryKernel, FusedLoop, FusedLoopSpec, ReduceKernel, UnaryKernel } from "../interface.js";
 import { type DType, allocate, allocateUninitialized, promote } from "../../tensor/dtype.js";
-import { type Shape, sizeOf } from "../../tensor/shape.js";
-import { ArrayTensor } from "../../tensor/tensor.js";
-import { forEachMatmulBatch, referenceBackend } from "../reference/index.js";
+import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
+import { ArrayTensor, isSingleValue } from "../../tensor/tensor.js";
+import { forEachMatmulBatch, isOne, referenceBackend } from "../reference/index.js";
 import { fusedLoop as referenceFusedLoop } from "../reference/fused.js";
 import { blockedFusedLoop, hasVecmathStep } from "./fused.js";
 import { WasmGemm, unitStrideLayout } from "./gemm.js";
 import { V128, emitModule, op } from "./emitter.js";
 import { WasmVectorMath, isVecmathKernel } from "./vecmath.js";
+import { WasmArith, type Operand } from "./arith.js";
+import { ARITH_KERNELS, type ArithKernel } from "./arith-module.js";
 
 /** Below this many multiply-adds a matmul stays in JavaScript: copying in and out dominates. */
 const MIN_MATMUL_WORK = 32 * 32 * 32;
@@ -30,6 +32,16 @@ const MIN_MATMUL_WORK = 32 * 32 * 32;
  * (which run the reference's formulas) give what the eager kernels give below it too.
  */
 const MIN_VECMATH_ELEMENTS = 1024;
+
+/**
+ * Below this many elements arithmetic and sums stay in JavaScript, where a call and two
+ * copies cost more than the reference's loop.
+ */
+const MIN_ARITH_ELEMENTS = 1024;
+/** Rows shorter than this sum in JavaScript: a call into wasm per row would cost more. */
+const MIN_SUM_ROW = 64;
+
+const isArithKernel = (op: BinaryKernel): op is ArithKernel => (ARITH_KERNELS as readonly string[]).includes(op);
 
 /** The WebAssembly features the backend can use, as this engine validates them. */
 export interface WasmFeatures {
@@ -69,13 +81,13 @@ export function loadWasmBackend(wasm: WasmValidator | undefined = globalThis.Web
       float32: new WasmGemm({ dtype: "float32", fma: features.relaxedSimd }),
       float64: new WasmGemm({ dtype: "float64", fma: features.relaxedSimd }),
     };
-    return { backend: createWasmBackend(gemms, new WasmVectorMath()) };
+    return { backend: createWasmBackend(gemms, new WasmVectorMath(), new WasmArith()) };
   } catch (e) {
     return { unavailable: String(e instanceof Error ? e.message : e).split("\n")[0]! };
   }
 }
 
-function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMath): Backend {
+function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMath, arith: WasmArith): Backend {
   const ref = referenceBackend;
 
   function unary(op: UnaryKernel, x: ArrayTensor): ArrayTensor {
@@ -85,6 +97,43 @@ function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMa
     const out = allocateUninitialized(x.dtype, n);
     vecmath.run(op, x.dtype, src.data, src.offset, out, 0, n);
     return new ArrayTensor(out, x.shape);
+  }
+
+  // Contiguous operands of one dtype, or one repeated value beside a contiguous one; other
+  // layouts (broadcast rows, strided views) and mixed dtypes stay in the reference's loops.
+  function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
+    const n = sizeOf(outShape);
+    if (n < MIN_ARITH_ELEMENTS || a.dtype !== b.dtype || !isArithKernel(op)) return ref.binary(op, a, b, outShape);
+    if (op === "mul" && ((isOne(a) && shapesEqual(b.shape, outShape)) || (isOne(b) && shapesEqual(a.shape, outShape)))) {
+      return ref.binary(op, a, b, outShape); // the reference returns the other operand, no pass
+    }
+    const operand = (t: ArrayTensor): Operand | undefined =>
+      t.contiguous && sizeOf(t.shape) === n ? { data: t.data, offset: t.offset, repeated: false }
+      : isSingleValue(t) ? { data: t.data, offset: t.offset, repeated: true } : undefined;
+    const [oa, ob] = [operand(a), operand(b)];
+    if (!oa || !ob || (oa.repeated && ob.repeated)) return ref.binary(op, a, b, outShape);
+    const out = allocateUninitialized(a.dtype, n);
+    arith.binary(op, a.dtype, oa, ob, out, n);
+    return new ArrayTensor(out, outShape);
+  }
+
+  // Sums of a contiguous tensor over its leading axes (a bias gradient: column sums, in the
+  // reference's order) or its trailing ones (row sums); max, min and other layouts stay in
+  // the reference's loops.
+  function reduce(op: ReduceKernel, x: ArrayTensor, axes: readonly number[]): ArrayTensor {
+    const n = sizeOf(x.shape);
+    if (op !== "sum" || n < MIN_ARITH_ELEMENTS || !x.contiguous || axes.length === 0) return ref.reduce(op, x, axes);
+    const leading = axes.every((axis, i) => axis === i);
+    const trailing = axes.every((axis, i) => axis === x.ndim - axes.length + i);
+    const outShape = x.shape.filter((_, i) => !axes.includes(i));
+    const kept = sizeOf(outShape);
+    const out = allocateUninitialized(x.dtype, kept);
+    if (leading && kept > 1) arith.sumColumns(x.dtype, x.data, x.offset, n / kept, kept, out);
+    else if (trailing && n / kept >= MIN_SUM_ROW) {
+      const len = n / kept;
+      for (let r = 0; r < kept; r++) out[r] = arith.sum(x.dtype, x.data, x.offset + r * len, len);
+    } else return ref.reduce(op, x, axes);
+    return new ArrayTensor(out, outShape);
   }
 
   // Loops as long as the eager kernels' hand-off run their transcendentals in wasm too, so
@@ -120,5 +169,5 @@ function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMa
     return new ArrayTensor(out, outShape);
   }
 
-  return { ...ref, name: "wasm", unary, fusedLoop, matmul };
+  return { ...ref, name: "wasm", unary, binary, reduce, fusedLoop, matmul };
 }

@@ -1,0 +1,97 @@
+/**
+ * The wasm backend's arithmetic and sums, generated with the emitter (one module, under
+ * 4 KB). Addresses and steps are in bytes; `float32` (0 or 1) picks f32x4 lanes, else f64x2.
+ *
+ * - `<op>(a, b, o, vectors, aStep, bStep, float32)` for add, sub, mul, div, maximum, minimum:
+ *   o = a op b over `vectors` 16-byte vectors; a step of 0 re-reads one vector (the caller
+ *   stores a repeated operand there as a splat). float32 lanes compute in float32, which for
+ *   these operations equals the reference's float64 result rounded to float32 (float64 has
+ *   more than twice float32's precision, so the double rounding is innocuous), and wasm's min
+ *   and max treat NaN and ±0 as Math.min and Math.max do.
+ * - `sum(src, quads, float32) → f64`: the sum of 4·quads elements in float64 (float32 widened),
+ *   two vector accumulators (so not in element order; the contract allows any order).
+ * - `sumColumns(src, rows, cols, acc, float32)`: acc[j] += Σᵢ x[i·cols + j] in float64, row
+ *   after row — each column in element order, as the reference sums it. acc holds cols
+ *   rounded up to even (the last vector of a row may read one element past it into the pad).
+ */
+import { F64, I32, V128, emitModule, op } from "./emitter.js";
+
+export const ARITH_KERNELS = ["add", "sub", "mul", "div", "maximum", "minimum"] as const;
+export type ArithKernel = (typeof ARITH_KERNELS)[number];
+
+const LANE_OPS: Record<ArithKernel, readonly [() => number[], () => number[]]> = {
+  add: [op.f64x2Add, op.f32x4Add],
+  sub: [op.f64x2Sub, op.f32x4Sub],
+  mul: [op.f64x2Mul, op.f32x4Mul],
+  div: [op.f64x2Div, op.f32x4Div],
+  maximum: [op.f64x2Max, op.f32x4Max],
+  minimum: [op.f64x2Min, op.f32x4Min],
+};
+
+/** `local += step` (a constant, or another local). */
+const advance = (local: number, step: number | { local: number }): number[] => [
+  ...op.localGet(local), ...(typeof step === "number" ? op.i32Const(step) : op.localGet(step.local)), ...op.i32Add(), ...op.localSet(local),
+];
+/** `--counter; continue the enclosing loop while it is not 0` (loops are do-while). */
+const countDown = (counter: number): number[] => [...op.localGet(counter), ...op.i32Const(1), ...op.i32Sub(), ...op.localTee(counter), ...op.brIf(0)];
+/** `if (local float32) then else otherwise` */
+const byDtype = (float32: number, then: number[], otherwise: number[]): number[] => [...op.localGet(float32), ...op.if(), ...then, ...op.else(), ...otherwise, ...op.end()];
+
+function binaryLoop(kernel: ArithKernel): number[] {
+  const [A, B, O, VECTORS, A_STEP, B_STEP, FLOAT32] = [0, 1, 2, 3, 4, 5, 6];
+  const loop = (lanes: () => number[]): number[] => [
+    ...op.loop(),
+    ...op.localGet(O), ...op.localGet(A), ...op.v128Load(0), ...op.localGet(B), ...op.v128Load(0), ...lanes(), ...op.v128Store(0),
+    ...advance(A, { local: A_STEP }), ...advance(B, { local: B_STEP }), ...advance(O, 16), ...countDown(VECTORS),
+    ...op.end(),
+  ];
+  const [f64, f32] = LANE_OPS[kernel];
+  return byDtype(FLOAT32, loop(f32), loop(f64));
+}
+
+function sumLoop(): number[] {
+  const [SRC, QUADS, FLOAT32, ACC0, ACC1] = [0, 1, 2, 3, 4];
+  const accumulate = (acc: number, load: number[]): number[] => [...op.localGet(acc), ...op.localGet(SRC), ...load, ...op.f64x2Add(), ...op.localSet(acc)];
+  const widened = (offset: number): number[] => [...op.v128Load64Zero(offset), ...op.f64x2PromoteLowF32x4()];
+  const loop = (float32: boolean): number[] => [
+    ...op.loop(),
+    ...accumulate(ACC0, float32 ? widened(0) : op.v128Load(0)),
+    ...accumulate(ACC1, float32 ? widened(8) : op.v128Load(16)),
+    ...advance(SRC, float32 ? 16 : 32), ...countDown(QUADS),
+    ...op.end(),
+  ];
+  return [
+    ...byDtype(FLOAT32, loop(true), loop(false)),
+    ...op.localGet(ACC0), ...op.localGet(ACC1), ...op.f64x2Add(), ...op.localTee(ACC0), ...op.f64x2ExtractLane(0),
+    ...op.localGet(ACC0), ...op.f64x2ExtractLane(1), ...op.f64Add(),
+  ];
+}
+
+function sumColumnsLoop(): number[] {
+  const [SRC, ROWS, COLS, ACC, FLOAT32, PAIRS, AT, TO] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const rowLoop = (float32: boolean): number[] => [
+    ...op.loop(),
+    ...op.localGet(SRC), ...op.localSet(AT), ...op.localGet(ACC), ...op.localSet(TO),
+    ...op.localGet(COLS), ...op.i32Const(1), ...op.i32Add(), ...op.i32Const(1), ...op.i32ShrU(), ...op.localSet(PAIRS),
+    ...op.loop(),
+    ...op.localGet(TO), ...op.localGet(TO), ...op.v128Load(0), ...op.localGet(AT),
+    ...(float32 ? [...op.v128Load64Zero(0), ...op.f64x2PromoteLowF32x4()] : op.v128Load(0)),
+    ...op.f64x2Add(), ...op.v128Store(0),
+    ...advance(AT, float32 ? 8 : 16), ...advance(TO, 16), ...countDown(PAIRS),
+    ...op.end(),
+    ...op.localGet(SRC), ...op.localGet(COLS), ...op.i32Const(float32 ? 4 : 8), ...op.i32Mul(), ...op.i32Add(), ...op.localSet(SRC),
+    ...countDown(ROWS),
+    ...op.end(),
+  ];
+  return byDtype(FLOAT32, rowLoop(true), rowLoop(false));
+}
+
+/** Builds the module; it exports its own memory as "memory". */
+export function arithModuleBytes(): Uint8Array<ArrayBuffer> {
+  const i32s = (n: number): (typeof I32)[] => new Array<typeof I32>(n).fill(I32);
+  return emitModule([
+    ...ARITH_KERNELS.map((name) => ({ name, params: i32s(7), locals: [], body: binaryLoop(name), exported: true })),
+    { name: "sum", params: i32s(3), results: [F64], locals: [V128, V128], body: sumLoop(), exported: true },
+    { name: "sumColumns", params: i32s(5), locals: i32s(3), body: sumColumnsLoop(), exported: true },
+  ], 1);
+}
