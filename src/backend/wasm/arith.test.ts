@@ -50,7 +50,7 @@ describe.each(["float64", "float32"] as DType[])("%s", (dtype) => {
   test("sum: within the rounding bound of any order, NaN and ±∞ propagated", () => {
     const finite = values(dtype, n, 3).map((v) => (Number.isFinite(v) ? v : 1));
     const want = ref.reduce("sum", new ArrayTensor(finite, [n]), [0]).data[0]!;
-    const bound = 2 * n * (dtype === "float64" ? 2 ** -53 : 2 ** -24) * finite.reduce((s, v) => s + Math.abs(v), 0);
+    const bound = 2 * n * (dtype === "float64" ? 2 ** -53 : 2 ** -24) * Array.from(finite).reduce((s, v) => s + Math.abs(v), 0);
     expect(Math.abs(arith.sum(dtype, finite, 0, n) - want)).toBeLessThanOrEqual(bound);
     expect(arith.sum(dtype, a, 0, n)).toBeNaN();
     const infinite = dtype === "float64" ? Float64Array.of(1, Infinity, 2) : Float32Array.of(1, Infinity, 2);
@@ -58,7 +58,7 @@ describe.each(["float64", "float32"] as DType[])("%s", (dtype) => {
   });
 
   test("column sums equal the reference's bit for bit, narrow and wider than a block", () => {
-    for (const [rows, cols] of [[301, 7], [3, 5001], [1500, 2]]) {
+    for (const [rows, cols] of [[301, 7], [3, 5001], [1500, 2]] as [number, number][]) {
       const x = values(dtype, rows * cols + 1, 4);
       const out = dtype === "float64" ? new Float64Array(cols) : new Float32Array(cols);
       arith.sumColumns(dtype, x, 1, rows, cols, out);
