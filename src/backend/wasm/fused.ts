@@ -1,57 +1,127 @@
 /**
- * nb.jit's fused loops on the wasm backend, for chains with a transcendental step: the chain
- * runs a block of elements at a time, step after step, each step one pass over buffers that
- * stay in cache — the reference's generated loop for arithmetic, the wasm kernels for the
- * transcendentals — so a compiled function gives, bit for bit, what the wasm backend's eager
- * kernels give (and gains their speed). Chains without one, and short loops, keep the
- * reference's single generated loop (the eager kernels stay in JavaScript there too).
+ * nb.jit's fused loops on the wasm backend, for chains with a transcendental step. The chain
+ * runs a block of elements at a time, cut at each transcendental: the arithmetic between two
+ * cuts is one generated JavaScript loop over the block (the reference's formulas, as in
+ * ../reference/fused.ts), each transcendental one call of the wasm kernels, and values cross a
+ * cut through per-block buffers that stay in cache. So a compiled function gives, bit for bit,
+ * what the wasm backend's eager kernels give, at their speed. Chains without a
+ * transcendental, and short loops, keep the reference's single generated loop.
  */
 import type { FusedLoop, FusedLoopSpec, FusedStep, LoopValue } from "../interface.js";
 import { type DType, type TypedArray, allocate } from "../../tensor/dtype.js";
-import { binaryLoop, unaryLoop } from "../reference/elementwise.js";
+import { binaryExpression, compile, unaryExpression } from "../reference/elementwise.js";
+import type { VecmathKernel } from "./vecmath-module.js";
 import { type WasmVectorMath, isVecmathKernel } from "./vecmath.js";
 
 /** Elements per block: every value of the chain has a buffer this long. */
 const BLOCK = 1024;
 
+const isVecmathStep = (s: FusedStep): s is Extract<FusedStep, { op: "unary" }> => s.op === "unary" && isVecmathKernel(s.kernel);
+
 /** Whether a chain has a step the wasm kernels compute (and so needs the blocked loop). */
 export function hasVecmathStep(spec: FusedLoopSpec): boolean {
-  return spec.steps.some((s) => s.op === "unary" && isVecmathKernel(s.kernel));
+  return spec.steps.some(isVecmathStep);
 }
 
-/** Where a value's elements of the current block are: buffer or operand array, and offset. */
-interface Place {
-  array: TypedArray;
-  offset: number;
+const inputsOf = (s: FusedStep): LoopValue[] => (s.op === "unary" ? [s.x] : s.op === "binary" ? [s.x, s.y] : [s.cond, s.x, s.y]);
+
+
+/**
+ * The source of one stage. Values computed before it are read from their buffers; values it
+ * computes that later steps, stores or sums read are written to theirs.
+ */
+function stageSource(spec: FusedLoopSpec, first: number, last: number, final: boolean): string {
+  const operands = spec.operands.length;
+  const v = (k: LoopValue): string => `v${k}`;
+  const readLater = new Set<LoopValue>(spec.steps.slice(last).flatMap(inputsOf));
+  if (!final) [...spec.stores, ...spec.sums].forEach((k) => readLater.add(k));
+  const computed = new Set<LoopValue>();
+  for (let j = first; j < last; j++) computed.add(operands + j);
+  const used = new Set<LoopValue>([...spec.steps.slice(first, last).flatMap(inputsOf), ...(final ? [...spec.stores, ...spec.sums] : [])]);
+  const setup: string[] = [`// ${spec.operands.map((o) => `${o.dtype}:${o.access}`).join(" ")} ${spec.steps.map((s) => s.dtype).join(" ")}`];
+  const perElement: string[] = [];
+  for (const k of used) {
+    if (computed.has(k)) continue;
+    if (k >= operands) {
+      setup.push(`const b${k} = buffers[${k}];`);
+      perElement.push(`const ${v(k)} = b${k}[i];`);
+      continue;
+    }
+    const access = spec.operands[k]!.access;
+    setup.push(`const a${k} = data[${k}], o${k} = offsets[${k}]${access === "full" ? " + base" : ""};`);
+    if (access === "scalar") setup.push(`const ${v(k)} = a${k}[o${k}];`);
+    else if (access === "full") perElement.push(`const ${v(k)} = a${k}[o${k} + i];`);
+    else perElement.push(`const ${v(k)} = a${k}[o${k} + maps[${k}][base + i]];`);
+  }
+  for (let j = first; j < last; j++) {
+    const s = spec.steps[j]!, out = operands + j;
+    const expression = s.op === "unary" ? unaryExpression(s.kernel, v(s.x))
+      : s.op === "binary" ? binaryExpression(s.kernel, v(s.x), v(s.y))
+      : `(${v(s.cond)} !== 0 ? ${v(s.x)} : ${v(s.y)})`;
+    perElement.push(`const ${v(out)} = ${s.dtype === "float32" ? `Math.fround(${expression})` : expression};`);
+    if (readLater.has(out)) {
+      setup.push(`const b${out} = buffers[${out}];`);
+      perElement.push(`b${out}[i] = ${v(out)};`);
+    }
+  }
+  const finish: string[] = [];
+  if (final) {
+    spec.stores.forEach((k, j) => {
+      setup.push(`const out${j} = outputs[${j}];`);
+      perElement.push(`out${j}[base + i] = ${v(k)};`);
+    });
+    spec.sums.forEach((k, j) => {
+      setup.push(`let s${j} = running[${j}];`);
+      perElement.push(`s${j} += ${v(k)};`);
+      finish.push(`running[${j}] = s${j};`);
+    });
+  }
+  return [...setup, "let p = 0;", "for (let i = 0; i < len; i++) {", ...perElement, "}", ...finish].join("\n");
 }
 
-/** One step over `len` elements of a block, its operands' places given. */
-type StepRunner = (inputs: readonly Place[], out: TypedArray, len: number) => void;
+/** One block's work of a cut: a stage, or a transcendental step. */
+type Pass = (
+  data: readonly TypedArray[], offsets: readonly number[], maps: readonly (Int32Array | null)[],
+  buffers: readonly TypedArray[], base: number, len: number, running: Float64Array, outputs: readonly TypedArray[],
+) => void;
 
-function stepRunner(step: FusedStep, inputDtypes: readonly DType[], vecmath: WasmVectorMath): StepRunner {
-  const key = `${inputDtypes.join(",")}>${step.dtype}`;
-  if (step.op === "unary" && isVecmathKernel(step.kernel)) {
-    const kernel = step.kernel;
-    // The kernel reads and writes one dtype; another input dtype is widened first (exact),
-    // and the float64 result rounded as the buffer stores it, as the eager op would.
-    const widened = inputDtypes[0] === step.dtype ? undefined : new Float64Array(BLOCK);
-    return ([x], out, len) => {
-      if (!widened) return vecmath.run(kernel, step.dtype, x!.array, x!.offset, out, 0, len);
-      widened.set(x!.array.subarray(x!.offset, x!.offset + len));
-      vecmath.run(kernel, "float64", widened, 0, widened, 0, len);
-      out.set(widened.subarray(0, len));
-    };
+/** Generated stages by source: each a loop over one block for the steps between two cuts. */
+const stages = new Map<string, Pass>();
+
+function compileStage(source: string): Pass {
+  let stage = stages.get(source);
+  if (!stage) {
+    stage = compile<Pass>("data, offsets, maps, buffers, base, len, running, outputs", source);
+    stages.set(source, stage);
   }
-  if (step.op === "unary") {
-    const loop = unaryLoop(step.kernel, key);
-    return ([x], out, len) => loop(x!.array, x!.offset, out, 0, len);
-  }
-  if (step.op === "binary") {
-    const loop = binaryLoop(step.kernel, "cc", key);
-    return ([x, y], out, len) => loop(x!.array, x!.offset, 1, y!.array, y!.offset, 1, out, 0, len);
-  }
-  return ([c, x, y], out, len) => {
-    for (let i = 0; i < len; i++) out[i] = c!.array[c!.offset + i] !== 0 ? x!.array[x!.offset + i]! : y!.array[y!.offset + i]!;
+  return stage;
+}
+
+/** One block's work for a transcendental step: its input's elements, the kernel, its buffer. */
+function vecmathPass(spec: FusedLoopSpec, j: number, vecmath: WasmVectorMath): Pass {
+  const step = spec.steps[j] as Extract<FusedStep, { op: "unary" }>;
+  const kernel = step.kernel as VecmathKernel;
+  const operands = spec.operands.length;
+  const x = step.x;
+  const inputDtype: DType = x < operands ? spec.operands[x]!.dtype : spec.steps[x - operands]!.dtype;
+  const access = x < operands ? spec.operands[x]!.access : "computed";
+  // A repeated or indexed operand is spread into a block first; another input dtype is
+  // widened (exactly) and the float64 result rounded as the buffer stores it, as eagerly.
+  const spread = access === "scalar" || access === "indexed" ? allocate(inputDtype, BLOCK) : undefined;
+  const widened = inputDtype === step.dtype ? undefined : new Float64Array(BLOCK);
+  return (data, offsets, maps, buffers, base, len) => {
+    let src = buffers[x]!, at = 0;
+    if (access === "full") [src, at] = [data[x]!, offsets[x]! + base];
+    else if (spread) {
+      const [a, o, map] = [data[x]!, offsets[x]!, maps[x]];
+      for (let i = 0; i < len; i++) spread[i] = a[o + (map ? map[base + i]! : 0)]!;
+      src = spread;
+    }
+    const out = buffers[operands + j]!;
+    if (!widened) return vecmath.run(kernel, step.dtype, src, at, out, 0, len);
+    widened.set(src.subarray(at, at + len));
+    vecmath.run(kernel, "float64", widened, 0, widened, 0, len);
+    out.set(widened.subarray(0, len));
   };
 }
 
@@ -60,39 +130,23 @@ function stepRunner(step: FusedStep, inputDtypes: readonly DType[], vecmath: Was
  * loop is not reentrant, which nothing needs (a fused loop calls no user code).
  */
 export function blockedFusedLoop(spec: FusedLoopSpec, vecmath: WasmVectorMath): FusedLoop {
-  const operands = spec.operands.length;
-  const dtypeOf = (v: LoopValue): DType => (v < operands ? spec.operands[v]! : spec.steps[v - operands]!).dtype;
-  const inputsOf = (s: FusedStep): LoopValue[] => (s.op === "unary" ? [s.x] : s.op === "binary" ? [s.x, s.y] : [s.cond, s.x, s.y]);
-  // Full operands are read in place; scalar and indexed ones and every step get a buffer.
-  const buffers = [...spec.operands.map((o) => (o.access === "full" ? undefined : allocate(o.dtype, BLOCK))), ...spec.steps.map((s) => allocate(s.dtype, BLOCK))];
-  const runners = spec.steps.map((s) => stepRunner(s, inputsOf(s).map(dtypeOf), vecmath));
-  const places: Place[] = buffers.map((b) => ({ array: b ?? new Float64Array(0), offset: 0 }));
-
+  // Operands have no buffer of their own (a transcendental spreads a non-full one itself).
+  const buffers = [...spec.operands.map(() => new Float64Array(0)), ...spec.steps.map((s) => allocate(s.dtype, BLOCK))];
+  const passes: Pass[] = [];
+  let first = 0;
+  spec.steps.forEach((s, j) => {
+    if (!isVecmathStep(s)) return;
+    if (j > first) passes.push(compileStage(stageSource(spec, first, j, false)));
+    passes.push(vecmathPass(spec, j, vecmath));
+    first = j + 1;
+  });
+  passes.push(compileStage(stageSource(spec, first, spec.steps.length, true)));
   return (data, offsets, maps, outputs, sums, n) => {
-    const running = spec.sums.map(() => 0);
-    spec.operands.forEach((o, k) => {
-      if (o.access === "scalar") buffers[k]!.fill(data[k]![offsets[k]!]!);
-      if (o.access === "full") places[k] = { array: data[k]!, offset: offsets[k]! };
-    });
+    const running = new Float64Array(spec.sums.length);
     for (let base = 0; base < n; base += BLOCK) {
       const len = Math.min(BLOCK, n - base);
-      spec.operands.forEach((o, k) => {
-        if (o.access === "full") places[k]!.offset = offsets[k]! + base;
-        else if (o.access === "indexed") {
-          const [src, at, map, buffer] = [data[k]!, offsets[k]!, maps[k]!, buffers[k]!];
-          for (let i = 0; i < len; i++) buffer[i] = src[at + map[base + i]!]!;
-        }
-      });
-      spec.steps.forEach((s, j) => runners[j]!(inputsOf(s).map((v) => places[v]!), buffers[operands + j]!, len));
-      spec.stores.forEach((v, j) => outputs[j]!.set(places[v]!.array.subarray(places[v]!.offset, places[v]!.offset + len), base));
-      spec.sums.forEach((v, j) => {
-        // Element after element, continuing the running sum: the reference loop's order.
-        const { array, offset } = places[v]!;
-        let s = running[j]!;
-        for (let i = 0; i < len; i++) s += array[offset + i]!;
-        running[j] = s;
-      });
+      for (let p = 0; p < passes.length; p++) passes[p]!(data, offsets, maps, buffers, base, len, running, outputs);
     }
-    running.forEach((s, j) => (sums[j] = s));
+    sums.set(running);
   };
 }
