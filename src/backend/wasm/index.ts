@@ -1,14 +1,18 @@
 /**
- * The wasm backend: matrix products in WebAssembly SIMD, for the browser (where it is the
- * default) and any engine with WebAssembly SIMD. Its modules are generated at run time by a
- * small emitter (emitter.ts, gemm-module.ts): nothing prebuilt ships and no toolchain runs.
- * Each module is under 4 KB, so it compiles synchronously at import, even on Chrome's main
- * thread: the backend is ready as soon as nabla is imported.
+ * The wasm backend: WebAssembly SIMD kernels, for the browser (where it is the default) and any
+ * engine with WebAssembly SIMD. Its modules are generated at run time by a small emitter
+ * (emitter.ts and the *-module.ts files): nothing prebuilt ships and no toolchain runs. Each
+ * module is under 4 KB, so it compiles synchronously at import, even on Chrome's main thread:
+ * the backend is ready as soon as nabla is imported.
  *
- * It accelerates matmul (packed, register-tiled GEMM, float32 and float64; relaxed-SIMD
- * multiply-add where the engine validates it). Every other kernel, and every product too small
- * to repay copying into the module's memory, runs on the reference backend: measured, copying
- * elementwise operands in and out of wasm memory costs about what the reference's loops do.
+ * It runs in wasm: matmul (packed, register-tiled GEMM, float32 and float64; relaxed-SIMD
+ * multiply-add where the engine validates it), the transcendentals exp, expm1, log, log1p,
+ * sin, cos, tan, atan, tanh, sigmoid and erf (vecmath-module.ts), add, sub, mul, div, maximum
+ * and minimum on contiguous operands (or one repeated value), and sums over leading or trailing
+ * axes of a contiguous tensor (arith-module.ts) — each from 1024 elements on, where the copies
+ * into and out of wasm memory are repaid — and nb.jit's fused loops with a transcendental step
+ * (fused.ts). Everything else (the other unary functions, pow, atan2, comparisons, broadcast
+ * rows and strided views, max and min reductions, data movement) runs on the reference backend.
  */
 import type { Backend, BinaryKernel, FusedLoop, FusedLoopSpec, ReduceKernel, UnaryKernel } from "../interface.js";
 import { type DType, allocate, allocateUninitialized, promote } from "../../tensor/dtype.js";
