@@ -9,6 +9,8 @@ import { type ArithKernel, arithModuleBytes } from "./arith-module.js";
 /** Elements per block of a binary op: three blocks of float64 in 96 KiB. */
 const BLOCK = 4096;
 const PAGE = 65536;
+/** Addresses are i32 parameters: stay below 2 GiB so every one is a non-negative i32. */
+const MAX_BYTES = 2 ** 31;
 
 interface ArithExports {
   readonly memory: WebAssembly.Memory;
@@ -32,17 +34,28 @@ export class WasmArith {
   /** Compiles synchronously: the module is under 4 KB. */
   constructor() {
     this.exports = new WebAssembly.Instance(new WebAssembly.Module(arithModuleBytes())).exports as unknown as ArithExports;
-    this.reserve(3 * BLOCK * 8 + 64);
+    if (!this.reserve(3 * BLOCK * 8 + 64)) throw new Error("wasm arithmetic: no memory for its blocks");
   }
 
-  /** Grows the memory to at least `bytes` (growing detaches the views, so they are remade). */
-  private reserve(bytes: number): void {
+  /**
+   * Grows the memory to at least `bytes` (growing detaches the views, so they are remade);
+   * false when the engine refuses, or i32 addresses would not reach.
+   */
+  private reserve(bytes: number): boolean {
     const memory = this.exports.memory;
-    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    if (bytes > memory.buffer.byteLength) {
+      if (bytes > MAX_BYTES) return false;
+      try {
+        memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+      } catch {
+        return false; // out of memory: the caller sums in JavaScript instead
+      }
+    }
     if (this.bytes !== memory.buffer.byteLength) {
       this.bytes = memory.buffer.byteLength;
       this.views = { float64: new Float64Array(memory.buffer), float32: new Float32Array(memory.buffer) };
     }
+    return true;
   }
 
   /** out[i] = a[i] op b[i] for i < n, all of `dtype`. */
@@ -80,16 +93,17 @@ export class WasmArith {
 
   /**
    * out[j] = Σᵢ x[offset + i·cols + j] over `rows` rows, each column in element order and in
-   * float64, rounded to out's dtype once, as the reference sums them.
+   * float64, rounded to out's dtype once, as the reference sums them. Returns false, having
+   * done nothing, when a row's accumulators do not fit in the module's memory.
    */
-  sumColumns(dtype: DType, x: TypedArray, offset: number, rows: number, cols: number, out: TypedArray): void {
+  sumColumns(dtype: DType, x: TypedArray, offset: number, rows: number, cols: number, out: TypedArray): boolean {
     const size = dtype === "float64" ? 8 : 4;
     const paddedCols = cols + (cols % 2);
     const rowsPerBlock = Math.max(1, Math.floor(BLOCK / cols));
     // Rows at byte 0, the float64 accumulators after them (16-byte aligned, past the one
     // element the last vector of a row may read beyond it).
     const accAt = Math.ceil((rowsPerBlock * cols * size + 16) / 16) * 16;
-    this.reserve(accAt + paddedCols * 8);
+    if (!this.reserve(accAt + paddedCols * 8)) return false;
     const view = this.views[dtype];
     const acc = this.views.float64.subarray(accAt / 8, accAt / 8 + paddedCols).fill(0);
     for (let r = 0; r < rows; r += rowsPerBlock) {
@@ -98,5 +112,6 @@ export class WasmArith {
       this.exports.sumColumns(0, count, cols, accAt, dtype === "float32" ? 1 : 0);
     }
     out.set(acc.subarray(0, cols));
+    return true;
   }
 }

@@ -132,8 +132,9 @@ function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMa
     const outShape = x.shape.filter((_, i) => !axes.includes(i));
     const kept = sizeOf(outShape);
     const out = allocateUninitialized(x.dtype, kept);
-    if (leading && kept > 1) arith.sumColumns(x.dtype, x.data, x.offset, n / kept, kept, out);
-    else if (trailing && n / kept >= MIN_SUM_ROW) {
+    if (leading && kept > 1) {
+      if (!arith.sumColumns(x.dtype, x.data, x.offset, n / kept, kept, out)) return ref.reduce(op, x, axes);
+    } else if (trailing && n / kept >= MIN_SUM_ROW) {
       const len = n / kept;
       for (let r = 0; r < kept; r++) out[r] = arith.sum(x.dtype, x.data, x.offset + r * len, len);
     } else return ref.reduce(op, x, axes);
