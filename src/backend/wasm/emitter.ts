@@ -1,6 +1,6 @@
 /**
  * A small WebAssembly binary emitter: just enough of the format (LEB128 integers, the type,
- * function, memory, export and code sections, and the scalar and SIMD instructions the GEMM
+ * import, function, memory, export and code sections, and the scalar and SIMD instructions the
  * kernels use) to build modules at run time, so that nabla ships no prebuilt binary and needs
  * no toolchain. Instructions are plain byte arrays, concatenated into function bodies.
  *
@@ -99,14 +99,11 @@ export const op = {
   i64x2ExtractLane: (lane: number): number[] => [...simd(0x1d), lane],
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
   f64x2Eq: (): number[] => simd(0x47),
-  f64x2Ne: (): number[] => simd(0x48),
   f64x2Lt: (): number[] => simd(0x49),
   f64x2Gt: (): number[] => simd(0x4a),
   f64x2Le: (): number[] => simd(0x4b),
   f64x2Ge: (): number[] => simd(0x4c),
-  v128Not: (): number[] => simd(0x4d),
   v128And: (): number[] => simd(0x4e),
-  v128AndNot: (): number[] => simd(0x4f),
   v128Or: (): number[] => simd(0x50),
   v128Xor: (): number[] => simd(0x51),
   /** (v1 & mask) | (v2 & ~mask), operands in that order. */
