@@ -10,16 +10,16 @@ import { ArrayTensor } from "../dist/tensor/tensor.js";
 const N = 100_000;
 const ROUNDS = 9;
 const [reference, wasm] = ["reference", "wasm"].map((name) => registeredBackends().find((b) => b.name === name));
-const KERNELS = process.argv.length > 2 ? process.argv.slice(2) : ["exp", "expm1", "tanh", "sigmoid", "log", "log1p", "sin", "cos", "tan", "atan", "erf"];
+const KERNELS = process.argv.length > 2 ? process.argv.slice(2) : ["exp", "expm1", "tanh", "sigmoid", "log", "log1p", "sin", "cos", "tan", "atan", "erf", "neg", "abs", "sqrt", "relu"];
 
-/** Inputs in each kernel's usual range: positive for log, above −1 for log1p. */
+/** Inputs in each kernel's usual range: positive for log and sqrt, above −1 for log1p. */
 function input(kernel, dtype) {
   const data = dtype === "float64" ? new Float64Array(N) : new Float32Array(N);
   let seed = 1;
   for (let i = 0; i < N; i++) {
     seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
     const u = (seed / 2 ** 32) * 10 - 5;
-    data[i] = kernel === "log" ? Math.abs(u) + 1e-3 : kernel === "log1p" ? Math.abs(u) - 0.9 : u;
+    data[i] = kernel === "log" || kernel === "sqrt" ? Math.abs(u) + 1e-3 : kernel === "log1p" ? Math.abs(u) - 0.9 : u;
   }
   return new ArrayTensor(data, [N]);
 }

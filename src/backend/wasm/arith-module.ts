@@ -8,16 +8,22 @@
  *   these operations equals the reference's float64 result rounded to float32 (float64 has
  *   more than twice float32's precision, so the double rounding is innocuous), and wasm's min
  *   and max treat NaN and ±0 as Math.min and Math.max do.
+ * - `<op>(src, dst, vectors, float32)` for neg, abs, sqrt and relu (x > 0 ? x : 0·x, so −0 and
+ *   NaN come out as the reference's formula gives them).
  * - `sum(src, quads, float32) → f64`: the sum of 4·quads elements in float64 (float32 widened),
  *   two vector accumulators (so not in element order; the contract allows any order).
  * - `sumColumns(src, rows, cols, acc, float32)`: acc[j] += Σᵢ x[i·cols + j] in float64, row
  *   after row — each column in element order, as the reference sums it. acc holds cols
  *   rounded up to even (the last vector of a row may read one element past it into the pad).
  */
-import { F64, I32, V128, emitModule, op } from "./emitter.js";
+import { F64, type FunctionSpec, I32, V128, emitModule, op } from "./emitter.js";
 
 export const ARITH_KERNELS = ["add", "sub", "mul", "div", "maximum", "minimum"] as const;
 export type ArithKernel = (typeof ARITH_KERNELS)[number];
+
+/** Unary functions whose lanes give the reference's result exactly (IEEE sqrt is correctly rounded). */
+export const EXACT_UNARY_KERNELS = ["neg", "abs", "sqrt", "relu"] as const;
+export type ExactUnaryKernel = (typeof EXACT_UNARY_KERNELS)[number];
 
 const LANE_OPS: Record<ArithKernel, readonly [() => number[], () => number[]]> = {
   add: [op.f64x2Add, op.f32x4Add],
@@ -46,6 +52,33 @@ function binaryLoop(kernel: ArithKernel): number[] {
     ...op.end(),
   ];
   const [f64, f32] = LANE_OPS[kernel];
+  return byDtype(FLOAT32, loop(f32), loop(f64));
+}
+
+/** Each exact unary function on the vector on the stack, f64x2 and f32x4 (relu reads it from `x`). */
+const UNARY_LANES: Record<ExactUnaryKernel, (x: number) => readonly [number[], number[]]> = {
+  neg: () => [op.f64x2Neg(), op.f32x4Neg()],
+  abs: () => [op.f64x2Abs(), op.f32x4Abs()],
+  sqrt: () => [op.f64x2Sqrt(), op.f32x4Sqrt()],
+  relu: (x) => {
+    // bitselect(x, 0·x, x > 0), the vector already on the stack being x.
+    const lanes = (mul: number[], gt: number[], zero: number[]): number[] => [
+      ...zero, ...op.localGet(x), ...mul, ...op.localGet(x), ...zero, ...gt, ...op.v128Bitselect(),
+    ];
+    const zero = op.v128ConstBits(0n, 0n);
+    return [lanes(op.f64x2Mul(), op.f64x2Gt(), zero), lanes(op.f32x4Mul(), op.f32x4Gt(), zero)];
+  },
+};
+
+function unaryLoop(kernel: ExactUnaryKernel): number[] {
+  const [SRC, DST, VECTORS, FLOAT32, X] = [0, 1, 2, 3, 4];
+  const [f64, f32] = UNARY_LANES[kernel](X);
+  const loop = (lanes: number[]): number[] => [
+    ...op.loop(),
+    ...op.localGet(DST), ...op.localGet(SRC), ...op.v128Load(0), ...op.localTee(X), ...lanes, ...op.v128Store(0),
+    ...advance(SRC, 16), ...advance(DST, 16), ...countDown(VECTORS),
+    ...op.end(),
+  ];
   return byDtype(FLOAT32, loop(f32), loop(f64));
 }
 
@@ -91,6 +124,7 @@ export function arithModuleBytes(): Uint8Array<ArrayBuffer> {
   const i32s = (n: number): (typeof I32)[] => new Array<typeof I32>(n).fill(I32);
   return emitModule([
     ...ARITH_KERNELS.map((name) => ({ name, params: i32s(7), locals: [], body: binaryLoop(name), exported: true })),
+    ...EXACT_UNARY_KERNELS.map((name): FunctionSpec => ({ name, params: i32s(4), locals: [V128], body: unaryLoop(name), exported: true })),
     { name: "sum", params: i32s(3), results: [F64], locals: [V128, V128], body: sumLoop(), exported: true },
     { name: "sumColumns", params: i32s(5), locals: i32s(3), body: sumColumnsLoop(), exported: true },
   ], 1);

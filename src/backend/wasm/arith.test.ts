@@ -8,7 +8,7 @@ import { describe, expect, test } from "vitest";
 import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { ArrayTensor } from "../../tensor/tensor.js";
 import { referenceBackend as ref } from "../reference/index.js";
-import { ARITH_KERNELS, arithModuleBytes } from "./arith-module.js";
+import { ARITH_KERNELS, EXACT_UNARY_KERNELS, arithModuleBytes } from "./arith-module.js";
 import { WasmArith } from "./arith.js";
 
 const arith = new WasmArith();
@@ -45,6 +45,12 @@ describe.each(["float64", "float32"] as DType[])("%s", (dtype) => {
       arith.binary(kernel, dtype, { data: a, offset: ra ? 3 : 2, repeated: ra }, { data: b, offset: rb ? 5 : 0, repeated: rb }, out, n);
       expect(bitwise(out, ref.binary(kernel, x, y, [n]).data), `${kernel} ${ra ? "repeated" : "full"}, ${rb ? "repeated" : "full"}`).toBe(true);
     }
+  });
+
+  test.each(EXACT_UNARY_KERNELS)("%s equals the reference bit for bit", (kernel) => {
+    const out = dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
+    arith.unary(kernel, dtype, a, 2, out, n);
+    expect(bitwise(out, ref.unary(kernel, new ArrayTensor(a.subarray(2), [n])).data)).toBe(true);
   });
 
   test("sum: within the rounding bound of any order, NaN and ±∞ propagated", () => {

@@ -4,7 +4,7 @@
  * so the memory stays small and each block stays in cache between the passes.
  */
 import type { DType, TypedArray } from "../../tensor/dtype.js";
-import { type ArithKernel, arithModuleBytes } from "./arith-module.js";
+import { type ArithKernel, type ExactUnaryKernel, arithModuleBytes } from "./arith-module.js";
 
 /** Elements per block of a binary op: three blocks of float64 in 96 KiB. */
 const BLOCK = 4096;
@@ -17,6 +17,7 @@ interface ArithExports {
   sum(src: number, quads: number, float32: number): number;
   sumColumns(src: number, rows: number, cols: number, acc: number, float32: number): void;
 }
+type UnaryExport = (src: number, dst: number, vectors: number, float32: number) => void;
 type BinaryExport = (a: number, b: number, o: number, vectors: number, aStep: number, bStep: number, float32: number) => void;
 
 /** An operand of a binary op: `n` elements from `offset`, or one value repeated (`repeated`). */
@@ -74,6 +75,19 @@ export class WasmArith {
       if (!b.repeated) view.set(b.data.subarray(b.offset + i, b.offset + i + len), bAt);
       run(aAt * size, bAt * size, oAt * size, Math.ceil(len / perVector), a.repeated ? 0 : 16, b.repeated ? 0 : 16, dtype === "float32" ? 1 : 0);
       out.set(view.subarray(oAt, oAt + len), i);
+    }
+  }
+
+  /** out[i] = kernel(x[offset + i]) for i < n, both of `dtype`. */
+  unary(kernel: ExactUnaryKernel, dtype: DType, x: TypedArray, offset: number, out: TypedArray, n: number): void {
+    const view = this.views[dtype];
+    const size = dtype === "float64" ? 8 : 4;
+    const run = (this.exports as unknown as Record<ExactUnaryKernel, UnaryExport>)[kernel];
+    for (let i = 0; i < n; i += BLOCK) {
+      const len = Math.min(BLOCK, n - i);
+      view.set(x.subarray(offset + i, offset + i + len), 0);
+      run(0, 0, Math.ceil((len * size) / 16), dtype === "float32" ? 1 : 0);
+      out.set(view.subarray(0, len), i);
     }
   }
 

@@ -7,11 +7,11 @@
  *
  * It runs in wasm: matmul (packed, register-tiled GEMM, float32 and float64; relaxed-SIMD
  * multiply-add where the engine validates it), the transcendentals exp, expm1, log, log1p,
- * sin, cos, tan, atan, tanh, sigmoid and erf (vecmath-module.ts), add, sub, mul, div, maximum
- * and minimum on contiguous operands (or one repeated value), and sums over leading or trailing
- * axes of a contiguous tensor (arith-module.ts) — each from 1024 elements on, where the copies
- * into and out of wasm memory are repaid — and nb.jit's fused loops with a transcendental step
- * (fused.ts). Everything else (the other unary functions, pow, atan2, comparisons, broadcast
+ * sin, cos, tan, atan, tanh, sigmoid and erf (vecmath-module.ts), neg, abs, sqrt and relu of
+ * contiguous tensors, add, sub, mul, div, maximum and minimum on contiguous operands (or one
+ * repeated value), and sums over leading or trailing axes of a contiguous tensor
+ * (arith-module.ts) — each from 1024 elements on, where the copies into and out of wasm memory
+ * are repaid — and nb.jit's fused loops with a transcendental step (fused.ts). Everything else (the other unary functions, pow, atan2, comparisons, broadcast
  * rows and strided views, max and min reductions, data movement) runs on the reference backend.
  */
 import type { Backend, BinaryKernel, FusedLoop, FusedLoopSpec, ReduceKernel, UnaryKernel } from "../interface.js";
@@ -25,7 +25,7 @@ import { WasmGemm, unitStrideLayout } from "./gemm.js";
 import { V128, emitModule, op } from "./emitter.js";
 import { WasmVectorMath, isVecmathKernel } from "./vecmath.js";
 import { WasmArith, type Operand } from "./arith.js";
-import { ARITH_KERNELS, type ArithKernel } from "./arith-module.js";
+import { ARITH_KERNELS, type ArithKernel, EXACT_UNARY_KERNELS, type ExactUnaryKernel } from "./arith-module.js";
 
 /** Below this many multiply-adds a matmul stays in JavaScript: copying in and out dominates. */
 const MIN_MATMUL_WORK = 32 * 32 * 32;
@@ -46,6 +46,7 @@ const MIN_ARITH_ELEMENTS = 1024;
 const MIN_SUM_ROW = 64;
 
 const isArithKernel = (op: BinaryKernel): op is ArithKernel => (ARITH_KERNELS as readonly string[]).includes(op);
+const isExactUnaryKernel = (op: UnaryKernel): op is ExactUnaryKernel => (EXACT_UNARY_KERNELS as readonly string[]).includes(op);
 
 /** The WebAssembly features the backend can use, as this engine validates them. */
 export interface WasmFeatures {
@@ -94,12 +95,20 @@ export function loadWasmBackend(wasm: WasmValidator | undefined = globalThis.Web
 function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMath, arith: WasmArith): Backend {
   const ref = referenceBackend;
 
+  // Transcendentals of any layout (a view is compacted first: the kernels repay the copy);
+  // neg, abs, sqrt and relu of contiguous tensors only (a strided copy would cost their pass).
   function unary(op: UnaryKernel, x: ArrayTensor): ArrayTensor {
     const n = sizeOf(x.shape);
-    if (n < MIN_VECMATH_ELEMENTS || !isVecmathKernel(op)) return ref.unary(op, x);
-    const src = ref.contiguous(x);
+    if (n < MIN_VECMATH_ELEMENTS) return ref.unary(op, x);
+    if (isVecmathKernel(op)) {
+      const src = ref.contiguous(x);
+      const out = allocateUninitialized(x.dtype, n);
+      vecmath.run(op, x.dtype, src.data, src.offset, out, 0, n);
+      return new ArrayTensor(out, x.shape);
+    }
+    if (!isExactUnaryKernel(op) || !x.contiguous) return ref.unary(op, x);
     const out = allocateUninitialized(x.dtype, n);
-    vecmath.run(op, x.dtype, src.data, src.offset, out, 0, n);
+    arith.unary(op, x.dtype, x.data, x.offset, out, n);
     return new ArrayTensor(out, x.shape);
   }
 
