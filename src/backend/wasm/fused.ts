@@ -1,9 +1,9 @@
 /**
  * nb.jit's fused loops on the wasm backend, for chains with a transcendental step. The chain
- * runs a block of elements at a time, cut at each transcendental: the arithmetic between two
- * cuts is one generated JavaScript loop over the block (the reference's formulas, as in
- * ../reference/fused.ts), each transcendental one call of the wasm kernels, and values cross a
- * cut through per-block buffers that stay in cache. So a compiled function gives, bit for bit,
+ * runs a block of elements at a time, cut where a transcendental needs a value computed in
+ * the loop: the arithmetic between two cuts is one generated JavaScript loop over the block
+ * (the reference's formulas, as in ../reference/fused.ts), each transcendental one call of the
+ * wasm kernels, and values cross a cut through per-block buffers that stay in cache. So a compiled function gives, bit for bit,
  * what the wasm backend's eager kernels give, at their speed. Chains without a
  * transcendental, and short loops, keep the reference's single generated loop.
  */
@@ -27,17 +27,14 @@ const inputsOf = (s: FusedStep): LoopValue[] => (s.op === "unary" ? [s.x] : s.op
 
 
 /**
- * The source of one stage. Values computed before it are read from their buffers; values it
- * computes that later steps, stores or sums read are written to theirs.
+ * The source of one stage over `steps` (in order). Values computed before it are read from
+ * their buffers; those it computes that a later pass reads (`readLater`) are written to theirs.
  */
-function stageSource(spec: FusedLoopSpec, first: number, last: number, final: boolean): string {
+function stageSource(spec: FusedLoopSpec, steps: readonly number[], readLater: ReadonlySet<LoopValue>, final: boolean): string {
   const operands = spec.operands.length;
   const v = (k: LoopValue): string => `v${k}`;
-  const readLater = new Set<LoopValue>(spec.steps.slice(last).flatMap(inputsOf));
-  if (!final) [...spec.stores, ...spec.sums].forEach((k) => readLater.add(k));
-  const computed = new Set<LoopValue>();
-  for (let j = first; j < last; j++) computed.add(operands + j);
-  const used = new Set<LoopValue>([...spec.steps.slice(first, last).flatMap(inputsOf), ...(final ? [...spec.stores, ...spec.sums] : [])]);
+  const computed = new Set<LoopValue>(steps.map((j) => operands + j));
+  const used = new Set<LoopValue>([...steps.flatMap((j) => inputsOf(spec.steps[j]!)), ...(final ? [...spec.stores, ...spec.sums] : [])]);
   const setup: string[] = [`// ${spec.operands.map((o) => `${o.dtype}:${o.access}`).join(" ")} ${spec.steps.map((s) => s.dtype).join(" ")}`];
   const perElement: string[] = [];
   for (const k of used) {
@@ -53,7 +50,7 @@ function stageSource(spec: FusedLoopSpec, first: number, last: number, final: bo
     else if (access === "full") perElement.push(`const ${v(k)} = a${k}[o${k} + i];`);
     else perElement.push(`const ${v(k)} = a${k}[o${k} + maps[${k}][base + i]];`);
   }
-  for (let j = first; j < last; j++) {
+  for (const j of steps) {
     const s = spec.steps[j]!, out = operands + j;
     const expression = s.op === "unary" ? unaryExpression(s.kernel, v(s.x))
       : s.op === "binary" ? binaryExpression(s.kernel, v(s.x), v(s.y))
@@ -125,6 +122,32 @@ function vecmathPass(spec: FusedLoopSpec, j: number, vecmath: WasmVectorMath): P
   };
 }
 
+/** A pass of the blocked loop: one transcendental step, or a stage over arithmetic steps. */
+type PlannedPass = { vecmath: number; steps?: undefined } | { vecmath?: undefined; steps: number[] };
+
+/**
+ * The passes in order, ending with a stage (it does the stores and sums). A transcendental
+ * whose input is ready before the stage being gathered (an operand, or a value of an earlier
+ * pass) runs before that stage instead of cutting it, so a chain like sin(x)·x + cos(x)·y is
+ * two wasm passes and one loop.
+ */
+function planPasses(spec: FusedLoopSpec): PlannedPass[] {
+  const operands = spec.operands.length;
+  const plan: PlannedPass[] = [];
+  let gathering: number[] = [];
+  const inGathering = (k: LoopValue): boolean => k >= operands && gathering.includes(k - operands);
+  spec.steps.forEach((s, j) => {
+    if (!isVecmathStep(s)) gathering.push(j);
+    else if (!inGathering(s.x)) plan.push({ vecmath: j });
+    else {
+      plan.push({ steps: gathering }, { vecmath: j });
+      gathering = [];
+    }
+  });
+  plan.push({ steps: gathering });
+  return plan;
+}
+
 /**
  * The blocked loop of a spec (see the module comment). Its buffers belong to the loop: the
  * loop is not reentrant, which nothing needs (a fused loop calls no user code).
@@ -132,15 +155,13 @@ function vecmathPass(spec: FusedLoopSpec, j: number, vecmath: WasmVectorMath): P
 export function blockedFusedLoop(spec: FusedLoopSpec, vecmath: WasmVectorMath): FusedLoop {
   // Operands have no buffer of their own (a transcendental spreads a non-full one itself).
   const buffers = [...spec.operands.map(() => new Float64Array(0)), ...spec.steps.map((s) => allocate(s.dtype, BLOCK))];
-  const passes: Pass[] = [];
-  let first = 0;
-  spec.steps.forEach((s, j) => {
-    if (!isVecmathStep(s)) return;
-    if (j > first) passes.push(compileStage(stageSource(spec, first, j, false)));
-    passes.push(vecmathPass(spec, j, vecmath));
-    first = j + 1;
+  const passes = planPasses(spec).map((pass, i, plan): Pass => {
+    if (pass.vecmath !== undefined) return vecmathPass(spec, pass.vecmath, vecmath);
+    const readLater = new Set<LoopValue>(plan.slice(i + 1).flatMap((later) => (later.vecmath !== undefined ? [later.vecmath] : later.steps)).flatMap((j) => inputsOf(spec.steps[j]!)));
+    const final = i === plan.length - 1;
+    if (!final) [...spec.stores, ...spec.sums].forEach((k) => readLater.add(k));
+    return compileStage(stageSource(spec, pass.steps, readLater, final));
   });
-  passes.push(compileStage(stageSource(spec, first, spec.steps.length, true)));
   return (data, offsets, maps, outputs, sums, n) => {
     const running = new Float64Array(spec.sums.length);
     for (let base = 0; base < n; base += BLOCK) {
