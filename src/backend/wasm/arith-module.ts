@@ -2,14 +2,14 @@
  * The wasm backend's arithmetic and sums, generated with the emitter (one module, under
  * 4 KB). Addresses and steps are in bytes; `float32` (0 or 1) picks f32x4 lanes, else f64x2.
  *
- * - `<op>(a, b, o, vectors, aStep, bStep, float32)` for add, sub, mul, div, maximum, minimum:
+ * - `<op>(a, b, o, vectors, aStep, bStep, float32)` for add, sub, mul, div, maximum, minimum
+ *   and mulNoNan (+0 where either factor is 0):
  *   o = a op b over `vectors` 16-byte vectors; a step of 0 re-reads one vector (the caller
  *   stores a repeated operand there as a splat). float32 lanes compute in float32, which for
  *   these operations equals the reference's float64 result rounded to float32 (float64 has
  *   more than twice float32's precision, so the double rounding is innocuous), and wasm's min
  *   and max treat NaN and ±0 as Math.min and Math.max do.
- * - `<op>(src, dst, vectors, float32)` for neg, abs, sqrt and relu (x > 0 ? x : 0·x, so −0 and
- *   NaN come out as the reference's formula gives them).
+ * - `<op>(src, dst, vectors, float32)` for neg, abs, sqrt, relu and step, exact in lanes.
  * - `sum(src, quads, float32) → f64`: the sum of 4·quads elements in float64 (float32 widened),
  *   two vector accumulators (so not in element order; the contract allows any order).
  * - `sumColumns(src, rows, cols, acc, float32)`: acc[j] += Σᵢ x[i·cols + j] in float64, row
@@ -18,20 +18,38 @@
  */
 import { F64, type FunctionSpec, I32, V128, emitModule, op } from "./emitter.js";
 
-export const ARITH_KERNELS = ["add", "sub", "mul", "div", "maximum", "minimum"] as const;
+export const ARITH_KERNELS = ["add", "sub", "mul", "div", "maximum", "minimum", "mulNoNan"] as const;
 export type ArithKernel = (typeof ARITH_KERNELS)[number];
 
 /** Unary functions whose lanes give the reference's result exactly (IEEE sqrt is correctly rounded). */
-export const EXACT_UNARY_KERNELS = ["neg", "abs", "sqrt", "relu"] as const;
+export const EXACT_UNARY_KERNELS = ["neg", "abs", "sqrt", "relu", "step"] as const;
 export type ExactUnaryKernel = (typeof EXACT_UNARY_KERNELS)[number];
 
-const LANE_OPS: Record<ArithKernel, readonly [() => number[], () => number[]]> = {
-  add: [op.f64x2Add, op.f32x4Add],
-  sub: [op.f64x2Sub, op.f32x4Sub],
-  mul: [op.f64x2Mul, op.f32x4Mul],
-  div: [op.f64x2Div, op.f32x4Div],
-  maximum: [op.f64x2Max, op.f32x4Max],
-  minimum: [op.f64x2Min, op.f32x4Min],
+/** The lane operations of one dtype: f64x2 or f32x4. */
+interface Lanes {
+  readonly mul: () => number[];
+  readonly eq: () => number[];
+  readonly gt: () => number[];
+}
+const LANES: readonly [Lanes, Lanes] = [
+  { mul: op.f64x2Mul, eq: op.f64x2Eq, gt: op.f64x2Gt },
+  { mul: op.f32x4Mul, eq: op.f32x4Eq, gt: op.f32x4Gt },
+];
+const ZERO = op.v128ConstBits(0n, 0n);
+
+/** Each binary kernel on the vectors `a` and `b` (code that reads them), f64x2 then f32x4. */
+const BINARY_LANES: Record<ArithKernel, (a: number[], b: number[]) => readonly [number[], number[]]> = {
+  add: (a, b) => [[...a, ...b, ...op.f64x2Add()], [...a, ...b, ...op.f32x4Add()]],
+  sub: (a, b) => [[...a, ...b, ...op.f64x2Sub()], [...a, ...b, ...op.f32x4Sub()]],
+  mul: (a, b) => [[...a, ...b, ...op.f64x2Mul()], [...a, ...b, ...op.f32x4Mul()]],
+  div: (a, b) => [[...a, ...b, ...op.f64x2Div()], [...a, ...b, ...op.f32x4Div()]],
+  maximum: (a, b) => [[...a, ...b, ...op.f64x2Max()], [...a, ...b, ...op.f32x4Max()]],
+  minimum: (a, b) => [[...a, ...b, ...op.f64x2Min()], [...a, ...b, ...op.f32x4Min()]],
+  // +0 where either factor is 0 (even against ∞ or NaN), else the product: the reference's
+  // formula, whose other branch only ever returns the product.
+  mulNoNan: (a, b) => LANES.map((l) => [
+    ...ZERO, ...a, ...b, ...l.mul(), ...a, ...ZERO, ...l.eq(), ...b, ...ZERO, ...l.eq(), ...op.v128Or(), ...op.v128Bitselect(),
+  ]) as [number[], number[]],
 };
 
 /** `local += step` (a constant, or another local). */
@@ -44,38 +62,38 @@ const countDown = (counter: number): number[] => [...op.localGet(counter), ...op
 const byDtype = (float32: number, then: number[], otherwise: number[]): number[] => [...op.localGet(float32), ...op.if(), ...then, ...op.else(), ...otherwise, ...op.end()];
 
 function binaryLoop(kernel: ArithKernel): number[] {
-  const [A, B, O, VECTORS, A_STEP, B_STEP, FLOAT32] = [0, 1, 2, 3, 4, 5, 6];
-  const loop = (lanes: () => number[]): number[] => [
+  const [A, B, O, VECTORS, A_STEP, B_STEP, FLOAT32, X, Y] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [f64, f32] = BINARY_LANES[kernel](op.localGet(X), op.localGet(Y));
+  const loop = (lanes: number[]): number[] => [
     ...op.loop(),
-    ...op.localGet(O), ...op.localGet(A), ...op.v128Load(0), ...op.localGet(B), ...op.v128Load(0), ...lanes(), ...op.v128Store(0),
+    ...op.localGet(A), ...op.v128Load(0), ...op.localSet(X), ...op.localGet(B), ...op.v128Load(0), ...op.localSet(Y),
+    ...op.localGet(O), ...lanes, ...op.v128Store(0),
     ...advance(A, { local: A_STEP }), ...advance(B, { local: B_STEP }), ...advance(O, 16), ...countDown(VECTORS),
     ...op.end(),
   ];
-  const [f64, f32] = LANE_OPS[kernel];
   return byDtype(FLOAT32, loop(f32), loop(f64));
 }
 
-/** Each exact unary function on the vector on the stack, f64x2 and f32x4 (relu reads it from `x`). */
-const UNARY_LANES: Record<ExactUnaryKernel, (x: number) => readonly [number[], number[]]> = {
-  neg: () => [op.f64x2Neg(), op.f32x4Neg()],
-  abs: () => [op.f64x2Abs(), op.f32x4Abs()],
-  sqrt: () => [op.f64x2Sqrt(), op.f32x4Sqrt()],
-  relu: (x) => {
-    // bitselect(x, 0·x, x > 0), the vector already on the stack being x.
-    const lanes = (mul: number[], gt: number[], zero: number[]): number[] => [
-      ...zero, ...op.localGet(x), ...mul, ...op.localGet(x), ...zero, ...gt, ...op.v128Bitselect(),
-    ];
-    const zero = op.v128ConstBits(0n, 0n);
-    return [lanes(op.f64x2Mul(), op.f64x2Gt(), zero), lanes(op.f32x4Mul(), op.f32x4Gt(), zero)];
-  },
+/** Each exact unary function of the vector `x` (code that reads it), f64x2 then f32x4. */
+const UNARY_LANES: Record<ExactUnaryKernel, (x: number[]) => readonly [number[], number[]]> = {
+  neg: (x) => [[...x, ...op.f64x2Neg()], [...x, ...op.f32x4Neg()]],
+  abs: (x) => [[...x, ...op.f64x2Abs()], [...x, ...op.f32x4Abs()]],
+  sqrt: (x) => [[...x, ...op.f64x2Sqrt()], [...x, ...op.f32x4Sqrt()]],
+  // x > 0 ? x : 0·x (so −0, −∞ and NaN give what the reference's formula gives).
+  relu: (x) => LANES.map((l) => [...x, ...ZERO, ...x, ...l.mul(), ...x, ...ZERO, ...l.gt(), ...op.v128Bitselect()]) as [number[], number[]],
+  // x > 0 ? 1 : 0, NaN giving 0.
+  step: (x) => [
+    [...x, ...ZERO, ...op.f64x2Gt(), ...op.v128ConstBits(0x3ff0000000000000n, 0x3ff0000000000000n), ...op.v128And()],
+    [...x, ...ZERO, ...op.f32x4Gt(), ...op.v128ConstBits(0x3f8000003f800000n, 0x3f8000003f800000n), ...op.v128And()],
+  ],
 };
 
 function unaryLoop(kernel: ExactUnaryKernel): number[] {
   const [SRC, DST, VECTORS, FLOAT32, X] = [0, 1, 2, 3, 4];
-  const [f64, f32] = UNARY_LANES[kernel](X);
+  const [f64, f32] = UNARY_LANES[kernel](op.localGet(X));
   const loop = (lanes: number[]): number[] => [
     ...op.loop(),
-    ...op.localGet(DST), ...op.localGet(SRC), ...op.v128Load(0), ...op.localTee(X), ...lanes, ...op.v128Store(0),
+    ...op.localGet(SRC), ...op.v128Load(0), ...op.localSet(X), ...op.localGet(DST), ...lanes, ...op.v128Store(0),
     ...advance(SRC, 16), ...advance(DST, 16), ...countDown(VECTORS),
     ...op.end(),
   ];
@@ -123,7 +141,7 @@ function sumColumnsLoop(): number[] {
 export function arithModuleBytes(): Uint8Array<ArrayBuffer> {
   const i32s = (n: number): (typeof I32)[] => new Array<typeof I32>(n).fill(I32);
   return emitModule([
-    ...ARITH_KERNELS.map((name) => ({ name, params: i32s(7), locals: [], body: binaryLoop(name), exported: true })),
+    ...ARITH_KERNELS.map((name): FunctionSpec => ({ name, params: i32s(7), locals: [V128, V128], body: binaryLoop(name), exported: true })),
     ...EXACT_UNARY_KERNELS.map((name): FunctionSpec => ({ name, params: i32s(4), locals: [V128], body: unaryLoop(name), exported: true })),
     { name: "sum", params: i32s(3), results: [F64], locals: [V128, V128], body: sumLoop(), exported: true },
     { name: "sumColumns", params: i32s(5), locals: i32s(3), body: sumColumnsLoop(), exported: true },

@@ -53,6 +53,16 @@ describe.each(["float64", "float32"] as DType[])("%s", (dtype) => {
     expect(bitwise(out, ref.unary(kernel, new ArrayTensor(a.subarray(2), [n])).data)).toBe(true);
   });
 
+  test("mulNoNan: a zero factor wins against ∞ and NaN, an underflowing product keeps its sign", () => {
+    const Typed = dtype === "float64" ? Float64Array : Float32Array;
+    const x = Typed.from([0, -0, Infinity, NaN, 2, 1e-30, -1e-30, NaN, 3]);
+    const y = Typed.from([Infinity, NaN, 0, -0, -0, 1e-30, 1e-30, 1, Infinity]);
+    const out = new Typed(x.length);
+    arith.binary("mulNoNan", dtype, { data: x, offset: 0, repeated: false }, { data: y, offset: 0, repeated: false }, out, x.length);
+    expect(bitwise(out, ref.binary("mulNoNan", new ArrayTensor(x, [x.length]), new ArrayTensor(y, [y.length]), [x.length]).data)).toBe(true);
+    expect(Object.is(out[0], 0) && Object.is(out[2], 0)).toBe(true);
+  });
+
   test("sum: within the rounding bound of any order, NaN and ±∞ propagated", () => {
     const finite = values(dtype, n, 3).map((v) => (Number.isFinite(v) ? v : 1));
     const want = ref.reduce("sum", new ArrayTensor(finite, [n]), [0]).data[0]!;

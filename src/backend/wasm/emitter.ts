@@ -123,6 +123,7 @@ export const op = {
   v128Load64Splat: (offset: number): number[] => [0xfd, 0x0a, 3, ...unsignedLeb128(offset)],
   f32x4Add: (): number[] => [0xfd, ...unsignedLeb128(0xe4)],
   f32x4Sub: (): number[] => simd(0xe5),
+  f32x4Eq: (): number[] => simd(0x41),
   f32x4Gt: (): number[] => simd(0x44),
   f32x4Abs: (): number[] => simd(0xe0),
   f32x4Neg: (): number[] => simd(0xe1),

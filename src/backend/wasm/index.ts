@@ -7,9 +7,9 @@
  *
  * It runs in wasm: matmul (packed, register-tiled GEMM, float32 and float64; relaxed-SIMD
  * multiply-add where the engine validates it), the transcendentals exp, expm1, log, log1p,
- * sin, cos, tan, atan, tanh, sigmoid and erf (vecmath-module.ts), neg, abs, sqrt and relu of
- * contiguous tensors, add, sub, mul, div, maximum and minimum on contiguous operands (or one
- * repeated value), and sums over leading or trailing axes of a contiguous tensor
+ * sin, cos, tan, atan, tanh, sigmoid and erf (vecmath-module.ts), neg, abs, sqrt, relu and
+ * step of contiguous tensors, add, sub, mul, div, maximum, minimum and mulNoNan on contiguous
+ * operands (or one repeated value), and sums over leading or trailing axes of a contiguous tensor
  * (arith-module.ts) — each from 1024 elements on, where the copies into and out of wasm memory
  * are repaid — and nb.jit's fused loops with a transcendental step (fused.ts). Everything else (the other unary functions, pow, atan2, comparisons, broadcast
  * rows and strided views, max and min reductions, data movement) runs on the reference backend.
@@ -96,7 +96,7 @@ function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMa
   const ref = referenceBackend;
 
   // Transcendentals of any layout (a view is compacted first: the kernels repay the copy);
-  // neg, abs, sqrt and relu of contiguous tensors only (a strided copy would cost their pass).
+  // neg, abs, sqrt, relu and step of contiguous tensors only (a strided copy would cost their pass).
   function unary(op: UnaryKernel, x: ArrayTensor): ArrayTensor {
     const n = sizeOf(x.shape);
     if (n < MIN_VECMATH_ELEMENTS) return ref.unary(op, x);
@@ -117,7 +117,7 @@ function createWasmBackend(gemms: Record<DType, WasmGemm>, vecmath: WasmVectorMa
   function binary(op: BinaryKernel, a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
     const n = sizeOf(outShape);
     if (n < MIN_ARITH_ELEMENTS || a.dtype !== b.dtype || !isArithKernel(op)) return ref.binary(op, a, b, outShape);
-    if (op === "mul" && ((isOne(a) && shapesEqual(b.shape, outShape)) || (isOne(b) && shapesEqual(a.shape, outShape)))) {
+    if ((op === "mul" || op === "mulNoNan") && ((isOne(a) && shapesEqual(b.shape, outShape)) || (isOne(b) && shapesEqual(a.shape, outShape)))) {
       return ref.binary(op, a, b, outShape); // the reference returns the other operand, no pass
     }
     const operand = (t: ArrayTensor): Operand | undefined =>
