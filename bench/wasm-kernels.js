@@ -10,7 +10,7 @@ import { ArrayTensor } from "../dist/tensor/tensor.js";
 const N = 100_000;
 const ROUNDS = 9;
 const [reference, wasm] = ["reference", "wasm"].map((name) => registeredBackends().find((b) => b.name === name));
-const KERNELS = process.argv.length > 2 ? process.argv.slice(2) : ["exp", "expm1", "tanh", "sigmoid", "log", "log1p", "sin", "cos", "tan", "atan", "erf", "neg", "abs", "sqrt", "relu"];
+const KERNELS = process.argv.length > 2 ? process.argv.slice(2) : ["exp", "expm1", "tanh", "sigmoid", "log", "log1p", "sin", "cos", "tan", "atan", "erf", "neg", "abs", "sqrt", "relu", "step"];
 
 /** Inputs in each kernel's usual range: positive for log and sqrt, above −1 for log1p. */
 function input(kernel, dtype) {
@@ -57,7 +57,7 @@ for (const kernel of KERNELS) {
 if (process.argv.length <= 2) {
   for (const dtype of ["float64", "float32"]) {
     const [a, b] = [input("add", dtype), input("sin", dtype)];
-    for (const op of ["add", "mul", "div", "maximum"]) row(`${op} ${dtype}, n = ${N}`, N, (be) => be.binary(op, a, b, [N]));
+    for (const op of ["add", "mul", "div", "maximum", "mulNoNan"]) row(`${op} ${dtype}, n = ${N}`, N, (be) => be.binary(op, a, b, [N]));
     const half = new ArrayTensor(dtype === "float64" ? Float64Array.of(0.5) : Float32Array.of(0.5), [1]);
     row(`mul by a scalar ${dtype}, n = ${N}`, N, (be) => be.binary("mul", a, half, [N]));
     const [small, smallB] = [new ArrayTensor(a.data.slice(0, 1280), [128, 10]), new ArrayTensor(b.data.slice(0, 1280), [128, 10])];
