@@ -3,9 +3,9 @@
  * runs a block of elements at a time, cut where a transcendental needs a value computed in
  * the loop: the arithmetic between two cuts is one generated JavaScript loop over the block
  * (the reference's formulas, as in ../reference/fused.ts), each transcendental one call of the
- * wasm kernels, and values cross a cut through per-block buffers that stay in cache. So a compiled function gives, bit for bit,
- * what the wasm backend's eager kernels give, at their speed. Chains without a
- * transcendental, and short loops, keep the reference's single generated loop.
+ * wasm kernels, and values cross a cut through per-block buffers that stay in cache. So a
+ * compiled function gives, bit for bit, what the wasm backend's eager kernels give. Chains
+ * without a transcendental, and short loops, keep the reference's single generated loop.
  */
 import type { FusedLoop, FusedLoopSpec, FusedStep, LoopValue } from "../interface.js";
 import { type DType, type TypedArray, allocate } from "../../tensor/dtype.js";
@@ -24,7 +24,6 @@ export function hasVecmathStep(spec: FusedLoopSpec): boolean {
 }
 
 const inputsOf = (s: FusedStep): LoopValue[] => (s.op === "unary" ? [s.x] : s.op === "binary" ? [s.x, s.y] : [s.cond, s.x, s.y]);
-
 
 /**
  * The source of one stage over `steps` (in order). Values computed before it are read from
