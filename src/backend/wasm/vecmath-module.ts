@@ -18,7 +18,7 @@
 import { F64, type FunctionImport, type FunctionSpec, I32, V128, type ValueType, emitModule, op } from "./emitter.js";
 
 /** The unary kernels with a SIMD implementation here. */
-export const VECMATH_KERNELS = ["exp", "expm1", "tanh", "sigmoid", "log", "log1p", "sin", "cos", "tan", "atan", "erf"] as const;
+export const VECMATH_KERNELS = ["exp", "expm1", "tanh", "sigmoid", "log", "log1p", "softplus", "sin", "cos", "tan", "atan", "erf"] as const;
 export type VecmathKernel = (typeof VECMATH_KERNELS)[number];
 
 /** Code that leaves one v128 on the stack. */
@@ -294,11 +294,18 @@ function sigmoidCore(f: Body, x: Expr): Expr {
   return div(select(ge(x, splat(0)), splat(1), e), add(splat(1), e));
 }
 
+/** softplus(x) = max(x, 0) + log1p(exp(−|x|)), for |x| < 708. */
+function softplusCore(f: Body, x: Expr): Expr {
+  const l = f.let(log1pCore(f, f.let(expCore(f, f.let(neg(abs(x)))))));
+  return select(gt(x, splat(0)), add(x, l), l);
+}
+
 /** Where each kernel's vector path holds (a lane of ones); other lanes take the scalar formula. */
 const FAST: Partial<Record<VecmathKernel, (x: Expr) => Expr>> = {
   exp: (x) => lt(abs(x), splat(708)),
   expm1: (x) => lt(abs(x), splat(708)),
   sigmoid: (x) => lt(abs(x), splat(708)),
+  softplus: (x) => lt(abs(x), splat(708)),
   log: (x) => and(ge(x, splat(2.2250738585072014e-308)), le(x, splat(1.7976931348623157e308))),
   log1p: (x) => and(gt(x, splat(-1)), lt(x, splat(9007199254740992))),
   sin: (x) => lt(abs(x), splat(1.6e6)),
@@ -320,6 +327,7 @@ const CORES: Record<VecmathKernel, Core> = {
   sigmoid: sigmoidCore,
   log: logCore,
   log1p: log1pCore,
+  softplus: softplusCore,
   sin: (f, x) => sinCosCore(f, x, 0),
   cos: (f, x) => sinCosCore(f, x, 1),
   tan: tanCore,
@@ -330,7 +338,7 @@ const CORES: Record<VecmathKernel, Core> = {
 /** The modules, each a list of kernels, grouped so that each module stays under 4 KB. */
 export const VECMATH_MODULES: readonly (readonly VecmathKernel[])[] = [
   ["exp", "expm1", "tanh", "sigmoid"],
-  ["log", "log1p"],
+  ["log", "log1p", "softplus"],
   ["sin", "cos"],
   ["tan", "atan"],
   ["erf"],
