@@ -2,7 +2,7 @@
  * The wasm backend in a real headless Chromium: it is the default there, Chromium validates
  * relaxed SIMD (so the fused multiply-add kernels run, which Node 20 cannot test), and those
  * kernels agree with the reference backend within the matmul rounding bound of
- * test/backends.test.ts. Serves the built dist/ (npm test builds it first).
+ * test/backends.test.ts; its transcendental modules compile on the page and agree too. Serves the built dist/ (npm test builds it first).
  */
 import { readFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";
@@ -53,8 +53,22 @@ test("in Chromium the wasm backend is the default, with relaxed SIMD, and agrees
       nb.setBackend("reference");
       worst[dtype] = nb.max(nb.div(nb.abs(nb.sub(fast, nb.matmul(a, b))), nb.matmul(nb.abs(a), nb.abs(b)))).item();
     }
-    return { start, features: wasm.detectWasmFeatures(), worst };
-  })()`)) as { start: string; features: { simd: boolean; relaxedSimd: boolean }; worst: Record<string, number> };
+    // The elementwise kernels' modules compile on the page too: each agrees with the reference
+    // within the contract's 16u·(1 + |ref|) (erf: the reference's series, 1e-13).
+    const x = nb.mul(nb.randn([3000], { seed: 3 }), 3);
+    const elementwise = {};
+    for (const op of ["exp", "log1p", "sin", "tan", "atan", "tanh", "erf", "sigmoid"]) {
+      const arg = op === "log1p" ? nb.abs(x) : x;
+      nb.setBackend("wasm");
+      const fast = nb[op](arg);
+      nb.setBackend("reference");
+      const want = nb[op](arg);
+      const gap = nb.max(nb.div(nb.abs(nb.sub(fast, want)), nb.add(nb.abs(want), 1))).item();
+      elementwise[op] = gap <= (op === "erf" ? 1e-13 : 16 * 2 ** -53);
+    }
+    return { start, features: wasm.detectWasmFeatures(), worst, elementwise };
+  })()`)) as { start: string; features: { simd: boolean; relaxedSimd: boolean }; worst: Record<string, number>; elementwise: Record<string, boolean> };
+  expect(result.elementwise).toEqual({ exp: true, log1p: true, sin: true, tan: true, atan: true, tanh: true, erf: true, sigmoid: true });
   expect(result.start).toBe("wasm");
   expect(result.features).toEqual({ simd: true, relaxedSimd: true });
   expect(result.worst["float32"]).toBeLessThan(2 * 300 * 2 ** -24);
