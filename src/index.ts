@@ -71,3 +71,4 @@ export * as distributions from "./probability/index.js";
 export * as estimators from "./probability/estimators.js";
 export * as models from "./models/index.js";
 export * as landscape from "./landscape/index.js";
+export * as random from "./ops/random.js";
