@@ -28,7 +28,7 @@ export { hvp, linearize, directional } from "./autodiff/products.js";
 export { jet, derivatives, taylor } from "./autodiff/taylor.js";
 export type { TaylorPolynomial, QuadraticModel } from "./autodiff/taylor.js";
 export { customJvp, customVjp } from "./autodiff/custom.js";
-export { jit } from "./autodiff/jit.js";
+export { jit, TracedValueError } from "./autodiff/jit.js";
 export type { JitOptions } from "./autodiff/jit.js";
 export { vmap } from "./autodiff/vmap.js";
 export type { AxisSpec, Batched, VmapOptions } from "./autodiff/vmap.js";

@@ -8,8 +8,9 @@ export { Module, buffers, namedModules, parameterCount, parameters } from "./mod
 export type { JsonValue, ModuleConfig, Params } from "./module.js";
 export {
   Dropout, Embedding, GELU, LeakyReLU, Linear, PositionalEmbedding, ReLU, Residual, Sequential, SiLU, Sigmoid, Softmax,
-  Softplus, Tanh,
+  Softplus, Tanh, dropout,
 } from "./layers.js";
+export { withKey } from "./keys.js";
 export type { LayerOptions, LinearOptions } from "./layers.js";
 export { BatchNorm, LayerNorm, SpectralNorm, Standardize, spectralNormOf } from "./normalization.js";
 export type { BatchNormOptions } from "./normalization.js";
