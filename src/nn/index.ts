@@ -34,7 +34,7 @@ export type { Loss, LossName } from "./losses.js";
 export { accuracy, confusionMatrix, meanSquaredError, precisionRecallF1, predictClasses, r2Score } from "./metrics.js";
 export type { ClassificationReport } from "./metrics.js";
 export { fit, evaluate, trainingStep } from "./fit.js";
-export type { Data, EarlyStopping, EpochLog, FitCallback, FitOptions, FitResult, MetricName, StepOptions, StepResult } from "./fit.js";
+export type { Data, EarlyStopping, EpochLog, FitCallback, FitOptions, FitResult, MetricName, StepOptions, StepResult, TrainingStep } from "./fit.js";
 export { gradientFlow } from "./gradient-flow.js";
 export type { ActivationFlow, FlowSnapshot, FlowThresholds, LayerFlow } from "./gradient-flow.js";
 /** Regularisation penalties live with the optimizers; they are listed here too, beside spectral normalisation. */

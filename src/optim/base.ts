@@ -111,9 +111,17 @@ export function root(c: Count): Count {
   return typeof c === "number" ? Math.sqrt(c) : sqrt(c);
 }
 
+/** Casts already made by asScalar, so that every leaf of one dtype shares one (one op in a jit program, not one per leaf). */
+const casts = new WeakMap<Tensor, Map<DType, Tensor>>();
+
 /** A count-derived scalar as a rank-0 tensor of the leaves' dtype (float32 leaves stay float32). */
 export function asScalar(x: Count, dtype: DType): Tensor {
-  return typeof x === "number" ? toTensor(x, dtype) : cast(x, dtype);
+  if (typeof x === "number") return toTensor(x, dtype);
+  let byDtype = casts.get(x);
+  if (byDtype === undefined) casts.set(x, (byDtype = new Map()));
+  let out = byDtype.get(dtype);
+  if (out === undefined) byDtype.set(dtype, (out = cast(x, dtype)));
+  return out;
 }
 
 /**
