@@ -285,6 +285,17 @@ describe("the compiled training step", () => {
     expect([monitored.compiledSteps, monitored.gradientFlow.length]).toEqual([2, 1]);
   });
 
+  test("without a key, Dropout keeps its own stream: fresh masks each eager step, and a jit step falls back to eager", () => {
+    const model = mlp();
+    const optimizer = nb.optim.sgd({ lr: 0.1 });
+    const p = model.parameters();
+    const eager = nn.trainingStep(model, { loss: "crossEntropy", optimizer });
+    expect(eager(p, optimizer.init(p), x, labels).loss).not.toBe(eager(p, optimizer.init(p), x, labels).loss);
+    const compiled = nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true });
+    expect(compiled(p, optimizer.init(p), x, labels).compiled).toBeUndefined();
+    expect(compiled.eagerReason).toMatch(/Dropout under jit needs a key/);
+  });
+
   test("Dropout under a user's jit without a key says how to give it one", () => {
     const drop = new nn.Dropout(0.5);
     expect(() => nb.jit((v: nb.Tensor) => drop.forward(v))(nb.ones([4]))).toThrow(/Dropout under jit needs a key/);

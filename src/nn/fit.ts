@@ -118,7 +118,21 @@ export interface FitResult<M extends Module> {
 
 const classificationLosses: readonly string[] = ["crossEntropy", "binaryCrossEntropy", "nll"];
 /** The losses that take integer class labels (one-hot inside). */
-const labelLosses: readonly string[] = ["crossEntropy", "nll"];
+const labelLosses: readonly Loss[] = [lossesByName.crossEntropy, lossesByName.nll];
+
+/**
+ * Checks every class label of the data once, at the first step: a compiled step cannot read
+ * them inside its program, where a label out of range would silently give a zero one-hot row.
+ */
+function checkClassLabels(loss: Loss, output: Tensor, targets: readonly (Tensor | undefined)[]): void {
+  if (!labelLosses.includes(loss)) return;
+  for (const y of targets) if (y && y.ndim === output.ndim - 1) checkLabels(y, output.shape[output.ndim - 1]!, loss.name);
+}
+
+/** Why some of fit's steps run eagerly when tracing did not fail. */
+function eagerByDesign(options: FitOptions): string {
+  return options.truncate !== undefined ? "truncated BPTT carries state between chunks and runs eagerly" : "gradient-flow snapshots run eagerly";
+}
 
 export function resolveLoss(loss: LossName | Loss): Loss {
   if (typeof loss === "function") return loss;
@@ -212,10 +226,7 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
     for (const batch of batches(train.x, train.y, { batchSize, seed: seed + epoch })) {
       const taken = step(params, state, batch.x, batch.y, monitor !== false && outputs.length === 0, foldIn(baseKey, stepCount));
       if (taken.compiled) compiledSteps++;
-      // A compiled step cannot check label values inside the program: check them all once.
-      if (stepCount === 0 && labelLosses.includes(lossName) && train.y.ndim === taken.output.ndim - 1) {
-        for (const y of [train.y, validation?.y]) if (y) checkLabels(y, taken.output.shape[taken.output.ndim - 1]!, loss.name || lossName);
-      }
+      if (stepCount === 0) checkClassLabels(loss, taken.output, [train.y, validation?.y]);
       if (!Number.isFinite(taken.loss)) {
         nonFiniteLoss = { epoch, step: stepCount, loss: taken.loss };
         warnings.push(
@@ -267,7 +278,7 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
     bestEpoch: restore ? best.epoch : history.length,
     stoppedEarly,
     compiledSteps,
-    ...(useJit && compiledSteps < stepCount ? { eagerReason: step.eagerReason ?? (options.truncate !== undefined ? "truncated BPTT carries state between chunks and runs eagerly" : "gradient-flow snapshots run eagerly") } : {}),
+    ...(useJit && compiledSteps < stepCount ? { eagerReason: step.eagerReason ?? eagerByDesign(options) } : {}),
     ...(nonFiniteLoss ? { nonFiniteLoss } : {}),
   };
 }
@@ -335,10 +346,9 @@ export function trainingStep<S extends PyTree>(model: Module, options: StepOptio
     return [regularizer ? add(value, regularizer(p)) : value, output];
   };
   const differentiate = valueAndGrad(objective, { hasAux: true });
-  const eager = (params: Params, state: S, x: Tensor, y: Tensor, monitor: boolean, key: Tensor): StepResult<S> => {
-    const { result: [[value, output], grads], activations } = monitor
-      ? recordActivations(model, () => withKey(key, () => differentiate(params, x, y)))
-      : { result: withKey(key, () => differentiate(params, x, y)), activations: [] };
+  const eager = (params: Params, state: S, x: Tensor, y: Tensor, monitor: boolean, key: Tensor | undefined): StepResult<S> => {
+    const run = () => keyed(key, () => differentiate(params, x, y));
+    const { result: [[value, output], grads], activations } = monitor ? recordActivations(model, run) : { result: run(), activations: [] };
     const [updates, nextState] = optimizer.update(grads, state, params);
     const next = { params: applyUpdates(params, updates), state: nextState, loss: typeof value === "number" ? value : value.item(), output };
     if (!monitor) return next;
@@ -346,7 +356,7 @@ export function trainingStep<S extends PyTree>(model: Module, options: StepOptio
     return { ...next, flow: { layers, activations, warnings: flowWarnings(layers, activations, options.thresholds) } };
   };
   const compiled = options.jit ? compileStep(differentiate, optimizer) : undefined;
-  const step: TrainingStep<S> = (params, state, x, y, monitor = false, key = defaultKey) => {
+  const step: TrainingStep<S> = (params, state, x, y, monitor = false, key) => {
     if (compiled === undefined || monitor || step.eagerReason !== undefined) return eager(params, state, x, y, monitor, key);
     try {
       return compiled(params, state, x, y, key);
@@ -360,24 +370,29 @@ export function trainingStep<S extends PyTree>(model: Module, options: StepOptio
   return step;
 }
 
-const defaultKey = key(0);
+/** body() inside withKey(key) when there is a key; without one, random layers use their own streams (eager only). */
+function keyed<R>(key: Tensor | undefined, body: () => R): R {
+  return key === undefined ? body() : withKey(key, body);
+}
 
 /**
  * The whole step as one jit program: loss, gradient, optimizer update and new parameters.
  * Numbers in the optimizer state (step counts) are traced as rank-0 tensors, and come back
  * as numbers, so the state has the eager step's structure and the program's signature stays
- * the same from step to step.
+ * the same from step to step. The key, when given, is an argument of the program.
  */
 function compileStep<S extends PyTree>(
   differentiate: (p: Params, x: Tensor, y: Tensor) => [[Tensor | number, Tensor], Params], optimizer: Transform<S>,
-): (params: Params, state: S, x: Tensor, y: Tensor, key: Tensor) => StepResult<S> {
-  const program = jit((params: Params, state: S, x: Tensor, y: Tensor, key: Tensor) => {
-    const [[value, output], grads] = withKey(key, () => differentiate(params, x, y));
+): (params: Params, state: S, x: Tensor, y: Tensor, key: Tensor | undefined) => StepResult<S> {
+  const body = (params: Params, state: S, x: Tensor, y: Tensor, key: Tensor | undefined) => {
+    const [[value, output], grads] = keyed(key, () => differentiate(params, x, y));
     const [updates, nextState] = optimizer.update(grads, state, params);
     return { params: applyUpdates(params, updates), state: nextState, loss: value, output };
-  });
+  };
+  const withKeyArgument = jit(body) as (...args: unknown[]) => unknown;
+  const withoutKey = jit((params: Params, state: S, x: Tensor, y: Tensor) => body(params, state, x, y, undefined)) as (...args: unknown[]) => unknown;
   return (params, state, x, y, key) => {
-    const r = (program as (...args: unknown[]) => unknown)(params, state, x, y, key) as { params: Params; state: S; loss: Tensor | number; output: Tensor };
+    const r = (key === undefined ? withoutKey(params, state, x, y) : withKeyArgument(params, state, x, y, key)) as { params: Params; state: S; loss: Tensor | number; output: Tensor };
     return { params: r.params, state: numbersAsBefore(state, r.state), loss: typeof r.loss === "number" ? r.loss : r.loss.item(), output: r.output, compiled: true };
   };
 }
