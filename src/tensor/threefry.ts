@@ -5,6 +5,8 @@
  * its own, in any order. The key layout and the split/fold-in/bits schemes follow JAX's
  * threefry implementation, so keys and bits can be compared with JAX's.
  */
+import type { DType } from "./dtype.js";
+import { type Shape, sizeOf } from "./shape.js";
 
 /** Rotation constants of Threefry-2x32 (Random123's R_32x2). */
 const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
@@ -65,4 +67,40 @@ export function uniform53(hi: number, lo: number): number {
 /** Uniform in [0, 1) from one word: 24 random bits, every value exact in float32. */
 export function uniform24(word: number): number {
   return (word >>> 8) / 16777216;
+}
+
+/** What nb.random's primitive computes from each key [2]: new keys or a draw of `shape`. */
+export type RandomParams =
+  | { kind: "split"; count: number }
+  | { kind: "foldIn"; data: number }
+  | { kind: "uniform" | "normal"; shape: Shape; dtype: DType };
+
+/** The shape one key's result has. */
+export function resultShape(params: RandomParams): Shape {
+  return params.kind === "split" ? [params.count, 2] : params.kind === "foldIn" ? [2] : params.shape;
+}
+
+/** Writes one key's result to out[at …]. */
+export function fillFromKey(k0: number, k1: number, params: RandomParams, out: Float64Array | Float32Array, at: number): void {
+  if (params.kind === "foldIn") {
+    const pair = new Uint32Array(2);
+    // JAX: threefry_2x32(key, threefry_seed(data)), the seed of data being [0, data].
+    threefry2x32(k0, k1, ...seedWords(params.data), pair);
+    out.set(pair, at);
+    return;
+  }
+  if (params.kind === "split") {
+    out.set(randomWords(k0, k1, 2 * params.count), at);
+    return;
+  }
+  const n = sizeOf(params.shape);
+  // Words per element: a float64 uniform takes 53 bits (two words), a float32 one 24 (one);
+  // a normal takes two uniforms (Box–Muller). Element i reads words i, n + i, 2n + i, …
+  const perUniform = params.dtype === "float64" ? 2 : 1;
+  const w = randomWords(k0, k1, n * perUniform * (params.kind === "normal" ? 2 : 1));
+  const u = (i: number, j: number): number => (perUniform === 2 ? uniform53(w[(2 * j) * n + i]!, w[(2 * j + 1) * n + i]!) : uniform24(w[j * n + i]!));
+  for (let i = 0; i < n; i++) {
+    // 1 − u lies in (0, 1], so the logarithm is finite.
+    out[at + i] = params.kind === "uniform" ? u(i, 0) : Math.sqrt(-2 * Math.log(1 - u(i, 0))) * Math.cos(2 * Math.PI * u(i, 1));
+  }
 }
