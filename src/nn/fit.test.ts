@@ -248,6 +248,17 @@ describe("the compiled training step", () => {
     expect(maxDiff(pe, pc)).toBeLessThan(1e-5);
   });
 
+  test("the whole step is one program, traced once for every step of a shape", () => {
+    let traces = 0;
+    const loss: nb.nn.Loss = (out, y) => {
+      traces++;
+      return nn.softmaxCrossEntropy(out, y);
+    };
+    const result = nn.fit(mlp(), { x, y: labels }, { loss, optimizer: nb.optim.adam({ lr: 1e-2 }), epochs: 4, batchSize: 8, quiet: true, gradientFlow: false });
+    expect(result.compiledSteps).toBe(12);
+    expect(traces).toBe(1);
+  });
+
   test("dropout masks come from the step's key: another key, another step", () => {
     const model = mlp();
     const optimizer = nb.optim.sgd({ lr: 0.1 });
