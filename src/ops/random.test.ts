@@ -85,6 +85,10 @@ describe("draws", () => {
     const b = nb.random.bernoulli(nb.random.key(5), 0.3, [n]);
     expect(b.values().every((x) => x === 0 || x === 1)).toBe(true);
     expect(Math.abs(nb.mean(b).item() - 0.3)).toBeLessThan(5 * Math.sqrt(0.21 / n));
+    // A tensor of probabilities broadcasts against the shape; the result keeps the dtype asked for.
+    const rows = nb.random.bernoulli(nb.random.key(6), nb.tensor([[0], [1]]), [2, 50], { dtype: "float32" });
+    expect(rows.dtype).toBe("float32");
+    expect(rows.toArray()).toEqual([new Array(50).fill(0), new Array(50).fill(1)]);
   });
 
   test("jit, vmap and grad: the same numbers as eager, and no derivative through a draw", () => {

@@ -9,7 +9,7 @@
  */
 import { bind } from "./core.js";
 import { randomP } from "./primitives/random.js";
-import { add, less, mul } from "./primitives/elementwise.js";
+import { add, cast, less, mul } from "./primitives/elementwise.js";
 import { NablaError } from "../tensor/errors.js";
 import { type DType, DEFAULT_DTYPE, checkDType } from "../tensor/dtype.js";
 import { type Shape, formatShape } from "../tensor/shape.js";
@@ -114,5 +114,5 @@ export function normal(key: Tensor, shape: Shape = [], options: DrawOptions = {}
 export function bernoulli(key: Tensor, p: number | Tensor, shape: Shape = [], options: DrawOptions = {}): Tensor {
   if (typeof p === "number" && !(p >= 0 && p <= 1)) throw new NablaError(`nb.random.bernoulli: p must be in [0, 1], got ${p}`);
   const u = uniform(key, shape, options);
-  return less(u, typeof p === "number" ? toTensor(p, u.dtype) : p);
+  return less(u, typeof p === "number" ? toTensor(p, u.dtype) : cast(p, u.dtype));
 }
