@@ -7,16 +7,22 @@
 //   node --expose-gc bench/mlp-child.js <peer> float32 memory <steps> <seconds>
 //     → steps run, seconds, RSS (MB) after each tenth of the run, and the peak RSS
 // with peer one of nabla-native, nabla-wasm, nabla-reference (threads: NABLA_NUM_THREADS;
-// a suffix -eager runs valueAndGrad without nb.jit), tfjs-cpu, tfjs-wasm, jax. Prints one JSON
-// line. PyTorch's counterparts are torch_bench.py's "train" and "trainMemory" cases.
+// a suffix -eager runs valueAndGrad without nb.jit), nabla-step-<backend> (the whole step
+// compiled, bench/mlp.js's nablaMlpCompiled), tfjs-cpu, tfjs-wasm, jax. Prints one JSON line.
+// PyTorch's counterparts are torch_bench.py's "train" and "trainMemory" cases.
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { MLP, jaxMlp, nablaMixedWorkload, nablaMlp, tfMlp } from "./mlp.js";
+import { MLP, jaxMlp, nablaMixedWorkload, nablaMlp, nablaMlpCompiled, tfMlp } from "./mlp.js";
 import { loadJax, loadTf, timeMs } from "./peers.js";
 
 const [peer, dtype, mode, firstArg, secondArg] = process.argv.slice(2);
 
 async function build() {
+  if (peer.startsWith("nabla-step-")) {
+    const nb = await import("../dist/node.js");
+    nb.setBackend(peer.slice("nabla-step-".length));
+    return nablaMlpCompiled(nb, dtype);
+  }
   if (peer.startsWith("nabla-")) {
     const nb = await import("../dist/node.js");
     const [backend, variant] = peer.slice("nabla-".length).split("-");

@@ -42,6 +42,36 @@ export function nablaMlp(nb, dtype, { jit = true } = {}) {
   };
 }
 
+/**
+ * nabla, the whole step compiled: nb.nn.trainingStep with { jit: true } traces forward,
+ * backward and the Adam update (step count and moments as traced values) into one nb.jit
+ * program, as a JAX user jits an optax step.
+ */
+export function nablaMlpCompiled(nb, dtype) {
+  const [d0, d1, d2, d3] = MLP.sizes;
+  const layer = (i, o, seed) => new nb.nn.Linear(i, o, { seed, dtype, init: "heNormal" });
+  const model = new nb.nn.Sequential(layer(d0, d1, 1), new nb.nn.ReLU(), layer(d1, d2, 2), new nb.nn.ReLU(), layer(d2, d3, 3));
+  const x = nb.tensor(ctorOf(dtype).from(MLP_X), { shape: [MLP.batch, d0] });
+  const y = nb.tensor(MLP_LABELS, { dtype });
+  const optimizer = nb.optim.adam({ lr: MLP.lr });
+  const step = nb.nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true });
+  let params = nb.nn.parameters(model);
+  let state = optimizer.init(params);
+  let compiled = true;
+  return {
+    step() {
+      const r = step(params, state, x, y);
+      compiled &&= r.compiled === true;
+      ({ params, state } = r);
+    },
+    check() {
+      if (!compiled) throw new Error(`the step ran eagerly: ${step.eagerReason}`);
+      if (params["layers.0.weight"].dtype !== dtype) throw new Error(`parameters became ${params["layers.0.weight"].dtype}`);
+    },
+    dispose() {},
+  };
+}
+
 /** TF.js (float32 only): tf.train.adam minimize over a tf.sequential. */
 export function tfMlp(t) {
   const [d0, d1, d2, d3] = MLP.sizes;

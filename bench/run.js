@@ -558,6 +558,22 @@ async function trainVariantCase({ jit, mixed }) {
   return { ...out, "tfjs-cpu": elsewhere, "tfjs-wasm": elsewhere, jax: elsewhere, hand: na("no hand-written training step") };
 }
 
+/**
+ * The same step with the whole of it (forward, backward, Adam) compiled as one nb.jit
+ * program (nb.nn.trainingStep with { jit: true }); the peers' columns are left to the row above.
+ */
+function compiledTrainCase(dtype) {
+  const { warmup, reps } = trainOpts();
+  const nabla = Object.fromEntries(NABLA_VARIANTS.map((v) => {
+    if (!nb.listBackends().includes(v.backend)) return [v.key, na(`backend ${v.backend} did not load`)];
+    progress(`MLP train step ${dtype}, whole step compiled: nabla-${v.backend} (own process)`);
+    const r = mlpChild(`nabla-step-${v.backend}`, dtype, "time", warmup, reps, { NABLA_NUM_THREADS: String(v.threads) });
+    return [v.key, r.error ? na(r.error) : ok(MLP.batch / (r.msPerStep / 1e3), "nb.nn.trainingStep(model, { jit: true }): one program")];
+  }));
+  const beside = na("see the row above");
+  return { ...nabla, "tfjs-cpu": beside, "tfjs-wasm": beside, jax: beside, hand: na("no hand-written training step") };
+}
+
 // ---------------------------------------------------------------------------------------
 // Memory: each library trains the float32 MLP for up to MEMORY.steps steps (or MEMORY.seconds)
 // in a process of its own, so that its resident set is its own; the table shows RSS after the
@@ -719,6 +735,12 @@ const ROWS = [
     torchBeside: true,
     run: () => trainVariantCase({ jit, mixed }),
   })),
+  {
+    work: "MLP train step, batch 128, f32, whole step compiled", unit: "samples/s", better: "higher",
+    torch: { kind: "train", dtype: "float32", ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE },
+    torchBeside: true,
+    run: () => compiledTrainCase("float32"),
+  },
 ].filter((r) => ONLY === undefined || r.work.includes(ONLY));
 
 const NABLA_KEYS = NABLA_VARIANTS.map((v) => v.key);

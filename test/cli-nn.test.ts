@@ -15,6 +15,13 @@ const nabla = (...args: string[]) => runNabla(args, dir);
 const json = (...args: string[]) => runNablaJson(args, dir);
 
 describe("nabla train, evaluate, predict, datasets", () => {
+  test("train --eager runs the eager step and gives the compiled step's losses", () => {
+    const args = ["train", "--data", "iris", "--model", "mlp:4-8-3", "--epochs", "3"];
+    const [compiled, eager] = [json(...args), json(...args, "--eager")];
+    const losses = (r: Record<string, unknown>) => (r.history as { loss: number }[]).map((h) => h.loss);
+    losses(eager).forEach((l, i) => expect(Math.abs(l - losses(compiled)[i]!)).toBeLessThan(1e-12));
+  });
+
   test("datasets lists the bundled data", () => {
     const list = json("datasets") as unknown as { name: string }[];
     expect(list.map((d) => d.name)).toEqual(["iris", "digits", "breast-cancer", "wine", "diabetes"]);

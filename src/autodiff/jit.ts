@@ -15,6 +15,17 @@ import { type Equation, Program, type Recording, type Slot } from "./jit-program
 import type { Inputs } from "./types.js";
 
 /**
+ * What jit throws when f needs the numbers of a traced value (to print it, branch on it or
+ * hand it to a JS function): the one failure that means "this function cannot be compiled,
+ * run it eagerly", which callers such as `nb.nn.fit` catch to fall back.
+ * @example
+ * let caught: unknown;
+ * try { nb.jit((x: nb.Tensor) => x.item())(nb.scalar(1)); } catch (e) { caught = e; }
+ * caught instanceof nb.TracedValueError; // => true
+ */
+export class TracedValueError extends NablaError {}
+
+/**
  * A value inside a jit-traced function: its shape and dtype are known, its numbers are not.
  * `primal` is the value at the arguments of the call being traced; the tracer reads only its
  * shape and dtype, and reading its numbers from f is an error (the program must not depend on them).
@@ -25,7 +36,7 @@ class JitTracer extends Tracer {
   }
 
   override concrete(): ArrayTensor {
-    throw new NablaError(
+    throw new TracedValueError(
       `jit: f read the value of a traced tensor (shape ${formatShape(this.shape)}, ${this.dtype}) with ` +
         `item(), toArray(), values(), printing or JS arithmetic; inside jit only shapes and dtypes are known. ` +
         `Use nb.where for data-dependent choices, or mark the argument static with {staticArgnums}.`,

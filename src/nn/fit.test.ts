@@ -197,3 +197,120 @@ describe("fit", () => {
     expect(() => nn.fit(net(), data, { loss: "nope" as "mse" })).toThrow('fit: unknown loss "nope"');
   });
 });
+
+describe("the compiled training step", () => {
+  const x = nb.randn([24, 6], { seed: 1 });
+  const labels = nb.tensor(Array.from({ length: 24 }, (_, i) => i % 3));
+  const mlp = () => new nn.Sequential(new nn.Linear(6, 16, { seed: 2 }), new nn.Tanh(), new nn.Dropout(0.25), new nn.Linear(16, 3, { seed: 3 }));
+  const maxDiff = (a: nb.nn.Params, b: nb.nn.Params): number =>
+    Math.max(...Object.keys(a).map((k) => nb.max(nb.abs(nb.sub(a[k]!, b[k]!))).item()));
+
+  for (const [name, make] of [["adam", () => nb.optim.adam({ lr: 1e-2 })], ["sgd with momentum", () => nb.optim.sgd({ lr: 0.1, momentum: 0.9 })], ["nadam", () => nb.optim.nadam({ lr: 1e-2 })]] as const) {
+    test(`${name}: 20 steps of an MLP with dropout, compiled, equal the eager steps to 1e-12 (float64)`, () => {
+      const model = mlp();
+      const optimizer = make();
+      const eager = nn.trainingStep(model, { loss: "crossEntropy", optimizer });
+      const compiled = nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true });
+      let [pe, pc] = [model.parameters(), model.parameters()];
+      let [se, sc] = [optimizer.init(pe), optimizer.init(pc)];
+      for (let t = 0; t < 20; t++) {
+        const stepKey = nb.random.foldIn(nb.random.key(5), t);
+        const re = eager(pe, se, x, labels, false, stepKey);
+        const rc = compiled(pc, sc, x, labels, false, stepKey);
+        expect(rc.compiled).toBe(true);
+        expect(Math.abs(re.loss - rc.loss)).toBeLessThan(1e-12);
+        ({ params: pe, state: se } = re);
+        ({ params: pc, state: sc } = rc);
+      }
+      expect(maxDiff(pe, pc)).toBeLessThan(1e-12);
+      // The state keeps its structure: step counts stay JS numbers.
+      expect(JSON.stringify(nb.treeMap((v) => (typeof v === "number" ? v : 0), sc))).toEqual(JSON.stringify(nb.treeMap((v) => (typeof v === "number" ? v : 0), se)));
+    });
+  }
+
+  test("float32: the compiled Adam step keeps float32 and follows the eager one (10 steps, within 1e-5)", () => {
+    const layer = (i: number, o: number, seed: number) => new nn.Linear(i, o, { seed, dtype: "float32" });
+    const model = new nn.Sequential(layer(6, 16, 2), new nn.ReLU(), layer(16, 3, 3));
+    const optimizer = nb.optim.adam({ lr: 1e-2 });
+    const x32 = nb.cast(x, "float32");
+    const y32 = nb.cast(labels, "float32");
+    const eager = nn.trainingStep(model, { loss: "crossEntropy", optimizer });
+    const compiled = nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true });
+    let [pe, pc] = [model.parameters(), model.parameters()];
+    let [se, sc] = [optimizer.init(pe), optimizer.init(pc)];
+    for (let t = 0; t < 10; t++) {
+      ({ params: pe, state: se } = eager(pe, se, x32, y32));
+      const r = compiled(pc, sc, x32, y32);
+      expect(r.compiled).toBe(true);
+      ({ params: pc, state: sc } = r);
+    }
+    expect(Object.values(pc).every((p) => p.dtype === "float32")).toBe(true);
+    expect(maxDiff(pe, pc)).toBeLessThan(1e-5);
+  });
+
+  test("the whole step is one program, traced once for every step of a shape", () => {
+    let traces = 0;
+    const loss: nb.nn.Loss = (out, y) => {
+      traces++;
+      return nn.softmaxCrossEntropy(out, y);
+    };
+    const result = nn.fit(mlp(), { x, y: labels }, { loss, optimizer: nb.optim.adam({ lr: 1e-2 }), epochs: 4, batchSize: 8, quiet: true, gradientFlow: false });
+    expect(result.compiledSteps).toBe(12);
+    expect(traces).toBe(1);
+  });
+
+  test("dropout masks come from the step's key: another key, another step", () => {
+    const model = mlp();
+    const optimizer = nb.optim.sgd({ lr: 0.1 });
+    const step = nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true });
+    const p = model.parameters();
+    const a = step(p, optimizer.init(p), x, labels, false, nb.random.key(1));
+    const b = step(p, optimizer.init(p), x, labels, false, nb.random.key(2));
+    const again = step(p, optimizer.init(p), x, labels, false, nb.random.key(1));
+    expect(a.loss).not.toBe(b.loss);
+    expect(again.loss).toBe(a.loss);
+  });
+
+  test("fit: compiled (the default) equals jit: false to 1e-12, with dropout and validation", () => {
+    const options = { loss: "crossEntropy" as const, optimizer: nb.optim.adam({ lr: 1e-2 }), epochs: 3, batchSize: 8, quiet: true, validation: 0.25, gradientFlow: false };
+    const compiled = nn.fit(mlp(), { x, y: labels }, options);
+    const eager = nn.fit(mlp(), { x, y: labels }, { ...options, jit: false });
+    expect(compiled.compiledSteps).toBe(9);
+    expect(compiled.eagerReason).toBeUndefined();
+    expect(eager.compiledSteps).toBe(0);
+    expect(maxDiff(compiled.model.parameters(), eager.model.parameters())).toBeLessThan(1e-12);
+    compiled.history.forEach((h, i) => expect(Math.abs(h.loss - eager.history[i]!.loss)).toBeLessThan(1e-12));
+  });
+
+  test("what cannot be traced runs eagerly, and fit says why", () => {
+    const data = { x, y: labels };
+    const base = { loss: "crossEntropy" as const, epochs: 1, batchSize: 8, quiet: true, gradientFlow: false };
+    const scheduled = nn.fit(mlp(), data, { ...base, optimizer: nb.optim.adam({ lr: nb.optim.schedules.exponential(1e-2, 0.9) }) });
+    expect(scheduled.compiledSteps).toBe(0);
+    expect(scheduled.eagerReason).toMatch(/learning-rate schedule/);
+    const normed = nn.fit(new nn.Sequential(new nn.Linear(6, 4, { seed: 0 }), new nn.BatchNorm(4), new nn.Linear(4, 3, { seed: 1 })), data, { ...base });
+    expect(normed.compiledSteps).toBe(0);
+    expect(normed.eagerReason).toMatch(/jit: f read the value of a traced tensor/);
+    // The gradient-flow monitor's steps (the first of each epoch) run eagerly; the rest compile.
+    const monitored = nn.fit(mlp(), data, { ...base, gradientFlow: true });
+    expect([monitored.compiledSteps, monitored.gradientFlow.length]).toEqual([2, 1]);
+  });
+
+  test("without a key, Dropout keeps its own stream: fresh masks each eager step, and a jit step falls back to eager", () => {
+    const model = mlp();
+    const optimizer = nb.optim.sgd({ lr: 0.1 });
+    const p = model.parameters();
+    const eager = nn.trainingStep(model, { loss: "crossEntropy", optimizer });
+    expect(eager(p, optimizer.init(p), x, labels).loss).not.toBe(eager(p, optimizer.init(p), x, labels).loss);
+    const compiled = nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true });
+    expect(compiled(p, optimizer.init(p), x, labels).compiled).toBeUndefined();
+    expect(compiled.eagerReason).toMatch(/Dropout under jit needs a key/);
+  });
+
+  test("Dropout under a user's jit without a key says how to give it one", () => {
+    const drop = new nn.Dropout(0.5);
+    expect(() => nb.jit((v: nb.Tensor) => drop.forward(v))(nb.ones([4]))).toThrow(/Dropout under jit needs a key/);
+    const withKey = nb.jit((v: nb.Tensor, k: nb.Tensor) => nn.withKey(k, () => drop.forward(v)));
+    expect(withKey(nb.ones([4]), nb.random.key(3)).toArray()).toEqual(nb.nn.withKey(nb.random.key(3), () => drop.forward(nb.ones([4]))).toArray());
+  });
+});

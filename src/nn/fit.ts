@@ -8,11 +8,14 @@ import { NablaError } from "../tensor/errors.js";
 import { concat, reshape } from "../ops/primitives/shape.js";
 import { add } from "../ops/primitives/elementwise.js";
 import { valueAndGrad } from "../autodiff/reverse.js";
-import type { PyTree } from "../autodiff/pytree.js";
+import { type PyTree, flatten, unflatten } from "../autodiff/pytree.js";
+import { TracedValueError, jit } from "../autodiff/jit.js";
+import { foldIn, key } from "../ops/random.js";
+import { withKey } from "./keys.js";
 import { type Transform, applyUpdates } from "../optim/base.js";
 import { adam } from "../optim/aliases.js";
 import { ProgressBar, type ProgressStream } from "../util/progress.js";
-import { batches, checkSameSamples, takeRows, permutation } from "../data/prepare.js";
+import { batches, checkLabels, checkSameSamples, takeRows, permutation } from "../data/prepare.js";
 import type { Module, Params } from "./module.js";
 import { type Loss, type LossName, lossesByName } from "./losses.js";
 import { accuracy, meanSquaredError, predictClasses, r2Score } from "./metrics.js";
@@ -84,6 +87,11 @@ export interface FitOptions {
   truncate?: number;
   /** Record a gradient-flow snapshot at the first step of every epoch (default true), with these thresholds. */
   gradientFlow?: boolean | FlowThresholds;
+  /**
+   * Run each step as one `nb.jit`-compiled program (default true) when the model and
+   * optimizer allow it; `false` forces the eager step. See `FitResult.eagerReason`.
+   */
+  jit?: boolean;
 }
 
 /** What fit returns. */
@@ -96,6 +104,10 @@ export interface FitResult<M extends Module> {
   warnings: string[];
   /** The epoch whose parameters the model holds. */
   bestEpoch: number;
+  /** How many steps ran as the compiled program (the others, such as gradient-flow snapshots, ran eagerly). */
+  compiledSteps: number;
+  /** Why the steps ran eagerly although jit was on (a learning-rate schedule, BatchNorm, truncated BPTT, …). */
+  eagerReason?: string;
   stoppedEarly: boolean;
   /**
    * Set when a batch's loss came out NaN or ±Infinity: training stopped there and the model
@@ -105,6 +117,22 @@ export interface FitResult<M extends Module> {
 }
 
 const classificationLosses: readonly string[] = ["crossEntropy", "binaryCrossEntropy", "nll"];
+/** The losses that take integer class labels (one-hot inside). */
+const labelLosses: readonly Loss[] = [lossesByName.crossEntropy, lossesByName.nll];
+
+/**
+ * Checks every class label of the data once, at the first step: a compiled step cannot read
+ * them inside its program, where a label out of range would silently give a zero one-hot row.
+ */
+function checkClassLabels(loss: Loss, output: Tensor, targets: readonly (Tensor | undefined)[]): void {
+  if (!labelLosses.includes(loss)) return;
+  for (const y of targets) if (y && y.ndim === output.ndim - 1) checkLabels(y, output.shape[output.ndim - 1]!, loss.name);
+}
+
+/** Why some of fit's steps run eagerly when tracing did not fail. */
+function eagerByDesign(options: FitOptions): string {
+  return options.truncate !== undefined ? "truncated BPTT carries state between chunks and runs eagerly" : "gradient-flow snapshots run eagerly";
+}
 
 export function resolveLoss(loss: LossName | Loss): Loss {
   if (typeof loss === "function") return loss;
@@ -174,7 +202,13 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
   const stepsPerEpoch = Math.ceil(n / batchSize);
   const bar = new ProgressBar({ total: epochs * stepsPerEpoch, label: "fit", quiet: options.quiet ?? false, ...(options.stream ? { stream: options.stream } : {}) });
   const stepOptions = { loss, optimizer, ...(options.regularizer ? { regularizer: options.regularizer } : {}), thresholds };
-  const step = options.truncate === undefined ? trainingStep(current, stepOptions) : truncatedStep(current, { ...stepOptions, truncate: options.truncate });
+  const useJit = options.jit ?? true;
+  const step: TrainingStep = options.truncate === undefined
+    ? trainingStep(current, { ...stepOptions, jit: useJit })
+    : truncatedStep(current, { ...stepOptions, truncate: options.truncate });
+  // Step t's random layers draw from foldIn(key(seed), t): the same masks eager or compiled.
+  const baseKey = key(seed);
+  let compiledSteps = 0;
 
   const history: EpochLog[] = [];
   const snapshots: FlowSnapshot[] = [];
@@ -190,7 +224,9 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
     const outputs: Tensor[] = [];
     const targets: Tensor[] = [];
     for (const batch of batches(train.x, train.y, { batchSize, seed: seed + epoch })) {
-      const taken = step(params, state, batch.x, batch.y, monitor !== false && outputs.length === 0);
+      const taken = step(params, state, batch.x, batch.y, monitor !== false && outputs.length === 0, foldIn(baseKey, stepCount));
+      if (taken.compiled) compiledSteps++;
+      if (stepCount === 0) checkClassLabels(loss, taken.output, [train.y, validation?.y]);
       if (!Number.isFinite(taken.loss)) {
         nonFiniteLoss = { epoch, step: stepCount, loss: taken.loss };
         warnings.push(
@@ -241,6 +277,8 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
     warnings,
     bestEpoch: restore ? best.epoch : history.length,
     stoppedEarly,
+    compiledSteps,
+    ...(useJit && compiledSteps < stepCount ? { eagerReason: step.eagerReason ?? eagerByDesign(options) } : {}),
     ...(nonFiniteLoss ? { nonFiniteLoss } : {}),
   };
 }
@@ -252,6 +290,8 @@ export interface StepResult<S extends PyTree = PyTree> {
   loss: number;
   output: Tensor;
   flow?: Omit<FlowSnapshot, "step" | "epoch">;
+  /** True when the step ran as one `nb.jit` program. */
+  compiled?: boolean;
 }
 
 /** What trainingStep needs: fit's options of the same names, with a resolved optimizer. */
@@ -261,12 +301,26 @@ export interface StepOptions<S extends PyTree = PyTree> {
   regularizer?: (params: Params) => Tensor;
   /** Thresholds of the gradient-flow warnings. */
   thresholds?: FlowThresholds;
+  /**
+   * Compile the whole step (forward, backward, optimizer update) as one `nb.jit` program
+   * (default false here, true in `fit`). A step that cannot be traced (see `fit`) runs
+   * eagerly instead, from its first call on; monitored steps always run eagerly.
+   */
+  jit?: boolean;
+}
+
+/** A training step: `step(params, state, x, y, monitor?, key?)`; `eagerReason` says why a jit step fell back to eager. */
+export interface TrainingStep<S extends PyTree = PyTree> {
+  (params: Params, state: S, x: Tensor, y: Tensor, monitor?: boolean, key?: Tensor): StepResult<S>;
+  eagerReason?: string;
 }
 
 /**
  * The step fit takes, for loops of your own (a live chart, a worker that must yield): returns
- * `step(params, state, x, y, monitor?)`, which differentiates the loss of model with params on
- * the batch, applies the optimizer and, when monitor is true, reads the gradient flow.
+ * `step(params, state, x, y, monitor?, key?)`, which differentiates the loss of model with
+ * params on the batch, applies the optimizer and, when monitor is true, reads the gradient
+ * flow. `key` (from `nb.random`) feeds the model's random layers (see `nb.nn.withKey`); with
+ * `{ jit: true }` the step is compiled, and gives the eager step's numbers.
  * @example
  * const model = new nb.nn.Linear(1, 1, { init: "zeros" });
  * const optimizer = nb.optim.sgd({ lr: 0.5 });
@@ -280,8 +334,10 @@ export interface StepOptions<S extends PyTree = PyTree> {
  * ({ params, state } = r);
  * params["weight"]!.toArray(); // => [[3.5]]
  * r.flow!.warnings; // => []
+ * const compiled = nb.nn.trainingStep(model, { loss: "mse", optimizer, jit: true });
+ * compiled(model.parameters(), optimizer.init(model.parameters()), x, y).params["weight"]!.toArray(); // => [[3.5]]
  */
-export function trainingStep<S extends PyTree>(model: Module, options: StepOptions<S>): (params: Params, state: S, x: Tensor, y: Tensor, monitor?: boolean) => StepResult<S> {
+export function trainingStep<S extends PyTree>(model: Module, options: StepOptions<S>): TrainingStep<S> {
   const loss = resolveLoss(options.loss);
   const { optimizer, regularizer } = options;
   const objective = (p: Params, x: Tensor, y: Tensor): [Tensor, Tensor] => {
@@ -290,16 +346,62 @@ export function trainingStep<S extends PyTree>(model: Module, options: StepOptio
     return [regularizer ? add(value, regularizer(p)) : value, output];
   };
   const differentiate = valueAndGrad(objective, { hasAux: true });
-  return (params, state, x, y, monitor = false) => {
-    const { result: [[value, output], grads], activations } = monitor
-      ? recordActivations(model, () => differentiate(params, x, y))
-      : { result: differentiate(params, x, y), activations: [] };
+  const eager = (params: Params, state: S, x: Tensor, y: Tensor, monitor: boolean, key: Tensor | undefined): StepResult<S> => {
+    const run = () => keyed(key, () => differentiate(params, x, y));
+    const { result: [[value, output], grads], activations } = monitor ? recordActivations(model, run) : { result: run(), activations: [] };
     const [updates, nextState] = optimizer.update(grads, state, params);
     const next = { params: applyUpdates(params, updates), state: nextState, loss: typeof value === "number" ? value : value.item(), output };
     if (!monitor) return next;
     const layers = layerFlows(params, grads, updates as Params);
     return { ...next, flow: { layers, activations, warnings: flowWarnings(layers, activations, options.thresholds) } };
   };
+  const compiled = options.jit ? compileStep(differentiate, optimizer) : undefined;
+  const step: TrainingStep<S> = (params, state, x, y, monitor = false, key) => {
+    if (compiled === undefined || monitor || step.eagerReason !== undefined) return eager(params, state, x, y, monitor, key);
+    try {
+      return compiled(params, state, x, y, key);
+    } catch (e) {
+      // Only "cannot be traced" falls back; any other error is the user's to see.
+      if (!(e instanceof TracedValueError)) throw e;
+      step.eagerReason = e.message;
+      return eager(params, state, x, y, monitor, key);
+    }
+  };
+  return step;
+}
+
+/** body() inside withKey(key) when there is a key; without one, random layers use their own streams (eager only). */
+function keyed<R>(key: Tensor | undefined, body: () => R): R {
+  return key === undefined ? body() : withKey(key, body);
+}
+
+/**
+ * The whole step as one jit program: loss, gradient, optimizer update and new parameters.
+ * Numbers in the optimizer state (step counts) are traced as rank-0 tensors, and come back
+ * as numbers, so the state has the eager step's structure and the program's signature stays
+ * the same from step to step. The key, when given, is an argument of the program.
+ */
+function compileStep<S extends PyTree>(
+  differentiate: (p: Params, x: Tensor, y: Tensor) => [[Tensor | number, Tensor], Params], optimizer: Transform<S>,
+): (params: Params, state: S, x: Tensor, y: Tensor, key: Tensor | undefined) => StepResult<S> {
+  const body = (params: Params, state: S, x: Tensor, y: Tensor, key: Tensor | undefined) => {
+    const [[value, output], grads] = keyed(key, () => differentiate(params, x, y));
+    const [updates, nextState] = optimizer.update(grads, state, params);
+    return { params: applyUpdates(params, updates), state: nextState, loss: value, output };
+  };
+  const withKeyArgument = jit(body) as (...args: unknown[]) => unknown;
+  const withoutKey = jit((params: Params, state: S, x: Tensor, y: Tensor) => body(params, state, x, y, undefined)) as (...args: unknown[]) => unknown;
+  return (params, state, x, y, key) => {
+    const r = (key === undefined ? withoutKey(params, state, x, y) : withKeyArgument(params, state, x, y, key)) as { params: Params; state: S; loss: Tensor | number; output: Tensor };
+    return { params: r.params, state: numbersAsBefore(state, r.state), loss: typeof r.loss === "number" ? r.loss : r.loss.item(), output: r.output, compiled: true };
+  };
+}
+
+/** `after` with each leaf that is a JS number in `before` read back as a number. */
+function numbersAsBefore<S extends PyTree>(before: S, after: S): S {
+  const was = flatten(before, "trainingStep").leaves;
+  const now = flatten(after, "trainingStep");
+  return unflatten<S>(now.def, now.leaves.map((leaf, i) => (typeof was[i] === "number" && typeof leaf !== "number" ? leaf.item() : leaf)));
 }
 
 /** Counts must be integers ≥ 1: `epochs: -1` or `batchSize: 0` would train nothing and report success. */

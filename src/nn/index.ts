@@ -8,8 +8,9 @@ export { Module, buffers, namedModules, parameterCount, parameters } from "./mod
 export type { JsonValue, ModuleConfig, Params } from "./module.js";
 export {
   Dropout, Embedding, GELU, LeakyReLU, Linear, PositionalEmbedding, ReLU, Residual, Sequential, SiLU, Sigmoid, Softmax,
-  Softplus, Tanh,
+  Softplus, Tanh, dropout,
 } from "./layers.js";
+export { withKey } from "./keys.js";
 export type { LayerOptions, LinearOptions } from "./layers.js";
 export { BatchNorm, LayerNorm, SpectralNorm, Standardize, spectralNormOf } from "./normalization.js";
 export type { BatchNormOptions } from "./normalization.js";
@@ -33,7 +34,7 @@ export type { Loss, LossName } from "./losses.js";
 export { accuracy, confusionMatrix, meanSquaredError, precisionRecallF1, predictClasses, r2Score } from "./metrics.js";
 export type { ClassificationReport } from "./metrics.js";
 export { fit, evaluate, trainingStep } from "./fit.js";
-export type { Data, EarlyStopping, EpochLog, FitCallback, FitOptions, FitResult, MetricName, StepOptions, StepResult } from "./fit.js";
+export type { Data, EarlyStopping, EpochLog, FitCallback, FitOptions, FitResult, MetricName, StepOptions, StepResult, TrainingStep } from "./fit.js";
 export { gradientFlow } from "./gradient-flow.js";
 export type { ActivationFlow, FlowSnapshot, FlowThresholds, LayerFlow } from "./gradient-flow.js";
 /** Regularisation penalties live with the optimizers; they are listed here too, beside spectral normalisation. */

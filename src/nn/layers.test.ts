@@ -203,3 +203,38 @@ describe("convolution and pooling", () => {
     expect(conv.forward(x).shape).toEqual([2, 3, 3, 3]);
   });
 });
+
+describe("dropout with keys", () => {
+  const x = nb.ones([4000]);
+  test("nb.nn.dropout: zeroes a fraction `rate` (within 5 standard errors) and scales the rest by 1/(1 − rate), keeping the dtype", () => {
+    const y = nn.dropout(nb.ones([4000], { dtype: "float32" }), 0.3, nb.random.key(2));
+    expect(y.dtype).toBe("float32");
+    const v = y.values();
+    const zeros = v.filter((e) => e === 0).length;
+    expect(v.every((e) => e === 0 || Math.abs(e - 1 / 0.7) < 1e-6)).toBe(true);
+    expect(Math.abs(zeros / 4000 - 0.3)).toBeLessThan(5 * Math.sqrt(0.21 / 4000));
+    expect(nn.dropout(x, 0, nb.random.key(2))).toBe(x);
+    expect(() => nn.dropout(x, 1, nb.random.key(2))).toThrow(/rate must be in \[0, 1\)/);
+  });
+
+  test("the mask is a function of the key: equal under jit, one mask per key under vmap, no gradient through the mask", () => {
+    const f = (v: nb.Tensor, k: nb.Tensor) => nn.dropout(v, 0.5, k);
+    const k = nb.random.key(7);
+    expect(nb.jit(f)(x, k).toArray()).toEqual(f(x, k).toArray());
+    const keys = nb.random.split(k, 3);
+    const batched = nb.vmap((kk: nb.Tensor) => f(nb.ones([5]), kk))(keys);
+    for (let i = 0; i < 3; i++) {
+      expect(batched.slice([i, 0], [1, 5]).reshape([5]).toArray()).toEqual(f(nb.ones([5]), keys.slice([i, 0], [1, 2]).reshape([2])).toArray());
+    }
+    // d/dx of sum(dropout(x)) is the mask itself, scaled.
+    expect(nb.grad((v: nb.Tensor) => nb.sum(f(v, k)))(nb.ones([6])).toArray()).toEqual(f(nb.ones([6]), k).toArray());
+  });
+
+  test("Dropout layers inside withKey draw distinct masks, reproducibly", () => {
+    const net = new nn.Sequential(new nn.Dropout(0.5), new nn.Dropout(0.5));
+    const [first, second] = net.layers as nb.nn.Dropout[];
+    const masks = nn.withKey(nb.random.key(1), () => [first!.forward(x), second!.forward(x)].map((t) => t.toArray()));
+    expect(masks[0]).not.toEqual(masks[1]);
+    expect(nn.withKey(nb.random.key(1), () => first!.forward(x).toArray())).toEqual(masks[0]);
+  });
+});

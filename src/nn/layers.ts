@@ -9,7 +9,11 @@ import { randn } from "../tensor/create.js";
 import { add, div, mul, relu, sigmoid, softplus, tanh } from "../ops/primitives/elementwise.js";
 import { gather, slice } from "../ops/primitives/shape.js";
 import { gelu, leakyRelu, matmul, silu, softmax } from "../ops/composite.js";
+import { bernoulli } from "../ops/random.js";
+import { traceStack } from "../ops/core.js";
+import { TracedValueError } from "../autodiff/jit.js";
 import { type ModuleConfig, Module, reportActivation } from "./module.js";
+import { nextLayerKey } from "./keys.js";
 import { type InitOptions, type InitializerName, initializerNamed, zeros } from "./init.js";
 
 /** Options of layers that create weights. */
@@ -231,13 +235,36 @@ export class Softmax extends Module {
 }
 
 /**
+ * Inverted dropout with an explicit key: each element of x is zeroed with probability `rate`
+ * and the rest scaled by 1/(1 − rate); the mask depends only on (key, x's shape), so this
+ * works inside `nb.jit` (pass the key as an argument of the compiled function).
+ * @example
+ * const y = nb.nn.dropout(nb.ones([1000]), 0.5, nb.random.key(0)).values();
+ * y.every((v) => v === 0 || v === 2); // => true
+ * Math.abs(y.filter((v) => v === 0).length - 500) < 80; // => true
+ */
+export function dropout(x: Tensor, rate: number, key: Tensor): Tensor {
+  checkRate(rate);
+  if (rate === 0) return x;
+  const keep = 1 - rate;
+  return div(mul(x, bernoulli(key, keep, [...x.shape], { dtype: x.dtype })), keep);
+}
+
+function checkRate(rate: number): void {
+  if (!(rate >= 0 && rate < 1)) throw new NablaError(`Dropout: rate must be in [0, 1), got ${rate}`);
+}
+
+/**
  * Inverted dropout: in training mode each element is zeroed with probability `rate` and the
- * rest scaled by 1/(1 − rate), so evaluation mode is the identity. Masks come from the
- * layer's own seeded stream, one fresh mask per call.
+ * rest scaled by 1/(1 − rate), so evaluation mode is the identity. The mask comes from, in
+ * order: the key passed as `forward(x, { key })`; the current key of `nb.nn.withKey` (how
+ * `fit` and `trainingStep` feed every step its own key, so a model with dropout compiles
+ * under jit); else the layer's own seeded stream, one fresh mask per call (eager only).
  * @example
  * const drop = new nb.nn.Dropout(0.5, { seed: 0 });
  * const y = drop.forward(nb.ones([1000])).values();
  * y.every((v) => v === 0 || v === 2); // => true
+ * drop.forward(nb.ones([4]), { key: nb.random.key(1) }).toArray(); // => nb.nn.dropout(nb.ones([4]), 0.5, nb.random.key(1)).toArray()
  * drop.eval().forward(nb.ones([3])).toArray(); // => [1, 1, 1]
  */
 export class Dropout extends Module {
@@ -245,12 +272,17 @@ export class Dropout extends Module {
 
   constructor(readonly rate: number, readonly options: { seed?: number } = {}) {
     super();
-    if (!(rate >= 0 && rate < 1)) throw new NablaError(`Dropout: rate must be in [0, 1), got ${rate}`);
+    checkRate(rate);
     this.stream = { random: options.seed === undefined ? randomFor(undefined) : new Random(options.seed) };
   }
 
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, options: { key?: Tensor } = {}): Tensor {
     if (!this.training || this.rate === 0) return x;
+    const key = options.key ?? nextLayerKey();
+    if (key !== undefined) return dropout(x, this.rate, key);
+    if (traceStack.some((t) => t.name === "jit")) {
+      throw new TracedValueError("Dropout under jit needs a key: call forward(x, { key }) or run the model inside nb.nn.withKey(key, …) with the key an argument of the jitted function");
+    }
     const keep = 1 - this.rate;
     const mask = new Float64Array(x.size);
     for (let i = 0; i < mask.length; i++) mask[i] = this.stream.random.uniform() < keep ? 1 : 0;

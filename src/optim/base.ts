@@ -5,8 +5,11 @@
  * plain pytree (numbers, tensors, arrays, objects), so it can be inspected and serialised.
  */
 import type { Tensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
 import { NablaError } from "../tensor/errors.js";
-import { add } from "../ops/primitives/elementwise.js";
+import { toTensor } from "../tensor/create.js";
+import { add, cast, div, pow, sqrt, sub } from "../ops/primitives/elementwise.js";
+import { TracedValueError } from "../autodiff/jit.js";
 import { type PyTree, flatten, treeMapMany } from "../autodiff/pytree.js";
 import { leafTensor, likeLeaf } from "../autodiff/leaves.js";
 
@@ -81,9 +84,58 @@ export function checkLearningRate(lr: unknown, where: string): LearningRate {
   throw new NablaError(`${where}: lr must be a finite positive number or a schedule from nb.optim.schedules, got ${String(lr)}`);
 }
 
-/** The learning rate at a step count; a schedule's value must be finite and non-negative. */
-export function rateAt(lr: LearningRate, count: number): number {
+/**
+ * A step count in an optimizer's state: a JS number, or a rank-0 tensor when the update runs
+ * inside `nb.jit` (which traces the numbers among its arguments), so one compiled training
+ * step serves every step count. The helpers below compute the same formula either way.
+ */
+export type Count = number | Tensor;
+
+/** count + 1. */
+export function nextCount(count: Count): Count {
+  return typeof count === "number" ? count + 1 : add(count, 1);
+}
+
+/** 1 − bᵗ (the Adam family's bias corrections). */
+export function oneMinusPower(b: number, t: Count): Count {
+  return typeof t === "number" ? 1 - b ** t : sub(1, pow(b, t));
+}
+
+/** a / c. */
+export function quotient(a: number, c: Count): Count {
+  return typeof c === "number" ? a / c : div(a, c);
+}
+
+/** √c. */
+export function root(c: Count): Count {
+  return typeof c === "number" ? Math.sqrt(c) : sqrt(c);
+}
+
+/** Casts already made by asScalar, so that every leaf of one dtype shares one (one op in a jit program, not one per leaf). */
+const casts = new WeakMap<Tensor, Map<DType, Tensor>>();
+
+/** A count-derived scalar as a rank-0 tensor of the leaves' dtype (float32 leaves stay float32). */
+export function asScalar(x: Count, dtype: DType): Tensor {
+  if (typeof x === "number") return toTensor(x, dtype);
+  let byDtype = casts.get(x);
+  if (byDtype === undefined) casts.set(x, (byDtype = new Map()));
+  let out = byDtype.get(dtype);
+  if (out === undefined) byDtype.set(dtype, (out = cast(x, dtype)));
+  return out;
+}
+
+/**
+ * The learning rate at a step count; a schedule's value must be finite and non-negative. A
+ * constant rate is the same at a traced count; a schedule is a JS function of a number, so
+ * it cannot be compiled into a jit program (a TracedValueError says so, and `nb.nn.fit`
+ * falls back to its eager step).
+ */
+export function rateAt(lr: LearningRate, count: Count): number {
   if (typeof lr === "number") return lr;
+  if (typeof count !== "number") {
+    if (count.level > 0) throw new TracedValueError("a learning-rate schedule is a JS function of the step count and cannot be traced by jit; use a constant lr to compile the step");
+    count = count.item();
+  }
   const rate = lr(count);
   if (!(Number.isFinite(rate) && rate >= 0)) throw new NablaError(`learning-rate schedule: step ${count} gave ${rate}; a rate must be finite and non-negative`);
   return rate;

@@ -244,3 +244,34 @@ describe("the optimizer registry", () => {
     expect(() => nb.optim.optimizer("adamm")).toThrow('unknown optimizer "adamm"; use one of gd, momentum');
   });
 });
+
+describe("optimizers under nb.jit: the step count is traced", () => {
+  const names = ["sgd", "adam", "adamw", "nadam", "adamax", "rmsprop", "adagrad", "adadelta", "lion"] as const;
+  test.each(names)("%s: 8 jitted steps (traced once) equal 8 eager steps, and the count stays a number", (name) => {
+    const opt = nb.optim[name]({ lr: 0.05 });
+    const grad = nb.grad((p: { w: nb.Tensor; b: nb.Tensor }) => nb.sum(nb.square(nb.sub(nb.mul(p.w, p.b), 1))));
+    let traces = 0;
+    const jitted = nb.jit((p: { w: nb.Tensor; b: nb.Tensor }, s: nb.PyTree[]) => {
+      traces++;
+      return opt.step(p, grad(p), s);
+    });
+    let [pe, pj] = [{ w: nb.tensor([0.5, -1, 2]), b: nb.tensor([1.5, 0.2, -0.3]) }, { w: nb.tensor([0.5, -1, 2]), b: nb.tensor([1.5, 0.2, -0.3]) }];
+    let [se, sj] = [opt.init(pe), opt.init(pj)];
+    for (let t = 0; t < 8; t++) {
+      ({ params: pe, state: se } = opt.step(pe, grad(pe), se));
+      const r = jitted(pj, sj);
+      pj = r.params;
+      // A traced count comes back a rank-0 tensor; as a number again, the signature stays the same.
+      sj = nb.treeMap((v) => (v instanceof nb.Tensor && v.ndim === 0 ? v.item() : v), r.state) as nb.PyTree[];
+    }
+    expect(traces).toBe(1);
+    for (const k of ["w", "b"] as const) expect(nb.max(nb.abs(nb.sub(pe[k], pj[k]))).item()).toBeLessThan(1e-12);
+  });
+
+  test("a learning-rate schedule cannot be traced and says so", () => {
+    const opt = nb.optim.adam({ lr: nb.optim.schedules.cosine(0.1, 10) });
+    const step = nb.jit((w: nb.Tensor, s: nb.PyTree[]) => opt.step(w, nb.mul(w, 2), s));
+    expect(() => step(nb.tensor([1]), opt.init(nb.tensor([1])))).toThrow(nb.TracedValueError);
+    expect(() => step(nb.tensor([1]), opt.init(nb.tensor([1])))).toThrow(/learning-rate schedule .* cannot be traced/);
+  });
+});

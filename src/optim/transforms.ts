@@ -10,7 +10,10 @@ import { abs, add, div, maximum, mul, sign, sqrt, sub } from "../ops/primitives/
 import { sum } from "../ops/primitives/reduce.js";
 import { clip as clipValues, square } from "../ops/composite.js";
 import type { PyTree } from "../autodiff/pytree.js";
-import { type LearningRate, type Transform, checkLearningRate, leafwise, leafwiseMany, leavesOf, rateAt, transform } from "./base.js";
+import {
+  type Count, type LearningRate, type Transform, asScalar, checkLearningRate, leafwise, leafwiseMany, leavesOf, nextCount, oneMinusPower,
+  quotient, rateAt, root, transform,
+} from "./base.js";
 import { jit } from "../autodiff/jit.js";
 import { toTensor } from "../tensor/create.js";
 
@@ -28,8 +31,8 @@ const ema = (old: Tensor, x: Tensor, decay: number): Tensor => add(mul(old, deca
 const firstMoment = (mu: PyTree, updates: PyTree, b1: number, where: string): PyTree =>
   leafwise((m, g) => ema(m, g, b1), [mu, updates], where);
 
-/** State of transforms that count their steps. */
-export type CountState = { count: number };
+/** State of transforms that count their steps (a rank-0 tensor inside nb.jit, see `Count`). */
+export type CountState = { count: Count };
 
 /**
  * Multiplies updates by −lr (the descent direction), lr constant or scheduled on the count.
@@ -42,10 +45,10 @@ export type CountState = { count: number };
 export function scaleByLearningRate(lr: LearningRate): Transform<CountState> {
   checkLearningRate(lr, "optimizer");
   return transform(
-    () => ({ count: 0 }),
+    (): CountState => ({ count: 0 }),
     (updates, state) => {
       const rate = rateAt(lr, state.count);
-      return [leafwise((u) => mul(u, -rate), [updates], "scaleByLearningRate"), { count: state.count + 1 }];
+      return [leafwise((u) => mul(u, -rate), [updates], "scaleByLearningRate"), { count: nextCount(state.count) }];
     },
   );
 }
@@ -123,7 +126,7 @@ export function scaleByRms(options: { decay?: number; eps?: number; centered?: b
 }
 
 /** State of Adam and its relatives: the step count and the moment estimates. */
-export type AdamState = { count: number; mu: PyTree; nu: PyTree; nuMax?: PyTree };
+export type AdamState = { count: Count; mu: PyTree; nu: PyTree; nuMax?: PyTree };
 
 const adamFamilyInit = (params: PyTree, where: string): AdamState => ({ count: 0, mu: zerosTree(params, where), nu: zerosTree(params, where) });
 
@@ -154,13 +157,15 @@ export function scaleByAdam(options: AdamOptions & { amsgrad?: boolean } = {}): 
       return amsgrad ? { ...state, nuMax: zerosTree(params, "scaleByAdam") } : state;
     },
     (updates, state) => {
-      const t = state.count + 1;
-      const c1 = 1 - b1 ** t;
-      const c2 = 1 - b2 ** t;
+      const t = nextCount(state.count);
+      const c1 = oneMinusPower(b1, t);
+      const c2 = oneMinusPower(b2, t);
       if (!amsgrad) {
         // Both moments and the step in one fused loop per leaf (see adamArithmetic).
+        const invC1 = quotient(1, c1);
+        const invSqrtC2 = quotient(1, root(c2));
         const [out, mu, nu] = leafwiseMany(
-          (m, v, g) => fusedLeaf(m, v, g, toTensor(1 / c1, g.dtype), toTensor(1 / Math.sqrt(c2), g.dtype)),
+          (m, v, g) => fusedLeaf(m, v, g, asScalar(invC1, g.dtype), asScalar(invSqrtC2, g.dtype)),
           3, [state.mu, state.nu, updates], "scaleByAdam",
         );
         return [out!, { count: t, mu: mu!, nu: nu! }];
@@ -168,7 +173,7 @@ export function scaleByAdam(options: AdamOptions & { amsgrad?: boolean } = {}): 
       const mu = firstMoment(state.mu, updates, b1, "scaleByAdam");
       const nu = leafwise((v, g) => ema(v, square(g), b2), [state.nu, updates], "scaleByAdam");
       const nuMax = leafwise((a, b) => maximum(a, b), [state.nuMax!, nu], "scaleByAdam");
-      const out = leafwise((m, v) => div(div(m, c1), add(sqrt(div(v, c2)), eps)), [mu, nuMax], "scaleByAdam");
+      const out = leafwise((m, v) => div(div(m, asScalar(c1, m.dtype)), add(sqrt(div(v, asScalar(c2, v.dtype))), eps)), [mu, nuMax], "scaleByAdam");
       return [out, { count: t, mu, nu, nuMax }];
     },
   );
@@ -207,15 +212,15 @@ export function fusedAdamStep(options: AdamOptions, lr: LearningRate, weightDeca
   return <P extends PyTree>(params: P, grads: P, state: PyTree[]) => {
     const adamState = state[0] as AdamState;
     const lrState = state[state.length - 1] as CountState;
-    const t = adamState.count + 1;
-    const invC1 = 1 / (1 - b1 ** t);
-    const invSqrtC2 = 1 / Math.sqrt(1 - b2 ** t);
+    const t = nextCount(adamState.count);
+    const invC1 = quotient(1, oneMinusPower(b1, t));
+    const invSqrtC2 = quotient(1, root(oneMinusPower(b2, t)));
     const rate = rateAt(lr, lrState.count);
     const [next, mu, nu] = leafwiseMany(
-      (p, m, v, g) => fusedLeaf(p, m, v, g, toTensor(invC1, g.dtype), toTensor(invSqrtC2, g.dtype), toTensor(-rate, g.dtype)),
+      (p, m, v, g) => fusedLeaf(p, m, v, g, asScalar(invC1, g.dtype), asScalar(invSqrtC2, g.dtype), toTensor(-rate, g.dtype)),
       3, [params, adamState.mu, adamState.nu, grads], "adam",
     );
-    return { params: next as P, state: [{ count: t, mu: mu!, nu: nu! }, ...state.slice(1, -1), { count: lrState.count + 1 }] };
+    return { params: next as P, state: [{ count: t, mu: mu!, nu: nu! }, ...state.slice(1, -1), { count: nextCount(lrState.count) }] };
   };
 }
 
@@ -231,12 +236,13 @@ export function scaleByNadam(options: AdamOptions = {}): Transform<AdamState> {
   return transform(
     (params) => adamFamilyInit(params, "scaleByNadam"),
     (updates, state) => {
-      const t = state.count + 1;
+      const t = nextCount(state.count);
       const mu = firstMoment(state.mu, updates, b1, "scaleByNadam");
       const nu = leafwise((v, g) => ema(v, square(g), b2), [state.nu, updates], "scaleByNadam");
+      const [k1, k2, c2] = [quotient(b1, oneMinusPower(b1, nextCount(t))), quotient(1 - b1, oneMinusPower(b1, t)), oneMinusPower(b2, t)];
       const out = leafwise((m, g, v) => {
-        const mHat = add(mul(m, b1 / (1 - b1 ** (t + 1))), mul(g, (1 - b1) / (1 - b1 ** t)));
-        return div(mHat, add(sqrt(div(v, 1 - b2 ** t)), eps));
+        const mHat = add(mul(m, asScalar(k1, m.dtype)), mul(g, asScalar(k2, g.dtype)));
+        return div(mHat, add(sqrt(div(v, asScalar(c2, v.dtype))), eps));
       }, [mu, updates, nu], "scaleByNadam");
       return [out, { count: t, mu, nu }];
     },
@@ -255,10 +261,11 @@ export function scaleByAdamax(options: AdamOptions = {}): Transform<AdamState> {
   return transform(
     (params) => adamFamilyInit(params, "scaleByAdamax"),
     (updates, state) => {
-      const t = state.count + 1;
+      const t = nextCount(state.count);
       const mu = firstMoment(state.mu, updates, b1, "scaleByAdamax");
       const nu = leafwise((u, g) => maximum(mul(u, b2), abs(g)), [state.nu, updates], "scaleByAdamax");
-      const out = leafwise((m, u) => div(m, mul(add(u, eps), 1 - b1 ** t)), [mu, nu], "scaleByAdamax");
+      const c1 = oneMinusPower(b1, t);
+      const out = leafwise((m, u) => div(m, mul(add(u, eps), asScalar(c1, u.dtype))), [mu, nu], "scaleByAdamax");
       return [out, { count: t, mu, nu }];
     },
   );
@@ -393,7 +400,7 @@ export function addElasticNet(lambda: number, l1Ratio: number): Transform<EmptyS
  */
 export function proximalL1(lambda: number, lr: LearningRate): Transform<CountState> {
   return transform(
-    () => ({ count: 0 }),
+    (): CountState => ({ count: 0 }),
     (updates, state, params) => {
       const threshold = rateAt(lr, state.count) * lambda;
       const out = leafwise((u, p) => {
@@ -401,7 +408,7 @@ export function proximalL1(lambda: number, lr: LearningRate): Transform<CountSta
         const shrunk = mul(sign(z), maximum(sub(abs(z), threshold), 0));
         return sub(shrunk, p);
       }, [updates, needParams(params, "proximalL1")], "proximalL1");
-      return [out, { count: state.count + 1 }];
+      return [out, { count: nextCount(state.count) }];
     },
   );
 }

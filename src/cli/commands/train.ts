@@ -60,6 +60,7 @@ export const train: Command<TrainResult> = {
     { name: "plot", type: "string", placeholder: "curves.svg", description: "write the loss curves as SVG" },
     OVERWRITE_OPTION,
     { name: "quiet", type: "boolean", description: "no progress bar" },
+    { name: "eager", type: "boolean", description: "run each step eagerly, not as one compiled nb.jit program (same numbers)" },
   ],
   run(input) {
     const { name, dataset, task, outputs } = loadData(input);
@@ -86,6 +87,7 @@ export const train: Command<TrainResult> = {
     const validation = nTrain >= MIN_ROWS_FOR_VALIDATION ? VALIDATION_FRACTION : undefined;
     const fitted = nb.nn.fit(model, { x: split.xTrain, y: split.yTrain }, {
       loss, optimizer, epochs, batchSize, seed, ...(validation ? { validation } : {}), quiet: Boolean(input.options.quiet || input.options.json),
+      jit: !input.options.eager,
     });
     const seconds = (Date.now() - start) / 1000;
     if (fitted.nonFiniteLoss) {
