@@ -19,6 +19,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { ulpError } from "../../../test/ulp.js";
 import { DEFAULT_BINARY } from "./index.js";
 
 interface Cases {
@@ -63,25 +64,6 @@ function loadAddon(): Addon | undefined {
 }
 const addon = loadAddon();
 
-const bits = new DataView(new ArrayBuffer(8));
-/** The binary exponent of a finite nonzero double (−1023 for subnormals). */
-function exponentOf(y: number): number {
-  bits.setFloat64(0, y);
-  return ((bits.getUint32(0) >>> 20) & 0x7ff) - 1023;
-}
-
-/**
- * |got − want| in units in the last place of want, the correctly rounded value; NaN, ±∞ and
- * the sign of a zero must match exactly (Infinity when they do not).
- */
-function ulpError(got: number, want: number, float32: boolean): number {
-  if (Number.isNaN(want) || !Number.isFinite(want)) return Object.is(got, want) ? 0 : Infinity;
-  if (want === 0 && got === 0) return Object.is(got, want) ? 0 : Infinity;
-  if (!Number.isFinite(got)) return Infinity;
-  const [minExp, mant] = float32 ? [-126, 23] : [-1022, 52];
-  const e = want === 0 ? minExp : Math.max(exponentOf(want), minExp);
-  return Math.abs(got - want) / 2 ** (e - mant);
-}
 
 /** Where a function's lanes go to libm instead of the vector path (see vecmath_impl.h). */
 const toLibm = (name: string, x: number): boolean => ["sin", "cos", "tan"].includes(name) && Math.abs(x) >= 1.6e6;

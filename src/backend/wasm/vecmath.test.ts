@@ -12,6 +12,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { ulpError } from "../../../test/ulp.js";
 import type { DType } from "../../tensor/dtype.js";
 import { VECMATH_KERNELS, VECMATH_MODULES, type VecmathKernel, vecmathModuleBytes } from "./vecmath-module.js";
 import { WasmVectorMath } from "./vecmath.js";
@@ -23,25 +24,6 @@ interface Cases {
 const referencePath = fileURLToPath(new URL("../native/vecmath-reference.json", import.meta.url));
 const reference = JSON.parse(readFileSync(referencePath, "utf8")) as { functions: Record<string, Record<DType, Cases>> };
 
-const bits = new DataView(new ArrayBuffer(8));
-/** The binary exponent of a finite nonzero double (−1023 for subnormals). */
-function exponentOf(y: number): number {
-  bits.setFloat64(0, y);
-  return ((bits.getUint32(0) >>> 20) & 0x7ff) - 1023;
-}
-
-/**
- * |got − want| in units in the last place of want, the correctly rounded value; NaN, ±∞ and
- * the sign of a zero must match exactly (Infinity when they do not).
- */
-function ulpError(got: number, want: number, dtype: DType): number {
-  if (Number.isNaN(want) || !Number.isFinite(want)) return Object.is(got, want) ? 0 : Infinity;
-  if (want === 0 && got === 0) return Object.is(got, want) ? 0 : Infinity;
-  if (!Number.isFinite(got)) return Infinity;
-  const [minExp, mant] = dtype === "float32" ? [-126, 23] : [-1022, 52];
-  const e = want === 0 ? minExp : Math.max(exponentOf(want), minExp);
-  return Math.abs(got - want) / 2 ** (e - mant);
-}
 
 const vecmath = new WasmVectorMath();
 const typed = (dtype: DType, n: number): Float64Array | Float32Array => (dtype === "float64" ? new Float64Array(n) : new Float32Array(n));
@@ -60,7 +42,7 @@ describe("wasm vector math kernels", () => {
       let worst = 0, worstScalar = 0, at = "";
       for (let i = 0; i < x.length; i++) {
         const want = dtype === "float32" ? Math.fround(Number(y[i])) : Number(y[i]);
-        const e = ulpError(out[i]!, want, dtype);
+        const e = ulpError(out[i]!, want, dtype === "float32");
         if (toScalar(name, input[i]!)) worstScalar = Math.max(worstScalar, e);
         else if (e > worst) [worst, at] = [e, `x = ${x[i]}: ${out[i]} against ${want}`];
       }
