@@ -2,6 +2,7 @@
 // loop the compiler can vectorise; target_clones compiles each for AVX-512, AVX2 and the
 // baseline and picks one at load time (GCC ifunc), so no -m flag is needed for this file.
 #include "elementwise.h"
+#include "clones.h"
 
 #include "vecmath.h"
 
@@ -14,12 +15,6 @@
 
 namespace nabla {
 namespace {
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NABLA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define NABLA_CLONES
-#endif
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 

@@ -4,6 +4,7 @@
 // Cholesky with narrower blocks). The O(n³) updates call the backend's GEMM directly; what is
 // left in scalar loops (diagonal blocks, narrow LU panels, small inverses) is O(n²·block).
 #include "linalg.h"
+#include "clones.h"
 #include "napi_args.h"
 
 #include <algorithm>
@@ -18,12 +19,7 @@ namespace {
 
 // The O(n²·block) loops (diagonal blocks, LU panels, substitutions) are compiled for AVX-512
 // and AVX2 too, and the CPU's best is picked at load: this file is otherwise built for the
-// baseline instruction set, where those loops run two lanes wide.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NABLA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define NABLA_CLONES
-#endif
+// baseline instruction set, where those loops run two lanes wide (NABLA_CLONES, clones.h).
 
 ProductF64 product = nullptr;
 UpdateF64 update = nullptr;

@@ -17,6 +17,7 @@
 // The vector loops (dot, axpy, rotations) are compiled for AVX-512, AVX2 and baseline x86-64
 // and picked at load (target_clones); elsewhere they compile once for the target.
 #include "linalg_eig.h"
+#include "clones.h"
 #include "napi_args.h"
 
 #include <algorithm>
@@ -32,18 +33,13 @@ namespace {
 
 ProductF64 product = nullptr;
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NABLA_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define NABLA_VECTOR_CLONES
-#endif
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 // ---- Vector loops ---------------------------------------------------------------------------
 
 /** x·y over n elements; eight partial sums, which the compiler keeps in vector registers. */
-NABLA_VECTOR_CLONES double dot(const double* __restrict x, const double* __restrict y, ptrdiff_t n) {
+NABLA_CLONES double dot(const double* __restrict x, const double* __restrict y, ptrdiff_t n) {
   double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   ptrdiff_t p = 0;
   for (; p + 8 <= n; p += 8)
@@ -54,17 +50,17 @@ NABLA_VECTOR_CLONES double dot(const double* __restrict x, const double* __restr
 }
 
 /** y += a·x. */
-NABLA_VECTOR_CLONES void axpy(double a, const double* __restrict x, double* __restrict y, ptrdiff_t n) {
+NABLA_CLONES void axpy(double a, const double* __restrict x, double* __restrict y, ptrdiff_t n) {
   for (ptrdiff_t p = 0; p < n; p++) y[p] += a * x[p];
 }
 
 /** y −= a·x + b·z: one row of a symmetric rank-2 update. */
-NABLA_VECTOR_CLONES void subtractRank2(double a, const double* __restrict x, double b, const double* __restrict z, double* __restrict y, ptrdiff_t n) {
+NABLA_CLONES void subtractRank2(double a, const double* __restrict x, double b, const double* __restrict z, double* __restrict y, ptrdiff_t n) {
   for (ptrdiff_t p = 0; p < n; p++) y[p] -= a * x[p] + b * z[p];
 }
 
 /** (x, y) ← (c·x + s·y, c·y − s·x): a plane rotation of two rows. */
-NABLA_VECTOR_CLONES void rotate(double* __restrict x, double* __restrict y, ptrdiff_t n, double c, double s) {
+NABLA_CLONES void rotate(double* __restrict x, double* __restrict y, ptrdiff_t n, double c, double s) {
   for (ptrdiff_t p = 0; p < n; p++) {
     const double a = x[p], b = y[p];
     x[p] = c * a + s * b;
@@ -115,7 +111,7 @@ struct Chain {
  * cache (128 columns of every row: 1 KB a row), before the next block; within a chain the row
  * rotated next is carried in vector registers, so each row is loaded and stored once per chain.
  */
-NABLA_VECTOR_CLONES void applyChains(double* a, ptrdiff_t len, const Chain* chains, size_t count, const double* coefficients) {
+NABLA_CLONES void applyChains(double* a, ptrdiff_t len, const Chain* chains, size_t count, const double* coefficients) {
   // 128 columns a block (16 vectors in flight: 5–10% faster than 8 with AVX-512), then narrower
   // blocks for the rest, so that few columns take the latency-bound narrow paths. (Plain loops:
   // a lambda here would be compiled for the baseline target, not this clone's.)
@@ -344,7 +340,7 @@ void symmetricProduct(const double* b, ptrdiff_t ld, const double* v, ptrdiff_t 
 }
 
 /** y −= a·x + b·z, then returns y·v and adds c·y to q: one row of tridiagonalize's fused pass. */
-NABLA_VECTOR_CLONES double updateAndMultiply(double* __restrict y, double a, const double* __restrict x, double b, const double* __restrict z,
+NABLA_CLONES double updateAndMultiply(double* __restrict y, double a, const double* __restrict x, double b, const double* __restrict z,
                                              const double* __restrict v, double c, double* __restrict q, ptrdiff_t n) {
   double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   ptrdiff_t p = 0;
