@@ -58,14 +58,14 @@ export async function modelsSection({ json = false, quiet = false, only } = {}) 
     const nabla = median(times);
     const sklearn = peer[name] ?? null;
     if (!quiet) process.stderr.write(`  models: ${name}\n`);
-    return { work: name, nablaMs: nabla, sklearnMs: sklearn, ratio: sklearn === null ? null : nabla / sklearn };
+    return { work: name, nablaMs: nabla, sklearnMs: sklearn, speedup: sklearn === null ? null : sklearn / nabla };
   });
   if (!json) {
-    console.log("\nmodels: fit time in ms (median of 5; sklearn 1.2 / XGBoost 1.7 on one thread via /usr/bin/python3)" + (py.status === 0 ? "" : ` — python failed: ${(py.stderr || "").trim().split("\n").at(-1)}`));
+    console.log("\nmodels: fit time in ms (median of 5; sklearn 1.2 / XGBoost 1.7 on one thread via /usr/bin/python3; nabla vs sk: how many times faster nabla is)" + (py.status === 0 ? "" : ` — python failed: ${(py.stderr || "").trim().split("\n").at(-1)}`));
     const width = Math.max(...rows.map((r) => r.work.length));
-    console.log(`${"work".padEnd(width)}  ${"nabla".padStart(9)}  ${"sklearn".padStart(9)}  ${"nabla/sk".padStart(9)}`);
+    console.log(`${"work".padEnd(width)}  ${"nabla".padStart(9)}  ${"sklearn".padStart(9)}  ${"nabla vs sk".padStart(11)}`);
     for (const r of rows) {
-      console.log(`${r.work.padEnd(width)}  ${r.nablaMs.toFixed(1).padStart(9)}  ${(r.sklearnMs?.toFixed(1) ?? "-").padStart(9)}  ${(r.ratio === null ? "-" : `${r.ratio.toFixed(2)}×`).padStart(9)}`);
+      console.log(`${r.work.padEnd(width)}  ${r.nablaMs.toFixed(1).padStart(9)}  ${(r.sklearnMs?.toFixed(1) ?? "-").padStart(9)}  ${(r.speedup === null ? "-" : `${r.speedup.toFixed(2)}×`).padStart(11)}`);
     }
   }
   return rows;
