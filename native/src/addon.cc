@@ -499,16 +499,15 @@ napi_value Init(napi_env env, napi_value exports) {
   useVectorMath(isa.math());
   useThreads([](unsigned t, const std::function<void(unsigned)>& job) { pool.run(t, job, true); }, [] { return threadCount; });
 #define NABLA_NAME(name) #name,
-  const napi_property_descriptor props[] = {
-      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"reduce", nullptr, Reduce, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"fused", nullptr, Fused, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"reduceColumns", nullptr, ReduceColumns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  defineMethods(env, exports, {
+      {"gemm", Gemm},
+      {"unary", Unary},
+      {"binary", Binary},
+      {"reduce", Reduce},
+      {"fused", Fused},
+      {"reduceColumns", ReduceColumns},
+      {"setThreads", SetThreads},
+  });
   const ProductF64 productF64 = [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
     gemmThreaded(isa.f64, a, b, c, m, k, n);
   };

@@ -675,16 +675,15 @@ napi_value TriangularSolveF64(napi_env env, napi_callback_info info) {
 void defineLinalg(napi_env env, napi_value exports, ProductF64 gemm, UpdateF64 gemmUpdate) {
   product = gemm;
   update = gemmUpdate;
-  const napi_property_descriptor props[] = {
-      {"choleskyF64", nullptr, CholeskyF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"luF64", nullptr, LuF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"luSolveF64", nullptr, LuSolveF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"luInverseF64", nullptr, LuInverseF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"triangularSolveF64", nullptr, TriangularSolveF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"conditionEstimateF64", nullptr, ConditionEstimateF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"conditionBoundF64", nullptr, ConditionBoundF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  defineMethods(env, exports, {
+      {"choleskyF64", CholeskyF64},
+      {"luF64", LuF64},
+      {"luSolveF64", LuSolveF64},
+      {"luInverseF64", LuInverseF64},
+      {"triangularSolveF64", TriangularSolveF64},
+      {"conditionEstimateF64", ConditionEstimateF64},
+      {"conditionBoundF64", ConditionBoundF64},
+  });
 }
 
 }  // namespace nabla

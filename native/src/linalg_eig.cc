@@ -738,11 +738,10 @@ napi_value SvdF64(napi_env env, napi_callback_info info) {
 
 void defineLinalgEig(napi_env env, napi_value exports, ProductF64 gemm) {
   product = gemm;
-  const napi_property_descriptor props[] = {
-      {"eighF64", nullptr, EighF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"svdF64", nullptr, SvdF64, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  defineMethods(env, exports, {
+      {"eighF64", EighF64},
+      {"svdF64", SvdF64},
+  });
 }
 
 }  // namespace nabla

@@ -1,5 +1,6 @@
-// The argument checks of the addon's N-API entry points: the argument count (every entry point),
-// and the typed arrays, integers and bounds of the linear-algebra ones (linalg.cc, linalg_eig.cc).
+// The addon's N-API plumbing: defining its entry points on the exports, and their argument
+// checks (the count for every entry point; the typed arrays, integers and bounds of the
+// linear-algebra ones in linalg.cc and linalg_eig.cc).
 #pragma once
 
 #include <node_api.h>
@@ -10,6 +11,14 @@
 #include <utility>
 
 namespace nabla {
+
+/** Defines each (name, function) pair as an enumerable method of `exports`. */
+inline void defineMethods(napi_env env, napi_value exports, std::initializer_list<std::pair<const char*, napi_callback>> methods) {
+  for (auto [name, fn] : methods) {
+    const napi_property_descriptor method = {name, nullptr, fn, nullptr, nullptr, nullptr, napi_enumerable, nullptr};
+    napi_define_properties(env, exports, 1, &method);
+  }
+}
 
 /** Reads exactly N arguments into `args`; otherwise throws a TypeError and returns false. */
 template <size_t N>
