@@ -42,8 +42,22 @@ export interface PageContext<S> {
   latest<K extends JobName>(job: K, onResult: (result: ResultOf<K>) => void): (request: RequestOf<K>) => void;
   /** Starts a long job that reports progress; it is stopped when the page is left. */
   start<K extends JobName>(job: K, request: RequestOf<K>, onProgress: (progress: ProgressOf<K>) => void): RunningJob<ResultOf<K>>;
+  /**
+   * Long job K behind a Start and a Stop button; returns what Start runs. Each run stops the
+   * previous one (whose late progress is dropped) and disables Start until the newest ends;
+   * onDone runs when the newest completes (the error line says why when it fails); Stop stops
+   * it and enables Start.
+   */
+  restartable<K extends JobName>(job: K, buttons: { start: HTMLButtonElement; stop: HTMLButtonElement }, onProgress: (progress: ProgressOf<K>) => void, onDone: () => unknown): (request: RequestOf<K>) => void;
+  /** Appends a view's controls to the panel and its outputs to the column; returns both. */
+  place<C extends View, O extends View>(controls: C, outputs: O): [C, O];
   /** Something to undo when the page is left (timers, animations). */
   onLeave(cleanup: () => void): void;
+}
+
+/** What a page's view builders return: the elements to place, beside named handles to them. */
+export interface View {
+  nodes: Node[];
 }
 
 /** A page: its title and lede, its URL parameters, and mount, which builds and wires the rest. */
@@ -109,28 +123,17 @@ export function mountPage<P extends Params>(route: string, definition: PageDefin
         busy(-1);
       }
     },
-    latest: (job, onResult) => {
-      let running = false;
-      let queued: RequestOf<typeof job> | undefined;
-      const send = async (request: RequestOf<typeof job>): Promise<void> => {
-        running = true;
-        const result = await page.compute(job, request);
-        running = false;
-        if (result !== undefined) onResult(result);
-        if (queued === undefined) return;
-        const next = queued;
-        queued = undefined;
-        await send(next);
-      };
-      return (request) => {
-        if (running) queued = request;
-        else void send(request);
-      };
-    },
+    latest: (job, onResult) => latestOnly(page, job, onResult),
     start: (job, request, onProgress) => {
       const running = start(job, request, onProgress);
       cleanups.push(running.stop);
       return running;
+    },
+    restartable: (job, buttons, onProgress, onDone) => restartable(page, job, buttons, onProgress, onDone),
+    place: (c, o) => {
+      controls.append(...c.nodes);
+      output.append(...o.nodes);
+      return [c, o];
     },
     onLeave: (cleanup) => { cleanups.push(cleanup); },
   };
@@ -138,6 +141,46 @@ export function mountPage<P extends Params>(route: string, definition: PageDefin
   return () => {
     left = true;
     for (const cleanup of cleanups) cleanup();
+  };
+}
+
+/** PageContext.latest: while a request runs, later ones replace each other; the last is sent next. */
+function latestOnly<K extends JobName>(page: Pick<PageContext<unknown>, "compute">, job: K, onResult: (result: ResultOf<K>) => void): (request: RequestOf<K>) => void {
+  let running = false;
+  let queued: RequestOf<K> | undefined;
+  const send = async (request: RequestOf<K>): Promise<void> => {
+    running = true;
+    const result = await page.compute(job, request);
+    running = false;
+    if (result !== undefined) onResult(result);
+    if (queued === undefined) return;
+    const next = queued;
+    queued = undefined;
+    await send(next);
+  };
+  return (request) => {
+    if (running) queued = request;
+    else void send(request);
+  };
+}
+
+/** PageContext.restartable: the newest run of a long job, behind a Start and a Stop button. */
+function restartable<K extends JobName>(page: Pick<PageContext<unknown>, "start" | "error">, job: K, buttons: { start: HTMLButtonElement; stop: HTMLButtonElement }, onProgress: (progress: ProgressOf<K>) => void, onDone: () => unknown): (request: RequestOf<K>) => void {
+  let current: RunningJob<ResultOf<K>> | undefined;
+  buttons.stop.addEventListener("click", () => {
+    current?.stop();
+    buttons.start.disabled = false;
+  });
+  return (request) => {
+    current?.stop();
+    buttons.start.disabled = true;
+    const running = page.start(job, request, (p) => running === current && onProgress(p));
+    current = running;
+    running.done.then(async () => {
+      if (running === current) await onDone();
+    }, (e: Error) => page.error(e.message)).finally(() => {
+      if (running === current) buttons.start.disabled = false;
+    });
   };
 }
 

@@ -38,10 +38,7 @@ export default definePage({
   params: { e: param.text(NEURON), v: param.numbers(NEURON_VALUES), step: param.number(0, { min: 0, integer: true }) },
   mount(page) {
     const { state } = page;
-    const c = controls();
-    const o = outputs();
-    page.controls.append(...c.nodes);
-    page.output.append(...o.nodes);
+    const [c, o] = page.place(controls(), outputs());
     let result: BackpropResult | undefined;
     let orders = { forward: [] as number[], backward: [] as number[] };
 

@@ -22,10 +22,7 @@ export default definePage({
   },
   mount(page) {
     const { state } = page;
-    const c = controls();
-    const o = outputs();
-    page.controls.append(...c.nodes);
-    page.output.append(...o.nodes);
+    const [c, o] = page.place(controls(), outputs());
     let result: DerivativesResult | undefined;
     const view = () => ({ source: state.f, xmin: state.xmin, xmax: state.xmax, h: state.h });
     const draw = (r: DerivativesResult): void => {

@@ -24,10 +24,7 @@ export default definePage({
   },
   mount(page) {
     const { state } = page;
-    const c = controls();
-    const o = outputs();
-    page.controls.append(...c.nodes);
-    page.output.append(...o.nodes);
+    const [c, o] = page.place(controls(), outputs());
     const keys = { f: c.f, a: c.a, b: c.b, rule: c.rule, n: c.n, g: c.g, ga: c.ga, gb: c.gb, dim: c.dim, seed: c.seed, mu: c.mu, sigma: c.sigma, draws: c.draws, trials: c.trials };
     for (const [key, control] of Object.entries(keys)) page.bind(key as keyof typeof keys, control, control instanceof HTMLInputElement && control.type === "text" ? "input" : "change");
     const rules = async (): Promise<void> => {

@@ -82,7 +82,6 @@ function wireNetwork(page: Page, c: Controls, o: Outputs): void {
   const network = (): NetworkRequest => ({ dataset: state.data, seed: state.seed, noise: state.noise, depth: state.depth, width: state.width, activation: state.act, residual: false, lr: state.lr, steps: state.steps });
   let request = network();
   let weights: Weights | undefined;
-  let job: ReturnType<typeof page.start<"landscapeTrain">> | undefined;
   const curves = { losses: [] as number[], steps: [] as number[], lambdas: [] as number[] };
   const slice = async (): Promise<void> => {
     if (!weights) return;
@@ -100,28 +99,18 @@ function wireNetwork(page: Page, c: Controls, o: Outputs): void {
     c.status.textContent = `Step ${p.step} of ${request.steps} · loss ${fmt(curves.losses.at(-1)!, 4)} · accuracy ${(100 * p.accuracy).toFixed(1)}% · λmax ${fmt(p.lambdaMax, 4)}, 2/η = ${fmt(2 / request.lr, 4)}`;
     Object.assign(c.status.dataset, { step: String(p.step), lambda: String(p.lambdaMax) });
   };
+  const run = page.restartable("landscapeTrain", { start: c.train, stop: c.stop }, progress, async () => {
+    c.status.dataset["done"] = "true";
+    await slice();
+  });
   const train = (): void => {
-    job?.stop();
     request = network();
     Object.assign(curves, { losses: [], steps: [], lambdas: [] });
     c.status.textContent = "Training…";
     c.status.dataset["done"] = "false";
-    c.train.disabled = true;
-    const current = page.start("landscapeTrain", request, (p) => job === current && progress(p));
-    job = current;
-    current.done.then(async () => {
-      if (job !== current) return;
-      c.status.dataset["done"] = "true";
-      await slice();
-    }, (e: Error) => page.error(e.message)).finally(() => {
-      if (job === current) c.train.disabled = false;
-    });
+    run(request);
   };
   c.train.addEventListener("click", train);
-  c.stop.addEventListener("click", () => {
-    job?.stop();
-    c.train.disabled = false;
-  });
   c.slice.addEventListener("click", () => void slice());
   train();
 }
@@ -134,10 +123,7 @@ export default definePage({
     + "The spectrum comes from stochastic Lanczos quadrature, and the slice shows the loss over a plane through the weights along two filter-normalised random directions (Li et al. 2018).",
   params,
   mount(page) {
-    const c = controls();
-    const o = outputs();
-    page.controls.append(...c.nodes);
-    page.output.append(...o.nodes);
+    const [c, o] = page.place(controls(), outputs());
     wireSurface(page, c, o);
     wireNetwork(page, c, o);
     page.save();

@@ -56,10 +56,7 @@ export default definePage({
     + "Gradient boosting fits each tree to every sample's gradient gᵢ and Hessian hᵢ of the loss, as XGBoost does — here for any nabla loss. Choose a model, change its settings, and watch.",
   params: PARAMS,
   mount(page) {
-    const c = controls();
-    const o = outputs();
-    page.controls.append(...c.nodes);
-    page.output.append(...o.nodes);
+    const [c, o] = page.place(controls(), outputs());
     const bound = { m: c.model, seed: c.seed, data: c.data, n: c.n, noise: c.noise, kernel: c.kernel, C: c.C, gamma: c.gamma, degree: c.degree, gpn: c.gpn, gpnoise: c.gpnoise, restarts: c.restarts, objective: c.objective, bn: c.bn, rounds: c.rounds, depth: c.depth, eta: c.eta, lambda: c.lambda, round: o.round };
     for (const [key, control] of Object.entries(bound)) page.bind(key as Keys, control, key === "round" ? "input" : "change");
     const run = { svm: () => runSvm(page, o), gp: gpPanel(page, o), boosting: boostingPanel(page, o) };

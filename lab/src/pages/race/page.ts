@@ -51,10 +51,7 @@ export default definePage({
   params: PARAMS,
   mount(page) {
     const { state } = page;
-    const c = controls();
-    const o = outputs();
-    page.controls.append(...c.nodes);
-    page.output.append(...o.nodes);
+    const [c, o] = page.place(controls(), outputs());
     settle(state, false);
     const view = () => SURFACES[state.s] ?? CUSTOM_WINDOW;
     let grid: GridResult | undefined;

@@ -33,10 +33,7 @@ export default definePage({
   },
   mount(page) {
     const { state } = page;
-    const c = controls();
-    const o = outputs();
-    page.controls.append(...c.nodes);
-    page.output.append(...o.nodes);
+    const [c, o] = page.place(controls(), outputs());
     const keys = { data: c.dataset, seed: c.seed, noise: c.noise, depth: c.depth, width: c.width, act: c.activation, res: c.residual, opt: c.optimizer, lr: c.lr, steps: c.steps };
     for (const [key, control] of Object.entries(keys)) page.bind(key as keyof typeof keys, control);
     const dataset = () => makeDataset(state.data, state.seed, state.noise);
@@ -46,7 +43,6 @@ export default definePage({
       if (key === "data" || key === "seed" || key === "noise") boundary();
     });
 
-    let job: ReturnType<typeof page.start<"train">> | undefined;
     let losses: number[] = [];
     const progress = (p: TrainingProgress): void => {
       losses.push(...p.losses);
@@ -57,27 +53,17 @@ export default definePage({
       c.status.textContent = `Step ${p.step} of ${state.steps} · loss ${fmt(losses[losses.length - 1]!, 4)} · accuracy ${(100 * p.accuracy).toFixed(1)}%`;
       Object.assign(c.status.dataset, { accuracy: String(p.accuracy), step: String(p.step) });
     };
+    const run = page.restartable("train", { start: c.train, stop: c.stop }, progress, () => {
+      c.status.dataset["done"] = "true";
+    });
     const train = (): void => {
-      job?.stop();
       losses = [];
       boundary();
       c.status.textContent = "Training…";
       Object.assign(c.status.dataset, { accuracy: "", done: "false" });
-      c.train.disabled = true;
-      const request = { dataset: state.data, seed: state.seed, noise: state.noise, depth: state.depth, width: state.width, activation: state.act, residual: state.res, optimizer: state.opt, lr: state.lr, steps: state.steps };
-      const current = page.start("train", request, (p) => job === current && progress(p));
-      job = current;
-      current.done.then(() => {
-        if (job === current) c.status.dataset["done"] = "true";
-      }, (e: Error) => page.error(e.message)).finally(() => {
-        if (job === current) c.train.disabled = false;
-      });
+      run({ dataset: state.data, seed: state.seed, noise: state.noise, depth: state.depth, width: state.width, activation: state.act, residual: state.res, optimizer: state.opt, lr: state.lr, steps: state.steps });
     };
     c.train.addEventListener("click", train);
-    c.stop.addEventListener("click", () => {
-      job?.stop();
-      c.train.disabled = false;
-    });
     page.save();
     train();
   },
