@@ -26,3 +26,14 @@ export function expectClose(actual: nb.TensorLike, expected: nb.TensorLike, rtol
     expect.fail(`element ${worst}: got ${a[worst]}, expected ${b[worst]} (rtol ${rtol}, atol ${atol})`);
   }
 }
+
+/** The message of the NablaError f throws (fails the test on any other outcome). */
+export function refusal(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(nb.NablaError);
+    return (e as Error).message;
+  }
+  throw new Error("expected a NablaError");
+}

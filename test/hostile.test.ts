@@ -9,17 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import * as nb from "../src/index.js";
-
-/** The message of the NablaError f throws (fails the test on any other outcome). */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(nb.NablaError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a NablaError");
-}
+import { refusal } from "./helpers.js";
 
 describe("expressions", () => {
   test.each(["valueOf(x)", "toString(x)", "constructor(x)", "__proto__(x)", "hasOwnProperty(x)", "isPrototypeOf(x, y)"])(

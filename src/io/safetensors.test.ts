@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import * as nb from "../index.js";
+import { refusal } from "../../test/helpers.js";
 
 const fixtures = fileURLToPath(new URL("../../test/fixtures/safetensors/", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "nabla-st-"));
@@ -23,16 +24,6 @@ function nablaTensors(): Record<string, nb.Tensor> {
   };
 }
 const METADATA = { format: "pt", source: "nabla" };
-
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(nb.NablaError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a NablaError");
-}
 
 /** A file from a header object and a data section, with the header length given or computed. */
 function forge(header: unknown, data: Uint8Array = new Uint8Array(0), length?: bigint): Uint8Array {
