@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import os from "node:os";
 import * as nb from "../dist/node.js";
 import { setNativeThreads } from "../dist/backend/native/index.js";
-import { randomArray, timeMs } from "./peers.js";
+import { median, randomArray, timeMs } from "./peers.js";
 
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.find((a) => /^\d+$/.test(a)) ?? 5);
@@ -56,7 +56,6 @@ async function torchMs(op, n, X, B) {
 
 nb.setBackend("native");
 setNativeThreads(1);
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}; ${ROUNDS} rounds; ratio = torch ms / nabla ms (> 1: nabla faster)`);
 for (const [op, n] of CASES.length ? CASES : DEFAULT_CASES) {
   const X = randomArray(n * n, Float64Array, 1);

@@ -15,6 +15,7 @@ import { createInterface } from "node:readline";
 import { join } from "node:path";
 import os from "node:os";
 import { MLP_LABELS, MLP_X, nablaMixedWorkload, nablaMlp } from "./mlp.js";
+import { median } from "./peers.js";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
@@ -57,7 +58,6 @@ function child(command, argv, env) {
   };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function drive() {
   const rounds = option("rounds", 8), steps = option("steps", 40);

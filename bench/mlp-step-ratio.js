@@ -9,6 +9,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { MLP, MLP_LABELS, MLP_X } from "./mlp.js";
+import { median } from "./peers.js";
 
 const rounds = Number(process.argv[2] ?? 5);
 const dtype = process.argv[3] ?? "float32";
@@ -30,7 +31,6 @@ function torch() {
   return JSON.parse(r.stdout.trim().split("\n").pop()).results["0"];
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 writeFileSync(data, new Uint8Array(MLP_X.buffer));
 const figures = { compiled: [], valueAndGrad: [], torch: [] };
 try {

@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
+import { median } from "./peers.js";
 
 function split(name) {
   const d = nb.data.load(name);
@@ -37,10 +38,6 @@ export const CASES = {
   "GradientBoosting diabetes (50×depth 3)": () => { const s = split("diabetes"); new M.GradientBoosting({ nEstimators: 50, maxDepth: 3, learningRate: 0.1 }).fit(s.x, s.y); },
   "PCA digits": () => new M.PCA().fit(split("digits").x),
 };
-
-function median(times) {
-  return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-}
 
 /** Times every case (or those whose name contains `only`) in nabla and in scikit-learn/XGBoost. */
 export async function modelsSection({ json = false, quiet = false, only } = {}) {

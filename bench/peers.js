@@ -84,7 +84,11 @@ export async function timeMs(fn, { warmup = 2, reps = 5, inner = 1 } = {}) {
     await run();
     samples.push((performance.now() - t0) / inner);
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  return median(samples);
+}
+
+/** The middle value (the upper one of an even count), leaving xs as it is. */
+export function median(xs) {
+  return [...xs].sort((a, b) => a - b)[xs.length >> 1];
 }
 

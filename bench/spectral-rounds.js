@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import * as nb from "../dist/node.js";
 import { setNativeThreads } from "../dist/backend/native/index.js";
-import { randomArray } from "./peers.js";
+import { median, randomArray } from "./peers.js";
 
 const TORCH = `
 import sys, time, torch
@@ -30,7 +30,6 @@ for line in sys.stdin:
     ts.sort(); print(ts[len(ts) // 2] * 1000, flush=True)
 `;
 
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const cpuMs = (f) => {
   const t = process.cpuUsage();
   f();

@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
 import { backend } from "../dist/backend/registry.js";
 import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
+import { median } from "./peers.js";
 
 const ROUNDS = 15;
 const WARMUP = 3;
@@ -55,7 +56,6 @@ function timeOnce(f) {
   return performance.now() - t0;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const torch = startTorch();
 const torchInfo = torch ? await torch.next() : "PyTorch skipped";

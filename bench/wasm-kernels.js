@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import "../dist/node.js";
 import { registeredBackends } from "../dist/backend/registry.js";
 import { ArrayTensor } from "../dist/tensor/tensor.js";
+import { median } from "./peers.js";
 
 const N = 100_000;
 const ROUNDS = 9;
@@ -34,7 +35,6 @@ function nsPerElement(f) {
   return ((performance.now() - t0) * 1e6) / (reps * N);
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** Times `run(backend)` on both backends in alternating rounds; prints ns/element and the speedup. */
 function row(label, elements, run) {

@@ -6,6 +6,7 @@
 import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
 import { nablaMlp } from "./mlp.js";
+import { median } from "./peers.js";
 
 const ROUNDS = 7;
 const wasm = nb.listBackends().includes("wasm") ? "wasm" : undefined;
@@ -46,7 +47,6 @@ function time(f, scale) {
   return ((performance.now() - t0) / reps) * scale;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const names = ["wasm", "wasm-js-kernels"];
 const built = Object.fromEntries(names.map((name) => (nb.setBackend(name), [name, workloads()])));
 const times = {};
