@@ -2,35 +2,35 @@
 // and resident memory are its own, not shaped by whatever the bench ran before:
 //   node --expose-gc bench/mlp-child.js <peer> <dtype> time <warmup> <reps>
 //     → {"msPerStep": median of <reps> timed steps after <warmup>}
-//   node --expose-gc bench/mlp-child.js <peer> <dtype> mixed <warmup> <reps>
-//     → the same, timed after nablaMixedWorkload (bench/mlp.js) in this process (nabla only)
+//   node --expose-gc bench/mlp-child.js <peer> <dtype> serve <warmup> <fresh|mixed>
+//     → a long-lived process for bench/mlp-rounds.js (nabla only): `mixed` runs
+//       nablaMixedWorkload (bench/mlp.js) first; after <warmup> steps it prints {"ready":true},
+//       then for each line N on stdin runs N steps and prints {"wallMs", "cpuMs"} per step
 //   node --expose-gc bench/mlp-child.js <peer> float32 memory <steps> <seconds>
 //     → steps run, seconds, RSS (MB) after each tenth of the run, and the peak RSS
 // with peer one of nabla-native, nabla-wasm, nabla-reference (threads: NABLA_NUM_THREADS;
 // a suffix -eager runs valueAndGrad without nb.jit), nabla-step-<backend> (the whole step
-// compiled, bench/mlp.js's nablaMlpCompiled), tfjs-cpu, tfjs-wasm, jax. Prints one JSON line.
-// PyTorch's counterparts are torch_bench.py's "train" and "trainMemory" cases.
+// compiled, bench/mlp.js's nablaMlpCompiled), tfjs-cpu, tfjs-wasm, jax. Prints one JSON line (serve:
+// one per request), {"error"} if the peer cannot run.
+// PyTorch's counterparts are torch_bench.py's "train", "serve" and "trainMemory" cases.
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { createInterface } from "node:readline";
 import { MLP, jaxMlp, nablaMixedWorkload, nablaMlp, nablaMlpCompiled, tfMlp } from "./mlp.js";
 import { loadJax, loadTf, timeMs } from "./peers.js";
 
 const [peer, dtype, mode, firstArg, secondArg] = process.argv.slice(2);
 
 async function build() {
-  if (peer.startsWith("nabla-step-")) {
-    const nb = await import("../dist/node.js");
-    nb.setBackend(peer.slice("nabla-step-".length));
-    return nablaMlpCompiled(nb, dtype);
-  }
   if (peer.startsWith("nabla-")) {
     const nb = await import("../dist/node.js");
-    const [backend, variant] = peer.slice("nabla-".length).split("-");
+    const compiled = peer.startsWith("nabla-step-");
+    const [backend, variant] = peer.slice(compiled ? "nabla-step-".length : "nabla-".length).split("-");
     nb.setBackend(backend);
-    if (mode === "mixed") nablaMixedWorkload(nb);
-    return nablaMlp(nb, dtype, { jit: variant !== "eager" });
+    if (mode === "serve" && secondArg === "mixed") nablaMixedWorkload(nb);
+    return compiled ? nablaMlpCompiled(nb, dtype) : nablaMlp(nb, dtype, { jit: variant !== "eager" });
   }
-  if (mode === "mixed") throw new Error("the mixed-workload mode times nabla only");
+  if (mode === "serve") throw new Error("the serve mode runs nabla only (PyTorch's is torch_bench.py's)");
   if (peer.startsWith("tfjs-")) {
     const tf = await loadTf(peer.slice("tfjs-".length));
     if (tf.error) throw new Error(tf.error);
@@ -75,14 +75,33 @@ async function memory(mlp, maxSteps, maxSeconds) {
   return { steps, seconds, samplesMB: samples, peakMB: peakRssMB(samples), batch: MLP.batch };
 }
 
+/** bench/mlp-rounds.js's protocol: ready after the warm-up, then wall and CPU ms per step per request. */
+async function serve(mlp, warmup) {
+  for (let i = 0; i < warmup; i++) mlp.step();
+  mlp.check();
+  process.stdout.write(JSON.stringify({ ready: true }) + "\n");
+  for await (const line of createInterface({ input: process.stdin })) {
+    const steps = Number(line);
+    const c0 = process.cpuUsage(), t0 = performance.now();
+    for (let i = 0; i < steps; i++) mlp.step();
+    const wallMs = (performance.now() - t0) / steps;
+    const cpu = process.cpuUsage(c0);
+    mlp.check();
+    process.stdout.write(JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1e3 / steps }) + "\n");
+  }
+}
+
 try {
   const mlp = await build();
-  const result = mode === "time" || mode === "mixed"
-    ? { msPerStep: await timeMs(() => mlp.step(), { warmup: Number(firstArg), reps: Number(secondArg) }) }
-    : await memory(mlp, Number(firstArg), Number(secondArg));
-  mlp.check();
-  mlp.dispose();
-  process.stdout.write(JSON.stringify(result) + "\n");
+  if (mode === "serve") await serve(mlp, Number(firstArg));
+  else {
+    const result = mode === "time"
+      ? { msPerStep: await timeMs(() => mlp.step(), { warmup: Number(firstArg), reps: Number(secondArg) }) }
+      : await memory(mlp, Number(firstArg), Number(secondArg));
+    mlp.check();
+    mlp.dispose();
+    process.stdout.write(JSON.stringify(result) + "\n");
+  }
 } catch (e) {
   process.stdout.write(JSON.stringify({ error: String(e?.message ?? e).split("\n")[0].slice(0, 80) }) + "\n");
 }

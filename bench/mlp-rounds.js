@@ -1,98 +1,217 @@
-// The MLP step of bench/mlp.js, nabla (eager and nb.jit) beside PyTorch (torch_bench.py's
-// idiomatic step, one thread), each in a long-lived process of its own, fresh and after a mixed
-// workload (nablaMixedWorkload, PyTorch's mixed_workload: what a long-lived program does before
-// it trains), all six timed in ALTERNATING rounds: on a shared machine whose speed drifts by 2×
-// within minutes, only ratios taken round by round mean anything (issue 18).
-//   node --expose-gc bench/mlp-rounds.js [--rounds=8] [--steps=40]
-// Prints, per process, the median wall and CPU milliseconds per step (CPU: all of the process's
-// threads, getrusage / process_time, which preemption by other processes does not inflate), the median over rounds of mixed ÷ fresh (> 1: slower after the mixed workload) and
-// of PyTorch's time ÷ nabla's in the same setting (> 1: nabla faster).
-// Internally `--serve=<eager|jit>` (with `--mixed`) makes this script a nabla child: it reads
-// a step count per line on stdin and answers {wallMs, cpuMs} per step.
+// The MLP training step (bench/mlp.js) on nabla's native backend beside PyTorch (torch_bench.py's
+// idiomatic step, one thread), each setting in a long-lived process of its own, started once,
+// warmed up, then timed in ALTERNATING rounds: on a shared machine whose speed drifts by 2×
+// within minutes, only ratios taken round by round mean anything (issue 18's "same-run ratios,
+// long-lived processes"). `npm run bench`'s MLP rows (bench/run.js) take their native and
+// PyTorch figures from here; run alone, this script prints every setting's figures:
+//   node --expose-gc bench/mlp-rounds.js [--rounds=8] [--steps=40] [--threads=1,<cores>]
+// Each process answers, per request of N steps, its wall and CPU milliseconds per step (CPU:
+// all of the process's threads, process.cpuUsage / time.process_time, which preemption by
+// other processes does not inflate). Rounds run the processes in one order, then the reverse,
+// so drift within a round weighs on every process alike.
 import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import os from "node:os";
-import { MLP_LABELS, MLP_X, nablaMixedWorkload, nablaMlp } from "./mlp.js";
+import { pathToFileURL } from "node:url";
+import { MLP_LABELS, MLP_X } from "./mlp.js";
 import { median } from "./peers.js";
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
-const MIXED = args.includes("--mixed");
-const SERVE = args.find((a) => a.startsWith("--serve="))?.split("=")[1];
+/**
+ * The settings timed in rounds, one bench row each: nabla's three ways to write the step
+ * (nb.jit(valueAndGrad) + adam; valueAndGrad eager + adam; the whole step compiled), in a
+ * fresh process and after the mixed workload (bench/mlp.js's nablaMixedWorkload, PyTorch's
+ * mixed_workload); float64 for nb.jit's fresh step only.
+ */
+export const MLP_SETTINGS = [
+  { dtype: "float32", variant: "jit", mixed: false },
+  { dtype: "float64", variant: "jit", mixed: false },
+  { dtype: "float32", variant: "eager", mixed: false },
+  { dtype: "float32", variant: "eager", mixed: true },
+  { dtype: "float32", variant: "jit", mixed: true },
+  { dtype: "float32", variant: "compiled", mixed: false },
+  { dtype: "float32", variant: "compiled", mixed: true },
+];
 
-async function serve(variant) {
-  const nb = await import("../dist/node.js");
-  if (MIXED) nablaMixedWorkload(nb);
-  const mlp = nablaMlp(nb, "float32", { jit: variant === "jit" });
-  for (let i = 0; i < 20; i++) mlp.step();
-  process.stdout.write("ready\n");
-  for await (const line of createInterface({ input: process.stdin })) {
-    const steps = Number(line);
-    const c0 = process.cpuUsage(), t0 = performance.now();
-    for (let i = 0; i < steps; i++) mlp.step();
-    const wallMs = (performance.now() - t0) / steps;
-    const cpu = process.cpuUsage(c0);
-    process.stdout.write(JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1e3 / steps }) + "\n");
-  }
-  mlp.check();
+/** A setting in words, as the bench's row names it: "f32, eager, after a mixed workload". */
+export function describeSetting({ dtype, variant, mixed }) {
+  const how = { jit: "", eager: ", eager", compiled: ", whole step compiled" }[variant];
+  return `${dtype === "float32" ? "f32" : "f64"}${how}${mixed ? ", after a mixed workload" : ""}`;
 }
 
-/** A long-lived child answering one JSON line per request line. */
+const settingKey = ({ dtype, mixed }) => `${dtype} ${mixed ? "mixed" : "fresh"}`;
+/** The process ids: PyTorch's is shared by nabla's variants of one dtype and setting. */
+export const torchId = (s) => `torch ${settingKey(s)}`;
+export const nablaId = (s, threads) => `nabla ${s.variant} ${settingKey(s)} ${threads}T`;
+
+const MLP_CHILD = new URL("./mlp-child.js", import.meta.url).pathname;
+const TORCH_SCRIPT = new URL("./torch_bench.py", import.meta.url).pathname;
+const ONE_THREAD = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+const NABLA_PEER = { jit: "nabla-native", eager: "nabla-native-eager", compiled: "nabla-step-native" };
+
+/** The processes for `settings`, grouped so that each PyTorch process leads its nabla ones. */
+function engineList(settings, threadCounts) {
+  const groups = new Map();
+  for (const s of settings) {
+    const group = groups.get(torchId(s)) ?? groups.set(torchId(s), new Map([[torchId(s), { library: "torch", ...s }]])).get(torchId(s));
+    for (const threads of threadCounts) group.set(nablaId(s, threads), { library: "nabla", ...s, threads });
+  }
+  return new Map([...groups.values()].flatMap((g) => [...g]));
+}
+
+/**
+ * A long-lived child answering one JSON line per request line; its first line says it is
+ * ready (or why not). Errors carry the child's last line on stderr.
+ */
 function child(command, argv, env) {
-  const proc = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "inherit"] });
+  const proc = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  proc.stderr.on("data", (d) => (stderr = (stderr + d).slice(-2000)));
+  proc.on("error", (e) => (stderr += `\n${e.message}`));
+  const exited = new Promise((resolve) => proc.on("close", resolve));
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   const next = async () => {
     const { value, done } = await lines.next();
-    if (done) throw new Error(`${command} ended early`);
-    return value;
+    if (done) {
+      await exited;
+      throw new Error(stderr.trim().split("\n").pop() || `${command} ended early`);
+    }
+    const reply = JSON.parse(value);
+    if (reply.error) throw new Error(reply.error);
+    return reply;
   };
   return {
     ready: next,
     async run(steps) {
       proc.stdin.write(`${steps}\n`);
-      return JSON.parse(await next());
+      return next();
     },
-    close: () => proc.stdin.end(),
+    /** Ends the child (stdin closed) and waits for it; kills it if it lingers. */
+    async close() {
+      proc.stdin.end();
+      const timer = setTimeout(() => proc.kill(), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
   };
 }
 
+function spawnEngine(e, warmup, dataFile) {
+  if (e.library === "torch") {
+    const torchCase = { id: "0", kind: "serve", dtype: e.dtype, labels: MLP_LABELS, data: dataFile, mixed: e.mixed, warmup };
+    return child("/usr/bin/python3", [TORCH_SCRIPT, JSON.stringify([torchCase])], ONE_THREAD);
+  }
+  const argv = ["--expose-gc", MLP_CHILD, NABLA_PEER[e.variant], e.dtype, "serve", String(warmup), e.mixed ? "mixed" : "fresh"];
+  return child(process.execPath, argv, { NABLA_NUM_THREADS: String(e.threads) });
+}
 
-async function drive() {
-  const rounds = option("rounds", 8), steps = option("steps", 40);
-  const data = join(os.tmpdir(), `nabla-mlp-rounds-${process.pid}.f64`);
-  writeFileSync(data, new Uint8Array(MLP_X.buffer));
-  const script = new URL(import.meta.url).pathname;
-  const torchScript = new URL("./torch_bench.py", import.meta.url).pathname;
-  const oneThread = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-  const engines = {};
-  for (const setting of ["fresh", "mixed"]) {
-    const mixed = setting === "mixed";
-    for (const variant of ["eager", "jit"]) {
-      engines[`nabla ${variant}, ${setting}`] = child(process.execPath, ["--expose-gc", script, `--serve=${variant}`, ...(mixed ? ["--mixed"] : [])]);
-    }
-    const torchCase = { id: "0", kind: "serve", dtype: "float32", labels: MLP_LABELS, data, mixed };
-    engines[`torch, ${setting}`] = child("/usr/bin/python3", [torchScript, JSON.stringify([torchCase])], oneThread);
+const reasonOf = (e) => {
+  const why = String(e?.message ?? e).split("\n")[0];
+  return why.includes("No module named") || why.includes("ENOENT") ? "python3-torch not installed" : why.slice(0, 80);
+};
+
+/**
+ * Starts one process per setting and thread count (and PyTorch's per dtype and setting), waits
+ * until all are warmed up (`warmup` steps), then runs `rounds` rounds of `steps` steps in each.
+ * Returns { rounds, steps, processes, torchVersion, times: id → [{ wallMs, cpuMs } per round],
+ * errors: id → why that process has no figures }.
+ */
+export async function runMlpRounds(settings, { threads, rounds, steps, warmup, progress = () => {} }) {
+  const engines = engineList(settings, threads);
+  const dataFile = join(os.tmpdir(), `nabla-mlp-rounds-${process.pid}.f64`);
+  writeFileSync(dataFile, new Uint8Array(MLP_X.buffer));
+  const live = new Map();
+  const times = {}, errors = {};
+  let torchVersion = null;
+  const drop = async (id, e) => {
+    errors[id] = reasonOf(e);
+    delete times[id];
+    const p = live.get(id);
+    live.delete(id);
+    await p.close();
+  };
+  progress(`MLP step rounds: starting ${engines.size} long-lived processes (warm-up: ${warmup} steps${settings.some((s) => s.mixed) ? ", the mixed workload first in some" : ""})`);
+  try {
+    for (const [id, e] of engines) live.set(id, spawnEngine(e, warmup, dataFile));
+    await Promise.all([...live].map(async ([id, p]) => {
+      try {
+        const ready = await p.ready();
+        torchVersion ??= ready.version ?? null;
+        times[id] = [];
+      } catch (e) {
+        await drop(id, e);
+      }
+    }));
+  } finally {
+    rmSync(dataFile, { force: true });
   }
-  for (const e of Object.values(engines)) await e.ready();
-  rmSync(data, { force: true });
-  const results = Object.fromEntries(Object.keys(engines).map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const [k, e] of Object.entries(engines)) results[k].push(await e.run(steps));
+    progress(`MLP step rounds: round ${r + 1}/${rounds}, ${steps} steps in each of ${live.size} processes`);
+    const order = [...live.keys()];
+    if (r % 2) order.reverse();
+    for (const id of order) {
+      try {
+        times[id].push(await live.get(id).run(steps));
+      } catch (e) {
+        await drop(id, e);
+      }
+    }
   }
-  for (const e of Object.values(engines)) e.close();
-  /** Median over rounds of a's time ÷ b's, on wall and CPU time. */
-  const ratio = (a, b) => ["wallMs", "cpuMs"].map((u) => median(results[a].map((x, i) => x[u] / results[b][i][u])).toFixed(2));
-  console.log(`MLP step f32, batch 128; ${rounds} alternating rounds of ${steps} steps; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-  for (const [k, rs] of Object.entries(results)) {
-    const [engine, setting] = k.split(", ");
-    const slowdown = setting === "mixed" ? ratio(k, `${engine}, fresh`) : null;
-    const speedup = engine === "torch" ? null : ratio(`torch, ${setting}`, k);
-    console.log(`  ${k.padEnd(19)} wall ${median(rs.map((x) => x.wallMs)).toFixed(2)} ms/step, cpu ${median(rs.map((x) => x.cpuMs)).toFixed(2)} ms/step` +
-      (slowdown ? `; mixed ÷ fresh: wall ${slowdown[0]}, cpu ${slowdown[1]}` : "") +
-      (speedup ? `; speedup over torch: wall ${speedup[0]}×, cpu ${speedup[1]}×` : ""));
+  await Promise.all([...live.values()].map((p) => p.close()));
+  return { rounds, steps, processes: engines.size, torchVersion, times, errors };
+}
+
+/** Median over the rounds of milliseconds per step, by wall clock ("wallMs") or CPU time ("cpuMs"). */
+export const medianMs = (rs, unit) => median(rs.map((x) => x[unit]));
+
+/** Median over the rounds of b's time ÷ a's in the same round (> 1: a faster), or null. */
+export function roundRatio(times, a, b, unit) {
+  if (!times[a] || !times[b]) return null;
+  return median(times[a].map((x, i) => times[b][i][unit] / x[unit]));
+}
+
+const both = (times, a, b) => {
+  const wall = roundRatio(times, a, b, "wallMs"), cpu = roundRatio(times, a, b, "cpuMs");
+  return wall === null ? null : { wall, cpu };
+};
+
+/**
+ * One setting's figures from a runMlpRounds result: PyTorch's and nabla's (per thread count)
+ * median wall and CPU ms per step or the reason there are none, nabla's speedup over PyTorch
+ * round by round, and for a mixed setting each process's time after the mixed workload ÷ the
+ * fresh one's (> 1: slower after it), where the fresh process ran in the same rounds.
+ */
+export function settingFigures({ times, errors }, s, threads) {
+  const figure = (id) => (times[id] ? { wallMs: medianMs(times[id], "wallMs"), cpuMs: medianMs(times[id], "cpuMs") } : { error: errors[id] ?? "not run" });
+  const fresh = { ...s, mixed: false };
+  const slowdown = (id, freshId) => (s.mixed ? both(times, freshId, id) : null);
+  return {
+    torch: { ...figure(torchId(s)), mixedOverFresh: slowdown(torchId(s), torchId(fresh)) },
+    nabla: Object.fromEntries(threads.map((t) => [t, {
+      ...figure(nablaId(s, t)),
+      speedup: both(times, nablaId(s, t), torchId(s)),
+      mixedOverFresh: slowdown(nablaId(s, t), nablaId(fresh, t)),
+    }])),
+  };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const option = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  const threads = [...new Set(option("threads", `1,${cores}`).split(",").map(Number))];
+  const rounds = Number(option("rounds", 8)), steps = Number(option("steps", 40));
+  const result = await runMlpRounds(MLP_SETTINGS, { threads, rounds, steps, warmup: 20, progress: (m) => process.stderr.write(`  ${m}\n`) });
+  const x = (r) => (r ? `wall ${r.wall.toFixed(2)}×, cpu ${r.cpu.toFixed(2)}×` : "n/a");
+  const ms = (f) => (f.error ? `n/a (${f.error})` : `wall ${f.wallMs.toFixed(2)}, cpu ${f.cpuMs.toFixed(2)} ms/step`);
+  console.log(`MLP step, batch 128; ${result.processes} processes, ${rounds} alternating rounds of ${steps} steps; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  for (const s of MLP_SETTINGS) {
+    const f = settingFigures(result, s, threads);
+    const slower = (m) => (m ? `; mixed ÷ fresh: ${x(m).replaceAll("×", "")}` : "");
+    console.log(`${describeSetting(s)}\n  torch ${result.torchVersion ?? ""}, 1 thread: ${ms(f.torch)}${slower(f.torch.mixedOverFresh)}`);
+    for (const t of threads) console.log(`  nabla native, ${t} thread${t > 1 ? "s" : ""}: ${ms(f.nabla[t])}; speedup over torch: ${x(f.nabla[t].speedup)}${slower(f.nabla[t].mixedOverFresh)}`);
   }
 }
 
-await (SERVE ? serve(SERVE) : drive());
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();

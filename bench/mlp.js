@@ -154,8 +154,8 @@ export function jaxMlp(jax, dtype) {
  * What a long-lived nabla program does before it trains (issue 18): matmuls of other sizes in
  * both dtypes, elementwise work and reductions on large and small arrays, gradients, a Hessian
  * and jit of other functions, a few linalg calls, another model's step. bench/mlp-child.js's
- * "mixed" mode runs it, then times the MLP step in the same process; torch_bench.py's
- * mixed_workload is PyTorch's counterpart.
+ * serve mode runs it (with `mixed`) before the MLP step's rounds in the same process;
+ * torch_bench.py's mixed_workload is PyTorch's counterpart.
  */
 export function nablaMixedWorkload(nb) {
   for (const dtype of ["float64", "float32"]) {

@@ -10,7 +10,8 @@
 // instead of the table; `--quiet` hides the progress lines on stderr; `--only=TEXT` runs only
 // the rows whose name contains TEXT (`--only=memory`: only the memory section, which trains
 // each library's MLP in a process of its own and reports its resident memory). Every figure is the median of several timed repetitions
-// after warm-up. Not part of `npm test`: nothing here asserts.
+// after warm-up; the MLP rows' native and PyTorch figures, of alternating rounds of long-lived
+// processes (bench/mlp-rounds.js). Not part of `npm test`: nothing here asserts.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,6 +24,7 @@ import { optimSection } from "./optim.js";
 import { integrateSection, quadProblems, quadRunner } from "./integrate.js";
 import { modelsSection } from "./models.js";
 import { MLP, MLP_LABELS, MLP_X } from "./mlp.js";
+import { MLP_SETTINGS, describeSetting, runMlpRounds, settingFigures } from "./mlp-rounds.js";
 import { loadJax, loadTf, randomArray, timeMs } from "./peers.js";
 
 const argv = new Set(process.argv.slice(2));
@@ -511,67 +513,90 @@ function mlpChild(peer, dtype, mode, first, second, env = {}) {
   }
 }
 
-/**
- * Each library's step is timed in a fresh process of its own (as PyTorch's is): what the
- * bench ran before (a heap grown by 10⁶-element rows, other libraries' state) would
- * otherwise weigh on whichever library runs late.
- */
-async function trainCase(dtype, tf, jax) {
-  const { warmup, reps } = trainOpts();
-  const label = `MLP train step ${dtype}`;
-  const timed = (peer, note, env, mode = "time") => {
-    progress(`${label}: ${peer} (own process${mode === "mixed" ? ", after the mixed workload" : ""})`);
-    const r = mlpChild(peer, dtype, mode, warmup, reps, env);
-    return r.error ? na(r.error) : ok(MLP.batch / (r.msPerStep / 1e3), note);
-  };
-  const nabla = Object.fromEntries(NABLA_VARIANTS.map((v) => [v.key, nb.listBackends().includes(v.backend)
-    ? timed(`nabla-${v.backend}`, "nb.jit(nb.valueAndGrad(loss)) + nb.optim.adam", { NABLA_NUM_THREADS: String(v.threads) })
-    : na(`backend ${v.backend} did not load`)]));
-  const tfjs = Object.fromEntries(Object.entries(tf).map(([key, t]) => [key, t.error ? na(t.error)
-    : dtype === "float64" ? na("TF.js has no float64")
-    : timed(key, "float32; tf.train.adam minimize over a tf.sequential")]));
-  const jx = jax.error ? na(jax.error) : timed("jax", "jax.valueAndGrad + Adam written out, eager (no jit)");
-  return { ...nabla, ...tfjs, jax: jx, hand: na("no hand-written training step") };
+/** The alternating rounds behind the MLP rows' native and PyTorch figures (bench/mlp-rounds.js). */
+function roundsOpts() {
+  return QUICK ? { rounds: 5, steps: 15, warmup: 5 } : { rounds: 10, steps: 30, warmup: 20 };
+}
+/** The native columns (one thread, all cores), each a long-lived process per setting in the rounds. */
+const NATIVE_VARIANTS = NABLA_VARIANTS.filter((v) => v.backend === "native");
+const nativeThreads = () => (nb.listBackends().includes("native") ? [...new Set(NATIVE_VARIANTS.map((v) => v.threads))] : []);
+let mlpRounds;
+/** One set of rounds for every selected MLP row, started by the first of them. */
+function sharedMlpRounds() {
+  mlpRounds ??= runMlpRounds(ROWS.flatMap((r) => (r.mlp ? [r.mlp] : [])), { threads: nativeThreads(), ...roundsOpts(), progress });
+  return mlpRounds;
 }
 
+const STEP_NOTES = {
+  jit: "nb.jit(nb.valueAndGrad(loss)) + nb.optim.adam",
+  eager: "nb.valueAndGrad(loss), eager + nb.optim.adam",
+  compiled: "nb.nn.trainingStep(model, { jit: true }): one program",
+};
+
+/** A figure in samples/s from a setting's median ms per step in the rounds (and by CPU time). */
+const fromRounds = (f, note) => (f.error ? na(f.error) : { value: MLP.batch / (f.wallMs / 1e3), cpuValue: MLP.batch / (f.cpuMs / 1e3), note });
+
 /**
- * The float32 step as an eager program runs it (valueAndGrad without nb.jit, as PyTorch's step
- * runs), in a fresh process or after the mixed workload (bench/mlp.js's nablaMixedWorkload,
- * PyTorch's mixed_workload) in the same process: a long-lived program's setting (issue 18).
- * The mixed rows run the native backend only; the other libraries are on the fresh rows.
+ * One MLP row. The native columns and PyTorch's come from the alternating rounds of long-lived
+ * processes (the ratios that matter, taken round by round); the reference and wasm columns and
+ * the other libraries' are timed as before, each library in a fresh process of its own
+ * (bench/mlp-child.js), so that what the bench ran before does not weigh on it. The mixed rows
+ * run the native backend only; the other libraries are on the fresh rows.
  */
-async function trainVariantCase({ jit, mixed }) {
+async function mlpCase(s, tf, jax) {
   const { warmup, reps } = trainOpts();
-  const mode = mixed ? "mixed" : "time";
-  const what = `${jit ? "nb.jit(nb.valueAndGrad(loss))" : "nb.valueAndGrad(loss), eager"} + nb.optim.adam${mixed ? ", after the mixed workload" : ""}`;
+  const what = STEP_NOTES[s.variant] + (s.mixed ? ", after the mixed workload" : "");
+  const timed = (peer, note, env) => {
+    progress(`MLP train step ${describeSetting(s)}: ${peer} (own process)`);
+    const r = mlpChild(peer, s.dtype, "time", warmup, reps, env);
+    return r.error ? na(r.error) : ok(MLP.batch / (r.msPerStep / 1e3), note);
+  };
+  const result = await sharedMlpRounds();
+  const f = settingFigures(result, s, nativeThreads());
   const out = {};
   for (const v of NABLA_VARIANTS) {
     if (!nb.listBackends().includes(v.backend)) out[v.key] = na(`backend ${v.backend} did not load`);
-    else if (mixed && v.backend !== "native") out[v.key] = na("the mixed workload runs on the native backend");
-    else {
-      progress(`MLP train step float32${jit ? "" : ", eager"}${mixed ? ", mixed" : ""}: nabla ${v.key} (own process)`);
-      const r = mlpChild(`nabla-${v.backend}${jit ? "" : "-eager"}`, "float32", mode, warmup, reps, { NABLA_NUM_THREADS: String(v.threads) });
-      out[v.key] = r.error ? na(r.error) : ok(MLP.batch / (r.msPerStep / 1e3), what);
-    }
+    else if (v.backend === "native") out[v.key] = fromRounds(f.nabla[v.threads], `${what}; long-lived process, alternating rounds`);
+    else if (s.mixed) out[v.key] = na("the mixed workload runs on the native backend");
+    else out[v.key] = timed(`nabla-${s.variant === "compiled" ? "step-" : ""}${v.backend}${s.variant === "eager" ? "-eager" : ""}`, what, { NABLA_NUM_THREADS: String(v.threads) });
   }
-  const elsewhere = na("see the MLP rows above");
-  return { ...out, "tfjs-cpu": elsewhere, "tfjs-wasm": elsewhere, jax: elsewhere, hand: na("no hand-written training step") };
+  out.torch = fromRounds(f.torch, `torch ${result.torchVersion}, 1 thread`);
+  if (s.variant === "jit" && !s.mixed) {
+    for (const [key, t] of Object.entries(tf)) {
+      out[key] = t.error ? na(t.error) : s.dtype === "float64" ? na("TF.js has no float64") : timed(key, "float32; tf.train.adam minimize over a tf.sequential");
+    }
+    out.jax = jax.error ? na(jax.error) : timed("jax", "jax.valueAndGrad + Adam written out, eager (no jit)");
+  } else {
+    const elsewhere = na(s.variant === "compiled" && !s.mixed ? "see the row above" : "see the MLP rows above");
+    Object.assign(out, { "tfjs-cpu": elsewhere, "tfjs-wasm": elsewhere, jax: elsewhere });
+  }
+  out.hand = na("no hand-written training step");
+  const perVariant = (pick) => Object.fromEntries(NATIVE_VARIANTS.map((v) => [v.key, pick(f.nabla[v.threads])]));
+  out.rounds = {
+    rounds: result.rounds, steps: result.steps, processes: result.processes,
+    speedups: Object.fromEntries(NATIVE_VARIANTS.map((v) => [`${v.key} vs torch`, f.nabla[v.threads]?.speedup ?? null])),
+    ...(s.mixed ? { mixedOverFresh: { ...perVariant((x) => x?.mixedOverFresh ?? null), torch: f.torch.mixedOverFresh } } : {}),
+  };
+  return out;
 }
 
 /**
- * The same step with the whole of it (forward, backward, Adam) compiled as one nb.jit
- * program (nb.nn.trainingStep with { jit: true }); the peers' columns are left to the row above.
+ * After the table: the MLP rows' speedups over PyTorch as the rounds measured them (the median
+ * of each round's ratio, by wall clock and by CPU time) and, on the mixed rows, each process's
+ * time after the mixed workload ÷ the fresh one's.
  */
-function compiledTrainCase(dtype) {
-  const { warmup, reps } = trainOpts();
-  const nabla = Object.fromEntries(NABLA_VARIANTS.map((v) => {
-    if (!nb.listBackends().includes(v.backend)) return [v.key, na(`backend ${v.backend} did not load`)];
-    progress(`MLP train step ${dtype}, whole step compiled: nabla-${v.backend} (own process)`);
-    const r = mlpChild(`nabla-step-${v.backend}`, dtype, "time", warmup, reps, { NABLA_NUM_THREADS: String(v.threads) });
-    return [v.key, r.error ? na(r.error) : ok(MLP.batch / (r.msPerStep / 1e3), "nb.nn.trainingStep(model, { jit: true }): one program")];
-  }));
-  const beside = na("see the row above");
-  return { ...nabla, "tfjs-cpu": beside, "tfjs-wasm": beside, jax: beside, hand: na("no hand-written training step") };
+function printMlpRounds(rows) {
+  const { rounds, steps, processes } = rows[0].rounds;
+  console.log(`\nMLP step rows — nabla native and PyTorch: ${processes} long-lived processes (one per setting, started once and warmed up), ${rounds} alternating rounds of ${steps} steps; figures are medians over the rounds.`);
+  console.log("Speedup over PyTorch (the median of each round's PyTorch time ÷ nabla's; > 1: nabla faster), by wall clock and by CPU time (all of a process's threads; preemption by other processes does not inflate it):");
+  const x = (q) => (q === null ? "n/a" : `${q.toFixed(2)}×`);
+  for (const r of rows) {
+    const speedups = Object.entries(r.rounds.speedups).map(([k, q]) => `${k.replace(" vs torch", "")} ${x(q?.wall ?? null)} wall, ${x(q?.cpu ?? null)} cpu`);
+    const slower = r.rounds.mixedOverFresh
+      ? `; mixed ÷ fresh time (wall, cpu): ${Object.entries(r.rounds.mixedOverFresh).map(([k, q]) => `${k} ${q ? `${q.wall.toFixed(2)}, ${q.cpu.toFixed(2)}` : "n/a"}`).join("; ")}`
+      : "";
+    console.log(`  ${r.work.replace("MLP train step, batch 128, ", "")}: ${speedups.join("; ")}${slower}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -723,24 +748,12 @@ const ROWS = [
     run: () => quadCase(p),
   })),
   { work: `hessian sum(tanh(A·x)), x in R^${HESSIAN_N}`, unit: "ms", better: "lower", torch: { kind: "hessianTanh", n: HESSIAN_N, ...HESSIAN_TIMING }, run: hessianCase },
-  ...["float32", "float64"].map((dtype) => ({
-    work: `MLP train step, batch 128, ${dtype === "float32" ? "f32" : "f64"}`, unit: "samples/s", better: "higher",
-    torch: { kind: "train", dtype, ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE },
-    torchBeside: true,
-    run: (tf, jax) => trainCase(dtype, tf, jax),
+  // nabla native's and PyTorch's figures from alternating rounds (bench/mlp-rounds.js), hence no torch case.
+  ...MLP_SETTINGS.map((setting) => ({
+    work: `MLP train step, batch 128, ${describeSetting(setting)}`, unit: "samples/s", better: "higher",
+    mlp: setting,
+    run: (tf, jax) => mlpCase(setting, tf, jax),
   })),
-  ...[[false, false], [false, true], [true, true]].map(([jit, mixed]) => ({
-    work: `MLP train step, batch 128, f32${jit ? "" : ", eager"}${mixed ? ", after a mixed workload" : ""}`, unit: "samples/s", better: "higher",
-    torch: { kind: "train", dtype: "float32", ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE, mixed },
-    torchBeside: true,
-    run: () => trainVariantCase({ jit, mixed }),
-  })),
-  {
-    work: "MLP train step, batch 128, f32, whole step compiled", unit: "samples/s", better: "higher",
-    torch: { kind: "train", dtype: "float32", ...trainOpts(), labels: MLP_LABELS, data: MLP_DATA_FILE },
-    torchBeside: true,
-    run: () => compiledTrainCase("float32"),
-  },
 ].filter((r) => ONLY === undefined || r.work.includes(ONLY));
 
 const NABLA_KEYS = NABLA_VARIANTS.map((v) => v.key);
@@ -756,7 +769,7 @@ async function main() {
   const tf = { "tfjs-cpu": await loadTf("cpu"), "tfjs-wasm": await loadTf("wasm") };
   const jax = await loadJax();
   writeFileSync(MLP_DATA_FILE, new Uint8Array(MLP_X.buffer));
-  const torch = runTorch(ROWS.flatMap((r, id) => (r.torchBeside ? [] : [{ id: String(id), ...r.torch }])));
+  const torch = runTorch(ROWS.flatMap((r, id) => (r.torchBeside || !r.torch ? [] : [{ id: String(id), ...r.torch }])));
   const rows = [];
   for (const [id, r] of ROWS.entries()) {
     // This shared machine's speed drifts by ±20% over minutes: a row whose ratio matters most
@@ -768,7 +781,8 @@ async function main() {
     // The Python child's figure is PyTorch's, or SciPy's on the rows that name it their peer.
     const peer = r.peer ?? "torch";
     const label = peer === "scipy" ? `scipy ${source.scipy}` : `torch ${source.version}, 1 thread`;
-    figures[peer] = source.error ? na(source.error) : typeof t === "number" ? ok(peer === "scipy" ? 1000 * t : t, label) : na("no result");
+    // A row without a PyTorch case (the MLP rows: alternating rounds) brings its own figure.
+    if (r.torch) figures[peer] = source.error ? na(source.error) : typeof t === "number" ? ok(peer === "scipy" ? 1000 * t : t, label) : na("no result");
     figures.scipy ??= na("no SciPy counterpart");
     rows.push({ work: r.work, unit: r.unit, better: r.better, ...figures });
   }
@@ -792,7 +806,9 @@ async function main() {
       unit: r.unit,
       better: r.better,
       ...Object.fromEntries([...NABLA_KEYS, ...PEER_KEYS].map((k) => [k, r[k]])),
-      speedups: Object.fromEntries(RATIOS.map(([a, b]) => [`${a} vs ${b}`, speedup(r[a], r[b], r.better)])),
+      // The MLP rows' native-vs-PyTorch speedups are the rounds' (median of the per-round ratios, by wall clock).
+      speedups: Object.fromEntries(RATIOS.map(([a, b]) => [`${a} vs ${b}`, r.rounds?.speedups[`${a} vs ${b}`]?.wall ?? speedup(r[a], r[b], r.better)])),
+      ...(r.rounds ? { rounds: r.rounds } : {}),
     })),
   };
   const memory = ONLY === undefined || "memory".includes(ONLY) ? memorySection() : null;
@@ -812,10 +828,10 @@ async function main() {
 
   const header = ["work", "unit", ...NABLA_KEYS, ...PEER_KEYS.map((k) => (k === "hand" ? "hand JS" : k === "jax" ? "jax-js" : k)),
     ...RATIOS.map(([a, b]) => `${{ reference: "ref", native: "nat" }[a] ?? a} vs ${b}`)];
-  const table = rows.map((r) => [
+  const table = rows.map((r, i) => [
     r.work, `${r.unit} (${r.better === "higher" ? "↑" : "↓"})`,
     ...[...NABLA_KEYS, ...PEER_KEYS].map((k) => cell(r[k])),
-    ...RATIOS.map(([a, b]) => { const q = speedup(r[a], r[b], r.better); return q === null ? "-" : `${q.toFixed(2)}×`; }),
+    ...RATIOS.map(([a, b]) => { const q = record.results[i].speedups[`${a} vs ${b}`]; return q === null ? "-" : `${q.toFixed(2)}×`; }),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
   const line = (row) => row.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
@@ -840,6 +856,8 @@ async function main() {
     const speedups = NABLA_KEYS.flatMap((k) => { const q = ratio(loopRow[k], vmapRow[k]); return q === null ? [] : [`${k} ${q.toFixed(1)}×`]; });
     console.log(`  per-example gradients, vmap over the loop of nb.grad: ${speedups.join(", ")}`);
   }
+  const roundRows = rows.filter((r) => r.rounds);
+  if (roundRows.length) printMlpRounds(roundRows);
   if (memory) printMemory(memory);
   // The optimisation section (bench/optim.js): printed after the table, and kept in the record.
   record.optim = await optimSection({ quiet: QUIET });

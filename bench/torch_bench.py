@@ -169,14 +169,17 @@ def train(dtype, labels, data, reps, warmup, mixed=False):
     return len(labels) / (time_ms(mlp(dtype, labels, data), warmup, reps) / 1e3)
 
 
-def serve(dtype, labels, data, mixed):
-    """bench/mlp-rounds.js's PyTorch child: per stdin line N, runs N steps, prints ms per step."""
+def serve(dtype, labels, data, mixed, warmup):
+    """
+    bench/mlp-rounds.js's PyTorch child: after `warmup` steps says it is ready (with torch's
+    version), then per stdin line N runs N steps and prints wall and CPU ms per step.
+    """
     if mixed:
         mixed_workload()
     step = mlp(dtype, labels, data)
-    for _ in range(20):
+    for _ in range(warmup):
         step()
-    print("ready", flush=True)
+    print(json.dumps({"ready": True, "version": torch.__version__}), flush=True)
     for line in sys.stdin:
         n = int(line)
         c0, t0 = time.process_time(), time.perf_counter()
@@ -297,7 +300,7 @@ def main():
         elif kind == "tinyRecorded":
             value = tiny_recorded(case["reps"], case["ops"])
         elif kind == "serve":
-            serve(case["dtype"], case["labels"], case["data"], case["mixed"])
+            serve(case["dtype"], case["labels"], case["data"], case["mixed"], case.get("warmup", 20))
             return
         elif kind == "small":
             value = small_op(case["op"], case["dtype"], case["reps"], case["inner"])
