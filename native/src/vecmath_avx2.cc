@@ -11,6 +11,7 @@ namespace {
 struct Avx2 {
   using D = __m256d;
   using I = __m256i;
+  static constexpr bool kLookup16 = false;  // no 16-entry permute: tanh without a table
   static constexpr int W = 4;
   static D fma(D a, D b, D c) { return _mm256_fmadd_pd(a, b, c); }
   static bool any(I m) { return !_mm256_testz_si256(m, m); }

@@ -1,5 +1,6 @@
 // The vector kernels behind vecmath.h, as a template over an instruction set S that supplies
 //   D (W doubles), I (W int64s), W, fma(a, b, c) = a·b + c, and any(mask) (a lane is set).
+// S may also supply what tanhTable needs (kLookup16 says whether it does).
 // Each kernel handles the common range branch-free in W lanes and hands the rare lanes
 // outside it (NaN, ±∞, overflow, subnormal inputs of log, |x| ≥ 1.6e6 for sin/cos/tan) to libm,
 // one lane at a time. The algorithms are the classic ones of fdlibm (Sun, 1993), reworked
@@ -21,7 +22,9 @@
 //   atan: fdlibm's four-interval reduction (atan(c) + atan(t) with c in {½, 1, 3/2, ∞}) and
 //     its minimax aT0..aT10.
 //   erf: fdlibm's s_erf.c, its three rational approximations and exp(−x²) split in two.
-//   tanh: fdlibm's t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
+//   tanh: with AVX-512, h = expm1(2|x|)/2 from a 16-entry table of 2^(j/16) held in registers
+//     and tanh = h/(h + 1) with one correction step (tanhTable); elsewhere fdlibm's
+//     t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
 //   sigmoid: e = exp(−|x|), 1/(1 + e) or e/(1 + e); softplus: max(x, 0) + log1p(e).
 #pragma once
 
@@ -332,7 +335,8 @@ struct Kernels {
     return x > 0.0 ? x + l : l;
   }
 
-  static D tanhCore(D x) {
+  /** tanh(x) without a table (the instruction sets that have no 16-entry permute). */
+  static D tanhExpm1(D x) {
     D ax = absv(x);
     ax = ax > 22.0 ? splat(22.0) : ax;  // tanh rounds to ±1 beyond 22; NaN passes through
     const auto small = ax < 1.0;
@@ -341,6 +345,66 @@ struct Kernels {
     const D q = (small ? -t : splat(2.0)) / (t + 2.0);
     const D z = small ? q : 1.0 - q;
     return (D)((I)z | ((I)x & splatI(0x8000000000000000LL)));
+  }
+
+  // 2^(j/16) = kExp2Hi[j] + kExp2Lo[j], j = 0 … 15 (mpmath at 300 bits, each part rounded).
+  static constexpr double kExp2Hi[16] = {
+      0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
+      0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
+      0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
+      0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+  static constexpr double kExp2Lo[16] = {
+      0.0, 0x1.8a62e4adc610bp-54, -0x1.19041b9d78a76p-55, 0x1.9b07eb6c70573p-54,
+      0x1.6f46ad23182e4p-55, 0x1.ada0911f09ebcp-55, 0x1.d4397afec42e2p-56, 0x1.6324c054647adp-54,
+      -0x1.bdd3413b26456p-54, -0x1.41577ee04992fp-55, 0x1.6e9f156864b27p-54, 0x1.c7c46b071f2bep-56,
+      0x1.7a1cd345dcc81p-54, 0x1.11065895048ddp-55, 0x1.2ed02d75b3707p-55, -0x1.e9c23179c2893p-54};
+
+  /**
+   * tanh(x) = sign(x)·h/(h + 1), h = expm1(2|x|)/2 from the table above, for the instruction
+   * sets whose S supplies lookup16 (a 16-entry table in registers), min (x86's: the second
+   * operand where either is NaN), scalef (a·2^⌊k⌋) and fmaDown (a fused multiply-add rounded
+   * toward −∞):
+   *   2|x| = (16k + j)·ln2/16 + 2u with 16k + j = ⌊32|x|/ln2⌋, so 0 ≤ u < ln2/32 (never
+   *   negative: the sum below has no cancellation), p = e^(2u) − 1 by a polynomial of degree 8
+   *   (relative error 2·10⁻²⁰), and h = hh + hl with hh = 2ᵏ⁻¹·Th − ½ exact (k ≤ 53) and
+   *   hl = 2ᵏ⁻¹·(Th·p + Tl), Th + Tl = 2^(j/16), so the table's rounding is carried.
+   * z = h/d, d = h + 1, rounds three times (h, d, the quotient; 3 ulp at worst); one correction
+   * removes all three: with H = hh + hl = (d − 1) + δ (δ exact to a rounding of its own), the
+   * residual H − z·(H + 1) = (d − 1 − z·d) + δ·(1 − z), and tanh = z + residual·(1 − z), as
+   * 1/(H + 1) = 1 − tanh. One formula for every |x| (near 0, k = j = 0 and h = p(|x|)/2);
+   * ±0 and NaN pass through.
+   */
+  static D tanhTable(D x) {
+    const D c = S::min(splat(19.5), absv(x));  // 1 − tanh < 2⁻⁵⁴ beyond 19.06: rounds to 1; NaN stays
+    const D t = S::fmaDown(c, splat(0x1.71547652b82fep+5), splat(kShifter));  // 16k + j in the low bits
+    const D n = t - kShifter;
+    // ln2/32 in two parts, the first with 42 bits: n·high is exact for n < 2¹¹.
+    const D u = fma(n, splat(-0x1.ef35793c76730p-50), fma(n, splat(-0x1.62e42fefa3800p-6), c));
+    // p = 2u + u²·q(u), q a Chebyshev fit of (e^(2u) − 1 − 2u)/u² on [0, ln2/32] (mpmath),
+    // evaluated by Estrin's scheme (a shorter chain of dependent operations than Horner's).
+    const D u2 = u * u;
+    const D a0 = fma(splat(0x1.5555555555555p+0), u, splat(2.0));
+    const D a1 = fma(splat(0x1.1111110ed9a50p-2), u, splat(0x1.5555555555dc4p-1));
+    const D a2 = fma(splat(0x1.a01088a7f19d4p-6), u, splat(0x1.6c16c83d593fep-4));
+    const D b1 = fma(splat(0x1.a628d06198d38p-8), u2, a2);
+    const D q = fma(b1, u2 * u2, fma(a1, u2, a0));
+    const D p = fma(u2, q, u + u);
+    const D k = fma(n, splat(0.0625), splat(-1.0));  // ⌊k⌋ = ⌊n/16⌋ − 1
+    const D hi = S::scalef(S::lookup16(kExp2Hi, t), k);
+    const D hh = hi - 0.5;
+    const D hl = fma(hi, p, S::scalef(S::lookup16(kExp2Lo, t), k));
+    const D d = (hh + hl) + 1.0;
+    const D dm1 = d - 1.0;  // exact
+    const D z = dm1 / d;
+    const D delta = (hh - dm1) + hl;  // hh − (d − 1) is exact
+    const D w = 1.0 - z;
+    const D r = fma(fma(delta, w, fma(-z, d, dm1)), w, z);
+    return (D)((I)r | ((I)x & splatI(0x8000000000000000LL)));
+  }
+
+  static D tanhCore(D x) {
+    if constexpr (S::kLookup16) return tanhTable(x);
+    else return tanhExpm1(x);
   }
 
   static D sigmoidCore(D x) {
@@ -562,7 +626,7 @@ const VectorMath& table() {
       &K::template apply<&K::tanCore, &K::sinCosFast, scalarTan, true>,
       &K::template apply<&K::atanCore, &K::always, scalarAtan, true>,
       &K::template apply<&K::erfCore, &K::notNaN, scalarErf, true>,
-      &K::template apply<&K::tanhCore, &K::always, scalarTanh, true>,
+      &K::template apply<&K::tanhCore, &K::always, scalarTanh, !S::kLookup16>,  // tanhTable keeps ±0
       &K::template apply<&K::sigmoidCore, &K::expFast, sigmoidScalar, false>,
       &K::template apply<&K::softplusCore, &K::expFast, softplusScalar, false>,
       &K::applyPow,
