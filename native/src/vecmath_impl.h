@@ -22,9 +22,9 @@
 //   atan: fdlibm's four-interval reduction (atan(c) + atan(t) with c in {½, 1, 3/2, ∞}) and
 //     its minimax aT0..aT10.
 //   erf: fdlibm's s_erf.c, its three rational approximations and exp(−x²) split in two.
-//   tanh: with AVX-512, h = expm1(2|x|)/2 from a 16-entry table of 2^(j/16) held in registers
-//     and tanh = h/(h + 1) with one correction step (tanhTable); elsewhere fdlibm's
-//     t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
+//   tanh: with AVX-512 and AVX2, h = expm1(2|x|)/2 from a 16-entry table of 2^(j/16) (in two
+//     registers, or gathered) and tanh = h/(h + 1) with one correction step (tanhTable); in
+//     portable C++ fdlibm's t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
 //   sigmoid: e = exp(−|x|), 1/(1 + e) or e/(1 + e); softplus: max(x, 0) + log1p(e).
 #pragma once
 
@@ -335,7 +335,7 @@ struct Kernels {
     return x > 0.0 ? x + l : l;
   }
 
-  /** tanh(x) without a table (the instruction sets that have no 16-entry permute). */
+  /** tanh(x) without a table (portable C++, whose lanes have no table lookup). */
   static D tanhExpm1(D x) {
     D ax = absv(x);
     ax = ax > 22.0 ? splat(22.0) : ax;  // tanh rounds to ±1 beyond 22; NaN passes through
@@ -361,9 +361,9 @@ struct Kernels {
 
   /**
    * tanh(x) = sign(x)·H/(H + 1), H = expm1(2|x|)/2 from the table above, for the instruction
-   * sets whose S supplies lookup16 (a 16-entry table in registers), min (x86's: the second
-   * operand where either is NaN), scalef (a·2^⌊k⌋) and fmaDown (a fused multiply-add rounded
-   * toward −∞):
+   * sets whose S supplies lookup16 (a table of 16 entries, picked by the low 4 bits of t's
+   * encoding), min (x86's: the second operand where either is NaN), halfPow2k(a, t) (a·2ᵏ⁻¹
+   * for t = 1.5·2⁵² + 16k + j) and fmaDown (a·b + c rounded toward −∞, or at most one below):
    *   2|x| = (16k + j)·ln2/16 + 2u with 16k + j = ⌊32|x|/ln2⌋, so 0 ≤ u < ln2/32 (never
    *   negative: the sum below has no cancellation), p = e^(2u) − 1 by a polynomial of degree 7,
    *   and H = hh + hl with hh = 2ᵏ⁻¹·Th − ½ and hl = 2ᵏ⁻¹·(Th·p + Tl), Th + Tl = 2^(j/16), so the
@@ -388,10 +388,9 @@ struct Kernels {
     const D a1 = fma(splat(0x1.1111147d1c853p-2), u, splat(0x1.555555542590ep-1));
     const D a2 = fma(splat(0x1.a5c77361dad99p-6), u, splat(0x1.6c0fd9fc2f4a3p-4));
     const D p = fma(u2, fma(fma(a2, u2, a1), u2, a0), u + u);
-    const D k = fma(n, splat(0.0625), splat(-1.0));  // ⌊k⌋ = ⌊n/16⌋ − 1
-    const D hi = S::scalef(S::lookup16(kExp2Hi, t), k);
+    const D hi = S::halfPow2k(S::lookup16(kExp2Hi, t), t);
     const D hh = hi - 0.5;
-    const D hl = fma(hi, p, S::scalef(S::lookup16(kExp2Lo, t), k));
+    const D hl = fma(hi, p, S::halfPow2k(S::lookup16(kExp2Lo, t), t));
     const D d = (hh + hl) + 1.0;
     const D dm1 = d - 1.0;
     const D z = dm1 / d;
