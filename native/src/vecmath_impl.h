@@ -347,17 +347,17 @@ struct Kernels {
     return (D)((I)z | ((I)x & splatI(0x8000000000000000LL)));
   }
 
-  // 2^(j/16) = kExp2Hi[j] + kExp2Lo[j], j = 0 … 15 (mpmath at 300 bits, each part rounded).
+  // 2^(j/16) = kExp2Hi[j]·(1 + kExp2LoRatio[j]), j = 0 … 15 (mpmath at 300 bits, each rounded).
   static constexpr double kExp2Hi[16] = {
       0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
       0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
       0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
       0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
-  static constexpr double kExp2Lo[16] = {
-      0.0, 0x1.8a62e4adc610bp-54, -0x1.19041b9d78a76p-55, 0x1.9b07eb6c70573p-54,
-      0x1.6f46ad23182e4p-55, 0x1.ada0911f09ebcp-55, 0x1.d4397afec42e2p-56, 0x1.6324c054647adp-54,
-      -0x1.bdd3413b26456p-54, -0x1.41577ee04992fp-55, 0x1.6e9f156864b27p-54, 0x1.c7c46b071f2bep-56,
-      0x1.7a1cd345dcc81p-54, 0x1.11065895048ddp-55, 0x1.2ed02d75b3707p-55, -0x1.e9c23179c2893p-54};
+  static constexpr double kExp2LoRatio[16] = {
+      0.0, 0x1.79aa65d837b6dp-54, -0x1.01b15eaa59348p-55, 0x1.68efde3a8a894p-54,
+      0x1.34d754db0abb6p-55, 0x1.59f48a72a4c6dp-55, 0x1.690cebb7aafb0p-56, 0x1.063e1e21c5409p-54,
+      -0x1.3b3efbf5e2228p-54, -0x1.b32dcb94da51dp-56, 0x1.db72fc1f0eab4p-55, 0x1.1affc2b91ce27p-56,
+      0x1.c1a7792cb3387p-55, 0x1.36eae30af0cb3p-56, 0x1.4a385a63d07a7p-56, -0x1.ff7128fd391f0p-55};
 
   /**
    * tanh(x) = sign(x)·H/(H + 1), H = expm1(2|x|)/2 from the table above, for the instruction
@@ -366,8 +366,8 @@ struct Kernels {
    * for t = 1.5·2⁵² + 16k + j) and fmaDown (a·b + c rounded toward −∞, or at most one below):
    *   2|x| = (16k + j)·ln2/16 + 2u with 16k + j = ⌊32|x|/ln2⌋, so 0 ≤ u < ln2/32 (never
    *   negative: the sum below has no cancellation), p = e^(2u) − 1 by a polynomial of degree 7,
-   *   and H = hh + hl with hh = 2ᵏ⁻¹·Th − ½ and hl = 2ᵏ⁻¹·(Th·p + Tl), Th + Tl = 2^(j/16), so the
-   *   table's rounding is carried.
+   *   and H = hh + hl with hh = 2ᵏ⁻¹·Th − ½ and hl = 2ᵏ⁻¹·Th·(p + ρ), Th·(1 + ρ) = 2^(j/16), so
+   *   the table's rounding is carried (ρ joins p's first term, 2u + ρ, at no cost).
    * z = (d − 1)/d with d = (hh + hl) + 1 rounds three times (3 ulp at worst); one correction
    * step removes all three: with H = (d − 1) + δ, δ = (hh − (d − 1)) + hl, the residual
    * H − z·(H + 1) = (d − 1 − z·d) + δ·(1 − z), and tanh = z + residual·(1 − z), as
@@ -381,16 +381,16 @@ struct Kernels {
     const D n = t - kShifter;
     // ln2/32 in two parts, the first with 42 bits: n·high is exact for n < 2¹¹.
     const D u = fma(n, splat(-0x1.ef35793c76730p-50), fma(n, splat(-0x1.62e42fefa3800p-6), c));
-    // p = 2u + u²·q(u), q a Chebyshev fit of (e^(2u) − 1 − 2u)/u² on [0, ln2/32] (mpmath; p's
+    // p = 2u + ρ + u²·q(u), q a Chebyshev fit of (e^(2u) − 1 − 2u)/u² on [0, ln2/32] (mpmath; p's
     // relative error 1.4·10⁻¹⁷), by Estrin's scheme (a shorter chain than Horner's, no more ops)
     const D u2 = u * u;
     const D a0 = fma(splat(0x1.5555555555663p+0), u, splat(2.0));
     const D a1 = fma(splat(0x1.1111147d1c853p-2), u, splat(0x1.555555542590ep-1));
     const D a2 = fma(splat(0x1.a5c77361dad99p-6), u, splat(0x1.6c0fd9fc2f4a3p-4));
-    const D p = fma(u2, fma(fma(a2, u2, a1), u2, a0), u + u);
+    const D p = fma(u2, fma(fma(a2, u2, a1), u2, a0), fma(u, splat(2.0), S::lookup16(kExp2LoRatio, t)));
     const D hi = S::halfPow2k(S::lookup16(kExp2Hi, t), t);
     const D hh = hi - 0.5;
-    const D hl = fma(hi, p, S::halfPow2k(S::lookup16(kExp2Lo, t), t));
+    const D hl = hi * p;
     const D d = (hh + hl) + 1.0;
     const D dm1 = d - 1.0;
     const D z = dm1 / d;
