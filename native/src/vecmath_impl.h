@@ -1,10 +1,13 @@
 // The vector kernels behind vecmath.h, as a template over an instruction set S that supplies
 //   D (W doubles), I (W int64s), W, fma(a, b, c) = a·b + c, and any(mask) (a lane is set).
-// S may also supply what tanhTable needs (kLookup16 says whether it does).
+// S may also supply what tanhTable and expTable need (kLookup16 says whether it does;
+// kLookupInRegisters, whether a lookup is one permute, cheap enough for exp).
 // Each kernel handles the common range branch-free in W lanes and hands the rare lanes
 // outside it (NaN, ±∞, overflow, subnormal inputs of log, |x| ≥ 1.6e6 for sin/cos/tan) to libm,
 // one lane at a time. The algorithms are the classic ones of fdlibm (Sun, 1993), reworked
 // for lanes instead of branches:
+//   exp with AVX-512: a 16-entry table of 2^(j/16) in registers and a degree-7 polynomial
+//     on |r| ≤ ln2/32 (expTable). Elsewhere, and expm1 everywhere:
 //   exp, expm1: x = k·ln2 + r (Cody–Waite: ln2 in two parts, the first with 32 bits so that
 //     k·ln2hi is exact), expm1(r) by its Taylor series to r¹³ (|r| ≤ 0.347: the truncation is
 //     below 0.05 ulp), then 2ᵏ·(1 + expm1(r)) or 2ᵏ·expm1(r) + (2ᵏ − 1); expm1 adds the
@@ -86,8 +89,8 @@ struct Kernels {
     return t;
   }
 
-  /** exp(x) for |x| < 708 (2ᵏ normal). */
-  static D expCore(D x) {
+  /** exp(x) for |x| < 708 (2ᵏ normal), without a table. */
+  static D expNoTable(D x) {
     D r, c;
     const D t = reduceLn2(x, r, c);
     return pow2(t) * (1.0 + expm1Poly(r));
@@ -362,7 +365,7 @@ struct Kernels {
   /**
    * tanh(x) = sign(x)·H/(H + 1), H = expm1(2|x|)/2 from the table above, for the instruction
    * sets whose S supplies lookup16 (a table of 16 entries, picked by the low 4 bits of t's
-   * encoding), min (x86's: the second operand where either is NaN), halfPow2k(a, t) (a·2ᵏ⁻¹
+   * encoding), min (x86's: the second operand where either is NaN), pow2k<b>(a, t) (a·2ᵏ⁺ᵇ
    * for t = 1.5·2⁵² + 16k + j) and fmaDown (a·b + c rounded toward −∞, or at most one below):
    *   2|x| = (16k + j)·ln2/16 + 2u with 16k + j = ⌊32|x|/ln2⌋, so 0 ≤ u < ln2/32 (never
    *   negative: the sum below has no cancellation), p = e^(2u) − 1 by a polynomial of degree 7,
@@ -388,7 +391,7 @@ struct Kernels {
     const D a1 = fma(splat(0x1.1111147d1c853p-2), u, splat(0x1.555555542590ep-1));
     const D a2 = fma(splat(0x1.a5c77361dad99p-6), u, splat(0x1.6c0fd9fc2f4a3p-4));
     const D p = fma(u2, fma(fma(a2, u2, a1), u2, a0), fma(u, splat(2.0), S::lookup16(kExp2LoRatio, t)));
-    const D hi = S::halfPow2k(S::lookup16(kExp2Hi, t), t);
+    const D hi = S::template pow2k<-1>(S::lookup16(kExp2Hi, t), t);
     const D hh = hi - 0.5;
     const D hl = hi * p;
     const D d = (hh + hl) + 1.0;
@@ -398,6 +401,31 @@ struct Kernels {
     const D w = 1.0 - z;
     const D r = fma(fma(delta, w, fma(-z, d, dm1)), w, z);
     return (D)((I)r | ((I)x & splatI(0x8000000000000000LL)));
+  }
+
+  /**
+   * exp(x) for |x| < 708 from the same table: x = (16k + j)·ln2/16 + r with 16k + j the nearest
+   * integer to 16x/ln2, |r| ≤ ln2/32, eˣ = 2ᵏ·Th·(1 + ρ + p), p = e^r − 1 = r + r²·g(r), g a
+   * Chebyshev fit of (e^r − 1 − r)/r² (mpmath; 1 + p within 4·10⁻⁴ ulp of e^r).
+   */
+  static D expTable(D x) {
+    const D t = fma(x, splat(0x1.71547652b82fep+4), splat(kShifter));
+    const D n = t - kShifter;
+    // ln2/16 in two parts, the first with 38 bits: n·high is exact for |n| < 2¹⁵.
+    const D r = fma(n, splat(-0x1.cf79abc9e3b3ap-44), fma(n, splat(-0x1.62e42fefa0000p-5), x));
+    const D r2 = r * r;
+    const D b0 = fma(splat(0x1.5555555555556p-3), r, splat(0x1.0000000000001p-1));
+    const D b1 = fma(splat(0x1.11111110e10a8p-7), r, splat(0x1.55555554e9468p-5));
+    const D b2 = fma(splat(0x1.a01b0c2edac01p-13), r, splat(0x1.6c17ed4cc48cap-10));
+    const D p = fma(r2, fma(fma(b2, r2, b1), r2, b0), r + S::lookup16(kExp2LoRatio, t));
+    const D th = S::lookup16(kExp2Hi, t);
+    return S::template pow2k<0>(fma(th, p, th), t);
+  }
+
+  static D expCore(D x) {
+    // A gathered table (AVX2) costs exp more than it saves; a permuted one (AVX-512) does not.
+    if constexpr (S::kLookupInRegisters) return expTable(x);
+    else return expNoTable(x);
   }
 
   static D tanhCore(D x) {
