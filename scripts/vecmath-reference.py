@@ -118,6 +118,28 @@ INPUTS["erf"] = uniform(-7, 7, 300) + loguniform(1e-320, 1e300, 200) + near(
     [0.84375, 1.25, 2.857142857142857, 6.0, -0.84375, -1.25, -2.857142857142857, -6.0, 5.9])
 INPUTS["softplus"] = uniform(-750, 750, 150) + uniform(-40, 40, 200) + loguniform(1e-320, 1, 100) + near([708.0, -708.0, 36.7, -745.1])
 INPUTS["tan"] = list(INPUTS["sin"]) + uniform(-1.6, 1.6, 100) + near([0.6743431091308594, -0.6743431091308594])
+# tanh, densely (its own generator, so the other functions' inputs stay as they were): where
+# e = expm1(2|x|) is small (|x| < 0.1, the table kernel's first entries), around e = 2 (|x| in
+# 0.5–0.6), the table's steps m·ln2/32, up to where tanh rounds to 1 (19.06) and the AVX-512
+# kernel's clamp (19.5), and the inputs found worst for the old and new kernels in 2²¹-point
+# sweeps against long double (fdlibm's kernel reached 2.46 ulp at 0x1.c4bdf195993d1p-3).
+TANH_WORST = [float.fromhex(h) for h in """
+-0x1.13dbc6ea21a85p-1 -0x1.13fdd5d415b34p-1 -0x1.15b6b8f4208c0p-1 -0x1.1780ff038577fp-1 -0x1.18a0444f0cb6bp-1
+-0x1.94dbe2703dac5p-27 -0x1.989e723381f70p-27 -0x1.afee0e989e431p-3 -0x1.bbadedbda54bap-3 -0x1.bf25ecbc4f53dp-3
+-0x1.c53a1ec59ebfbp-3 -0x1.d656781ed70a6p-20 -0x1.eadc5be19c6b5p-7 -0x1.f05aaf5a5433cp-6 -0x1.f21d3e34e42a5p-5
+-0x1.f928281155428p-5 -0x1.f9998a253e2c1p-6 -0x1.fa1747e612242p-19 -0x1.fcd3646561af3p-7 -0x1.fd16a15af032bp-8
+-0x1.fd5739c311aecp-7 -0x1.fd8f74dd7e9bfp-8 -0x1.fdb1f447d6040p-7 -0x1.fdc07053ed8adp-6 -0x1.fdff104a1ef2ep-7
+-0x1.fe380875de775p-8 -0x1.fea5227c7e0d1p-7 -0x1.ff640b6e9f9b5p-10 0x1.139eab0d22cbap-1 0x1.15119197d8a03p-1
+0x1.15431396e97ebp-1 0x1.8f4afbc029674p-4 0x1.95a88111c36a4p-4 0x1.a7a861aafeb78p-3 0x1.b531ec247e58cp-3
+0x1.c4bdf195993d1p-3 0x1.c5847272bf621p-3 0x1.f085cba241a38p-6 0x1.f2e6237ce1cc9p-8 0x1.fb137fed13521p-7
+0x1.fb7df5d61a7c5p-7 0x1.fc21c242d4e4ep-8 0x1.fd5b41cd70a3ep-8 0x1.feeb7ac33ecb5p-8""".split()]
+tanh_rng = random.Random(1806)
+INPUTS["tanh"] += (
+    [tanh_rng.choice((-1, 1)) * tanh_rng.uniform(lo, hi) for lo, hi, count in
+     [(0, 0.1, 400), (0.1, 0.5, 200), (0.5, 0.6, 200), (0.6, 1, 100), (1, 20, 200)] for _ in range(count)]
+    + [math.copysign(10 ** tanh_rng.uniform(-9, -1), tanh_rng.uniform(-1, 1)) for _ in range(200)]
+    + near([m * math.log(2) / 32 for m in range(1, 48)] + [19.06, 19.5, -19.5, 18.4]) + TANH_WORST
+)
 
 FUNCS = {"exp": mp.exp, "log": mp.log, "log1p": mp.log1p, "expm1": mp.expm1, "sin": mp.sin,
          "cos": mp.cos, "tan": mp.tan, "atan": mp.atan, "erf": mp.erf, "tanh": mp.tanh, "sigmoid": sigmoid, "softplus": softplus}

@@ -14,6 +14,25 @@ struct Avx2 {
   static constexpr int W = 4;
   static D fma(D a, D b, D c) { return _mm256_fmadd_pd(a, b, c); }
   static bool any(I m) { return !_mm256_testz_si256(m, m); }
+  // tanhTable's needs (vecmath_impl.h), without AVX-512's permute, scalef and rounding
+  // control: a gather, and 2ᵏ⁻¹ built in the exponent field.
+  static constexpr bool kLookup16 = true;
+  static constexpr bool kLookupInRegisters = false;
+  static D lookup16(const double (&table)[16], D i) {
+    return _mm256_i64gather_pd(table, _mm256_and_si256(_mm256_castpd_si256(i), _mm256_set1_epi64x(15)), 8);
+  }
+  static D min(D a, D b) { return _mm256_min_pd(a, b); }
+  template <int Bias>
+  static D pow2k(D a, D t) {  // t's bits shifted right by 4 end in k; 2ᵏ⁺ᵇ is (k + b + 1023)·2⁵²
+    const I k = _mm256_slli_epi64(_mm256_srli_epi64(_mm256_castpd_si256(t), 4), 52);
+    const I one = _mm256_set1_epi64x(static_cast<long long>(1023 + Bias) << 52);
+    return _mm256_mul_pd(a, _mm256_castsi256_pd(_mm256_add_epi64(k, one)));
+  }
+  // ⌊a·b⌋ + c where a·b rounds up to an integer is that integer: at most one below the exact
+  // floor, which leaves tanhTable's reduced argument a rounding error below zero (harmless).
+  static D fmaDown(D a, D b, D c) {
+    return _mm256_add_pd(_mm256_round_pd(_mm256_mul_pd(a, b), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), c);
+  }
 };
 
 }  // namespace

@@ -8,6 +8,8 @@ namespace {
 struct Generic {
   using D = double __attribute__((vector_size(16)));
   using I = long long __attribute__((vector_size(16)));
+  static constexpr bool kLookup16 = false;  // no table lookup in lanes: fdlibm's tanh
+  static constexpr bool kLookupInRegisters = false;
   static constexpr int W = 2;
   static D fma(D a, D b, D c) { return a * b + c; }
   static bool any(I m) { return (m[0] | m[1]) != 0; }

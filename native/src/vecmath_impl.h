@@ -1,9 +1,13 @@
 // The vector kernels behind vecmath.h, as a template over an instruction set S that supplies
 //   D (W doubles), I (W int64s), W, fma(a, b, c) = a·b + c, and any(mask) (a lane is set).
+// S may also supply what tanhTable and expTable need (kLookup16 says whether it does;
+// kLookupInRegisters, whether a lookup is one permute, cheap enough for exp).
 // Each kernel handles the common range branch-free in W lanes and hands the rare lanes
 // outside it (NaN, ±∞, overflow, subnormal inputs of log, |x| ≥ 1.6e6 for sin/cos/tan) to libm,
 // one lane at a time. The algorithms are the classic ones of fdlibm (Sun, 1993), reworked
 // for lanes instead of branches:
+//   exp with AVX-512: a 16-entry table of 2^(j/16) in registers and a degree-7 polynomial
+//     on |r| ≤ ln2/32 (expTable). Elsewhere, and expm1 everywhere:
 //   exp, expm1: x = k·ln2 + r (Cody–Waite: ln2 in two parts, the first with 32 bits so that
 //     k·ln2hi is exact), expm1(r) by its Taylor series to r¹³ (|r| ≤ 0.347: the truncation is
 //     below 0.05 ulp), then 2ᵏ·(1 + expm1(r)) or 2ᵏ·expm1(r) + (2ᵏ − 1); expm1 adds the
@@ -21,7 +25,9 @@
 //   atan: fdlibm's four-interval reduction (atan(c) + atan(t) with c in {½, 1, 3/2, ∞}) and
 //     its minimax aT0..aT10.
 //   erf: fdlibm's s_erf.c, its three rational approximations and exp(−x²) split in two.
-//   tanh: fdlibm's t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
+//   tanh: with AVX-512 and AVX2, h = expm1(2|x|)/2 from a 16-entry table of 2^(j/16) (in two
+//     registers, or gathered) and tanh = h/(h + 1) with one correction step (tanhTable); in
+//     portable C++ fdlibm's t = expm1(∓2|x|), tanh = −t/(t + 2) below 1, 1 − 2/(t + 2) above.
 //   sigmoid: e = exp(−|x|), 1/(1 + e) or e/(1 + e); softplus: max(x, 0) + log1p(e).
 #pragma once
 
@@ -83,8 +89,8 @@ struct Kernels {
     return t;
   }
 
-  /** exp(x) for |x| < 708 (2ᵏ normal). */
-  static D expCore(D x) {
+  /** exp(x) for |x| < 708 (2ᵏ normal), without a table. */
+  static D expNoTable(D x) {
     D r, c;
     const D t = reduceLn2(x, r, c);
     return pow2(t) * (1.0 + expm1Poly(r));
@@ -332,7 +338,8 @@ struct Kernels {
     return x > 0.0 ? x + l : l;
   }
 
-  static D tanhCore(D x) {
+  /** tanh(x) without a table (portable C++, whose lanes have no table lookup). */
+  static D tanhExpm1(D x) {
     D ax = absv(x);
     ax = ax > 22.0 ? splat(22.0) : ax;  // tanh rounds to ±1 beyond 22; NaN passes through
     const auto small = ax < 1.0;
@@ -341,6 +348,89 @@ struct Kernels {
     const D q = (small ? -t : splat(2.0)) / (t + 2.0);
     const D z = small ? q : 1.0 - q;
     return (D)((I)z | ((I)x & splatI(0x8000000000000000LL)));
+  }
+
+  // 2^(j/16) = kExp2Hi[j]·(1 + kExp2LoRatio[j]), j = 0 … 15 (mpmath at 300 bits, each rounded).
+  static constexpr double kExp2Hi[16] = {
+      0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
+      0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
+      0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
+      0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+  static constexpr double kExp2LoRatio[16] = {
+      0.0, 0x1.79aa65d837b6dp-54, -0x1.01b15eaa59348p-55, 0x1.68efde3a8a894p-54,
+      0x1.34d754db0abb6p-55, 0x1.59f48a72a4c6dp-55, 0x1.690cebb7aafb0p-56, 0x1.063e1e21c5409p-54,
+      -0x1.3b3efbf5e2228p-54, -0x1.b32dcb94da51dp-56, 0x1.db72fc1f0eab4p-55, 0x1.1affc2b91ce27p-56,
+      0x1.c1a7792cb3387p-55, 0x1.36eae30af0cb3p-56, 0x1.4a385a63d07a7p-56, -0x1.ff7128fd391f0p-55};
+
+  /**
+   * tanh(x) = sign(x)·H/(H + 1), H = expm1(2|x|)/2 from the table above, for the instruction
+   * sets whose S supplies lookup16 (a table of 16 entries, picked by the low 4 bits of t's
+   * encoding), min (x86's: the second operand where either is NaN), pow2k<b>(a, t) (a·2ᵏ⁺ᵇ
+   * for t = 1.5·2⁵² + 16k + j) and fmaDown (a·b + c rounded toward −∞, or at most one below):
+   *   2|x| = (16k + j)·ln2/16 + 2u with 16k + j = ⌊32|x|/ln2⌋, so 0 ≤ u < ln2/32 (never
+   *   negative: the sum below has no cancellation), p = e^(2u) − 1 by a polynomial of degree 7,
+   *   and H = hh + hl with hh = 2ᵏ⁻¹·Th − ½ and hl = 2ᵏ⁻¹·Th·(p + ρ), Th·(1 + ρ) = 2^(j/16), so
+   *   the table's rounding is carried (ρ joins p's first term, 2u + ρ, at no cost).
+   * z = (d − 1)/d with d = (hh + hl) + 1 rounds three times (3 ulp at worst); one correction
+   * step removes all three: with H = (d − 1) + δ, δ = (hh − (d − 1)) + hl, the residual
+   * H − z·(H + 1) = (d − 1 − z·d) + δ·(1 − z), and tanh = z + residual·(1 − z), as
+   * 1/(H + 1) = 1 − tanh. hh, d − 1 and hh − (d − 1) are exact while 2ᵏ < 2⁵³ (|x| < 18.4;
+   * beyond, tanh is within 2⁻⁵² of 1). One formula for every |x| (near 0, k = j = 0 and
+   * H = p(|x|)/2); ±0 and NaN pass through. At most 1.51 ulp from tanh over 2.3·10⁷ inputs (against long double).
+   */
+  static D tanhTable(D x) {
+    const D c = S::min(splat(19.5), absv(x));  // 1 − tanh < 2⁻⁵⁴ beyond 19.06: rounds to 1; NaN stays
+    const D t = S::fmaDown(c, splat(0x1.71547652b82fep+5), splat(kShifter));  // 16k + j in the low bits
+    const D n = t - kShifter;
+    // ln2/32 in two parts, the first with 42 bits: n·high is exact for n < 2¹¹.
+    const D u = fma(n, splat(-0x1.ef35793c76730p-50), fma(n, splat(-0x1.62e42fefa3800p-6), c));
+    // p = 2u + ρ + u²·q(u), q a Chebyshev fit of (e^(2u) − 1 − 2u)/u² on [0, ln2/32] (mpmath; p's
+    // relative error 1.4·10⁻¹⁷), by Estrin's scheme (a shorter chain than Horner's, no more ops)
+    const D u2 = u * u;
+    const D a0 = fma(splat(0x1.5555555555663p+0), u, splat(2.0));
+    const D a1 = fma(splat(0x1.1111147d1c853p-2), u, splat(0x1.555555542590ep-1));
+    const D a2 = fma(splat(0x1.a5c77361dad99p-6), u, splat(0x1.6c0fd9fc2f4a3p-4));
+    const D p = fma(u2, fma(fma(a2, u2, a1), u2, a0), fma(u, splat(2.0), S::lookup16(kExp2LoRatio, t)));
+    const D hi = S::template pow2k<-1>(S::lookup16(kExp2Hi, t), t);
+    const D hh = hi - 0.5;
+    const D hl = hi * p;
+    const D d = (hh + hl) + 1.0;
+    const D dm1 = d - 1.0;
+    const D z = dm1 / d;
+    const D delta = (hh - dm1) + hl;
+    const D w = 1.0 - z;
+    const D r = fma(fma(delta, w, fma(-z, d, dm1)), w, z);
+    return (D)((I)r | ((I)x & splatI(0x8000000000000000LL)));
+  }
+
+  /**
+   * exp(x) for |x| < 708 from the same table: x = (16k + j)·ln2/16 + r with 16k + j the nearest
+   * integer to 16x/ln2, |r| ≤ ln2/32, eˣ = 2ᵏ·Th·(1 + ρ + p), p = e^r − 1 = r + r²·g(r), g a
+   * Chebyshev fit of (e^r − 1 − r)/r² (mpmath; 1 + p within 4·10⁻⁴ ulp of e^r).
+   */
+  static D expTable(D x) {
+    const D t = fma(x, splat(0x1.71547652b82fep+4), splat(kShifter));
+    const D n = t - kShifter;
+    // ln2/16 in two parts, the first with 38 bits: n·high is exact for |n| < 2¹⁵.
+    const D r = fma(n, splat(-0x1.cf79abc9e3b3ap-44), fma(n, splat(-0x1.62e42fefa0000p-5), x));
+    const D r2 = r * r;
+    const D b0 = fma(splat(0x1.5555555555556p-3), r, splat(0x1.0000000000001p-1));
+    const D b1 = fma(splat(0x1.11111110e10a8p-7), r, splat(0x1.55555554e9468p-5));
+    const D b2 = fma(splat(0x1.a01b0c2edac01p-13), r, splat(0x1.6c17ed4cc48cap-10));
+    const D p = fma(r2, fma(fma(b2, r2, b1), r2, b0), r + S::lookup16(kExp2LoRatio, t));
+    const D th = S::lookup16(kExp2Hi, t);
+    return S::template pow2k<0>(fma(th, p, th), t);
+  }
+
+  static D expCore(D x) {
+    // A gathered table (AVX2) costs exp more than it saves; a permuted one (AVX-512) does not.
+    if constexpr (S::kLookupInRegisters) return expTable(x);
+    else return expNoTable(x);
+  }
+
+  static D tanhCore(D x) {
+    if constexpr (S::kLookup16) return tanhTable(x);
+    else return tanhExpm1(x);
   }
 
   static D sigmoidCore(D x) {
@@ -562,7 +652,7 @@ const VectorMath& table() {
       &K::template apply<&K::tanCore, &K::sinCosFast, scalarTan, true>,
       &K::template apply<&K::atanCore, &K::always, scalarAtan, true>,
       &K::template apply<&K::erfCore, &K::notNaN, scalarErf, true>,
-      &K::template apply<&K::tanhCore, &K::always, scalarTanh, true>,
+      &K::template apply<&K::tanhCore, &K::always, scalarTanh, !S::kLookup16>,  // tanhTable keeps ±0
       &K::template apply<&K::sigmoidCore, &K::expFast, sigmoidScalar, false>,
       &K::template apply<&K::softplusCore, &K::expFast, softplusScalar, false>,
       &K::applyPow,

@@ -90,9 +90,15 @@ function worstErrors(run: (name: string, dtype: "float64" | "float32", args: num
   return worst;
 }
 
+/**
+ * tanh's table kernel (AVX-512 and AVX2: expm1 from 2^(j/16) and a corrected quotient) is held
+ * to 1 ulp on its dense set, where fdlibm's (the portable build's) reaches the 2 of the rest.
+ */
+const f64Bound = (name: string, isa: string): number => (name === "tanh" && isa !== "generic" ? 1 : 2);
+
 function expectWithinBounds(worst: Record<string, Worst>, isa: string): void {
   for (const [name, [f64, f32, f64Libm]] of Object.entries(worst)) {
-    expect(f64, `${name} float64 (${isa})`).toBeLessThanOrEqual(2);
+    expect(f64, `${name} float64 (${isa})`).toBeLessThanOrEqual(f64Bound(name, isa));
     expect(f32, `${name} float32 (${isa})`).toBeLessThanOrEqual(1);
     expect(f64Libm, `${name} float64 beyond 1.6e6, libm (${isa})`).toBeLessThanOrEqual(16);
   }
