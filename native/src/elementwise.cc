@@ -502,8 +502,9 @@ ptrdiff_t leadToLine(const FusedProgram& p, ptrdiff_t i0) {
     if (p.stores[o].f32 == std::is_same_v<V, float>) first = p.stores[o].data;
   for (int k = 0; k < p.nOperands && !first; k++)
     if (p.operands[k].access == Access::full && p.operands[k].f32 == std::is_same_v<V, float>) first = p.operands[k].data;
+  if (!first) return 0;
   const uintptr_t at = reinterpret_cast<uintptr_t>(static_cast<const V*>(first) + i0);
-  return first && at % sizeof(V) == 0 ? ptrdiff_t((64 - at % 64) % 64 / sizeof(V)) : 0;
+  return at % sizeof(V) == 0 ? ptrdiff_t((64 - at % 64) % 64 / sizeof(V)) : 0;
 }
 
 /**
