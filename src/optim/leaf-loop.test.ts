@@ -103,9 +103,15 @@ describe("the eager Adam step takes the general path where the loop does not app
     expect(values(nb.add(params.w, nb.mul((u as { w: nb.Tensor }).w, -0.05)))).toEqual(values(fast));
   });
 
-  test("mismatched trees still get the general path's message", () => {
+  test("mismatched trees and shapes still get the general path's errors; an empty tree steps to an empty tree", () => {
     const opt = nb.optim.adam();
     const params = { w: nb.tensor([1, 2]) };
     expect(() => opt.step(params, { v: nb.tensor([1, 2]) } as unknown as typeof params, opt.init(params))).toThrow(/adam/);
+    // Same size, other shape: no broadcasting [2, 3] against [6] here either.
+    const matrix = { w: nb.zeros([2, 3]) };
+    expect(() => opt.step(matrix, { w: nb.ones([6]) }, opt.init(matrix))).toThrow(/shape|broadcast/i);
+    const empty = opt.step({}, {}, opt.init({}));
+    expect(empty.params).toEqual({});
+    expect((empty.state[0] as { count: number }).count).toBe(1);
   });
 });

@@ -11,7 +11,7 @@ import type { SoleLoop } from "../autodiff/jit-program.js";
 import { type PyTree, flatten, sameStructure, unflatten } from "../autodiff/pytree.js";
 import { settings } from "../ops/config.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
-import { sizeOf } from "../tensor/shape.js";
+import { shapesEqual, sizeOf } from "../tensor/shape.js";
 import { ArrayTensor, Tensor } from "../tensor/tensor.js";
 
 /**
@@ -50,7 +50,7 @@ export function leafLoop(arithmetic: (...args: Tensor[]) => Tensor[], treeCount:
     const def = flat[0]!.def;
     if (flat.some((f) => !sameStructure(f.def, def))) return undefined;
     const leaves = flat[0]!.leaves.map((_, i) => flat.map((f) => f.leaves[i]));
-    if (!leaves.every(sameKind)) return undefined;
+    if (leaves.length === 0 || !leaves.every(sameKind)) return undefined;
     const columns = leaves.map((column) => column.map((t) => (t as Tensor).concrete()));
     const results: ArrayTensor[][] = [];
     for (const dtype of new Set(columns.map((c) => c[0]!.dtype))) {
@@ -62,12 +62,11 @@ export function leafLoop(arithmetic: (...args: Tensor[]) => Tensor[], treeCount:
   };
 }
 
-/** True when the leaves at one position of every tree are concrete tensors of one dtype and size. */
+/** True when the leaves at one position of every tree are concrete tensors of one dtype and shape. */
 function sameKind(leaves: readonly unknown[]): boolean {
   const first = leaves[0];
   if (!(first instanceof Tensor) || first.level !== 0) return false;
-  const n = sizeOf(first.shape);
-  return leaves.every((x) => x instanceof Tensor && x.level === 0 && x.dtype === first.dtype && sizeOf(x.shape) === n);
+  return leaves.every((x) => x instanceof Tensor && x.level === 0 && x.dtype === first.dtype && shapesEqual(x.shape, first.shape));
 }
 
 /** Runs the loop over every leaf position of `dtype`, writing result k of position i to results[k][i]. */
