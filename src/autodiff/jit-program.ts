@@ -64,6 +64,17 @@ interface CompiledGroup {
 
 type RunStep = { kind: "equation"; eq: Equation } | { kind: "group"; group: CompiledGroup };
 
+/** A program that is one fused loop (Program.soleLoop); inputs are numbered as the traced function's. */
+export interface SoleLoop {
+  spec: FusedLoopSpec;
+  /** What each operand of the loop reads: an input of the program, or a constant of it. */
+  operands: ({ input: number } | { constant: ArrayTensor })[];
+  /** For output k of the program, the loop's store (its position in the loop's outputs) that computes it. */
+  storeOf: number[];
+  /** The active backend's loop for it (compiled once per backend). */
+  loop(): FusedLoop;
+}
+
 /** A traced function compiled for one signature. */
 export class Program {
   private readonly steps: RunStep[];
@@ -80,6 +91,28 @@ export class Program {
   get stepCounts(): { fused: number; primitives: number } {
     const fused = this.steps.filter((s) => s.kind === "group").length;
     return { fused, primitives: this.steps.length - fused };
+  }
+
+  /**
+   * The program as one fused loop, when it compiles to exactly that (an elementwise function
+   * of its inputs whose outputs are all computed in the loop, no sums or index maps): for a
+   * caller that runs the same function over many arrays with outputs it allocates itself
+   * (nb.optim's eager Adam step), skipping run's per-call work. @internal
+   */
+  soleLoop(): SoleLoop | undefined {
+    const only = this.steps[0];
+    if (this.steps.length !== 1 || only?.kind !== "group") return undefined;
+    const { group } = only;
+    const outputs = this.recording.outputs.map((o) => (typeof o === "number" ? group.stores.findIndex((s) => s.slot === o) : -1));
+    if (group.sums.length > 0 || group.operands.some((o) => o.access === "indexed") || outputs.some((j) => j < 0) ||
+        new Set(outputs).size !== group.stores.length) return undefined;
+    const constants = this.recording.constants;
+    return {
+      spec: group.spec,
+      operands: group.operands.map(({ slot }) => (constants.has(slot) ? { constant: constants.get(slot)! } : { input: slot })),
+      storeOf: outputs,
+      loop: () => loopOf(group),
+    };
   }
 
   run(inputs: readonly ArrayTensor[]): (Tensor | number)[] {

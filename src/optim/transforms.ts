@@ -16,6 +16,7 @@ import {
 } from "./base.js";
 import { jit } from "../autodiff/jit.js";
 import { toTensor } from "../tensor/create.js";
+import { leafLoop } from "./leaf-loop.js";
 
 const zerosTree = (params: PyTree, where: string): PyTree => leafwise((p) => zerosLike(p), [params], where);
 
@@ -150,7 +151,9 @@ export interface AdamOptions {
  */
 export function scaleByAdam(options: AdamOptions & { amsgrad?: boolean } = {}): Transform<AdamState> {
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8, amsgrad = false } = options;
-  const fusedLeaf = jit((m: Tensor, v: Tensor, g: Tensor, invC1: Tensor, invSqrtC2: Tensor) => adamArithmetic(m, v, g, invC1, invSqrtC2, b1, b2, eps));
+  const leafUpdate = (m: Tensor, v: Tensor, g: Tensor, invC1: Tensor, invSqrtC2: Tensor): Tensor[] => adamArithmetic(m, v, g, invC1, invSqrtC2, b1, b2, eps);
+  const fusedLeaf = jit(leafUpdate);
+  const eagerLoop = leafLoop(leafUpdate, 3, 2);
   return transform(
     (params): AdamState => {
       const state = adamFamilyInit(params, "scaleByAdam");
@@ -164,6 +167,9 @@ export function scaleByAdam(options: AdamOptions & { amsgrad?: boolean } = {}): 
         // Both moments and the step in one fused loop per leaf (see adamArithmetic).
         const invC1 = quotient(1, c1);
         const invSqrtC2 = quotient(1, root(c2));
+        const eager = typeof invC1 === "number" && typeof invSqrtC2 === "number"
+          ? eagerLoop([state.mu, state.nu, updates], [invC1, invSqrtC2]) : undefined;
+        if (eager !== undefined) return [eager[0]!, { count: t, mu: eager[1]!, nu: eager[2]! }];
         const [out, mu, nu] = leafwiseMany(
           (m, v, g) => fusedLeaf(m, v, g, asScalar(invC1, g.dtype), asScalar(invSqrtC2, g.dtype)),
           3, [state.mu, state.nu, updates], "scaleByAdam",
@@ -205,10 +211,12 @@ type StepFunction = <P extends PyTree>(params: P, grads: P, state: PyTree[]) => 
  */
 export function fusedAdamStep(options: AdamOptions, lr: LearningRate, weightDecay: number | undefined): StepFunction {
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8 } = options;
-  const fusedLeaf = jit((p: Tensor, m: Tensor, v: Tensor, g: Tensor, invC1: Tensor, invSqrtC2: Tensor, negativeLr: Tensor) => {
+  const leafStep = (p: Tensor, m: Tensor, v: Tensor, g: Tensor, invC1: Tensor, invSqrtC2: Tensor, negativeLr: Tensor): Tensor[] => {
     const [u, mNext, vNext] = adamArithmetic(m, v, g, invC1, invSqrtC2, b1, b2, eps);
     return [add(p, mul(weightDecay === undefined ? u : add(u, mul(p, weightDecay)), negativeLr)), mNext, vNext];
-  });
+  };
+  const fusedLeaf = jit(leafStep);
+  const eagerLoop = leafLoop(leafStep, 4, 3);
   return <P extends PyTree>(params: P, grads: P, state: PyTree[]) => {
     const adamState = state[0] as AdamState;
     const lrState = state[state.length - 1] as CountState;
@@ -216,11 +224,16 @@ export function fusedAdamStep(options: AdamOptions, lr: LearningRate, weightDeca
     const invC1 = quotient(1, oneMinusPower(b1, t));
     const invSqrtC2 = quotient(1, root(oneMinusPower(b2, t)));
     const rate = rateAt(lr, lrState.count);
+    const nextState = (mu: PyTree, nu: PyTree): PyTree[] => [{ count: t, mu, nu }, ...state.slice(1, -1), { count: nextCount(lrState.count) }];
+    // Eagerly (a number count): every leaf's loop straight from the compiled arithmetic.
+    const eager = typeof invC1 === "number" && typeof invSqrtC2 === "number"
+      ? eagerLoop([params, adamState.mu, adamState.nu, grads], [invC1, invSqrtC2, -rate]) : undefined;
+    if (eager !== undefined) return { params: eager[0] as P, state: nextState(eager[1]!, eager[2]!) };
     const [next, mu, nu] = leafwiseMany(
       (p, m, v, g) => fusedLeaf(p, m, v, g, asScalar(invC1, g.dtype), asScalar(invSqrtC2, g.dtype), toTensor(-rate, g.dtype)),
       3, [params, adamState.mu, adamState.nu, grads], "adam",
     );
-    return { params: next as P, state: [{ count: t, mu: mu!, nu: nu! }, ...state.slice(1, -1), { count: nextCount(lrState.count) }] };
+    return { params: next as P, state: nextState(mu!, nu!) };
   };
 }
 
