@@ -3,6 +3,8 @@
  * outputs need, scheduled into steps that either run one primitive through `bind` (matmul,
  * reductions, shape ops, custom rules: whatever the active backend does) or run a fused
  * group of elementwise equations as one loop, the active backend's `fusedLoop`.
+ * The values fused loops store for later steps live in buffers the program owns and reuses
+ * on every call (./jit-buffers.ts); the outputs are always fresh tensors.
  */
 import { type Primitive, bind } from "../ops/core.js";
 import { settings } from "../ops/config.js";
@@ -11,6 +13,7 @@ import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
 import type { Backend, FusedLoop, FusedLoopSpec, FusedStep, OperandAccess } from "../backend/interface.js";
 import { backend } from "../backend/registry.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
+import { type BufferPlan, type Buffers, type StepAccess, freshOutput, planBuffers } from "./jit-buffers.js";
 import { type Shape, broadcastIndexMap, formatShape, sizeOf } from "../tensor/shape.js";
 import { ArrayTensor, type Tensor, isSingleValue } from "../tensor/tensor.js";
 
@@ -69,11 +72,18 @@ export class Program {
   private readonly steps: RunStep[];
   /** The equations the outputs need, in recorded order: what debugNans runs one by one. */
   private readonly live: Equation[];
+  private readonly plan: BufferPlan;
+  /** The owned buffers, made on the first call; null while a call is running (a nested call makes its own). */
+  private buffers: Buffers | null;
+  private readonly output: Slot[];
 
   constructor(private readonly recording: Recording) {
     this.live = liveEquations(recording);
     const context = groupContext(recording, this.live);
     this.steps = schedule(recording, this.live).map((s) => (s.kind === "equation" ? s : { kind: "group", group: compileGroup(s.group, context) }));
+    this.output = recording.outputs.filter((o): o is Slot => typeof o === "number");
+    this.plan = planBuffers(this.steps.map(stepAccess), this.output, recording);
+    this.buffers = this.plan.create();
   }
 
   /** How many fused loops and plain primitive steps one call runs (what the tests check fusion by). */
@@ -88,9 +98,28 @@ export class Program {
     for (const [slot, c] of this.recording.constants) env[slot] = c;
     // debugNans checks every primitive's output, so each runs on its own through bind.
     if (settings.debugNans) for (const eq of this.live) evaluate(eq, env);
-    else for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env) : runGroup(step.group, env);
+    else {
+      // A call made while another is running (a custom rule calling this jitted function)
+      // must not write into the running call's buffers: it gets buffers of its own.
+      const buffers = this.buffers ?? this.plan.create();
+      this.buffers = null;
+      try {
+        for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env) : runGroup(step.group, env, buffers);
+        // An output that reaches an owned buffer through a view (a reshape of a stored value) is copied out.
+        for (const slot of this.output) env[slot] = freshOutput(env[slot]!, buffers);
+      } finally {
+        this.buffers = buffers;
+      }
+    }
     return this.recording.outputs.map((o) => (typeof o === "number" ? env[o]! : o.number));
   }
+}
+
+/** The slots a step reads and writes; a fused loop writes into storage the program gives it. */
+function stepAccess(step: RunStep): StepAccess {
+  if (step.kind === "equation") return { reads: step.eq.inputs, writes: [step.eq.out], owned: false };
+  const { operands, stores, sums } = step.group;
+  return { reads: operands.map((o) => o.slot), writes: [...stores, ...sums].map((s) => s.slot), owned: true };
 }
 
 function evaluate(eq: Equation, env: (ArrayTensor | undefined)[]): void {
@@ -288,7 +317,7 @@ function loopOf(group: CompiledGroup): FusedLoop {
   return loop;
 }
 
-function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[]): void {
+function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[], buffers: Buffers): void {
   const data: TypedArray[] = [];
   const offsets: number[] = [];
   const maps: (Int32Array | null)[] = [];
@@ -300,13 +329,13 @@ function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[]): void 
     offsets.push(t.offset);
     maps.push(map);
   }
-  const outputs = group.stores.map((s) => allocateUninitialized(s.dtype, group.size));
+  const outputs = group.stores.map((s) => buffers.data(s.slot) ?? allocateUninitialized(s.dtype, group.size));
   const sums = new Float64Array(group.sums.length);
   loopOf(group)(data, offsets, maps, outputs, sums, group.size);
-  group.stores.forEach((s, j) => (env[s.slot] = new ArrayTensor(outputs[j]!, s.shape)));
+  group.stores.forEach((s, j) => (env[s.slot] = buffers.tensor(s.slot) ?? new ArrayTensor(outputs[j]!, s.shape)));
   group.sums.forEach((s, j) => {
-    const out = allocate(s.dtype, 1);
+    const out = buffers.data(s.slot) ?? allocate(s.dtype, 1);
     out[0] = sums[j]!;
-    env[s.slot] = new ArrayTensor(out, s.shape);
+    env[s.slot] = buffers.tensor(s.slot) ?? new ArrayTensor(out, s.shape);
   });
 }

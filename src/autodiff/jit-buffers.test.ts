@@ -1,0 +1,112 @@
+/**
+ * The buffers a jit program owns and reuses: which values share one (planBuffers), and that
+ * reuse never shows through: outputs of one call stay as they were after later calls, nested
+ * calls of the same program get buffers of their own, and every result equals the eager one
+ * exactly (the expected values are eager evaluations, which own nothing).
+ */
+import { describe, expect, test } from "vitest";
+import * as nb from "../index.js";
+import { type StepAccess, planBuffers } from "./jit-buffers.js";
+
+const snapshot = (t: unknown): unknown => (t instanceof nb.Tensor ? { shape: t.shape, dtype: t.dtype, values: Array.from(t.values()) } : t);
+const snapshotAll = (ts: readonly unknown[]): unknown[] => ts.map(snapshot);
+
+describe("planBuffers", () => {
+  // Slots 0-9 all float64 [4]; slot 10 float32 [4].
+  const slots = { shapes: Array.from({ length: 11 }, () => [4]), dtypes: [...Array.from({ length: 10 }, () => "float64" as const), "float32" as const] };
+  const loop = (reads: number[], writes: number[]): StepAccess => ({ reads, writes, owned: true });
+  const bind = (reads: number[], writes: number[]): StepAccess => ({ reads, writes, owned: false });
+  const bufferIds = (steps: StepAccess[], outputs: number[], owned: number[]) => {
+    const buffers = planBuffers(steps, outputs, slots).create();
+    const arrays = owned.map((s) => buffers.data(s));
+    return arrays.map((a) => (a === undefined ? undefined : arrays.indexOf(a)));
+  };
+
+  test("a value whose last reader has run gives its buffer to the next value of its size and dtype", () => {
+    // 1 = loop(0); 2 = loop(1); 3 = loop(2); 4 = bind(3): 2 cannot take 1's buffer (its loop reads 1), 3 can.
+    const steps = [loop([0], [1]), loop([1], [2]), loop([2], [3]), bind([3], [4])];
+    expect(bufferIds(steps, [4], [1, 2, 3])).toEqual([0, 1, 0]);
+  });
+
+  test("outputs and values of another dtype get no shared buffer", () => {
+    const steps = [loop([0], [1]), loop([1], [10, 2]), bind([2, 10], [3])];
+    const buffers = planBuffers(steps, [3, 10], slots).create();
+    expect(buffers.data(10)).toBeUndefined();
+    expect(buffers.data(1)).not.toBe(buffers.data(2));
+  });
+
+  test("a bind step's result may be a view, so its inputs live as long as it does", () => {
+    // 2 = bind(1) (a transpose, say) is read by step 3; 1's buffer must not go to 3's write at step 2.
+    const steps = [loop([0], [1]), bind([1], [2]), loop([0], [3]), loop([2, 3], [4]), bind([4], [5])];
+    const [one, three] = bufferIds(steps, [5], [1, 3]);
+    expect(one).not.toBe(three);
+  });
+
+  test("one call's buffers are not another's", () => {
+    const plan = planBuffers([loop([0], [1]), bind([1], [2])], [2], slots);
+    expect(plan.create().data(1)).not.toBe(plan.create().data(1));
+  });
+});
+
+describe("a jitted function's owned buffers never show through", () => {
+  const w = nb.randn([6, 3], { seed: 1 });
+  /** Stored intermediates (h, read by a matmul and a transpose), views and sums among the outputs. */
+  const f = (x: nb.Tensor) => {
+    const h = nb.relu(nb.add(nb.mul(x, 2), 1));
+    const y = nb.matmul(h, w);
+    const z = nb.tanh(nb.add(y, 0.5));
+    return [nb.transpose(h), nb.reshape(z, [z.shape[0]! * 3]), nb.sum(nb.mul(z, z)), nb.matmul(nb.exp(z), nb.transpose(w))];
+  };
+
+  test("outputs of a call are unchanged by the calls after it", () => {
+    const g = nb.jit(f);
+    const xs = [0, 1, 2].map((seed) => nb.randn([5, 6], { seed: 10 + seed }));
+    const results = xs.map((x) => g(x));
+    const first = snapshotAll(results[0]!);
+    g(nb.randn([5, 6], { seed: 20 }));
+    expect(first).toEqual(snapshotAll(f(xs[0]!)));
+    results.forEach((r, i) => expect(snapshotAll(r)).toEqual(snapshotAll(f(xs[i]!))));
+  });
+
+  test("a call made while the same program is running (inside a custom rule) gets buffers of its own", () => {
+    let depth = 0;
+    // The rule's function calls g again, on other values, between the steps of g's running call
+    // that store a value (a) and read it back.
+    const inner = nb.customJvp(
+      (a: nb.Tensor) => {
+        if (depth > 0 || !nested) return nb.cos(a);
+        depth++;
+        try {
+          return nb.add(nb.cos(a), nb.sum(g(nb.neg(a)) as nb.Tensor));
+        } finally {
+          depth--;
+        }
+      },
+      ([a], [t]) => [nb.cos(a), nb.mul(t, nb.neg(nb.sin(a)))],
+    );
+    let nested = false;
+    const body = (x: nb.Tensor) => {
+      const a = nb.add(nb.exp(x), 1);
+      return nb.add(nb.mul(a, inner(a)), a);
+    };
+    const g = nb.jit(body);
+    const x = nb.linspace(-1, 1, 8);
+    g(x);
+    nested = true;
+    const compiled = g(x);
+    depth = 0;
+    expect(snapshot(compiled)).toEqual(snapshot(body(x)));
+  });
+
+  test("jit inside jit and vmap of a jitted function equal the eager results", () => {
+    const g = nb.jit(f);
+    const outer = nb.jit((x: nb.Tensor) => g(nb.mul(g(x)[3] as nb.Tensor, 0.5)));
+    const x = nb.randn([5, 6], { seed: 3 });
+    expect(snapshotAll(outer(x))).toEqual(snapshotAll(f(nb.mul(f(x)[3] as nb.Tensor, 0.5))));
+    const batch = nb.randn([4, 5, 6], { seed: 4 });
+    const perRow = (v: nb.Tensor) => (g(v)[2] as nb.Tensor);
+    const batched = nb.vmap(perRow)(batch);
+    g(nb.randn([5, 6], { seed: 5 }));
+    expect(snapshot(batched)).toEqual(snapshot(nb.vmap((v: nb.Tensor) => f(v)[2] as nb.Tensor)(batch)));
+  });
+});
