@@ -3,8 +3,8 @@
  * program's outputs, lives in a buffer made once and reused on every call, so a call allocates
  * (and the garbage collector frees) only its outputs and what `bind` steps return. Values whose
  * lifetimes within a call do not overlap share a buffer, which keeps the set small and warm in
- * cache. A `bind` step's result may be a view of its inputs (reshape, transpose), so a value read
- * by one lives as long as that result does.
+ * cache. A step's result may be a view of its inputs (reshape, transpose), so a value read by
+ * such a step lives as long as that result does.
  */
 import { type DType, type TypedArray, allocate } from "../tensor/dtype.js";
 import { type Shape, sizeOf } from "../tensor/shape.js";
@@ -16,8 +16,10 @@ type Slot = number;
 export interface StepAccess {
   reads: readonly Slot[];
   writes: readonly Slot[];
-  /** true: the step writes into storage the program hands it (a fused loop); false: `bind` returns its own, possibly a view of the inputs. */
+  /** The step writes into storage the program lends it (a fused loop, a matmul) when there is any. */
   owned: boolean;
+  /** What the step writes may be a view of what it reads (a reshape; matmul returns an identity's other operand). */
+  views: boolean;
 }
 
 /** One call's owned storage: the buffer and tensor of each owned slot. */
@@ -76,15 +78,14 @@ export function planBuffers(steps: readonly StepAccess[], outputs: readonly Slot
 }
 
 /**
- * The last step that needs each slot's storage: its last reader, or later when a `bind` step
- * reading it returns a value that lives on (that value may be a view of it); outputs live past
- * the last step.
+ * The last step that needs each slot's storage: its last reader, or later when a step reading
+ * it returns a value that lives on and may be a view of it; outputs live past the last step.
  */
 function lastUses(steps: readonly StepAccess[], outputs: readonly Slot[]): Map<Slot, number> {
   const end = new Map<Slot, number>(outputs.map((o) => [o, steps.length]));
   for (let i = steps.length - 1; i >= 0; i--) {
-    const { reads, writes, owned } = steps[i]!;
-    const until = owned ? i : Math.max(i, ...writes.map((w) => end.get(w) ?? i));
+    const { reads, writes, views } = steps[i]!;
+    const until = views ? Math.max(i, ...writes.map((w) => end.get(w) ?? i)) : i;
     for (const slot of reads) end.set(slot, Math.max(end.get(slot) ?? i, until));
   }
   return end;

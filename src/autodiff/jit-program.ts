@@ -9,6 +9,7 @@
 import { type Primitive, bind } from "../ops/core.js";
 import { settings } from "../ops/config.js";
 import { sumP } from "../ops/primitives/reduce.js";
+import { matmulConcrete, matmulP } from "../ops/primitives/linalg.js";
 import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
 import type { Backend, FusedLoop, FusedLoopSpec, FusedStep, OperandAccess } from "../backend/interface.js";
 import { backend } from "../backend/registry.js";
@@ -104,7 +105,7 @@ export class Program {
       const buffers = this.buffers ?? this.plan.create();
       this.buffers = null;
       try {
-        for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env) : runGroup(step.group, env, buffers);
+        for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env, buffers) : runGroup(step.group, env, buffers);
         // An output that reaches an owned buffer through a view (a reshape of a stored value) is copied out.
         for (const slot of this.output) env[slot] = freshOutput(env[slot]!, buffers);
       } finally {
@@ -115,15 +116,18 @@ export class Program {
   }
 }
 
-/** The slots a step reads and writes; a fused loop writes into storage the program gives it. */
+/** The slots a step reads and writes; fused loops and matmuls write into storage the program lends them. */
 function stepAccess(step: RunStep): StepAccess {
-  if (step.kind === "equation") return { reads: step.eq.inputs, writes: [step.eq.out], owned: false };
+  if (step.kind === "equation") return { reads: step.eq.inputs, writes: [step.eq.out], owned: step.eq.prim === matmulP, views: true };
   const { operands, stores, sums } = step.group;
-  return { reads: operands.map((o) => o.slot), writes: [...stores, ...sums].map((s) => s.slot), owned: true };
+  return { reads: operands.map((o) => o.slot), writes: [...stores, ...sums].map((s) => s.slot), owned: true, views: false };
 }
 
-function evaluate(eq: Equation, env: (ArrayTensor | undefined)[]): void {
-  env[eq.out] = bind(eq.prim, eq.inputs.map((s) => env[s]!), eq.params).concrete();
+/** Runs one equation through bind; a matmul runs directly, into the program's buffer for its result. */
+function evaluate(eq: Equation, env: (ArrayTensor | undefined)[], buffers?: Buffers): void {
+  env[eq.out] = eq.prim === matmulP && buffers !== undefined
+    ? matmulConcrete(env[eq.inputs[0]!]!, env[eq.inputs[1]!]!, buffers.data(eq.out))
+    : bind(eq.prim, eq.inputs.map((s) => env[s]!), eq.params).concrete();
 }
 
 /** Dead-code elimination: the equations some output depends on. */
