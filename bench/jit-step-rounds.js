@@ -2,24 +2,28 @@
 // in one nb.jit program) beside nb.jit(valueAndGrad) + Adam and PyTorch's idiomatic step
 // (torch_bench.py "serve", one thread), each in a long-lived process, timed in ALTERNATING
 // rounds so a loaded machine's drift weighs on all alike (issue 18: "jit-compiled step ≥ 1.5×").
-//   node bench/jit-step-rounds.js [--rounds=6] [--steps=30]
+//   node bench/jit-step-rounds.js [--rounds=6] [--steps=30] [--baseline=<a dist/ directory>]
 // nabla runs with one thread (NABLA_NUM_THREADS=1) and in its default configuration (2T).
-// Internally `--serve=<compiled|jit>` makes this script a nabla child answering {wallMs, cpuMs}
-// per line of stdin (a step count). Needs dist/ (npm run build) and /usr/bin/python3 with torch.
+// --baseline adds the compiled step of another build (say, a checkout of main's dist/) to the
+// same rounds: a before/after comparison that the machine's drift does not distort.
+// Internally `--serve=<compiled|jit>` (with `--dist=<dir>`) makes this script a nabla child
+// answering {wallMs, cpuMs} per line of stdin (a step count). Needs dist/ (npm run build) and
+// /usr/bin/python3 with torch.
 import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import os from "node:os";
 import { MLP_LABELS, MLP_X, nablaMlp, nablaMlpCompiled } from "./mlp.js";
 import { median } from "./peers.js";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
-const SERVE = args.find((a) => a.startsWith("--serve="))?.split("=")[1];
+const text = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const SERVE = text("serve");
 
 async function serve(variant) {
-  const nb = await import("../dist/node.js");
+  const nb = await import(new URL(`${text("dist") ?? "../dist"}/node.js`, import.meta.url).href);
   const mlp = variant === "compiled" ? nablaMlpCompiled(nb, "float32") : nablaMlp(nb, "float32", { jit: true });
   for (let i = 0; i < 20; i++) mlp.step();
   mlp.check();
@@ -52,8 +56,10 @@ async function drive() {
   writeFileSync(data, new Uint8Array(MLP_X.buffer));
   const script = new URL(import.meta.url).pathname;
   const oneThread = { NABLA_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-  const nabla = (variant, env) => child(process.execPath, ["--expose-gc", script, `--serve=${variant}`], env);
+  const nabla = (variant, env, dist) => child(process.execPath, ["--expose-gc", script, `--serve=${variant}`, ...(dist ? [`--dist=${dist}`] : [])], env);
+  const baseline = text("baseline");
   const engines = {
+    ...(baseline ? { "baseline compiled 1T": nabla("compiled", oneThread, resolve(baseline)), "baseline compiled 2T": nabla("compiled", {}, resolve(baseline)) } : {}),
     "compiled 1T": nabla("compiled", oneThread),
     "compiled 2T": nabla("compiled", {}),
     "jit(valueAndGrad) 1T": nabla("jit", oneThread),
