@@ -74,8 +74,12 @@ export class Program {
   /** The equations the outputs need, in recorded order: what debugNans runs one by one. */
   private readonly live: Equation[];
   private readonly plan: BufferPlan;
-  /** The owned buffers, made on the first call; null while a call is running (a nested call makes its own). */
-  private buffers: Buffers | null;
+  /**
+   * The owned buffers between calls, held weakly: a loop of calls in one synchronous job keeps
+   * them (a WeakRef holds its target until the job ends), while a program left idle across
+   * jobs lets them go and makes new ones when next called. Undefined while a call runs.
+   */
+  private idle: WeakRef<Buffers> | undefined;
   private readonly output: Slot[];
 
   constructor(private readonly recording: Recording) {
@@ -84,7 +88,6 @@ export class Program {
     this.steps = schedule(recording, this.live).map((s) => (s.kind === "equation" ? s : { kind: "group", group: compileGroup(s.group, context) }));
     this.output = recording.outputs.filter((o): o is Slot => typeof o === "number");
     this.plan = planBuffers(this.steps.map(stepAccess), this.output, recording);
-    this.buffers = this.plan.create();
   }
 
   /** How many fused loops and plain primitive steps one call runs (what the tests check fusion by). */
@@ -102,14 +105,14 @@ export class Program {
     else {
       // A call made while another is running (a custom rule calling this jitted function)
       // must not write into the running call's buffers: it gets buffers of its own.
-      const buffers = this.buffers ?? this.plan.create();
-      this.buffers = null;
+      const buffers = this.idle?.deref() ?? this.plan.create();
+      this.idle = undefined;
       try {
         for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env, buffers) : runGroup(step.group, env, buffers);
         // An output that reaches an owned buffer through a view (a reshape of a stored value) is copied out.
         for (const slot of this.output) env[slot] = freshOutput(env[slot]!, buffers);
       } finally {
-        this.buffers = buffers;
+        this.idle = new WeakRef(buffers);
       }
     }
     return this.recording.outputs.map((o) => (typeof o === "number" ? env[o]! : o.number));
