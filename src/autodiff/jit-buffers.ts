@@ -28,8 +28,8 @@ export interface Buffers {
   data(slot: Slot): TypedArray | undefined;
   /** The tensor over `data(slot)`, made once. */
   tensor(slot: Slot): ArrayTensor | undefined;
-  /** Whether `storage` is one of these buffers. */
-  owns(storage: ArrayBufferLike): boolean;
+  /** Whether `data` is one of these buffers (a view of a value keeps its data array). */
+  owns(data: TypedArray): boolean;
 }
 
 /** Which buffer each owned slot uses; `create` makes a set of them. */
@@ -93,10 +93,10 @@ function lastUses(steps: readonly StepAccess[], outputs: readonly Slot[]): Map<S
 
 class OwnedBuffers implements Buffers {
   private readonly tensors = new Map<Slot, ArrayTensor>();
-  private readonly storage: Set<ArrayBufferLike>;
+  private readonly storage: Set<TypedArray>;
 
   constructor(private readonly arrays: readonly TypedArray[], private readonly bufferOf: ReadonlyMap<Slot, number>, private readonly shapes: readonly Shape[]) {
-    this.storage = new Set(arrays.map((a) => a.buffer));
+    this.storage = new Set(arrays);
   }
 
   data(slot: Slot): TypedArray | undefined {
@@ -115,12 +115,13 @@ class OwnedBuffers implements Buffers {
     return t;
   }
 
-  owns(storage: ArrayBufferLike): boolean {
-    return this.storage.has(storage);
+  owns(data: TypedArray): boolean {
+    return this.storage.has(data);
   }
 }
 
 /** `t`, or a copy of it when its storage is one of the program's buffers (the next call would overwrite it). */
 export function freshOutput(t: ArrayTensor, buffers: Buffers): ArrayTensor {
-  return buffers.owns(t.data.buffer) ? new ArrayTensor(t.contiguousData(true), t.shape) : t;
+  // Not t.data.buffer: reading it makes V8 move a small array's storage off its heap.
+  return buffers.owns(t.data) ? new ArrayTensor(t.contiguousData(true), t.shape) : t;
 }

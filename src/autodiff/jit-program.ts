@@ -77,9 +77,10 @@ export class Program {
   /**
    * The owned buffers between calls, held weakly: a loop of calls in one synchronous job keeps
    * them (a WeakRef holds its target until the job ends), while a program left idle across
-   * jobs lets them go and makes new ones when next called. Undefined while a call runs.
+   * jobs lets them go and makes new ones when next called.
    */
   private idle: WeakRef<Buffers> | undefined;
+  private running = false;
   private readonly output: Slot[];
 
   constructor(private readonly recording: Recording) {
@@ -105,14 +106,16 @@ export class Program {
     else {
       // A call made while another is running (a custom rule calling this jitted function)
       // must not write into the running call's buffers: it gets buffers of its own.
-      const buffers = this.idle?.deref() ?? this.plan.create();
-      this.idle = undefined;
+      const nested = this.running;
+      const buffers = (nested ? undefined : this.idle?.deref()) ?? this.plan.create();
+      this.running = true;
       try {
         for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env, buffers) : runGroup(step.group, env, buffers);
         // An output that reaches an owned buffer through a view (a reshape of a stored value) is copied out.
         for (const slot of this.output) env[slot] = freshOutput(env[slot]!, buffers);
       } finally {
-        this.idle = new WeakRef(buffers);
+        this.running = nested;
+        if (!nested && this.idle?.deref() !== buffers) this.idle = new WeakRef(buffers);
       }
     }
     return this.recording.outputs.map((o) => (typeof o === "number" ? env[o]! : o.number));
