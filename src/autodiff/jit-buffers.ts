@@ -1,7 +1,8 @@
 /**
- * The storage a jit program owns: every value a fused loop stores for later steps, except the
- * program's outputs, lives in a buffer made once and reused on every call, so a call allocates
- * (and the garbage collector frees) only its outputs and what `bind` steps return. Values whose
+ * The storage a jit program owns: every value a fused loop stores for later steps and every
+ * matmul result (the backend writes it into the buffer it is lent), except the program's
+ * outputs, lives in a buffer made once and reused on every call, so a call allocates (and the
+ * garbage collector frees) only its outputs and what other `bind` steps return. Values whose
  * lifetimes within a call do not overlap share a buffer, which keeps the set small and warm in
  * cache. A step's result may be a view of its inputs (reshape, transpose), so a value read by
  * such a step lives as long as that result does.

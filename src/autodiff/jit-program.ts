@@ -3,8 +3,8 @@
  * outputs need, scheduled into steps that either run one primitive through `bind` (matmul,
  * reductions, shape ops, custom rules: whatever the active backend does) or run a fused
  * group of elementwise equations as one loop, the active backend's `fusedLoop`.
- * The values fused loops store for later steps live in buffers the program owns and reuses
- * on every call (./jit-buffers.ts); the outputs are always fresh tensors.
+ * The values fused loops store for later steps, and matmul results, live in buffers the
+ * program owns and reuses on every call (./jit-buffers.ts); the outputs are always fresh tensors.
  */
 import { type Primitive, bind } from "../ops/core.js";
 import { settings } from "../ops/config.js";
