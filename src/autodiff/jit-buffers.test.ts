@@ -78,6 +78,41 @@ describe.each(nb.listBackends())("a jitted function's owned buffers never show t
     results.forEach((r, i) => expect(snapshotAll(r)).toEqual(snapshotAll(f(xs[i]!))));
   });
 
+  test("random programs of loops, matmuls, views and reductions: every call's outputs stay equal to eager ones", () => {
+    const n = 36;
+    let seed = 7;
+    const random = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    type Op = (pool: nb.Tensor[]) => nb.Tensor;
+    const ops: ((a: number, b: number) => Op)[] = [
+      (a) => (p) => nb.tanh(p[a]!),
+      (a) => (p) => nb.relu(nb.sub(p[a]!, 0.25)),
+      (a, b) => (p) => nb.add(p[a]!, p[b]!),
+      (a, b) => (p) => nb.mul(p[a]!, p[b]!),
+      (a, b) => (p) => nb.mul(nb.matmul(p[a]!, p[b]!), 1 / n),
+      (a) => (p) => nb.transpose(p[a]!),
+      (a) => (p) => nb.reshape(nb.exp(nb.reshape(nb.tanh(p[a]!), [n * n])), [n, n]),
+      (a) => (p) => nb.add(p[a]!, nb.sum(p[a]!, 0)),
+    ];
+    for (let trial = 0; trial < 25; trial++) {
+      const program: Op[] = [];
+      for (let k = 0; k < 10; k++) program.push(pick(ops)(Math.floor(random() * (k + 2)), Math.floor(random() * (k + 2))));
+      const outputs = [program.length + 1, Math.floor(random() * program.length) + 2, Math.floor(random() * program.length) + 2];
+      const f = (x: nb.Tensor, y: nb.Tensor) => {
+        const pool = [x, y];
+        for (const op of program) pool.push(op(pool));
+        return [...outputs.map((i) => pool[i]!), nb.transpose(pool[outputs[1]!]!)];
+      };
+      const g = nb.jit(f);
+      const args = [0, 1, 2].map((c) => [nb.randn([n, n], { seed: trial * 10 + c }), nb.randn([n, n], { seed: trial * 10 + c + 5 })] as const);
+      const results = args.map(([x, y]) => g(x, y));
+      results.forEach((r, c) => expect(snapshotAll(r)).toEqual(snapshotAll(f(...args[c]!))));
+    }
+  });
+
   test("a call made while the same program is running (inside a custom rule) gets buffers of its own", () => {
     let depth = 0;
     // The rule's function calls g again, on other values, between the steps of g's running call
