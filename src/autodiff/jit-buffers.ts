@@ -52,17 +52,16 @@ export function planBuffers(steps: readonly StepAccess[], outputs: readonly Slot
   const bufferOf = new Map<Slot, number>();
   const buffers: { dtype: DType; size: number }[] = [];
   const releasedAfter = new Map<number, Slot[]>();
+  const keyOf = (b: { dtype: DType; size: number }): string => `${b.dtype}:${b.size}`;
   steps.forEach((step, i) => {
     if (step.owned) {
       for (const slot of step.writes) {
         if (escaping.has(slot)) continue;
-        const dtype = slots.dtypes[slot]!;
-        const size = sizeOf(slots.shapes[slot]!);
-        const key = `${dtype}:${size}`;
-        let id = free.get(key)?.pop();
+        const wanted = { dtype: slots.dtypes[slot]!, size: sizeOf(slots.shapes[slot]!) };
+        let id = free.get(keyOf(wanted))?.pop();
         if (id === undefined) {
           id = buffers.length;
-          buffers.push({ dtype, size });
+          buffers.push(wanted);
         }
         bufferOf.set(slot, id);
         const last = end.get(slot) ?? i;
@@ -70,9 +69,9 @@ export function planBuffers(steps: readonly StepAccess[], outputs: readonly Slot
       }
     }
     for (const slot of releasedAfter.get(i) ?? []) {
-      const { dtype, size } = buffers[bufferOf.get(slot)!]!;
-      const key = `${dtype}:${size}`;
-      free.set(key, [...(free.get(key) ?? []), bufferOf.get(slot)!]);
+      const id = bufferOf.get(slot)!;
+      const key = keyOf(buffers[id]!);
+      free.set(key, [...(free.get(key) ?? []), id]);
     }
   });
   return { create: () => new OwnedBuffers(buffers.map((b) => allocate(b.dtype, b.size, "jit")), bufferOf, slots.shapes) };
