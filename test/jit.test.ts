@@ -179,6 +179,20 @@ describe("jit tracing and caching", () => {
     expect(traces).toBe(1);
   });
 
+  test("arguments with the same leaves in another structure get a program of their own", () => {
+    let traces = 0;
+    const f = nb.jit((p: Record<string, nb.Tensor> | nb.Tensor[]) => {
+      traces++;
+      return Array.isArray(p) ? nb.sub(p[0]!, p[1]!) : nb.sub(p["b"]!, p["a"]!);
+    });
+    const [one, two] = [nb.tensor([1]), nb.tensor([2])];
+    expect(f({ a: one, b: two }).toArray()).toEqual([1]);
+    expect(f({ b: one, a: two }).toArray()).toEqual([-1]);
+    expect(f([one, two]).toArray()).toEqual([-1]);
+    expect(f({ a: two, b: one }).toArray()).toEqual([-1]);
+    expect(traces).toBe(3);
+  });
+
   test("staticArgnums: values steer control flow, each distinct value traces once", () => {
     let traces = 0;
     const f = nb.jit((x: nb.Tensor, mode: string, power: number) => {

@@ -3,14 +3,18 @@
  * outputs need, scheduled into steps that either run one primitive through `bind` (matmul,
  * reductions, shape ops, custom rules: whatever the active backend does) or run a fused
  * group of elementwise equations as one loop, the active backend's `fusedLoop`.
+ * The values fused loops store for later steps, and matmul results, live in buffers the
+ * program owns and reuses on every call (./jit-buffers.ts); the outputs are always fresh tensors.
  */
 import { type Primitive, bind } from "../ops/core.js";
 import { settings } from "../ops/config.js";
 import { sumP } from "../ops/primitives/reduce.js";
+import { matmulConcrete, matmulP } from "../ops/primitives/linalg.js";
 import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
 import type { Backend, FusedLoop, FusedLoopSpec, FusedStep, OperandAccess } from "../backend/interface.js";
 import { backend } from "../backend/registry.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
+import { type BufferPlan, type Buffers, type StepAccess, freshOutput, planBuffers } from "./jit-buffers.js";
 import { type Shape, broadcastIndexMap, formatShape, sizeOf } from "../tensor/shape.js";
 import { ArrayTensor, type Tensor, isSingleValue } from "../tensor/tensor.js";
 
@@ -80,11 +84,22 @@ export class Program {
   private readonly steps: RunStep[];
   /** The equations the outputs need, in recorded order: what debugNans runs one by one. */
   private readonly live: Equation[];
+  private readonly plan: BufferPlan;
+  /**
+   * The owned buffers between calls, held weakly: a loop of calls in one synchronous job keeps
+   * them (a WeakRef holds its target until the job ends), while a program left idle across
+   * jobs lets them go and makes new ones when next called.
+   */
+  private idle: WeakRef<Buffers> | undefined;
+  private running = false;
+  private readonly output: Slot[];
 
   constructor(private readonly recording: Recording) {
     this.live = liveEquations(recording);
     const context = groupContext(recording, this.live);
     this.steps = schedule(recording, this.live).map((s) => (s.kind === "equation" ? s : { kind: "group", group: compileGroup(s.group, context) }));
+    this.output = recording.outputs.filter((o): o is Slot => typeof o === "number");
+    this.plan = planBuffers(this.steps.map(stepAccess), this.output, recording);
   }
 
   /** How many fused loops and plain primitive steps one call runs (what the tests check fusion by). */
@@ -121,13 +136,37 @@ export class Program {
     for (const [slot, c] of this.recording.constants) env[slot] = c;
     // debugNans checks every primitive's output, so each runs on its own through bind.
     if (settings.debugNans) for (const eq of this.live) evaluate(eq, env);
-    else for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env) : runGroup(step.group, env);
+    else {
+      // A call made while another is running (a custom rule calling this jitted function)
+      // must not write into the running call's buffers: it gets buffers of its own.
+      const nested = this.running;
+      const buffers = (nested ? undefined : this.idle?.deref()) ?? this.plan.create();
+      this.running = true;
+      try {
+        for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env, buffers) : runGroup(step.group, env, buffers);
+        // An output that reaches an owned buffer through a view (a reshape of a stored value) is copied out.
+        for (const slot of this.output) env[slot] = freshOutput(env[slot]!, buffers);
+      } finally {
+        this.running = nested;
+        if (!nested && this.idle?.deref() !== buffers) this.idle = new WeakRef(buffers);
+      }
+    }
     return this.recording.outputs.map((o) => (typeof o === "number" ? env[o]! : o.number));
   }
 }
 
-function evaluate(eq: Equation, env: (ArrayTensor | undefined)[]): void {
-  env[eq.out] = bind(eq.prim, eq.inputs.map((s) => env[s]!), eq.params).concrete();
+/** The slots a step reads and writes; fused loops and matmuls write into storage the program lends them. */
+function stepAccess(step: RunStep): StepAccess {
+  if (step.kind === "equation") return { reads: step.eq.inputs, writes: [step.eq.out], owned: step.eq.prim === matmulP, views: true };
+  const { operands, stores, sums } = step.group;
+  return { reads: operands.map((o) => o.slot), writes: [...stores, ...sums].map((s) => s.slot), owned: true, views: false };
+}
+
+/** Runs one equation through bind; a matmul runs directly, into the program's buffer for its result. */
+function evaluate(eq: Equation, env: (ArrayTensor | undefined)[], buffers?: Buffers): void {
+  env[eq.out] = eq.prim === matmulP && buffers !== undefined
+    ? matmulConcrete(env[eq.inputs[0]!]!, env[eq.inputs[1]!]!, buffers.data(eq.out))
+    : bind(eq.prim, eq.inputs.map((s) => env[s]!), eq.params).concrete();
 }
 
 /** Dead-code elimination: the equations some output depends on. */
@@ -321,7 +360,7 @@ function loopOf(group: CompiledGroup): FusedLoop {
   return loop;
 }
 
-function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[]): void {
+function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[], buffers: Buffers): void {
   const data: TypedArray[] = [];
   const offsets: number[] = [];
   const maps: (Int32Array | null)[] = [];
@@ -333,13 +372,13 @@ function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[]): void 
     offsets.push(t.offset);
     maps.push(map);
   }
-  const outputs = group.stores.map((s) => allocateUninitialized(s.dtype, group.size));
+  const outputs = group.stores.map((s) => buffers.data(s.slot) ?? allocateUninitialized(s.dtype, group.size));
   const sums = new Float64Array(group.sums.length);
   loopOf(group)(data, offsets, maps, outputs, sums, group.size);
-  group.stores.forEach((s, j) => (env[s.slot] = new ArrayTensor(outputs[j]!, s.shape)));
+  group.stores.forEach((s, j) => (env[s.slot] = buffers.tensor(s.slot) ?? new ArrayTensor(outputs[j]!, s.shape)));
   group.sums.forEach((s, j) => {
-    const out = allocate(s.dtype, 1);
+    const out = buffers.data(s.slot) ?? allocate(s.dtype, 1);
     out[0] = sums[j]!;
-    env[s.slot] = new ArrayTensor(out, s.shape);
+    env[s.slot] = buffers.tensor(s.slot) ?? new ArrayTensor(out, s.shape);
   });
 }

@@ -9,7 +9,7 @@ import { NablaError } from "../tensor/errors.js";
 import { formatShape } from "../tensor/shape.js";
 import { type ArrayTensor, Tensor } from "../tensor/tensor.js";
 import { nextLevel, withTrace } from "./trace.js";
-import { type Leaf, type TreeDef, flatten, isPlainObject, unflatten } from "./pytree.js";
+import { type Leaf, type TreeDef, flatten, isPlainObject, sameStructure, unflatten } from "./pytree.js";
 import { leafTensor } from "./leaves.js";
 import { type Equation, Program, type Recording, type Slot } from "./jit-program.js";
 import type { Inputs } from "./types.js";
@@ -139,7 +139,8 @@ export interface Compiled {
  */
 export function jit<P extends unknown[], R>(f: (...args: P) => R, options: JitOptions = {}): (...args: Inputs<P>) => R {
   const staticArgnums = new Set(typeof options.staticArgnums === "number" ? [options.staticArgnums] : (options.staticArgnums ?? []));
-  const cache = new Map<string, Compiled>();
+  // Programs by the arguments' shapes, dtypes and static values; the structures they were traced for tell apart programs under one key.
+  const cache = new Map<string, { inputDef: TreeDef; compiled: Compiled }[]>();
   const call = f as (...args: unknown[]) => R;
   return (...args) => {
     const traced = args.filter((_, i) => !staticArgnums.has(i));
@@ -148,11 +149,12 @@ export function jit<P extends unknown[], R>(f: (...args: P) => R, options: JitOp
     // transform sees every op (and a jit inside another is traced into the outer one).
     if (flat.leaves.some((leaf) => leaf instanceof Tensor && leaf.level > 0)) return call(...args);
     const inputs = flat.leaves.map((leaf) => leafTensor(leaf).concrete());
-    const key = signature(args, flat.def, flat.leaves, staticArgnums);
-    let compiled = cache.get(key);
+    const key = signature(args, flat.leaves, staticArgnums);
+    const programs = cache.get(key) ?? [];
+    let compiled = programs.find((p) => sameStructure(p.inputDef, flat.def))?.compiled;
     if (compiled === undefined) {
       compiled = traceProgram(call, args, staticArgnums, flat.def, inputs);
-      cache.set(key, compiled);
+      cache.set(key, [...programs, { inputDef: flat.def, compiled }]);
     }
     return unflatten<R>(compiled.outputDef, compiled.program.run(inputs));
   };
@@ -174,11 +176,15 @@ export function traceProgram(
   });
 }
 
-/** The cache key of a call: argument structure, each leaf's kind, shape and dtype, static values. */
-function signature(args: readonly unknown[], def: TreeDef, leaves: readonly Leaf[], staticArgnums: ReadonlySet<number>): string {
-  const leafKeys = leaves.map((leaf) => (typeof leaf === "number" ? "n" : `${leaf.dtype}[${leaf.shape.join(",")}]`));
-  const statics = [...staticArgnums].sort((a, b) => a - b).map((i) => `${i}=${staticKey(args[i])}`);
-  return `${args.length}|${JSON.stringify(def)}|${leafKeys.join(",")}|${statics.join(",")}`;
+/**
+ * The cache key of a call: the argument count, each leaf's kind, shape and dtype, static values.
+ * (Comparing the arguments' structure with sameStructure is cheaper than serialising it.)
+ */
+function signature(args: readonly unknown[], leaves: readonly Leaf[], staticArgnums: ReadonlySet<number>): string {
+  let key = `${args.length}|`;
+  for (const leaf of leaves) key += typeof leaf === "number" ? "n," : `${leaf.dtype}[${leaf.shape.join(",")}],`;
+  for (const i of [...staticArgnums].sort((a, b) => a - b)) key += `|${i}=${staticKey(args[i])}`;
+  return key;
 }
 
 const identities = new WeakMap<object, number>();

@@ -87,8 +87,12 @@ export interface Backend extends LinalgKernels {
   where(cond: ArrayTensor, a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor;
   /** Reduces over `axes` (sorted, unique); the result drops those axes. */
   reduce(op: ReduceKernel, x: ArrayTensor, axes: readonly number[]): ArrayTensor;
-  /** Batched matrix product of a [..., m, k] and b [..., k, n]; batch axes broadcast to `outShape`. */
-  matmul(a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor;
+  /**
+   * Batched matrix product of a [..., m, k] and b [..., k, n]; batch axes broadcast to `outShape`.
+   * `out`, when given, is contiguous storage of the result's dtype and size that the caller lends
+   * (a jit program's reused buffer): a backend may write the result there, or ignore it.
+   */
+  matmul(a: ArrayTensor, b: ArrayTensor, outShape: Shape, out?: TypedArray): ArrayTensor;
   /** A contiguous row-major copy of a view (the same tensor if it already is one). */
   contiguous(x: ArrayTensor): ArrayTensor;
   cast(x: ArrayTensor, dtype: DType): ArrayTensor;

@@ -163,7 +163,7 @@ function createNativeBackend(addon: NativeAddon): Backend {
     return new ArrayTensor(out, outShape);
   }
 
-  function matmul(a: ArrayTensor, b: ArrayTensor, outShape: Shape): ArrayTensor {
+  function matmul(a: ArrayTensor, b: ArrayTensor, outShape: Shape, lent?: TypedArray): ArrayTensor {
     const rank = outShape.length;
     const m = outShape[rank - 2]!;
     const n = outShape[rank - 1]!;
@@ -177,7 +177,7 @@ function createNativeBackend(addon: NativeAddon): Backend {
     const cb = b.dtype === dtype ? b : ref.cast(b, dtype);
     const batchShape = outShape.slice(0, rank - 2);
     // The kernel stores C without reading it (k ≥ 1 here: m·n·k ≥ MIN_MATMUL_WORK).
-    const out = allocateUninitialized(dtype, sizeOf(batchShape) * m * n);
+    const out = lent ?? allocateUninitialized(dtype, sizeOf(batchShape) * m * n);
     // The kernel reads each operand through its own strides (a transposed view needs no copy).
     const [ars, acs] = [ca.strides[ca.ndim - 2]!, ca.strides[ca.ndim - 1]!];
     const [brs, bcs] = [cb.strides[cb.ndim - 2]!, cb.strides[cb.ndim - 1]!];

@@ -4,7 +4,8 @@ import { seriesMul } from "../series.js";
 import { backend } from "../../backend/registry.js";
 import { NablaError } from "../../tensor/errors.js";
 import { broadcastShapes, formatShape } from "../../tensor/shape.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import type { ArrayTensor, Tensor } from "../../tensor/tensor.js";
+import type { TypedArray } from "../../tensor/dtype.js";
 import { isIdentity } from "../../tensor/create.js";
 import { add } from "./elementwise.js";
 import { reshape, transpose } from "./shape.js";
@@ -49,21 +50,27 @@ function batchMatmul(a: Tensor, b: Tensor, da: number | null, db: number | null)
   return [product(da === null ? a : batchFirst(a, da, rank), db === null ? b : batchFirst(b, db, rank)), 0];
 }
 
+/**
+ * matmulP on concrete operands. `out` is storage a jit program lends for the result (of its
+ * dtype and size), which the backend may fill instead of allocating.
+ */
+export function matmulConcrete(a: ArrayTensor, b: ArrayTensor, out?: TypedArray): ArrayTensor {
+  const k = a.shape[a.ndim - 1]!;
+  if (b.shape[b.ndim - 2] !== k) {
+    throw new NablaError(
+      `matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} are not aligned: ` +
+        `${k} (last axis of the first) ≠ ${b.shape[b.ndim - 2]} (second-to-last of the second)`,
+    );
+  }
+  if (a.dtype === b.dtype && (isIdentity(a) || isIdentity(b))) return isIdentity(a) ? b : a;
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul (batch axes)");
+  return backend().matmul(a, b, [...batch, a.shape[a.ndim - 2]!, b.shape[b.ndim - 1]!], out);
+}
+
 /** Operands of rank ≥ 2; the public `matmul` handles vectors. */
 export const matmulP: Primitive<undefined> = definePrimitive<undefined>({
   name: "matmul",
-  impl: ([a, b]) => {
-    const k = a!.shape[a!.ndim - 1]!;
-    if (b!.shape[b!.ndim - 2] !== k) {
-      throw new NablaError(
-        `matmul: shapes ${formatShape(a!.shape)} and ${formatShape(b!.shape)} are not aligned: ` +
-          `${k} (last axis of the first) ≠ ${b!.shape[b!.ndim - 2]} (second-to-last of the second)`,
-      );
-    }
-    if (a!.dtype === b!.dtype && (isIdentity(a!) || isIdentity(b!))) return isIdentity(a!) ? b! : a!;
-    const batch = broadcastShapes(a!.shape.slice(0, -2), b!.shape.slice(0, -2), "matmul (batch axes)");
-    return backend().matmul(a!, b!, [...batch, a!.shape[a!.ndim - 2]!, b!.shape[b!.ndim - 1]!]);
-  },
+  impl: ([a, b]) => matmulConcrete(a!, b!),
   jvp: ([a, b], [ta, tb]) => {
     const left = ta ? bind(matmulP, [ta, b!], undefined) : null;
     const right = tb ? bind(matmulP, [a!, tb], undefined) : null;
