@@ -81,7 +81,7 @@ export function planBuffers(steps: readonly StepAccess[], outputs: readonly Slot
  * The last step that needs each slot's storage: its last reader, or later when a step reading
  * it returns a value that lives on and may be a view of it; outputs live past the last step.
  */
-function lastUses(steps: readonly StepAccess[], outputs: readonly Slot[]): Map<Slot, number> {
+export function lastUses(steps: readonly StepAccess[], outputs: readonly Slot[]): Map<Slot, number> {
   const end = new Map<Slot, number>(outputs.map((o) => [o, steps.length]));
   for (let i = steps.length - 1; i >= 0; i--) {
     const { reads, writes, views } = steps[i]!;
@@ -124,4 +124,22 @@ class OwnedBuffers implements Buffers {
 export function freshOutput(t: ArrayTensor, buffers: Buffers): ArrayTensor {
   // Not t.data.buffer: reading it makes V8 move a small array's storage off its heap.
   return buffers.owns(t.data) ? new ArrayTensor(t.contiguousData(true), t.shape) : t;
+}
+
+/**
+ * `buffers`, with the outputs given storage of donated arguments (`nb.jit`'s `donateArgnums`)
+ * written there instead of into fresh arrays.
+ */
+export function withDonations(buffers: Buffers, donated: ReadonlyMap<Slot, TypedArray>): Buffers {
+  if (donated.size === 0) return buffers;
+  return {
+    data: (slot) => donated.get(slot) ?? buffers.data(slot),
+    tensor: (slot) => (donated.has(slot) ? undefined : buffers.tensor(slot)),
+    owns: (data) => buffers.owns(data),
+  };
+}
+
+/** Whether two arrays share any byte of memory. */
+export function overlaps(a: TypedArray, b: TypedArray): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }

@@ -14,7 +14,7 @@ import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
 import type { Backend, FusedLoop, FusedLoopSpec, FusedStep, OperandAccess } from "../backend/interface.js";
 import { backend } from "../backend/registry.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
-import { type BufferPlan, type Buffers, type StepAccess, freshOutput, planBuffers } from "./jit-buffers.js";
+import { type BufferPlan, type Buffers, type StepAccess, freshOutput, lastUses, overlaps, planBuffers, withDonations } from "./jit-buffers.js";
 import { type Shape, broadcastIndexMap, formatShape, sizeOf } from "../tensor/shape.js";
 import { ArrayTensor, type Tensor, isSingleValue } from "../tensor/tensor.js";
 
@@ -93,13 +93,18 @@ export class Program {
   private idle: WeakRef<Buffers> | undefined;
   private running = false;
   private readonly output: Slot[];
+  /** Outputs a fused loop can write into a donated input's storage: output slot → input slot. */
+  private readonly donations: Map<Slot, Slot>;
 
-  constructor(private readonly recording: Recording) {
+  /** `donated`: the input slots whose storage the caller gives up (jit's `donateArgnums`). */
+  constructor(private readonly recording: Recording, donated: ReadonlySet<Slot> = new Set()) {
     this.live = liveEquations(recording);
     const context = groupContext(recording, this.live);
     this.steps = schedule(recording, this.live).map((s) => (s.kind === "equation" ? s : { kind: "group", group: compileGroup(s.group, context) }));
     this.output = recording.outputs.filter((o): o is Slot => typeof o === "number");
-    this.plan = planBuffers(this.steps.map(stepAccess), this.output, recording);
+    const accesses = this.steps.map(stepAccess);
+    this.plan = planBuffers(accesses, this.output, recording);
+    this.donations = planDonations(this.steps, lastUses(accesses, this.output), this.output, donated, recording);
   }
 
   /** How many fused loops and plain primitive steps one call runs (what the tests check fusion by). */
@@ -140,7 +145,8 @@ export class Program {
       // A call made while another is running (a custom rule calling this jitted function)
       // must not write into the running call's buffers: it gets buffers of its own.
       const nested = this.running;
-      const buffers = (nested ? undefined : this.idle?.deref()) ?? this.plan.create();
+      const owned = (nested ? undefined : this.idle?.deref()) ?? this.plan.create();
+      const buffers = withDonations(owned, this.donatedStorage(inputs));
       this.running = true;
       try {
         for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env, buffers) : runGroup(step.group, env, buffers);
@@ -148,11 +154,67 @@ export class Program {
         for (const slot of this.output) env[slot] = freshOutput(env[slot]!, buffers);
       } finally {
         this.running = nested;
-        if (!nested && this.idle?.deref() !== buffers) this.idle = new WeakRef(buffers);
+        if (!nested && this.idle?.deref() !== owned) this.idle = new WeakRef(owned);
       }
     }
     return this.recording.outputs.map((o) => (typeof o === "number" ? env[o]! : o.number));
   }
+
+  /**
+   * This call's donated storage by output slot: a donated input's array when it is the whole
+   * of a contiguous array that shares no memory with another input or a constant (writing it
+   * would change what they hold).
+   */
+  private donatedStorage(inputs: readonly ArrayTensor[]): Map<Slot, TypedArray> {
+    const storage = new Map<Slot, TypedArray>();
+    for (const [output, input] of this.donations) {
+      const t = inputs[input]!;
+      if (t.offset !== 0 || !t.contiguous || t.data.length !== sizeOf(t.shape)) continue;
+      const others = [...inputs.filter((_, i) => i !== input), ...this.recording.constants.values()];
+      if (!others.some((o) => overlaps(o.data, t.data))) storage.set(output, t.data);
+    }
+    return storage;
+  }
+}
+
+/**
+ * Which outputs can be written into which donated inputs' storage, input by input at most
+ * once: an output a fused loop stores, of the input's dtype and size, where nothing after
+ * that loop reads the input (or a view of it), and the loop itself reads it only element by
+ * element and not after the step that computes the output (the native loop computes a stored
+ * step straight into its output, a block at a time).
+ */
+function planDonations(
+  steps: readonly RunStep[], end: ReadonlyMap<Slot, number>, output: readonly Slot[], donated: ReadonlySet<Slot>, slots: Recording,
+): Map<Slot, Slot> {
+  const plan = new Map<Slot, Slot>();
+  const taken = new Set<Slot>(output);
+  const fits = (input: Slot, out: Slot): boolean =>
+    slots.dtypes[input] === slots.dtypes[out] && sizeOf(slots.shapes[input]!) === sizeOf(slots.shapes[out]!);
+  steps.forEach((step, i) => {
+    if (step.kind !== "group") return;
+    const { group } = step;
+    group.stores.forEach((store, j) => {
+      if (!taken.has(store.slot) || plan.has(store.slot)) return;
+      const producer = group.spec.stores[j]! - group.spec.operands.length;
+      if (producer < 0) return;
+      const input = [...donated].find((d) => !taken.has(d) && fits(d, store.slot) && (end.get(d) ?? -1) <= i && readsBefore(group, d, producer));
+      if (input === undefined) return;
+      taken.add(input);
+      plan.set(store.slot, input);
+    });
+  });
+  return plan;
+}
+
+/** Whether the loop reads `slot` only in full, element by element, and in no step after `producer` (nor as a stored value or sum). */
+function readsBefore(group: CompiledGroup, slot: Slot, producer: number): boolean {
+  const { spec, operands } = group;
+  return operands.every((o, k) => {
+    if (o.slot !== slot) return true;
+    if (o.access !== "full" || spec.stores.includes(k) || spec.sums.includes(k)) return false;
+    return spec.steps.every((s, j) => j <= producer || !(s.op === "where" ? [s.cond, s.x, s.y] : s.op === "binary" ? [s.x, s.y] : [s.x]).includes(k));
+  });
 }
 
 /** The slots a step reads and writes; fused loops and matmuls write into storage the program lends them. */

@@ -104,6 +104,16 @@ export interface JitOptions {
    * for functions, tensors and class instances) gets its own trace.
    */
   staticArgnums?: number | readonly number[];
+  /**
+   * Positions of arguments whose arrays the caller gives up (JAX's `donate_argnums`): the
+   * program may write its results into them instead of into fresh arrays, as a training step
+   * that returns new parameters and optimizer state of the old ones' shapes can. A donated
+   * argument must not be read after the call: its tensors may then hold the results. Outputs
+   * computed by a fused elementwise loop take a donated array of their dtype and size once
+   * nothing later in the program reads it; an argument that is a view, or shares memory with
+   * another argument or a captured constant, is never written.
+   */
+  donateArgnums?: number | readonly number[];
 }
 
 /** A traced program with the output structure to rebuild. */
@@ -138,7 +148,13 @@ export interface Compiled {
  * gradient(nb.tensor([0, 2])).toArray(); // => [0, 0.0770037537313969]
  */
 export function jit<P extends unknown[], R>(f: (...args: P) => R, options: JitOptions = {}): (...args: Inputs<P>) => R {
-  const staticArgnums = new Set(typeof options.staticArgnums === "number" ? [options.staticArgnums] : (options.staticArgnums ?? []));
+  const positions = (p: number | readonly number[] | undefined): Set<number> => new Set(typeof p === "number" ? [p] : (p ?? []));
+  const staticArgnums = positions(options.staticArgnums);
+  const donateArgnums = positions(options.donateArgnums);
+  for (const i of donateArgnums) {
+    if (!Number.isInteger(i) || i < 0) throw new NablaError(`jit: donateArgnums holds ${i}; give argument positions (integers from 0)`);
+    if (staticArgnums.has(i)) throw new NablaError(`jit: argument ${i} is both static and donated; a static argument is not an array the program can write`);
+  }
   // Programs by the arguments' shapes, dtypes and static values; the structures they were traced for tell apart programs under one key.
   const cache = new Map<string, { inputDef: TreeDef; compiled: Compiled }[]>();
   const call = f as (...args: unknown[]) => R;
@@ -153,7 +169,7 @@ export function jit<P extends unknown[], R>(f: (...args: P) => R, options: JitOp
     const programs = cache.get(key) ?? [];
     let compiled = programs.find((p) => sameStructure(p.inputDef, flat.def))?.compiled;
     if (compiled === undefined) {
-      compiled = traceProgram(call, args, staticArgnums, flat.def, inputs);
+      compiled = traceProgram(call, args, staticArgnums, flat.def, inputs, donatedLeaves(args, staticArgnums, donateArgnums));
       cache.set(key, [...programs, { inputDef: flat.def, compiled }]);
     }
     return unflatten<R>(compiled.outputDef, compiled.program.run(inputs));
@@ -163,6 +179,7 @@ export function jit<P extends unknown[], R>(f: (...args: P) => R, options: JitOp
 /** Traces f on the arguments' shapes and dtypes and compiles the result. @internal (tests read the program's steps) */
 export function traceProgram(
   f: (...args: unknown[]) => unknown, args: readonly unknown[], staticArgnums: ReadonlySet<number>, def: TreeDef, inputs: readonly ArrayTensor[],
+  donated: ReadonlySet<Slot> = new Set(),
 ): Compiled {
   const trace = new JitTrace(nextLevel());
   return withTrace(trace, () => {
@@ -172,8 +189,21 @@ export function traceProgram(
     const out = flatten(f(...fullArgs), "jit (f's output)");
     const outputs = out.leaves.map((leaf): Recording["outputs"][number] => (typeof leaf === "number" ? { number: leaf } : trace.slotOf(leaf, "the output of f")));
     const recording: Recording = { shapes: trace.shapes, dtypes: trace.dtypes, equations: trace.equations, constants: trace.constants, outputs };
-    return { program: new Program(recording), outputDef: out.def };
+    return { program: new Program(recording, donated), outputDef: out.def };
   });
+}
+
+/** The positions among the traced leaves (the program's input slots) of the donated arguments' leaves. */
+function donatedLeaves(args: readonly unknown[], staticArgnums: ReadonlySet<number>, donateArgnums: ReadonlySet<number>): Set<Slot> {
+  const slots = new Set<Slot>();
+  let next = 0;
+  args.forEach((arg, i) => {
+    if (staticArgnums.has(i)) return;
+    const count = flatten(arg, "jit").leaves.length;
+    if (donateArgnums.has(i)) for (let k = 0; k < count; k++) slots.add(next + k);
+    next += count;
+  });
+  return slots;
 }
 
 /**

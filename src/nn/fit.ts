@@ -204,7 +204,7 @@ export function fit<M extends Module>(model: M, data: Data, options: FitOptions)
   const stepOptions = { loss, optimizer, ...(options.regularizer ? { regularizer: options.regularizer } : {}), thresholds };
   const useJit = options.jit ?? true;
   const step: TrainingStep = options.truncate === undefined
-    ? trainingStep(current, { ...stepOptions, jit: useJit })
+    ? trainingStep(current, { ...stepOptions, jit: useJit, donate: ["state"] })
     : truncatedStep(current, { ...stepOptions, truncate: options.truncate });
   // Step t's random layers draw from foldIn(key(seed), t): the same masks eager or compiled.
   const baseKey = key(seed);
@@ -307,6 +307,14 @@ export interface StepOptions<S extends PyTree = PyTree> {
    * eagerly instead, from its first call on; monitored steps always run eagerly.
    */
   jit?: boolean;
+  /**
+   * With `jit`, the arguments whose arrays the compiled step may write its results into
+   * (`nb.jit`'s `donateArgnums`): "state" (the optimizer's moments, which nothing but the next
+   * step reads) and "params". The new values then land in memory the last step used, still in
+   * cache, instead of fresh arrays; a donated argument must not be read after the call. `fit`
+   * donates the state.
+   */
+  donate?: readonly ("params" | "state")[];
 }
 
 /** A training step: `step(params, state, x, y, monitor?, key?)`; `eagerReason` says why a jit step fell back to eager. */
@@ -355,7 +363,7 @@ export function trainingStep<S extends PyTree>(model: Module, options: StepOptio
     const layers = layerFlows(params, grads, updates as Params);
     return { ...next, flow: { layers, activations, warnings: flowWarnings(layers, activations, options.thresholds) } };
   };
-  const compiled = options.jit ? compileStep(differentiate, optimizer) : undefined;
+  const compiled = options.jit ? compileStep(differentiate, optimizer, options.donate ?? []) : undefined;
   const step: TrainingStep<S> = (params, state, x, y, monitor = false, key) => {
     if (compiled === undefined || monitor || step.eagerReason !== undefined) return eager(params, state, x, y, monitor, key);
     try {
@@ -383,14 +391,16 @@ function keyed<R>(key: Tensor | undefined, body: () => R): R {
  */
 function compileStep<S extends PyTree>(
   differentiate: (p: Params, x: Tensor, y: Tensor) => [[Tensor | number, Tensor], Params], optimizer: Transform<S>,
+  donate: readonly ("params" | "state")[],
 ): (params: Params, state: S, x: Tensor, y: Tensor, key: Tensor | undefined) => StepResult<S> {
   const body = (params: Params, state: S, x: Tensor, y: Tensor, key: Tensor | undefined) => {
     const [[value, output], grads] = keyed(key, () => differentiate(params, x, y));
     const [updates, nextState] = optimizer.update(grads, state, params);
     return { params: applyUpdates(params, updates), state: nextState, loss: value, output };
   };
-  const withKeyArgument = jit(body) as (...args: unknown[]) => unknown;
-  const withoutKey = jit((params: Params, state: S, x: Tensor, y: Tensor) => body(params, state, x, y, undefined)) as (...args: unknown[]) => unknown;
+  const donateArgnums = [donate.includes("params") ? [0] : [], donate.includes("state") ? [1] : []].flat();
+  const withKeyArgument = jit(body, { donateArgnums }) as (...args: unknown[]) => unknown;
+  const withoutKey = jit((params: Params, state: S, x: Tensor, y: Tensor) => body(params, state, x, y, undefined), { donateArgnums }) as (...args: unknown[]) => unknown;
   return (params, state, x, y, key) => {
     const r = (key === undefined ? withoutKey(params, state, x, y) : withKeyArgument(params, state, x, y, key)) as { params: Params; state: S; loss: Tensor | number; output: Tensor };
     return { params: r.params, state: numbersAsBefore(state, r.state), loss: typeof r.loss === "number" ? r.loss : r.loss.item(), output: r.output, compiled: true };
