@@ -122,6 +122,11 @@ struct MulNoNan {
   static double f(double x, double y) { return bitSelect<double, std::uint64_t>((x != 0) & (y != 0), x * y, 0.0); }
   static float f(float x, float y) { return bitSelect<float, std::uint32_t>((x != 0) & (y != 0), x * y, 0.0f); }
 };
+// mulNoNan(g, step(x)) in one pass: g where x > 0, +0 where g is ±0 or x is not positive.
+struct ReluGrad {
+  static double f(double g, double x) { return bitSelect<double, std::uint64_t>((x > 0) & (g != 0), g, 0.0); }
+  static float f(float g, float x) { return bitSelect<float, std::uint32_t>((x > 0) & (g != 0), g, 0.0f); }
+};
 struct Equal {
   static double f(double x, double y) { return x == y ? 1.0 : 0.0; }
   static float f(float x, float y) { return x == y ? 1.0f : 0.0f; }
@@ -165,7 +170,7 @@ void withBinary(BinaryOp op, Visit&& visit) {
     NABLA_CASE(add, Add) NABLA_CASE(sub, Sub) NABLA_CASE(mul, Mul) NABLA_CASE(div, Div)
     NABLA_CASE(pow, Pow) NABLA_CASE(maximum, Maximum) NABLA_CASE(minimum, Minimum)
     NABLA_CASE(atan2, Atan2) NABLA_CASE(mulNoNan, MulNoNan) NABLA_CASE(equal, Equal)
-    NABLA_CASE(less, Less) NABLA_CASE(greater, Greater)
+    NABLA_CASE(less, Less) NABLA_CASE(greater, Greater) NABLA_CASE(reluGrad, ReluGrad)
 #undef NABLA_CASE
     case BinaryOp::count: break;
   }
