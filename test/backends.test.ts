@@ -63,6 +63,11 @@ function strided(shape: Shape, dtype: DType): ArrayTensor {
   return new ArrayTensor(base.data, shape, contiguousStrides(shape).map((s) => 2 * s), 3);
 }
 
+/** A [6, 7, 30] view whose rows lie 32 elements apart from offset 5 (not the output's layout). */
+function paddedRows(dtype: DType): ArrayTensor {
+  return new ArrayTensor(dense([6 * 7 * 32 + 5], dtype).data, [6, 7, 30], [7 * 32, 32, 1], 5);
+}
+
 /** The view of `x` with its last two axes swapped (no copy). */
 function swapLast(x: ArrayTensor): ArrayTensor {
   const r = x.ndim;
@@ -142,6 +147,9 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
       ["outer broadcast", dense([5, 1, 67], dtype), dense([1, 7, 67], dtype), [5, 7, 67]],
       ["column broadcast", dense([37, 1], dtype), dense([37, 53], dtype), [37, 53]],
       ["short rows", dense([37, 1], dtype), dense([1, 53], dtype), [37, 53]],
+      ["bias row, leading axes one stride", dense([6, 7, 30], dtype), dense([30], dtype), [6, 7, 30]],
+      ["column against padded rows", dense([6, 7, 1], dtype), paddedRows(dtype), [6, 7, 30]],
+      ["padded rows against a row", paddedRows(dtype), dense([30], dtype), [6, 7, 30]],
       ["mixed dtypes", dense([37, 53], dtype), dense([37, 53], other), [37, 53]],
       ["small", dense([3], dtype), dense([3], dtype), [3]],
       ["long enough for threads", dense([131101], dtype), dense([131101], dtype), [131101]],

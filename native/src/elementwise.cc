@@ -10,6 +10,8 @@
 #include <atomic>
 #include <cstdint>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -55,9 +57,23 @@ struct Tanh { static double f(double x) { return std::tanh(x); } };
 struct Erf { static double f(double x) { return std::erf(x); } };
 struct Sigmoid { static double f(double x) { return sigmoidScalar(x); } };
 struct Softplus { static double f(double x) { return softplusScalar(x); } };
+// Both arms computed and blended bitwise: GCC keeps a conditional `0 · x` a branch (under
+// -ftrapping-math it will not speculate it), which on pre-activations of random sign
+// mispredicts half the time (6× slower on a [128, 256] float32 layer).
+template <typename T, typename Bits>
+T bitSelect(bool keepFirst, T first, T second) {
+  Bits a, b;
+  std::memcpy(&a, &first, sizeof a);
+  std::memcpy(&b, &second, sizeof b);
+  const Bits mask = keepFirst ? ~Bits(0) : Bits(0);
+  const Bits bits = (a & mask) | (b & ~mask);
+  T out;
+  std::memcpy(&out, &bits, sizeof out);
+  return out;
+}
 struct Relu {
-  static double f(double x) { return x > 0 ? x : 0.0 * x; }
-  static float f(float x) { return x > 0 ? x : 0.0f * x; }
+  static double f(double x) { return bitSelect<double, std::uint64_t>(x > 0, x, 0.0 * x); }
+  static float f(float x) { return bitSelect<float, std::uint32_t>(x > 0, x, 0.0f * x); }
 };
 struct Step {
   static double f(double x) { return x > 0 ? 1.0 : 0.0; }
@@ -101,11 +117,16 @@ struct Minimum {
   }
 };
 struct Atan2 { static double f(double x, double y) { return std::atan2(x, y); } };
-// A product in which an exact zero factor wins over NaN and infinity (0 · NaN = +0). One
-// select, no early return, so that the loop vectorises.
+// A product in which an exact zero factor wins over NaN and infinity (0 · NaN = +0), blended
+// as Relu is, so that the loop vectorises and does not branch on a ReLU mask's random zeros.
 struct MulNoNan {
-  static double f(double x, double y) { return x == 0 || y == 0 ? 0.0 : x * y; }
-  static float f(float x, float y) { return x == 0 || y == 0 ? 0.0f : x * y; }
+  static double f(double x, double y) { return bitSelect<double, std::uint64_t>((x != 0) & (y != 0), x * y, 0.0); }
+  static float f(float x, float y) { return bitSelect<float, std::uint32_t>((x != 0) & (y != 0), x * y, 0.0f); }
+};
+// mulNoNan(g, step(x)) in one pass: g where x > 0, +0 where g is ±0 or x is not positive.
+struct ReluGrad {
+  static double f(double g, double x) { return bitSelect<double, std::uint64_t>((x > 0) & (g != 0), g, 0.0); }
+  static float f(float g, float x) { return bitSelect<float, std::uint32_t>((x > 0) & (g != 0), g, 0.0f); }
 };
 struct Equal {
   static double f(double x, double y) { return x == y ? 1.0 : 0.0; }
@@ -150,7 +171,7 @@ void withBinary(BinaryOp op, Visit&& visit) {
     NABLA_CASE(add, Add) NABLA_CASE(sub, Sub) NABLA_CASE(mul, Mul) NABLA_CASE(div, Div)
     NABLA_CASE(pow, Pow) NABLA_CASE(maximum, Maximum) NABLA_CASE(minimum, Minimum)
     NABLA_CASE(atan2, Atan2) NABLA_CASE(mulNoNan, MulNoNan) NABLA_CASE(equal, Equal)
-    NABLA_CASE(less, Less) NABLA_CASE(greater, Greater)
+    NABLA_CASE(less, Less) NABLA_CASE(greater, Greater) NABLA_CASE(reluGrad, ReluGrad)
 #undef NABLA_CASE
     case BinaryOp::count: break;
   }

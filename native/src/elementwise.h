@@ -17,7 +17,7 @@ namespace nabla {
   X(step) X(identity)
 #define NABLA_BINARY_OPS(X)                                                                      \
   X(add) X(sub) X(mul) X(div) X(pow) X(maximum) X(minimum) X(atan2) X(mulNoNan) X(equal)        \
-  X(less) X(greater)
+  X(less) X(greater) X(reluGrad)
 #define NABLA_REDUCE_OPS(X) X(sum) X(max) X(min)
 
 #define NABLA_ENUM(name) name,

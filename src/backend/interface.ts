@@ -18,10 +18,11 @@ export type UnaryKernel = (typeof UNARY_KERNELS)[number];
  * Elementwise functions of two broadcast inputs. Comparisons give 1 or 0.
  * `mulNoNan` is a product in which an exact zero on either side wins (0 · NaN = 0): the
  * chain rule uses it so that a zero cotangent stays zero through a non-finite local derivative.
+ * `reluGrad(g, x)` is g where x > 0, else +0: mulNoNan(g, step(x)) in one pass (relu's rules).
  */
 export const BINARY_KERNELS = [
   "add", "sub", "mul", "div", "pow", "maximum", "minimum", "atan2", "mulNoNan",
-  "equal", "less", "greater",
+  "equal", "less", "greater", "reluGrad",
 ] as const;
 export type BinaryKernel = (typeof BINARY_KERNELS)[number];
 

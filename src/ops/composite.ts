@@ -5,7 +5,7 @@
 import { type TensorLike, toTensor } from "../tensor/create.js";
 import { NablaError } from "../tensor/errors.js";
 import { type Axis, formatShape, normalizeAxes, normalizeAxis, sizeOf } from "../tensor/shape.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { ArrayTensor, type Tensor } from "../tensor/tensor.js";
 import { bind } from "./core.js";
 import {
   abs, add, div, equal, erf, exp, greater, less, log, mul, pow, sigmoid, sqrt, stopGradient, sub, tanh, where,
@@ -124,11 +124,23 @@ export function prod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
 export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   const t = toTensor(x);
   const axes = normalizeAxes(axis, t.ndim, "logsumexp");
-  const m = max(t, axes, true);
-  // The shift is a constant for differentiation; an all −∞ slice keeps −∞ instead of NaN.
-  const shift = stopGradient(where(equal(abs(m), Infinity), 0, m));
+  // The shift is a constant for differentiation, so it is taken from t's value (no transform
+  // records it); an all −∞ slice keeps −∞ instead of NaN.
+  const m = max(stopGradient(t), axes, true);
+  const shift = allFinite(m) ? m : where(equal(abs(m), Infinity), 0, m);
   const r = add(log(sum(exp(sub(t, shift)), axes, true)), shift);
   return keepdims ? r : reshape(r, t.shape.filter((_, i) => !axes.includes(i)));
+}
+
+/**
+ * True when x holds numbers now (no transform is tracing it) and all are finite: then the
+ * guard against infinite maxima is the identity, and the eager path skips its three ops.
+ */
+function allFinite(x: Tensor): boolean {
+  if (!(x instanceof ArrayTensor)) return false;
+  const d = x.contiguousData(false);
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return false;
+  return true;
 }
 
 /** Options for variance. */
@@ -173,7 +185,7 @@ export function norm(x: TensorLike, axis?: Axis, keepdims = false, ord = 2): Ten
  */
 export function softmax(x: TensorLike, axis = -1): Tensor {
   const t = toTensor(x);
-  const e = exp(sub(t, stopGradient(max(t, axis, true))));
+  const e = exp(sub(t, max(stopGradient(t), axis, true)));
   return div(e, sum(e, axis, true));
 }
 

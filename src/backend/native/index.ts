@@ -34,6 +34,11 @@ interface NativeAddon extends Partial<NativeLinalgAddon>, Partial<NativeSpectral
   ): void;
   unary(op: number, x: TypedArray, xo: number, out: TypedArray, n: number): void;
   binary(op: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, out: TypedArray, oo: number, n: number): void;
+  /** binary over `rows` rows of n (out contiguous from 0); each input steps by its row stride. */
+  binaryRows(
+    op: number, a: TypedArray, ao: number, ars: number, as: number, b: TypedArray, bo: number, brs: number, bs: number,
+    out: TypedArray, rows: number, n: number,
+  ): void;
   reduce(op: number, x: TypedArray, xo: number, rows: number, len: number, out: TypedArray): void;
   reduceColumns(op: number, x: TypedArray, xo: number, rows: number, cols: number, out: TypedArray): void;
   /** A fused elementwise loop; `program` encodes the spec (see encodeFused). */
@@ -126,18 +131,41 @@ function createNativeBackend(addon: NativeAddon): Backend {
       addon.binary(code, a.data, a.offset, sa, b.data, b.offset, sb, out, 0, n);
       return new ArrayTensor(out, outShape);
     }
-    // Broadcasting: one call per output row, when rows are long and read with stride 0 or 1.
+    // Broadcasting, rows read with stride 0 or 1: one call for all rows when the leading axes
+    // step each input by one stride (a [256] bias against [128, 256], a [128, 1] column against
+    // [128, 10]), else one call per row when rows are long.
     const stridesA = broadcastStrides(a, outShape);
     const stridesB = broadcastStrides(b, outShape);
     const inner = outShape[outShape.length - 1] ?? 1;
     const ia = stridesA[stridesA.length - 1] ?? 0;
     const ib = stridesB[stridesB.length - 1] ?? 0;
-    if (inner < 64 || ia > 1 || ib > 1) return ref.binary(op, a, b, outShape);
+    if (ia > 1 || ib > 1) return ref.binary(op, a, b, outShape);
+    const rowA = rowStride(stridesA, outShape);
+    const rowB = rowStride(stridesB, outShape);
+    if (rowA !== null && rowB !== null) {
+      const out = allocateUninitialized(a.dtype, n);
+      addon.binaryRows(code, a.data, a.offset, rowA, ia, b.data, b.offset, rowB, ib, out, n / inner, inner);
+      return new ArrayTensor(out, outShape);
+    }
+    if (inner < 64) return ref.binary(op, a, b, outShape);
     const out = allocateUninitialized(a.dtype, n);
     forEachRow(outShape, [stridesA, stridesB], [a.offset, b.offset], (oo, [ao, bo], len) => {
       addon.binary(code, a.data, ao!, ia, b.data, bo!, ib, out, oo, len);
     });
     return new ArrayTensor(out, outShape);
+  }
+
+  /**
+   * The one stride by which an input advances from each output row to the next, when its
+   * broadcast strides over the output's leading axes collapse to one (null otherwise).
+   */
+  function rowStride(strides: readonly number[], outShape: Shape): number | null {
+    const rank = outShape.length;
+    if (rank < 2) return null;
+    for (let ax = rank - 3; ax >= 0; ax--) {
+      if (strides[ax] !== strides[ax + 1]! * outShape[ax + 1]!) return null;
+    }
+    return strides[rank - 2]!;
   }
 
   function reduce(op: ReduceKernel, x: ArrayTensor, axes: readonly number[]): ArrayTensor {

@@ -50,6 +50,8 @@ const BINARY_EXPR: Record<BinaryKernel, string> = {
   equal: "(x === y ? 1 : 0)",
   less: "(x < y ? 1 : 0)",
   greater: "(x > y ? 1 : 0)",
+  // mulNoNan(x, step(y)): a −0 cotangent gives +0 as the product does.
+  reluGrad: "(y > 0 && x !== 0 ? x : 0)",
 };
 
 /** The expression of a unary kernel applied to the variable `x` (an identifier: it may be read twice). */

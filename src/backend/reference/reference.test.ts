@@ -136,6 +136,11 @@ describe("binary", () => {
     equal: (x, y) => (x === y ? 1 : 0),
     less: (x, y) => (x < y ? 1 : 0),
     greater: (x, y) => (x > y ? 1 : 0),
+    // mulNoNan(x, step(y)), written out.
+    reluGrad: (x, y) => {
+      const step = y > 0 ? 1 : 0;
+      return x === 0 || step === 0 ? 0 : x * step;
+    },
   };
   const ops = Object.keys(define) as BinaryKernel[];
   const broadcast = (a: Shape, b: Shape): Shape => {

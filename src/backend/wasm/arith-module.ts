@@ -2,8 +2,8 @@
  * The wasm backend's arithmetic and sums, generated with the emitter (one module, under
  * 4 KB). Addresses and steps are in bytes; `float32` (0 or 1) picks f32x4 lanes, else f64x2.
  *
- * - `<op>(a, b, o, vectors, aStep, bStep, float32)` for add, sub, mul, div, maximum, minimum
- *   and mulNoNan (+0 where either factor is 0):
+ * - `<op>(a, b, o, vectors, aStep, bStep, float32)` for add, sub, mul, div, maximum, minimum,
+ *   mulNoNan (+0 where either factor is 0) and reluGrad (a where b > 0, +0 where a is ±0 or not):
  *   o = a op b over `vectors` 16-byte vectors; a step of 0 re-reads one vector (the caller
  *   stores a repeated operand there as a splat). float32 lanes compute in float32, which for
  *   these operations equals the reference's float64 result rounded to float32 (float64 has
@@ -18,7 +18,7 @@
  */
 import { F64, type FunctionSpec, I32, V128, emitModule, op } from "./emitter.js";
 
-export const ARITH_KERNELS = ["add", "sub", "mul", "div", "maximum", "minimum", "mulNoNan"] as const;
+export const ARITH_KERNELS = ["add", "sub", "mul", "div", "maximum", "minimum", "mulNoNan", "reluGrad"] as const;
 export type ArithKernel = (typeof ARITH_KERNELS)[number];
 
 /** Unary functions whose lanes give the reference's result exactly (IEEE sqrt is correctly rounded). */
@@ -49,6 +49,10 @@ const BINARY_LANES: Record<ArithKernel, (a: number[], b: number[]) => readonly [
   // formula, whose other branch only ever returns the product.
   mulNoNan: (a, b) => LANES.map((l) => [
     ...ZERO, ...a, ...b, ...l.mul(), ...a, ...ZERO, ...l.eq(), ...b, ...ZERO, ...l.eq(), ...op.v128Or(), ...op.v128Bitselect(),
+  ]) as [number[], number[]],
+  // a where b > 0 (else 0), then +0 where a is ±0: mulNoNan(a, step(b)) in two selects.
+  reluGrad: (a, b) => LANES.map((l) => [
+    ...ZERO, ...a, ...ZERO, ...b, ...ZERO, ...l.gt(), ...op.v128Bitselect(), ...a, ...ZERO, ...l.eq(), ...op.v128Bitselect(),
   ]) as [number[], number[]],
 };
 

@@ -8,8 +8,8 @@
  * It runs in wasm: matmul (packed, register-tiled GEMM, float32 and float64; relaxed-SIMD
  * multiply-add where the engine validates it); the transcendentals exp, expm1, log, log1p,
  * sin, cos, tan, atan, tanh, sigmoid, softplus and erf (vecmath-module.ts); neg, abs, sqrt,
- * relu and step of contiguous tensors, add, sub, mul, div, maximum, minimum and mulNoNan on
- * contiguous operands (or one repeated value), and sums over the leading or trailing axes of a
+ * relu and step of contiguous tensors, add, sub, mul, div, maximum, minimum, mulNoNan and
+ * reluGrad on contiguous operands (or one repeated value), and sums over the leading or trailing axes of a
  * contiguous tensor (arith-module.ts) — each from 1024 elements on, where the copies into and
  * out of wasm memory are repaid; and nb.jit's fused loops with a transcendental step
  * (fused.ts). Everything else (the other unary functions, pow, atan2, comparisons, broadcast

@@ -154,8 +154,20 @@ export const erfP = elementwise("erf", (x) => mul(2 / Math.sqrt(Math.PI), exp(ne
 export const sigmoidP = elementwise("sigmoid", (_, y) => mul(y, sub(1, y)), fromOutput(logisticDerivative), "real", 3);
 /** Stable primitive log(1 + eˣ) with derivative σ(x). */
 export const softplusP = elementwise("softplus", (x) => sigmoid(x), fromDerivative((x, m) => fromOutput(logisticDerivative)(x, sigmoid(coef(x, 0)!), m)), "real");
-/** relu'(0) = 0: the subgradient convention. */
-export const reluP = elementwise("relu", (x) => step(x), piecewiseLinear((x0) => step(x0)), "awayFromZero");
+/**
+ * relu'(0) = 0: the subgradient convention. Its JVP and VJP apply the mask in one pass
+ * (reluGrad), bit for bit mulNoNan(t, step(x)) without the mask's array.
+ */
+export const reluP: Unary = definePrimitive<undefined>({
+  name: "relu",
+  impl: ([x]) => backend().unary("relu", x!),
+  jvp: ([x], [t]) => reluGrad(t!, x!),
+  vjp: (g, [x]) => [reluGrad(g, x!)],
+  taylor: ([x], y0, n) => piecewiseLinear((x0) => step(x0))(x!, y0, n),
+  batch: batchElementwise(() => reluP),
+  check: { domain: "awayFromZero", order: 2, cases: unaryCases() },
+  kernel: { op: "unary", kernel: "relu" },
+});
 export const signP = piecewiseConstant("sign");
 /** 1 where x > 0, else 0: the derivative of relu. */
 export const stepP = piecewiseConstant("step");
@@ -231,6 +243,20 @@ export const atan2P = binary(
   },
   { domain: "awayFromZero", order: 2, cases: binaryCases() },
 );
+/**
+ * g·relu′(x): g where x > 0, else +0 (relu's rules). Linear in g; piecewise constant in x,
+ * whose derivative is zero away from 0 (the domain the rule test samples).
+ */
+export const reluGradP: Binary = definePrimitive<undefined>({
+  name: "reluGrad",
+  impl: binaryImpl("reluGrad"),
+  jvp: ([, x], [tg]) => (tg ? reluGrad(tg, x!) : null),
+  vjp: (c, [, x], _out, _params, needs) => [needs[0] ? reluGrad(c, x!) : null, null],
+  taylor: ([g, x], y0) => [y0, ...mapLinear(g!.slice(1), (c) => reluGrad(c, coef(x!, 0)!))],
+  batch: batchElementwise(() => reluGradP),
+  check: { domain: "awayFromZero", order: 2, cases: binaryCases() },
+  kernel: { op: "binary", kernel: "reluGrad" },
+});
 export const mulNoNanP = binary("mulNoNan", (a, b) => [() => b, () => a], ([a, b], y0, n) => seriesMul(a!, b!, n, mulNoNan, y0), { domain: "awayFromZero", order: 2, cases: binaryCases() });
 
 function comparison(kernel: BinaryKernel): Binary {
@@ -354,6 +380,8 @@ export const atan2 = bin(atan2P);
  * nb.mulNoNan([0, 2], [NaN, 3]).toArray(); // => [0, 6]
  */
 export const mulNoNan = bin(mulNoNanP);
+/** g where x > 0, else +0: relu's derivative applied to a cotangent in one pass. @internal */
+export const reluGrad = bin(reluGradP);
 /**
  * 1 where a = b, else 0 (no gradient flows through comparisons).
  * @example
