@@ -16,9 +16,11 @@ const ctorOf = (dtype) => (dtype === "float64" ? Float64Array : Float32Array);
  * nabla on its active backend: nn.Sequential, valueAndGrad compiled by nb.jit (as a JAX user
  * writes it: the forward and backward elementwise work fused between the matmuls), and
  * optim.adam (whose arithmetic jit fuses per leaf). `{ jit: false }`: valueAndGrad eager, as
- * a PyTorch user's step runs (every op a kernel call of its own).
+ * a PyTorch user's step runs (every op a kernel call of its own). `{ donate: true }` (the
+ * default): the step writes the new parameters and moments over the old ones, the update in
+ * place that PyTorch's optimizer makes.
  */
-export function nablaMlp(nb, dtype, { jit = true } = {}) {
+export function nablaMlp(nb, dtype, { jit = true, donate = true } = {}) {
   const [d0, d1, d2, d3] = MLP.sizes;
   const layer = (i, o, seed) => new nb.nn.Linear(i, o, { seed, dtype, init: "heNormal" });
   const model = new nb.nn.Sequential(layer(d0, d1, 1), new nb.nn.ReLU(), layer(d1, d2, 2), new nb.nn.ReLU(), layer(d2, d3, 3));
@@ -33,7 +35,7 @@ export function nablaMlp(nb, dtype, { jit = true } = {}) {
   return {
     step() {
       const [, grads] = lossAndGrad(params);
-      ({ params, state } = opt.step(params, grads, state));
+      ({ params, state } = opt.step(params, grads, state, { donate }));
     },
     check() {
       if (params["layers.0.weight"].dtype !== dtype) throw new Error(`parameters became ${params["layers.0.weight"].dtype}`);
@@ -47,14 +49,16 @@ export function nablaMlp(nb, dtype, { jit = true } = {}) {
  * backward and the Adam update (step count and moments as traced values) into one nb.jit
  * program, as a JAX user jits an optax step.
  */
-export function nablaMlpCompiled(nb, dtype) {
+export function nablaMlpCompiled(nb, dtype, { donate = true } = {}) {
   const [d0, d1, d2, d3] = MLP.sizes;
   const layer = (i, o, seed) => new nb.nn.Linear(i, o, { seed, dtype, init: "heNormal" });
   const model = new nb.nn.Sequential(layer(d0, d1, 1), new nb.nn.ReLU(), layer(d1, d2, 2), new nb.nn.ReLU(), layer(d2, d3, 3));
   const x = nb.tensor(ctorOf(dtype).from(MLP_X), { shape: [MLP.batch, d0] });
   const y = nb.tensor(MLP_LABELS, { dtype });
   const optimizer = nb.optim.adam({ lr: MLP.lr });
-  const step = nb.nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true });
+  // As a JAX user jits a training step with donate_argnums: the new parameters and moments go
+  // into the arrays of the old ones, which the loop never reads again.
+  const step = nb.nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true, donate: donate ? ["params", "state"] : [] });
   let params = nb.nn.parameters(model);
   let state = optimizer.init(params);
   let compiled = true;

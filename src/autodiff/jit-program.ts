@@ -209,12 +209,17 @@ function planDonations(
 
 /** Whether the loop reads `slot` only in full, element by element, and in no step after `producer` (nor as a stored value or sum). */
 function readsBefore(group: CompiledGroup, slot: Slot, producer: number): boolean {
-  const { spec, operands } = group;
-  return operands.every((o, k) => {
-    if (o.slot !== slot) return true;
-    if (o.access !== "full" || spec.stores.includes(k) || spec.sums.includes(k)) return false;
-    return spec.steps.every((s, j) => j <= producer || !(s.op === "where" ? [s.cond, s.x, s.y] : s.op === "binary" ? [s.x, s.y] : [s.x]).includes(k));
-  });
+  return group.operands.every((o, k) => o.slot !== slot || (o.access === "full" && operandReadBefore(group.spec, k, producer)));
+}
+
+/**
+ * Whether a fused loop can store the value of step `producer` over operand k's array: no later
+ * step reads operand k, nor is it stored or summed as it is (the native loop computes a stored
+ * step straight into its output a block at a time, the others element by element). @internal
+ */
+export function operandReadBefore(spec: FusedLoopSpec, k: number, producer: number): boolean {
+  if (producer < 0 || spec.stores.includes(k) || spec.sums.includes(k)) return false;
+  return spec.steps.every((s, j) => j <= producer || !(s.op === "where" ? [s.cond, s.x, s.y] : s.op === "binary" ? [s.x, s.y] : [s.x]).includes(k));
 }
 
 /** The slots a step reads and writes; fused loops and matmuls write into storage the program lends them. */

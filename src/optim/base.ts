@@ -26,7 +26,19 @@ export interface Transform<S extends PyTree = PyTree> {
   /** Transforms `updates` (gradients at first); `params` is needed by weight decay and penalties. */
   update(updates: PyTree, state: S, params?: PyTree): [PyTree, S];
   /** `update` on the gradients, then `applyUpdates`: one optimizer step. */
-  step<P extends PyTree>(params: P, grads: P, state: S): { params: P; state: S };
+  step<P extends PyTree>(params: P, grads: P, state: S, options?: OptimizerStepOptions): { params: P; state: S };
+}
+
+/** Options of `Transform.step`. */
+export interface OptimizerStepOptions {
+  /**
+   * The caller gives up `params` and `state` (it will use only the returned ones), so the
+   * step may write the new values over their arrays, as PyTorch's in-place update does,
+   * instead of into fresh ones: memory the last step used, still in cache, and less for the
+   * garbage collector. adam and adamw's fused step do; other steps ignore it. Leaves that are
+   * views, or share memory with another leaf (tied weights), are never written.
+   */
+  donate?: boolean;
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 export { applyUpdates, chain, transform } from "./base.js";
-export type { LearningRate, Schedule, Transform } from "./base.js";
+export type { LearningRate, OptimizerStepOptions, Schedule, Transform } from "./base.js";
 export {
   addDecayedWeights, addElasticNet, clip, clipByGlobalNorm, globalNorm, proximalL1, scaleByAdadelta, scaleByAdagrad,
   scaleByAdam, scaleByAdamax, scaleByLearningRate, scaleByLion, scaleByNadam, scaleByRms, traceMomentum,

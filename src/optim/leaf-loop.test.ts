@@ -83,6 +83,44 @@ describe.each(nb.listBackends())("the eager Adam step on backend %s", (backend) 
   });
 });
 
+describe.each(nb.listBackends())("the eager Adam step with donate on backend %s", (backend) => {
+  test("writes the new parameters and moments over the old arrays, with the same values as without", () => {
+    nb.setBackend(backend);
+    const opt = nb.optim.adamw({ lr: 0.01, weightDecay: 0.1 });
+    // The same start twice: one steps with donate, the other without.
+    const { params: start, grads } = problem();
+    let [kept, donated] = [start, problem().params];
+    let [keptState, donatedState] = [opt.init(kept), opt.init(donated)];
+    const arraysOf = (...trees: unknown[]) => trees.flatMap(leaves).filter((x) => x instanceof nb.Tensor).map((x) => (x as nb.ArrayTensor).data);
+    for (let t = 1; t <= 3; t++) {
+      const g = grads(t);
+      const arrays = arraysOf(donated, donatedState);
+      ({ params: kept, state: keptState } = opt.step(kept, g, keptState));
+      ({ params: donated, state: donatedState } = opt.step(donated, g, donatedState, { donate: true }));
+      // Every contiguous leaf's results went over its own arrays (the transposed view d was
+      // not written: it got a fresh array).
+      const after = arraysOf(donated, donatedState);
+      const same = after.filter((a, i) => a === arrays[i]).length;
+      expect(same).toBe(after.length - (t === 1 ? 1 : 0));
+    }
+    const valuesOf = (...trees: unknown[]) => trees.flatMap(leaves).map((x) => (x instanceof nb.Tensor ? values(x) : x));
+    expect(valuesOf(donated, donatedState)).toEqual(valuesOf(kept, keptState));
+  });
+
+  test("tied weights (one tensor at two leaves) are not written, and step as without donate", () => {
+    nb.setBackend(backend);
+    const opt = nb.optim.adam({ lr: 0.1 });
+    const w = nb.tensor(valuesFrom(3000, 9), { dtype: "float32" });
+    const before = values(w);
+    const params = { a: w, b: w };
+    const grads = { a: nb.mul(w, 0.5), b: nb.mul(w, -0.25) };
+    const expected = opt.step(params, grads, opt.init(params)).params;
+    const result = opt.step(params, grads, opt.init(params), { donate: true }).params;
+    expect(values(w)).toEqual(before);
+    expect([values(result.a), values(result.b)]).toEqual([values(expected.a), values(expected.b)]);
+  });
+});
+
 describe("the eager Adam step takes the general path where the loop does not apply", () => {
   test("a pytree with a number leaf, under debugNans, and scaleByAdam's update agree with the loop", () => {
     const opt = nb.optim.adam({ lr: 0.05 });

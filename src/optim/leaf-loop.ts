@@ -7,7 +7,8 @@
  * the same loop), which is what the optimizer computes inside a traced training step.
  */
 import { traceProgram } from "../autodiff/jit.js";
-import type { SoleLoop } from "../autodiff/jit-program.js";
+import { type SoleLoop, operandReadBefore } from "../autodiff/jit-program.js";
+import { overlaps } from "../autodiff/jit-buffers.js";
 import { type PyTree, flatten, sameStructure, unflatten } from "../autodiff/pytree.js";
 import { settings } from "../ops/config.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
@@ -21,15 +22,24 @@ import { ArrayTensor, Tensor } from "../tensor/tensor.js";
  * leaves of different dtypes or shapes across the trees, mismatched structures,
  * nb.config({debugNans})): the caller then takes its general path, which also reports errors.
  */
-export type LeafLoop = (trees: readonly PyTree[], scalars: readonly number[]) => PyTree[] | undefined;
+export type LeafLoop = (trees: readonly PyTree[], scalars: readonly number[], donate?: boolean) => PyTree[] | undefined;
+
+/** A leaf position's loop, and for each result whether it may be written over the same-numbered tree's leaf (`donate`). */
+interface DonatingLoop {
+  loop: SoleLoop;
+  inPlace: boolean[];
+}
 
 /**
  * Compiles `arithmetic` (elementwise: `treeCount` leaves then `scalarCount` rank-0 scalars in,
- * a list of leaves out) for `leafLoop`'s runs.
+ * a list of leaves out) for `leafLoop`'s runs. With `donate`, result k is written over tree k's
+ * leaf (the caller gives those arrays up, as an in-place update) where the loop allows it:
+ * the leaf is a whole contiguous array sharing memory with no other operand, and the loop
+ * reads it no later than the step that computes result k.
  */
 export function leafLoop(arithmetic: (...args: Tensor[]) => Tensor[], treeCount: number, scalarCount: number): LeafLoop {
-  const loops = new Map<DType, SoleLoop | null>();
-  const loopFor = (dtype: DType): SoleLoop | null => {
+  const loops = new Map<DType, DonatingLoop | null>();
+  const loopFor = (dtype: DType): DonatingLoop | null => {
     let loop = loops.get(dtype);
     if (loop === undefined) {
       // Two elements per leaf, so that leaves and scalars trace to different accesses.
@@ -38,13 +48,14 @@ export function leafLoop(arithmetic: (...args: Tensor[]) => Tensor[], treeCount:
         ...Array.from({ length: scalarCount }, () => new ArrayTensor(allocate(dtype, 1), [])),
       ];
       const compiled = traceProgram((...xs) => arithmetic(...(xs as Tensor[])), examples, new Set(), flatten(examples, "leafLoop").def, examples);
-      loop = compiled.program.soleLoop() ?? null;
+      const sole = compiled.program.soleLoop();
+      loop = sole === undefined ? null : { loop: sole, inPlace: sole.storeOf.map((store, k) => canOverwrite(sole, k, store)) };
       loops.set(dtype, loop);
     }
     return loop;
   };
 
-  return (trees, scalars) => {
+  return (trees, scalars, donate = false) => {
     if (settings.debugNans) return undefined;
     const flat = trees.map((t) => flatten(t, "leafLoop"));
     const def = flat[0]!.def;
@@ -56,7 +67,7 @@ export function leafLoop(arithmetic: (...args: Tensor[]) => Tensor[], treeCount:
     for (const dtype of new Set(columns.map((c) => c[0]!.dtype))) {
       const loop = loopFor(dtype);
       if (loop === null) return undefined;
-      runDtype(loop, columns, dtype, scalars, results);
+      runDtype(loop, columns, dtype, scalars, results, donate);
     }
     return results.map((leavesOut) => unflatten<PyTree>(def, leavesOut));
   };
@@ -69,11 +80,39 @@ function sameKind(leaves: readonly unknown[]): boolean {
   return leaves.every((x) => x instanceof Tensor && x.level === 0 && x.dtype === first.dtype && shapesEqual(x.shape, first.shape));
 }
 
+/** Whether result k's store (computed by one step) may go over operand k's array. */
+function canOverwrite(loop: SoleLoop, k: number, store: number): boolean {
+  const producer = loop.spec.stores[store]! - loop.spec.operands.length;
+  return loop.operands.every((source, operand) => !("input" in source) || source.input !== k || operandReadBefore(loop.spec, operand, producer));
+}
+
+/** The leaf's array when result k may be written over it: whole, contiguous and sharing memory with no other leaf (`shared`). */
+function donatedArray(column: readonly ArrayTensor[], k: number, shared: ReadonlySet<TypedArray>): TypedArray | undefined {
+  const t = column[k];
+  if (t === undefined || t.offset !== 0 || !t.contiguous || t.data.length !== sizeOf(t.shape)) return undefined;
+  return shared.has(t.data) ? undefined : t.data;
+}
+
+/** The arrays that share memory with another leaf (tied weights, one tensor passed twice). */
+function sharedArrays(columns: readonly ArrayTensor[][]): Set<TypedArray> {
+  const arrays = columns.flat().map((t) => t.data);
+  const shared = new Set<TypedArray>();
+  arrays.forEach((a, i) => arrays.forEach((b, j) => {
+    if (i < j && overlaps(a, b)) shared.add(a).add(b);
+  }));
+  return shared;
+}
+
 /** Runs the loop over every leaf position of `dtype`, writing result k of position i to results[k][i]. */
-function runDtype(loop: SoleLoop, columns: readonly ArrayTensor[][], dtype: DType, scalars: readonly number[], results: ArrayTensor[][]): void {
+function runDtype(
+  { loop, inPlace }: DonatingLoop, columns: readonly ArrayTensor[][], dtype: DType, scalars: readonly number[], results: ArrayTensor[][], donate: boolean,
+): void {
   const positions = columns.map((_, i) => i).filter((i) => columns[i]![0]!.dtype === dtype);
   const total = positions.reduce((acc, i) => acc + sizeOf(columns[i]![0]!.shape), 0);
-  const storage = loop.storeOf.map(() => allocateUninitialized(dtype, total));
+  // Fresh storage only for results that cannot go over their leaves.
+  const shared = donate ? sharedArrays(columns) : new Set<TypedArray>();
+  const donated = (i: number, k: number): TypedArray | undefined => (donate && inPlace[k] ? donatedArray(columns[i]!, k, shared) : undefined);
+  const storage = loop.storeOf.map((_, k) => (positions.every((i) => donated(i, k) !== undefined) ? undefined : allocateUninitialized(dtype, total)));
   const scalarData = dtype === "float32" ? Float32Array.from(scalars) : Float64Array.from(scalars);
   const run = loop.loop();
   const sums = new Float64Array(0);
@@ -98,7 +137,7 @@ function runDtype(loop: SoleLoop, columns: readonly ArrayTensor[][], dtype: DTyp
         offsets.push(source.input - column.length);
       }
     }
-    const views = storage.map((s) => s.subarray(start, start + n));
+    const views = storage.map((s, k) => donated(i, k) ?? s!.subarray(start, start + n));
     const outputs: TypedArray[] = [];
     loop.storeOf.forEach((store, k) => (outputs[store] = views[k]!));
     run(data, offsets, loop.spec.operands.map(() => null), outputs, sums, n);

@@ -11,7 +11,7 @@ import { sum } from "../ops/primitives/reduce.js";
 import { clip as clipValues, square } from "../ops/composite.js";
 import type { PyTree } from "../autodiff/pytree.js";
 import {
-  type Count, type LearningRate, type Transform, asScalar, checkLearningRate, leafwise, leafwiseMany, leavesOf, nextCount, oneMinusPower,
+  type Count, type LearningRate, type OptimizerStepOptions, type Transform, asScalar, checkLearningRate, leafwise, leafwiseMany, leavesOf, nextCount, oneMinusPower,
   quotient, rateAt, root, transform,
 } from "./base.js";
 import { jit } from "../autodiff/jit.js";
@@ -201,7 +201,7 @@ function adamArithmetic(m: Tensor, v: Tensor, g: Tensor, invC1: Tensor, invSqrtC
 }
 
 /** Optimizer `step` functions: (params, grads, state) → the next params and state. */
-type StepFunction = <P extends PyTree>(params: P, grads: P, state: PyTree[]) => { params: P; state: PyTree[] };
+type StepFunction = <P extends PyTree>(params: P, grads: P, state: PyTree[], options?: OptimizerStepOptions) => { params: P; state: PyTree[] };
 
 /**
  * The `step` of adam and adamw. Their state is the chain's ([Adam's, (weight decay's,) the
@@ -217,7 +217,7 @@ export function fusedAdamStep(options: AdamOptions, lr: LearningRate, weightDeca
   };
   const fusedLeaf = jit(leafStep);
   const eagerLoop = leafLoop(leafStep, 4, 3);
-  return <P extends PyTree>(params: P, grads: P, state: PyTree[]) => {
+  return <P extends PyTree>(params: P, grads: P, state: PyTree[], options: OptimizerStepOptions = {}) => {
     const adamState = state[0] as AdamState;
     const lrState = state[state.length - 1] as CountState;
     const t = nextCount(adamState.count);
@@ -227,7 +227,7 @@ export function fusedAdamStep(options: AdamOptions, lr: LearningRate, weightDeca
     const nextState = (mu: PyTree, nu: PyTree): PyTree[] => [{ count: t, mu, nu }, ...state.slice(1, -1), { count: nextCount(lrState.count) }];
     // Eagerly (a number count): every leaf's loop straight from the compiled arithmetic.
     const eager = typeof invC1 === "number" && typeof invSqrtC2 === "number"
-      ? eagerLoop([params, adamState.mu, adamState.nu, grads], [invC1, invSqrtC2, -rate]) : undefined;
+      ? eagerLoop([params, adamState.mu, adamState.nu, grads], [invC1, invSqrtC2, -rate], options.donate) : undefined;
     if (eager !== undefined) return { params: eager[0] as P, state: nextState(eager[1]!, eager[2]!) };
     const [next, mu, nu] = leafwiseMany(
       (p, m, v, g) => fusedLeaf(p, m, v, g, asScalar(invC1, g.dtype), asScalar(invSqrtC2, g.dtype), toTensor(-rate, g.dtype)),
