@@ -129,6 +129,12 @@ constexpr ptrdiff_t kDirectAMinDepth = 32;
 /** How the micro-kernel reads A: packed into micro-panels, or in place by rows or by columns. */
 enum class AForm { Packed, Rows, Columns };
 
+/** Whether C = A·B reads this m×k A in place (by rows or columns) rather than packing it. */
+template <typename T>
+bool readsAInPlace(MatView<T> a, ptrdiff_t m, ptrdiff_t k) {
+  return (a.cs == 1 || a.rs == 1) && size_t(m * k) * sizeof(T) <= kDirectABytes && k >= kDirectAMinDepth;
+}
+
 /**
  * Ops supplies the instruction set: a vector type V of W lanes of T, and
  *   static V zero(); static V load(const T*); static V broadcast(const T*);
@@ -214,10 +220,8 @@ struct Gemm {
  private:
   /** How this call reads A: in place where A is small enough to stay in cache, else packed. */
   static AForm formOf(MatView<T> a, ptrdiff_t m, ptrdiff_t k, bool subtract) {
-    if (subtract || size_t(m * k) * sizeof(T) > kDirectABytes || k < kDirectAMinDepth) return AForm::Packed;
-    if (a.cs == 1) return AForm::Rows;
-    if (a.rs == 1) return AForm::Columns;
-    return AForm::Packed;
+    if (subtract || !readsAInPlace(a, m, k)) return AForm::Packed;
+    return a.cs == 1 ? AForm::Rows : AForm::Columns;
   }
 
   static void multiply(MatView<T> a, MatView<T> b, T* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k,
@@ -287,8 +291,11 @@ void gemmShare(MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdi
   else Gemm<T, Ops>::run(a, b, c, m, k, n, j0, j1);
 }
 
-/** Column blocks per thread are rounded to this many columns so threads split on panel edges. */
-constexpr ptrdiff_t kThreadColumnAlign = 64;
+/**
+ * Threads split C into blocks of a multiple of this many columns, or rows, so that blocks
+ * meet on micro-panel edges for every instruction set (NR: 32, 16 or 8; MR: 8, 6 or 4).
+ */
+constexpr ptrdiff_t kThreadColumnAlign = 32, kThreadRowAlign = 24;
 
 // One entry point per instruction set and dtype, each compiled in its own translation unit
 // with that unit's -m flags (gemm_avx512.cc, gemm_avx2.cc, gemm_generic.cc).
