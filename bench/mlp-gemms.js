@@ -4,8 +4,9 @@
 // on the native addon at one and two threads beside torch.mm on one thread (OpenBLAS) with
 // the same transposes, in ALTERNATING rounds (nabla 1T, nabla 2T, torch, …), so that all
 // engines see the same machine load (issue 18).
-//   node bench/mlp-gemms.js [--rounds=7] [--baseline=path/to/other/nabla.node]
+//   node bench/mlp-gemms.js [--rounds=7] [--baseline=path/to/other/nabla.node] [--squares]
 // --baseline adds another build of the addon (e.g. main's) to the rounds: before/after in one run.
+// --squares times the bench's matmul rows instead (n×n·n×n, n = 64, 256, 1024, both dtypes).
 // Prints per GEMM the median µs per call of each engine and the median over rounds of each
 // engine's time ÷ torch's (< 1: nabla faster), then the same for the sum of the eight.
 import { spawn } from "node:child_process";
@@ -22,9 +23,9 @@ const option = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?
 const ROUNDS = Number(option("rounds", 7));
 const BASELINE = option("baseline", "");
 
-// [name, m, k, n, A transposed, B transposed]: C[m×n] = A·B, a transposed operand stored as
-// its transpose, contiguous (as the step's tensors are). Batch 128; d = 784, 256, 128, 10.
-const GEMMS = [
+// [name, m, k, n, A transposed, B transposed, dtype]: C[m×n] = A·B, a transposed operand
+// stored as its transpose, contiguous (as the step's tensors are). Batch 128; d = 784, 256, 128, 10.
+const STEP = [
   ["x·W1", 128, 784, 256, false, false],
   ["h1·W2", 128, 256, 128, false, false],
   ["h2·W3", 128, 128, 10, false, false],
@@ -33,7 +34,9 @@ const GEMMS = [
   ["g2·W2ᵀ", 128, 128, 256, false, true],
   ["h1ᵀ·g2", 256, 128, 128, true, false],
   ["xᵀ·g1", 784, 128, 256, true, false],
-];
+].map((g) => [...g, "float32"]);
+const SQUARES = ["float32", "float64"].flatMap((dtype) => [64, 256, 1024].map((n) => [`n=${n} ${dtype.slice(5)}`, n, n, n, false, false, dtype]));
+const GEMMS = args.includes("--squares") ? SQUARES : STEP;
 
 /** Calls per timed sample: enough for ~1 ms of work at ~50 GFLOP/s. */
 const callsFor = (m, k, n) => Math.max(2, Math.round(25e6 / (m * k * n)));
@@ -44,11 +47,12 @@ import sys, json, time, torch
 torch.set_num_threads(1)
 gemms = json.loads(sys.argv[1])
 ops = []
-for i, (name, m, k, n, ta, tb) in enumerate(gemms):
+for i, (name, m, k, n, ta, tb, dtype) in enumerate(gemms):
     g = torch.Generator().manual_seed(i)
-    a = torch.rand(k, m, generator=g).t() if ta else torch.rand(m, k, generator=g)
-    b = torch.rand(n, k, generator=g).t() if tb else torch.rand(k, n, generator=g)
-    ops.append((a, b, torch.empty(m, n), max(2, round(25e6 / (m * k * n)))))
+    dt = torch.float64 if dtype == "float64" else torch.float32
+    a = torch.rand(k, m, generator=g, dtype=dt).t() if ta else torch.rand(m, k, generator=g, dtype=dt)
+    b = torch.rand(n, k, generator=g, dtype=dt).t() if tb else torch.rand(k, n, generator=g, dtype=dt)
+    ops.append((a, b, torch.empty(m, n, dtype=dt), max(2, round(25e6 / (m * k * n)))))
 print("ready", flush=True)
 for line in sys.stdin:
     out = []
@@ -84,12 +88,13 @@ function torchEngine() {
   };
 }
 
-/** One addon at a fixed thread count: the step's GEMMs on float32 operands, strided as nabla's. */
+/** One addon at a fixed thread count: the GEMMs on operands strided as nabla's step passes them. */
 function nablaEngine(addon, threads) {
-  const ops = GEMMS.map(([, m, k, n, ta, tb], i) => {
-    const a = randomArray(m * k, Float32Array, 2 * i + 1);
-    const b = randomArray(k * n, Float32Array, 2 * i + 2);
-    const c = new Float32Array(m * n);
+  const ops = GEMMS.map(([, m, k, n, ta, tb, dtype], i) => {
+    const Ctor = dtype === "float64" ? Float64Array : Float32Array;
+    const a = randomArray(m * k, Ctor, 2 * i + 1);
+    const b = randomArray(k * n, Ctor, 2 * i + 2);
+    const c = new Ctor(m * n);
     const [ars, acs] = ta ? [1, m] : [k, 1];
     const [brs, bcs] = tb ? [1, k] : [n, 1];
     return { call: () => addon.gemm(a, 0, ars, acs, b, 0, brs, bcs, c, 0, m, k, n), calls: callsFor(m, k, n) };
@@ -145,7 +150,7 @@ const sum = (xs) => xs.reduce((s, x) => s + x, 0);
 /** Median over rounds of engine's µs ÷ torch's for GEMM g (or the sum when g is null). */
 const ratio = (k, g) => median(results[k].map((x, r) => (g === null ? sum(x) / sum(results["torch 1T"][r]) : x[g] / results["torch 1T"][r][g])));
 const us = (k, g) => median(results[k].map((x) => (g === null ? sum(x) : x[g])));
-console.log(`MLP step GEMMs, float32; ${ROUNDS} alternating rounds; load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}; isa ${current.isa}`);
+console.log(`${GEMMS === STEP ? "MLP step GEMMs, float32" : "square matmuls"}; ${ROUNDS} alternating rounds; load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}; isa ${current.isa}`);
 console.log(`µs per call (median over rounds) and ÷ torch 1T (median of per-round ratios; < 1: nabla faster)`);
 console.log(`${"GEMM".padEnd(18)}${"torch 1T".padStart(10)}${names.map((k) => `${k.padStart(10)}${"÷torch".padStart(8)}`).join("")}`);
 const row = (label, g) =>

@@ -156,9 +156,8 @@ struct Gemm {
   /**
    * C tile (MR×NR at c, row stride ldc) = (first ? 0 : C tile) + A panel · packed B panel
    * over kc. How the A panel is read (see AForm): packed (the MR values of column p adjacent);
-   * Rows, A itself: row r at ap + r·step, its columns adjacent (rows past `rows` reread the
-   * last row, whose products the edge store drops); Columns, A itself: rows adjacent, column p
-   * at ap + p·step (a transposed A: hᵀ·g in a weight gradient), only for full tiles.
+   * in place, only for full tiles (rows = MR): Rows, row r at ap + r·step, its columns adjacent;
+   * Columns, rows adjacent, column p at ap + p·step (a transposed A: hᵀ·g in a weight gradient).
    */
   template <AForm Form>
   static inline void microKernel(ptrdiff_t kc, const T* ap, ptrdiff_t step, const T* bp, T* c, ptrdiff_t ldc,
@@ -177,7 +176,7 @@ struct Gemm {
       for (int v = 0; v < NV; v++) b[v] = Ops::load(bp + v * W);
 #pragma GCC unroll 16
       for (int r = 0; r < MR; r++) {
-        const V a = Ops::broadcast(ap + (Form == AForm::Rows ? std::min(r, rows - 1) * step : r));
+        const V a = Ops::broadcast(ap + (Form == AForm::Rows ? r * step : r));
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++) acc[r][v] = Ops::fma(a, b[v], acc[r][v]);
       }
@@ -244,14 +243,14 @@ struct Gemm {
             T* ap = scratchA.get<T>(((mc + MR - 1) / MR) * MR * kc);
             packA<T, MR>(a, ic, pc, mc, kc, ap, subtract ? T(-1) : T(1));
             sweep<AForm::Packed>(ap, 0, bp, c + ic * ldc + jc, ldc, mc, kc, nc, first, nullptr);
-          } else if (form == AForm::Rows) {
-            sweep<AForm::Rows>(a.data + ic * a.rs + pc, a.rs, bp, c + ic * ldc + jc, ldc, mc, kc, nc, first, nullptr);
           } else {
-            // A column-major tile past the last row would read past A: that one is packed.
+            // A partial last tile read in place would read rows past A's: that one is packed.
             const ptrdiff_t lastRows = mc % MR;
             T* edge = lastRows ? scratchA.get<T>(MR * kc) : nullptr;
             if (lastRows) packA<T, MR>(a, ic + mc - lastRows, pc, lastRows, kc, edge, T(1));
-            sweep<AForm::Columns>(a.data + ic + pc * a.cs, a.cs, bp, c + ic * ldc + jc, ldc, mc, kc, nc, first, edge);
+            const T* a0 = a.data + ic * a.rs + pc * a.cs;
+            if (form == AForm::Rows) sweep<AForm::Rows>(a0, a.rs, bp, c + ic * ldc + jc, ldc, mc, kc, nc, first, edge);
+            else sweep<AForm::Columns>(a0, a.cs, bp, c + ic * ldc + jc, ldc, mc, kc, nc, first, edge);
           }
         }
       }
@@ -260,7 +259,7 @@ struct Gemm {
 
   /**
    * C block (mc×nc at c) (+)= A block · packed B block (kc deep): every micro-panel of B, and
-   * for each, every MR rows of A (read as Form says; `edge`, if any, the packed last MR rows).
+   * for each, every MR rows of A (read as Form says; `edge`, if any, the packed partial last tile).
    */
   template <AForm Form>
   static void sweep(const T* a, ptrdiff_t step, const T* bp, T* c, ptrdiff_t ldc, ptrdiff_t mc, ptrdiff_t kc,
@@ -272,9 +271,8 @@ struct Gemm {
         const int rows = int(std::min<ptrdiff_t>(MR, mc - ir));
         T* ctile = c + ir * ldc + jr;
         if (Form == AForm::Packed) microKernel<Form>(kc, a + ir * kc, 0, bpanel, ctile, ldc, rows, cols, first);
-        else if (Form == AForm::Rows) microKernel<Form>(kc, a + ir * step, step, bpanel, ctile, ldc, rows, cols, first);
-        else if (rows == MR) microKernel<Form>(kc, a + ir, step, bpanel, ctile, ldc, rows, cols, first);
-        else microKernel<AForm::Packed>(kc, edge, 0, bpanel, ctile, ldc, rows, cols, first);
+        else if (rows < MR) microKernel<AForm::Packed>(kc, edge, 0, bpanel, ctile, ldc, rows, cols, first);
+        else microKernel<Form>(kc, a + ir * (Form == AForm::Rows ? step : 1), step, bpanel, ctile, ldc, rows, cols, first);
       }
     }
   }
