@@ -35,7 +35,7 @@ const STEP = [
   ["h1ᵀ·g2", 256, 128, 128, true, false],
   ["xᵀ·g1", 784, 128, 256, true, false],
 ].map((g) => [...g, "float32"]);
-const SQUARES = ["float32", "float64"].flatMap((dtype) => [64, 256, 1024].map((n) => [`n=${n} ${dtype.slice(5)}`, n, n, n, false, false, dtype]));
+const SQUARES = ["float32", "float64"].flatMap((dtype) => [64, 256, 1024].map((n) => [`n=${n} ${dtype}`, n, n, n, false, false, dtype]));
 const GEMMS = args.includes("--squares") ? SQUARES : STEP;
 
 /** Calls per timed sample: enough for ~1 ms of work at ~50 GFLOP/s. */
@@ -155,5 +155,5 @@ console.log(`µs per call (median over rounds) and ÷ torch 1T (median of per-ro
 console.log(`${"GEMM".padEnd(18)}${"torch 1T".padStart(10)}${names.map((k) => `${k.padStart(10)}${"÷torch".padStart(8)}`).join("")}`);
 const row = (label, g) =>
   console.log(`${label.padEnd(18)}${us("torch 1T", g).toFixed(1).padStart(10)}${names.map((k) => `${us(k, g).toFixed(1).padStart(10)}${ratio(k, g).toFixed(2).padStart(8)}`).join("")}`);
-GEMMS.forEach(([name, m, k, n], g) => row(`${name} ${m}·${k}·${n}`.slice(0, 17), g));
+GEMMS.forEach(([name, m, k, n], g) => row(GEMMS === STEP ? `${name} ${m}·${k}·${n}`.slice(0, 17) : name, g));
 row("sum", null);
