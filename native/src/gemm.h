@@ -167,17 +167,17 @@ struct Gemm {
     V acc[MR][NV];
 #pragma GCC unroll 16
     for (int r = 0; r < MR; r++)
-#pragma GCC unroll 4
+#pragma GCC unroll 8
       for (int v = 0; v < NV; v++) acc[r][v] = Ops::zero();
     // kc ≥ 1 always; a do-while says so, which lets GCC keep acc in registers across the loop.
     do {
       V b[NV];
-#pragma GCC unroll 4
+#pragma GCC unroll 8
       for (int v = 0; v < NV; v++) b[v] = Ops::load(bp + v * W);
 #pragma GCC unroll 16
       for (int r = 0; r < MR; r++) {
         const V a = Ops::broadcast(ap + (Form == AForm::Rows ? r * step : r));
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (int v = 0; v < NV; v++) acc[r][v] = Ops::fma(a, b[v], acc[r][v]);
       }
       ap += Form == AForm::Packed ? MR : Form == AForm::Rows ? 1 : step;
@@ -220,7 +220,11 @@ struct Gemm {
   /** How this call reads A: in place where A is small enough to stay in cache, else packed. */
   static AForm formOf(MatView<T> a, ptrdiff_t m, ptrdiff_t k, bool subtract) {
     if (subtract || !readsAInPlace(a, m, k)) return AForm::Packed;
-    return a.cs == 1 ? AForm::Rows : AForm::Columns;
+    // With one-lane "vectors" (the portable build) the compiler vectorises across the tile's
+    // columns and rows: a packed A's adjacent rows suit that, A's rows read in place do not
+    // (half the speed), so there A is packed after all.
+    if (a.cs == 1) return W > 1 ? AForm::Rows : AForm::Packed;
+    return AForm::Columns;
   }
 
   static void multiply(MatView<T> a, MatView<T> b, T* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k,
