@@ -38,6 +38,7 @@ struct Isa {
   GemmF32 f32;
   const VectorMath& (*math)();
   GemmUpdateF64 updateF64;
+  bool readsRowsInPlace;  // readsAInPlace's byRows for these kernels
 };
 
 Isa selectIsa() {
@@ -48,10 +49,10 @@ Isa selectIsa() {
   const std::string want = cap ? cap : "";
   const bool allow512 = want.empty() || want == "avx512";
   const bool allow2 = allow512 || want == "avx2";
-  if (allow512 && __builtin_cpu_supports("avx512f")) return {"avx512", gemmF64Avx512, gemmF32Avx512, vectorMathAvx512, gemmUpdateF64Avx512};
-  if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {"avx2", gemmF64Avx2, gemmF32Avx2, vectorMathAvx2, gemmUpdateF64Avx2};
+  if (allow512 && __builtin_cpu_supports("avx512f")) return {"avx512", gemmF64Avx512, gemmF32Avx512, vectorMathAvx512, gemmUpdateF64Avx512, true};
+  if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {"avx2", gemmF64Avx2, gemmF32Avx2, vectorMathAvx2, gemmUpdateF64Avx2, true};
 #endif
-  return {"generic", gemmF64Generic, gemmF32Generic, vectorMathGeneric, gemmUpdateF64Generic};
+  return {"generic", gemmF64Generic, gemmF32Generic, vectorMathGeneric, gemmUpdateF64Generic, false};
 }
 
 const Isa isa = selectIsa();
@@ -268,11 +269,11 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   if (a.type == napi_float64_array) {
     const MatView<double> av{static_cast<double*>(a.data) + ao, ars, acs};
     gemmThreaded(isa.f64, av, MatView<double>{static_cast<double*>(b.data) + bo, brs, bcs}, static_cast<double*>(c.data) + co, m, k, n,
-                 readsAInPlace(av, m, k));
+                 readsAInPlace(av, m, k, isa.readsRowsInPlace));
   } else {
     const MatView<float> av{static_cast<float*>(a.data) + ao, ars, acs};
     gemmThreaded(isa.f32, av, MatView<float>{static_cast<float*>(b.data) + bo, brs, bcs}, static_cast<float*>(c.data) + co, m, k, n,
-                 readsAInPlace(av, m, k));
+                 readsAInPlace(av, m, k, isa.readsRowsInPlace));
   }
   return nullptr;
 }
@@ -546,7 +547,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", SetThreads},
   });
   const ProductF64 productF64 = [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
-    gemmThreaded(isa.f64, a, b, c, m, k, n, readsAInPlace(a, m, k));
+    gemmThreaded(isa.f64, a, b, c, m, k, n, readsAInPlace(a, m, k, isa.readsRowsInPlace));
   };
   defineLinalg(env, exports, productF64, [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
     const auto update = [ldc](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t, ptrdiff_t j0, ptrdiff_t j1) {

@@ -129,10 +129,13 @@ constexpr ptrdiff_t kDirectAMinDepth = 32;
 /** How the micro-kernel reads A: packed into micro-panels, or in place by rows or by columns. */
 enum class AForm { Packed, Rows, Columns };
 
-/** Whether C = A·B reads this m×k A in place (by rows or columns) rather than packing it. */
+/**
+ * Whether C = A·B reads this m×k A in place (by columns, or by rows where `byRows`: not in the
+ * portable build, see Gemm::formOf) rather than packing it.
+ */
 template <typename T>
-bool readsAInPlace(MatView<T> a, ptrdiff_t m, ptrdiff_t k) {
-  return (a.cs == 1 || a.rs == 1) && size_t(m * k) * sizeof(T) <= kDirectABytes && k >= kDirectAMinDepth;
+bool readsAInPlace(MatView<T> a, ptrdiff_t m, ptrdiff_t k, bool byRows) {
+  return ((byRows && a.cs == 1) || a.rs == 1) && size_t(m * k) * sizeof(T) <= kDirectABytes && k >= kDirectAMinDepth;
 }
 
 /**
@@ -219,12 +222,11 @@ struct Gemm {
  private:
   /** How this call reads A: in place where A is small enough to stay in cache, else packed. */
   static AForm formOf(MatView<T> a, ptrdiff_t m, ptrdiff_t k, bool subtract) {
-    if (subtract || !readsAInPlace(a, m, k)) return AForm::Packed;
     // With one-lane "vectors" (the portable build) the compiler vectorises across the tile's
     // columns and rows: a packed A's adjacent rows suit that, A's rows read in place do not
-    // (half the speed), so there A is packed after all.
-    if (a.cs == 1) return W > 1 ? AForm::Rows : AForm::Packed;
-    return AForm::Columns;
+    // (half the speed), so there a row-major A is packed.
+    if (subtract || !readsAInPlace(a, m, k, W > 1)) return AForm::Packed;
+    return a.rs == 1 ? AForm::Columns : AForm::Rows;
   }
 
   static void multiply(MatView<T> a, MatView<T> b, T* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k,
