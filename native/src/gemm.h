@@ -29,7 +29,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 
 namespace nabla {
 
@@ -148,11 +147,11 @@ bool readsAInPlace(MatView<T> a, ptrdiff_t m, ptrdiff_t k, bool byRows) {
  * plus the blocking constants MR, NV (NR = NV·W), KC, MC, NC. NVOverride runs the micro-kernel
  * that many vectors wide instead of NV (see gemmShare).
  */
-template <typename T, typename Ops, int NVOverride = Ops::NV, int MROverride = Ops::MR>
+template <typename T, typename Ops, int NVOverride = Ops::NV>
 struct Gemm {
   using V = typename Ops::V;
   static constexpr int W = Ops::W;
-  static constexpr int MR = MROverride;
+  static constexpr int MR = Ops::MR;
   static constexpr int NV = NVOverride;
   static constexpr int NR = NV * W;
 
