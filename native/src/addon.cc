@@ -112,12 +112,13 @@ constexpr int64_t kThreadedWork = int64_t(1) << 21;
 
 /**
  * Worker threads kept between calls: starting a thread costs tens of microseconds, as much
- * as a whole 128×256×128 product, while waking a parked one costs a few. `run(t, job)` calls
- * job(0) on the caller and job(1..t-1) on workers, and returns when all are done. One caller
- * at a time (Node's worker_threads may share the addon): a second concurrent caller runs its
- * whole job alone rather than wait. With `retract`, the shares no worker has started when
- * job(0) returns are withdrawn (for jobs that take work from a shared counter, so job(0) has
- * done it all): on a busy machine the caller then never waits for a worker to be scheduled.
+ * as a whole 128×256×128 product, while handing a job to a watching one (see loop) costs
+ * about one. `run(t, job)` calls job(0) on the caller and job(1..t-1) on workers, and returns
+ * when all are done. One caller at a time (Node's worker_threads may share the addon): a
+ * second concurrent caller runs its whole job alone rather than wait. With `retract`, the
+ * shares no worker has started when job(0) returns are withdrawn (for jobs that take work
+ * from a shared counter, so job(0) has done it all): on a busy machine the caller then never
+ * waits for a worker to be scheduled.
  */
 class WorkerPool {
  public:
