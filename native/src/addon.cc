@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
@@ -37,6 +38,7 @@ struct Isa {
   GemmF32 f32;
   const VectorMath& (*math)();
   GemmUpdateF64 updateF64;
+  bool readsRowsInPlace;  // readsAInPlace's byRows for these kernels
 };
 
 Isa selectIsa() {
@@ -47,10 +49,10 @@ Isa selectIsa() {
   const std::string want = cap ? cap : "";
   const bool allow512 = want.empty() || want == "avx512";
   const bool allow2 = allow512 || want == "avx2";
-  if (allow512 && __builtin_cpu_supports("avx512f")) return {"avx512", gemmF64Avx512, gemmF32Avx512, vectorMathAvx512, gemmUpdateF64Avx512};
-  if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {"avx2", gemmF64Avx2, gemmF32Avx2, vectorMathAvx2, gemmUpdateF64Avx2};
+  if (allow512 && __builtin_cpu_supports("avx512f")) return {"avx512", gemmF64Avx512, gemmF32Avx512, vectorMathAvx512, gemmUpdateF64Avx512, true};
+  if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {"avx2", gemmF64Avx2, gemmF32Avx2, vectorMathAvx2, gemmUpdateF64Avx2, true};
 #endif
-  return {"generic", gemmF64Generic, gemmF32Generic, vectorMathGeneric, gemmUpdateF64Generic};
+  return {"generic", gemmF64Generic, gemmF32Generic, vectorMathGeneric, gemmUpdateF64Generic, false};
 }
 
 const Isa isa = selectIsa();
@@ -102,19 +104,21 @@ bool inBounds(napi_env env, const Array& a, int64_t off, std::initializer_list<s
 // matmul
 
 /**
- * Below this many multiply-adds a second thread costs more than it saves (measured:
- * 128×256×128 is slower on two threads, 128×784×256 twice as fast).
+ * Below this many multiply-adds (about 20 µs on one core) a second thread costs more than it
+ * saves. Above, even a worker that wakes late costs little: the caller takes the blocks it has
+ * not started (gemmThreaded), so 128×256·256×128, a training step's hidden-layer product, is split.
  */
-constexpr int64_t kThreadedWork = int64_t(1) << 23;
+constexpr int64_t kThreadedWork = int64_t(1) << 21;
 
 /**
  * Worker threads kept between calls: starting a thread costs tens of microseconds, as much
- * as a whole 128×256×128 product, while waking a parked one costs a few. `run(t, job)` calls
- * job(0) on the caller and job(1..t-1) on workers, and returns when all are done. One caller
- * at a time (Node's worker_threads may share the addon): a second concurrent caller runs its
- * whole job alone rather than wait. With `retract`, the shares no worker has started when
- * job(0) returns are withdrawn (for jobs that take work from a shared counter, so job(0) has
- * done it all): on a busy machine the caller then never waits for a worker to be scheduled.
+ * as a whole 128×256×128 product, while handing a job to a watching one (see loop) costs
+ * about one. `run(t, job)` calls job(0) on the caller and job(1..t-1) on workers, and returns
+ * when all are done. One caller at a time (Node's worker_threads may share the addon): a
+ * second concurrent caller runs its whole job alone rather than wait. With `retract`, the
+ * shares no worker has started when job(0) returns are withdrawn (for jobs that take work
+ * from a shared counter, so job(0) has done it all): on a busy machine the caller then never
+ * waits for a worker to be scheduled.
  */
 class WorkerPool {
  public:
@@ -151,11 +155,17 @@ class WorkerPool {
   void loop(unsigned id) {
     uint64_t seen = 0;
     for (;;) {
+      // Waking a parked thread costs 20–30 µs on a virtual machine, half of a 128×256·256×128
+      // product's share, and a training step calls the addon again within tens of µs: watch
+      // for the next job a while first. Yielding, not pausing, so that on a busy core the
+      // watch never delays the caller or another process.
+      const auto until = std::chrono::steady_clock::now() + kWatch;
+      while (generation_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until) std::this_thread::yield();
       const std::function<void(unsigned)>* job;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return generation_ != seen; });
-        seen = generation_;
+        wake_.wait(lock, [&] { return generation_.load(std::memory_order_relaxed) != seen; });
+        seen = generation_.load(std::memory_order_relaxed);
         if (id >= active_ || retracted_) continue;
         job = job_;
         started_++;
@@ -171,41 +181,68 @@ class WorkerPool {
   const std::function<void(unsigned)>* job_ = nullptr;
   unsigned active_ = 0, started_ = 0;
   bool retracted_ = false;
-  uint64_t generation_ = 0;
+  std::atomic<uint64_t> generation_{0};
   std::atomic<unsigned> pending_{0};
+  static constexpr std::chrono::microseconds kWatch{50};
 };
 
 // Never destroyed: the parked workers end with the process (joining them at exit would
 // block it, and destroying joinable std::threads would abort it).
 WorkerPool& pool = *new WorkerPool();
 
-/** `kernel` over C (m×n, row stride ldc, n when not given), split across the threads. */
+/** How gemmThreaded cuts C: `count` blocks of `size` columns, or rows. */
+struct GemmBlocks {
+  bool byColumns;
+  ptrdiff_t size, count;
+};
+
+/**
+ * Blocks of columns where C has at least two: they share A, and where A is read in place a
+ * block costs nothing the whole product would not (each packs its own columns of B), so there
+ * are several per thread and a thread that starts late (a busy machine) takes fewer. A packed
+ * A is packed again by every block: one block per thread. A narrower C is cut into blocks of
+ * rows, each packing all of its (narrow) B.
+ */
+GemmBlocks gemmBlocks(ptrdiff_t m, ptrdiff_t n, unsigned t, bool inPlaceA) {
+  const auto roundUp = [](ptrdiff_t x, ptrdiff_t to) { return (x + to - 1) / to * to; };
+  if (n >= 2 * kThreadColumnAlign) {
+    const ptrdiff_t blocks = inPlaceA ? 4 * ptrdiff_t(t) : ptrdiff_t(t);
+    const ptrdiff_t size = roundUp((n + blocks - 1) / blocks, kThreadColumnAlign);
+    return {true, size, (n + size - 1) / size};
+  }
+  const ptrdiff_t size = roundUp((m + t - 1) / t, kThreadRowAlign);
+  return {false, size, (m + size - 1) / size};
+}
+
+/**
+ * `kernel` over C (m×n, row stride ldc, n when not given), its blocks (gemmBlocks) taken in
+ * turn by the threads; `inPlaceA` says whether the kernel reads A unpacked. The caller takes
+ * blocks too, and the pool withdraws the shares of workers that had not started when the caller
+ * ran out of blocks: on a busy machine the caller never waits for a worker to be scheduled.
+ */
 template <typename T, typename Fn>
-void gemmThreaded(Fn kernel, MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, ptrdiff_t ldc = 0) {
+void gemmThreaded(Fn kernel, MatView<T> a, MatView<T> b, T* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, bool inPlaceA,
+                  ptrdiff_t ldc = 0) {
   if (ldc == 0) ldc = n;
-  const int64_t work = int64_t(m) * n * k;
-  unsigned t = work < kThreadedWork ? 1u : threadCount;
-  // Split C by columns (each thread packs its own columns of B and all of A), or by rows when
-  // C is too narrow to give every thread a whole number of column panels.
-  const bool byColumns = n >= ptrdiff_t(t) * kThreadColumnAlign;
-  if (!byColumns) t = std::min<unsigned>(t, unsigned(std::max<ptrdiff_t>(1, m / 32)));
-  if (t <= 1) {
+  const unsigned t = int64_t(m) * n * k < kThreadedWork ? 1u : threadCount;
+  const GemmBlocks blocks = t > 1 ? gemmBlocks(m, n, t, inPlaceA) : GemmBlocks{true, n, 1};
+  if (blocks.count <= 1) {
     kernel(a, b, c, m, k, n, 0, n);
     return;
   }
-  const std::function<void(unsigned)> share = [&](unsigned i) {
-    if (byColumns) {
-      const ptrdiff_t per = ((n + t - 1) / t + kThreadColumnAlign - 1) / kThreadColumnAlign * kThreadColumnAlign;
-      const ptrdiff_t j0 = std::min<ptrdiff_t>(n, per * i), j1 = std::min<ptrdiff_t>(n, per * (i + 1));
-      if (j0 < j1) kernel(a, b, c, m, k, n, j0, j1);
-    } else {
-      const ptrdiff_t per = (m + t - 1) / t;
-      const ptrdiff_t i0 = std::min<ptrdiff_t>(m, per * i), i1 = std::min<ptrdiff_t>(m, per * (i + 1));
-      MatView<T> rows{a.data + i0 * a.rs, a.rs, a.cs};
-      if (i0 < i1) kernel(rows, b, c + i0 * ldc, i1 - i0, k, n, 0, n);
+  std::atomic<ptrdiff_t> next{0};
+  const std::function<void(unsigned)> share = [&](unsigned) {
+    for (ptrdiff_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < blocks.count;) {
+      const ptrdiff_t lo = i * blocks.size;
+      if (blocks.byColumns) {
+        kernel(a, b, c, m, k, n, lo, std::min(n, lo + blocks.size));
+      } else {
+        const ptrdiff_t rows = std::min(m, lo + blocks.size) - lo;
+        kernel(MatView<T>{a.data + lo * a.rs, a.rs, a.cs}, b, c + lo * ldc, rows, k, n, 0, n);
+      }
     }
   };
-  pool.run(t, share);
+  pool.run(unsigned(std::min<ptrdiff_t>(t, blocks.count)), share, true);
 }
 
 // gemm(a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset, m, k, n):
@@ -231,11 +268,13 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     return nullptr;
   if (m == 0 || n == 0 || k == 0) return nullptr;
   if (a.type == napi_float64_array) {
-    gemmThreaded(isa.f64, MatView<double>{static_cast<double*>(a.data) + ao, ars, acs},
-                 MatView<double>{static_cast<double*>(b.data) + bo, brs, bcs}, static_cast<double*>(c.data) + co, m, k, n);
+    const MatView<double> av{static_cast<double*>(a.data) + ao, ars, acs};
+    gemmThreaded(isa.f64, av, MatView<double>{static_cast<double*>(b.data) + bo, brs, bcs}, static_cast<double*>(c.data) + co, m, k, n,
+                 readsAInPlace(av, m, k, isa.readsRowsInPlace));
   } else {
-    gemmThreaded(isa.f32, MatView<float>{static_cast<float*>(a.data) + ao, ars, acs},
-                 MatView<float>{static_cast<float*>(b.data) + bo, brs, bcs}, static_cast<float*>(c.data) + co, m, k, n);
+    const MatView<float> av{static_cast<float*>(a.data) + ao, ars, acs};
+    gemmThreaded(isa.f32, av, MatView<float>{static_cast<float*>(b.data) + bo, brs, bcs}, static_cast<float*>(c.data) + co, m, k, n,
+                 readsAInPlace(av, m, k, isa.readsRowsInPlace));
   }
   return nullptr;
 }
@@ -543,13 +582,13 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", SetThreads},
   });
   const ProductF64 productF64 = [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
-    gemmThreaded(isa.f64, a, b, c, m, k, n);
+    gemmThreaded(isa.f64, a, b, c, m, k, n, readsAInPlace(a, m, k, isa.readsRowsInPlace));
   };
   defineLinalg(env, exports, productF64, [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t ldc, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
     const auto update = [ldc](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t, ptrdiff_t j0, ptrdiff_t j1) {
       isa.updateF64(a, b, c, ldc, m, k, j0, j1);
     };
-    gemmThreaded(update, a, b, c, m, k, n, ldc);
+    gemmThreaded(update, a, b, c, m, k, n, false, ldc);
   });
   defineLinalgEig(env, exports, productF64);
   napi_value isaName, maxThreads;

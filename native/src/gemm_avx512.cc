@@ -1,5 +1,6 @@
 // The AVX-512 micro-kernels, compiled with -mavx512f (see binding.gyp) and called only when
-// the CPU reports AVX-512F at run time. 32 vector registers allow a 12×2W register tile.
+// the CPU reports AVX-512F at run time. 32 vector registers allow an 8×2W register tile
+// (see gemm.h for why 8 rows rather than the 12 that would fit).
 #if defined(__x86_64__) && defined(__AVX512F__)
 #include <immintrin.h>
 
@@ -10,7 +11,7 @@ namespace {
 
 struct OpsF64 {
   using V = __m512d;
-  static constexpr int W = 8, MR = 12, NV = 2;
+  static constexpr int W = 8, MR = 8, NV = 2;
   // KC·NR·8 B = 32 KB: the packed B micro-panel that every A micro-panel of a block reuses
   // sits in a 32 KB L1d; MC·KC·8 B = 192 KB of A stays in a 1 MB L2; KC·NC·8 B = 4 MB of B in L3.
   static constexpr ptrdiff_t KC = 256, MC = 96, NC = 2048;
@@ -25,7 +26,7 @@ struct OpsF64 {
 
 struct OpsF32 {
   using V = __m512;
-  static constexpr int W = 16, MR = 12, NV = 2;
+  static constexpr int W = 16, MR = 8, NV = 2;
   // The float32 panels are half the bytes: the same KC keeps B's micro-panel at 32 KB.
   static constexpr ptrdiff_t KC = 256, MC = 192, NC = 4096;
   static V zero() { return _mm512_setzero_ps(); }
