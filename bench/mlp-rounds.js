@@ -111,6 +111,9 @@ const reasonOf = (e) => {
   return why.includes("No module named") || why.includes("ENOENT") ? "python3-torch not installed" : why.slice(0, 80);
 };
 
+/** The pause before each process's batch of steps, in milliseconds. */
+const SETTLE_MS = 100;
+
 /**
  * Starts one process per setting and thread count (and PyTorch's per dtype and setting), waits
  * until all are warmed up (`warmup` steps), then runs `rounds` rounds of `steps` steps in each.
@@ -151,6 +154,10 @@ export async function runMlpRounds(settings, { threads, rounds, steps, warmup, p
     const order = [...live.keys()];
     if (r % 2) order.reverse();
     for (const id of order) {
+      // A pause first, so that the previous process's leftover background work (V8's
+      // concurrent marking and sweeping finish after its last step) does not take the core
+      // this one's second thread would use.
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       try {
         times[id].push(await live.get(id).run(steps));
       } catch (e) {
