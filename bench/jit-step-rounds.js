@@ -14,7 +14,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join, resolve } from "node:path";
 import os from "node:os";
-import { MLP_LABELS, MLP_X, nablaMlp, nablaMlpCompiled } from "./mlp.js";
+import { MLP_LABELS, MLP_X, nablaMlp, nablaMlpCompiled, timeSteps } from "./mlp.js";
 import { median } from "./peers.js";
 
 const args = process.argv.slice(2);
@@ -28,14 +28,7 @@ async function serve(variant) {
   for (let i = 0; i < 20; i++) mlp.step();
   mlp.check();
   process.stdout.write("ready\n");
-  for await (const line of createInterface({ input: process.stdin })) {
-    const steps = Number(line);
-    const c0 = process.cpuUsage(), t0 = performance.now();
-    for (let i = 0; i < steps; i++) mlp.step();
-    const wallMs = (performance.now() - t0) / steps;
-    const cpu = process.cpuUsage(c0);
-    process.stdout.write(JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1e3 / steps }) + "\n");
-  }
+  for await (const line of createInterface({ input: process.stdin })) process.stdout.write(JSON.stringify(timeSteps(mlp, Number(line))) + "\n");
 }
 
 /** A long-lived child answering one JSON line per request line. */

@@ -16,7 +16,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
-import { MLP, jaxMlp, nablaMixedWorkload, nablaMlp, nablaMlpCompiled, tfMlp } from "./mlp.js";
+import { MLP, jaxMlp, nablaMixedWorkload, nablaMlp, nablaMlpCompiled, tfMlp, timeSteps } from "./mlp.js";
 import { loadJax, loadTf, timeMs } from "./peers.js";
 
 const [peer, dtype, mode, firstArg, secondArg] = process.argv.slice(2);
@@ -81,13 +81,9 @@ async function serve(mlp, warmup) {
   mlp.check();
   process.stdout.write(JSON.stringify({ ready: true }) + "\n");
   for await (const line of createInterface({ input: process.stdin })) {
-    const steps = Number(line);
-    const c0 = process.cpuUsage(), t0 = performance.now();
-    for (let i = 0; i < steps; i++) mlp.step();
-    const wallMs = (performance.now() - t0) / steps;
-    const cpu = process.cpuUsage(c0);
+    const times = timeSteps(mlp, Number(line));
     mlp.check();
-    process.stdout.write(JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1e3 / steps }) + "\n");
+    process.stdout.write(JSON.stringify(times) + "\n");
   }
 }
 
