@@ -4,7 +4,7 @@
  * The tracer is one more interpreter on the engine's trace levels, so transforms inside the
  * traced function (grad, valueAndGrad, jvp, …) record their derivative ops onto it.
  */
-import { type Primitive, type Trace, Tracer, bind } from "../ops/core.js";
+import { type Primitive, type Trace, Tracer, bind, traceStack } from "../ops/core.js";
 import { NablaError } from "../tensor/errors.js";
 import { formatShape } from "../tensor/shape.js";
 import { type ArrayTensor, Tensor } from "../tensor/tensor.js";
@@ -24,6 +24,11 @@ import type { Inputs } from "./types.js";
  * caught instanceof nb.TracedValueError; // => true
  */
 export class TracedValueError extends NablaError {}
+
+/** Whether a jit trace is recording: any (no argument), or the one at `level` (a traced value's own). @internal */
+export function jitTracing(level?: number): boolean {
+  return traceStack.some((t) => t.name === "jit" && (level === undefined || t.level === level));
+}
 
 /**
  * A value inside a jit-traced function: its shape and dtype are known, its numbers are not.

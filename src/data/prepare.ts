@@ -5,7 +5,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, arange, tensor, toTensor } from "../tensor/create.js";
 import { NablaError } from "../tensor/errors.js";
-import { traceStack } from "../ops/core.js";
+import { jitTracing } from "../autodiff/jit.js";
 import { formatShape } from "../tensor/shape.js";
 import { Random } from "../tensor/random.js";
 import { cast, div, equal, sub, where } from "../ops/primitives/elementwise.js";
@@ -149,7 +149,7 @@ export function oneHot(labels: TensorLike, numClasses?: number): Tensor {
 export function oneHotChecked(labels: Tensor, numClasses: number, where: string): Tensor {
   // Inside nb.jit the labels' numbers are unknown while tracing; their caller checks them
   // (nb.nn.fit checks every label once before its compiled steps).
-  if (!traced(labels)) checkLabels(labels, numClasses, where);
+  if (!(labels.level > 0 && jitTracing(labels.level))) checkLabels(labels, numClasses, where);
   return cast(equal(expandDims(labels, -1), arange(0, numClasses, 1, { dtype: labels.dtype })), labels.dtype);
 }
 
@@ -158,11 +158,6 @@ export function checkLabels(labels: Tensor, numClasses: number, where: string): 
   const values = labels.values();
   const bad = values.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= numClasses);
   if (bad >= 0) throw new NablaError(`${where}: label ${values[bad]} at position ${bad} is not a class in 0..${numClasses - 1}`);
-}
-
-/** True for a value inside nb.jit, whose numbers are unknown while tracing. */
-function traced(x: Tensor): boolean {
-  return x.level > 0 && traceStack.some((t) => t.name === "jit" && t.level === x.level);
 }
 
 /** One mini-batch. */

@@ -311,8 +311,9 @@ export interface StepOptions<S extends PyTree = PyTree> {
    * With `jit`, the arguments whose arrays the compiled step may write its results into
    * (`nb.jit`'s `donateArgnums`): "state" (the optimizer's moments, which nothing but the next
    * step reads) and "params". The new values then land in memory the last step used, still in
-   * cache, instead of fresh arrays; a donated argument must not be read after the call. `fit`
-   * donates the state.
+   * cache, instead of fresh arrays; a donated argument must not be read after the call (with
+   * "params", a first call on `model.parameters()` writes into the model's own weights: pass a
+   * copy to keep them). `fit` donates the state.
    */
   donate?: readonly ("params" | "state")[];
 }

@@ -10,8 +10,7 @@ import { add, div, mul, relu, sigmoid, softplus, tanh } from "../ops/primitives/
 import { gather, slice } from "../ops/primitives/shape.js";
 import { gelu, leakyRelu, matmul, silu, softmax } from "../ops/composite.js";
 import { bernoulli } from "../ops/random.js";
-import { traceStack } from "../ops/core.js";
-import { TracedValueError } from "../autodiff/jit.js";
+import { TracedValueError, jitTracing } from "../autodiff/jit.js";
 import { type ModuleConfig, Module, reportActivation } from "./module.js";
 import { nextLayerKey } from "./keys.js";
 import { type InitOptions, type InitializerName, initializerNamed, zeros } from "./init.js";
@@ -280,7 +279,7 @@ export class Dropout extends Module {
     if (!this.training || this.rate === 0) return x;
     const key = options.key ?? nextLayerKey();
     if (key !== undefined) return dropout(x, this.rate, key);
-    if (traceStack.some((t) => t.name === "jit")) {
+    if (jitTracing()) {
       throw new TracedValueError("Dropout under jit needs a key: call forward(x, { key }) or run the model inside nb.nn.withKey(key, …) with the key an argument of the jitted function");
     }
     const keep = 1 - this.rate;
