@@ -140,6 +140,20 @@ export function withDonations(buffers: Buffers, donated: ReadonlyMap<Slot, Typed
 }
 
 /** Whether two arrays share any byte of memory. */
-export function overlaps(a: TypedArray, b: TypedArray): boolean {
+function overlaps(a: TypedArray, b: TypedArray): boolean {
   return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/**
+ * Which of `tensors` a caller's donation may write over: for each, its array when the tensor
+ * is the whole of a contiguous array that shares no memory with another of them (tied
+ * weights, one tensor passed twice, a captured constant), else undefined.
+ */
+export function donatableArrays(tensors: readonly ArrayTensor[]): (TypedArray | undefined)[] {
+  const arrays = tensors.map((t) => t.data);
+  const shared = new Set<TypedArray>();
+  arrays.forEach((a, i) => arrays.forEach((b, j) => {
+    if (i < j && overlaps(a, b)) shared.add(a).add(b);
+  }));
+  return tensors.map((t) => (t.offset === 0 && t.contiguous && t.data.length === sizeOf(t.shape) && !shared.has(t.data) ? t.data : undefined));
 }

@@ -14,7 +14,7 @@ import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
 import type { Backend, FusedLoop, FusedLoopSpec, FusedStep, OperandAccess } from "../backend/interface.js";
 import { backend } from "../backend/registry.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
-import { type BufferPlan, type Buffers, type StepAccess, freshOutput, lastUses, overlaps, planBuffers, withDonations } from "./jit-buffers.js";
+import { type BufferPlan, type Buffers, type StepAccess, donatableArrays, freshOutput, lastUses, planBuffers, withDonations } from "./jit-buffers.js";
 import { type Shape, broadcastIndexMap, formatShape, sizeOf } from "../tensor/shape.js";
 import { ArrayTensor, type Tensor, isSingleValue } from "../tensor/tensor.js";
 
@@ -167,11 +167,11 @@ export class Program {
    */
   private donatedStorage(inputs: readonly ArrayTensor[]): Map<Slot, TypedArray> {
     const storage = new Map<Slot, TypedArray>();
+    if (this.donations.size === 0) return storage;
+    const donatable = donatableArrays([...inputs, ...this.recording.constants.values()]);
     for (const [output, input] of this.donations) {
-      const t = inputs[input]!;
-      if (t.offset !== 0 || !t.contiguous || t.data.length !== sizeOf(t.shape)) continue;
-      const others = [...inputs.filter((_, i) => i !== input), ...this.recording.constants.values()];
-      if (!others.some((o) => overlaps(o.data, t.data))) storage.set(output, t.data);
+      const data = donatable[input];
+      if (data !== undefined) storage.set(output, data);
     }
     return storage;
   }

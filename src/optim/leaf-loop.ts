@@ -8,7 +8,7 @@
  */
 import { traceProgram } from "../autodiff/jit.js";
 import { type SoleLoop, operandReadBefore } from "../autodiff/jit-program.js";
-import { overlaps } from "../autodiff/jit-buffers.js";
+import { donatableArrays } from "../autodiff/jit-buffers.js";
 import { type PyTree, flatten, sameStructure, unflatten } from "../autodiff/pytree.js";
 import { settings } from "../ops/config.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
@@ -64,10 +64,12 @@ export function leafLoop(arithmetic: (...args: Tensor[]) => Tensor[], treeCount:
     if (leaves.length === 0 || !leaves.every(sameKind)) return undefined;
     const columns = leaves.map((column) => column.map((t) => (t as Tensor).concrete()));
     const results: ArrayTensor[][] = [];
+    // Leaf k of position i is entry i·trees.length + k.
+    const donatable = donate ? donatableArrays(columns.flat()) : [];
     for (const dtype of new Set(columns.map((c) => c[0]!.dtype))) {
       const loop = loopFor(dtype);
       if (loop === null) return undefined;
-      runDtype(loop, columns, dtype, scalars, results, donate);
+      runDtype(loop, columns, dtype, scalars, results, donatable);
     }
     return results.map((leavesOut) => unflatten<PyTree>(def, leavesOut));
   };
@@ -86,32 +88,18 @@ function canOverwrite(loop: SoleLoop, k: number, store: number): boolean {
   return loop.operands.every((source, operand) => !("input" in source) || source.input !== k || operandReadBefore(loop.spec, operand, producer));
 }
 
-/** The leaf's array when result k may be written over it: whole, contiguous and sharing memory with no other leaf (`shared`). */
-function donatedArray(column: readonly ArrayTensor[], k: number, shared: ReadonlySet<TypedArray>): TypedArray | undefined {
-  const t = column[k];
-  if (t === undefined || t.offset !== 0 || !t.contiguous || t.data.length !== sizeOf(t.shape)) return undefined;
-  return shared.has(t.data) ? undefined : t.data;
-}
-
-/** The arrays that share memory with another leaf (tied weights, one tensor passed twice). */
-function sharedArrays(columns: readonly ArrayTensor[][]): Set<TypedArray> {
-  const arrays = columns.flat().map((t) => t.data);
-  const shared = new Set<TypedArray>();
-  arrays.forEach((a, i) => arrays.forEach((b, j) => {
-    if (i < j && overlaps(a, b)) shared.add(a).add(b);
-  }));
-  return shared;
-}
-
-/** Runs the loop over every leaf position of `dtype`, writing result k of position i to results[k][i]. */
+/**
+ * Runs the loop over every leaf position of `dtype`, writing result k of position i to
+ * results[k][i], over the leaf's own array where `donatable` (by position, then tree) has it.
+ */
 function runDtype(
-  { loop, inPlace }: DonatingLoop, columns: readonly ArrayTensor[][], dtype: DType, scalars: readonly number[], results: ArrayTensor[][], donate: boolean,
+  { loop, inPlace }: DonatingLoop, columns: readonly ArrayTensor[][], dtype: DType, scalars: readonly number[], results: ArrayTensor[][],
+  donatable: readonly (TypedArray | undefined)[],
 ): void {
   const positions = columns.map((_, i) => i).filter((i) => columns[i]![0]!.dtype === dtype);
   const total = positions.reduce((acc, i) => acc + sizeOf(columns[i]![0]!.shape), 0);
   // Fresh storage only for results that cannot go over their leaves.
-  const shared = donate ? sharedArrays(columns) : new Set<TypedArray>();
-  const donated = (i: number, k: number): TypedArray | undefined => (donate && inPlace[k] ? donatedArray(columns[i]!, k, shared) : undefined);
+  const donated = (i: number, k: number): TypedArray | undefined => (inPlace[k] ? donatable[i * columns[i]!.length + k] : undefined);
   const storage = loop.storeOf.map((_, k) => (positions.every((i) => donated(i, k) !== undefined) ? undefined : allocateUninitialized(dtype, total)));
   const scalarData = dtype === "float32" ? Float32Array.from(scalars) : Float64Array.from(scalars);
   const run = loop.loop();
