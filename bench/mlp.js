@@ -12,6 +12,15 @@ const MLP_ONE_HOT = Float64Array.from({ length: MLP.batch * 10 }, (_, k) => (MLP
 
 const ctorOf = (dtype) => (dtype === "float64" ? Float64Array : Float32Array);
 
+/** The bench's MLP as an nn.Sequential of `dtype`, with its batch x and labels y (of the model's dtype: float64 labels would promote a float32 loss). */
+function nablaProblem(nb, dtype) {
+  const [d0, d1, d2, d3] = MLP.sizes;
+  const layer = (i, o, seed) => new nb.nn.Linear(i, o, { seed, dtype, init: "heNormal" });
+  const model = new nb.nn.Sequential(layer(d0, d1, 1), new nb.nn.ReLU(), layer(d1, d2, 2), new nb.nn.ReLU(), layer(d2, d3, 3));
+  const x = nb.tensor(ctorOf(dtype).from(MLP_X), { shape: [MLP.batch, d0] });
+  return { model, x, y: nb.tensor(MLP_LABELS, { dtype }) };
+}
+
 /**
  * nabla on its active backend: nn.Sequential, valueAndGrad compiled by nb.jit (as a JAX user
  * writes it: the forward and backward elementwise work fused between the matmuls), and
@@ -21,12 +30,7 @@ const ctorOf = (dtype) => (dtype === "float64" ? Float64Array : Float32Array);
  * place that PyTorch's optimizer makes.
  */
 export function nablaMlp(nb, dtype, { jit = true, donate = true } = {}) {
-  const [d0, d1, d2, d3] = MLP.sizes;
-  const layer = (i, o, seed) => new nb.nn.Linear(i, o, { seed, dtype, init: "heNormal" });
-  const model = new nb.nn.Sequential(layer(d0, d1, 1), new nb.nn.ReLU(), layer(d1, d2, 2), new nb.nn.ReLU(), layer(d2, d3, 3));
-  const x = nb.tensor(ctorOf(dtype).from(MLP_X), { shape: [MLP.batch, d0] });
-  // Labels of the model's dtype: a float64 label tensor would promote a float32 loss.
-  const y = nb.tensor(MLP_LABELS, { dtype });
+  const { model, x, y } = nablaProblem(nb, dtype);
   const opt = nb.optim.adam({ lr: MLP.lr });
   let params = nb.nn.parameters(model);
   let state = opt.init(params);
@@ -50,11 +54,7 @@ export function nablaMlp(nb, dtype, { jit = true, donate = true } = {}) {
  * program, as a JAX user jits an optax step.
  */
 export function nablaMlpCompiled(nb, dtype, { donate = true } = {}) {
-  const [d0, d1, d2, d3] = MLP.sizes;
-  const layer = (i, o, seed) => new nb.nn.Linear(i, o, { seed, dtype, init: "heNormal" });
-  const model = new nb.nn.Sequential(layer(d0, d1, 1), new nb.nn.ReLU(), layer(d1, d2, 2), new nb.nn.ReLU(), layer(d2, d3, 3));
-  const x = nb.tensor(ctorOf(dtype).from(MLP_X), { shape: [MLP.batch, d0] });
-  const y = nb.tensor(MLP_LABELS, { dtype });
+  const { model, x, y } = nablaProblem(nb, dtype);
   const optimizer = nb.optim.adam({ lr: MLP.lr });
   // As a JAX user jits a training step with donate_argnums: the new parameters and moments go
   // into the arrays of the old ones, which the loop never reads again.
