@@ -87,6 +87,17 @@ export async function timeMs(fn, { warmup = 2, reps = 5, inner = 1 } = {}) {
   return median(samples);
 }
 
+/** Milliseconds per call of f, calling it until at least `minMs` have passed. */
+export function msPerCall(f, minMs) {
+  const t0 = performance.now();
+  let reps = 0;
+  do {
+    f();
+    reps++;
+  } while (performance.now() - t0 < minMs);
+  return (performance.now() - t0) / reps;
+}
+
 /** The middle value (the upper one of an even count), leaving xs as it is. */
 export function median(xs) {
   return [...xs].sort((a, b) => a - b)[xs.length >> 1];

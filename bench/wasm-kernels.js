@@ -2,11 +2,10 @@
 // backend's JavaScript loops, ns per element, float64 and float32: medians of rounds that
 // alternate the two backends in one process (so machine load drifts equally on both).
 // Needs `npm run build`. `node bench/wasm-kernels.js [unary kernel ...]` times only those.
-import { performance } from "node:perf_hooks";
 import "../dist/node.js";
 import { registeredBackends } from "../dist/backend/registry.js";
 import { ArrayTensor } from "../dist/tensor/tensor.js";
-import { median } from "./peers.js";
+import { median, msPerCall } from "./peers.js";
 
 const N = 100_000;
 const ROUNDS = 9;
@@ -25,15 +24,7 @@ function input(kernel, dtype) {
   return new ArrayTensor(data, [N]);
 }
 
-function nsPerElement(f) {
-  const t0 = performance.now();
-  let reps = 0;
-  do {
-    f();
-    reps++;
-  } while (performance.now() - t0 < 20);
-  return ((performance.now() - t0) * 1e6) / (reps * N);
-}
+const nsPerElement = (f) => (msPerCall(f, 20) * 1e6) / N;
 
 
 /** Times `run(backend)` on both backends in alternating rounds; prints ns/element and the speedup. */

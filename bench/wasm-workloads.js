@@ -3,10 +3,9 @@
 // as it was before), beside a plain copy of the array (the memory-bandwidth floor): medians of
 // rounds that alternate the two in one process. Needs `npm run build`.
 // `node bench/wasm-workloads.js`.
-import { performance } from "node:perf_hooks";
 import * as nb from "../dist/node.js";
 import { nablaMlp } from "./mlp.js";
-import { median } from "./peers.js";
+import { median, msPerCall } from "./peers.js";
 
 const ROUNDS = 7;
 const wasm = nb.listBackends().includes("wasm") ? "wasm" : undefined;
@@ -38,13 +37,7 @@ function workloads() {
 
 function time(f, scale) {
   f();
-  const t0 = performance.now();
-  let reps = 0;
-  do {
-    f();
-    reps++;
-  } while (performance.now() - t0 < 150);
-  return ((performance.now() - t0) / reps) * scale;
+  return msPerCall(f, 150) * scale;
 }
 
 const names = ["wasm", "wasm-js-kernels"];
