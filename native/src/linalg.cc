@@ -542,15 +542,12 @@ bool validPivots(napi_env env, const int32_t* pivots, int64_t n) {
 napi_value CholeskyF64(napi_env env, napi_callback_info info) {
   napi_value args[5];
   double *a, *out;
-  size_t length, outLength;
-  int64_t offset, oo, n;
-  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
-      !typedArray(env, args[2], napi_float64_array, &out, &outLength) ||
-      !integers(env, {{args[1], &offset}, {args[3], &oo}, {args[4], &n}}) || !fits(env, length, offset, n * n) ||
-      !fits(env, outLength, oo, n * n))
+  int64_t n;
+  if (!getArgs(env, info, args) || !integers(env, {{args[4], &n}}) || !slice(env, args[0], napi_float64_array, args[1], n * n, &a) ||
+      !slice(env, args[2], napi_float64_array, args[3], n * n, &out))
     return nullptr;
   napi_value result;
-  napi_create_int64(env, cholesky(a + offset, out + oo, n), &result);
+  napi_create_int64(env, cholesky(a, out, n), &result);
   return result;
 }
 
@@ -561,15 +558,11 @@ napi_value LuF64(napi_env env, napi_callback_info info) {
   napi_value args[7];
   double *a, *out;
   int32_t* pivots;
-  size_t length, outLength, pivotLength;
-  int64_t offset, oo, n, po;
-  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
-      !typedArray(env, args[2], napi_float64_array, &out, &outLength) ||
-      !typedArray(env, args[5], napi_int32_array, &pivots, &pivotLength) ||
-      !integers(env, {{args[1], &offset}, {args[3], &oo}, {args[4], &n}, {args[6], &po}}) || !fits(env, length, offset, n * n) ||
-      !fits(env, outLength, oo, n * n) || !fits(env, pivotLength, po, n))
+  int64_t n;
+  if (!getArgs(env, info, args) || !integers(env, {{args[4], &n}}) || !slice(env, args[0], napi_float64_array, args[1], n * n, &a) ||
+      !slice(env, args[2], napi_float64_array, args[3], n * n, &out) || !slice(env, args[5], napi_int32_array, args[6], n, &pivots))
     return nullptr;
-  lu(a + offset, out + oo, n, pivots + po);
+  lu(a, out, n, pivots);
   return nullptr;
 }
 
@@ -579,16 +572,12 @@ napi_value LuInverseF64(napi_env env, napi_callback_info info) {
   napi_value args[7];
   double *f, *out;
   int32_t* pivots;
-  size_t length, pivotLength, outLength;
-  int64_t offset, n, po, oo;
-  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &f, &length) ||
-      !typedArray(env, args[3], napi_int32_array, &pivots, &pivotLength) ||
-      !typedArray(env, args[5], napi_float64_array, &out, &outLength) ||
-      !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &po}, {args[6], &oo}}) ||
-      !fits(env, length, offset, n * n) || !fits(env, pivotLength, po, n) || !fits(env, outLength, oo, n * n) ||
-      !validPivots(env, pivots + po, n))
+  int64_t n;
+  if (!getArgs(env, info, args) || !integers(env, {{args[2], &n}}) || !slice(env, args[0], napi_float64_array, args[1], n * n, &f) ||
+      !slice(env, args[3], napi_int32_array, args[4], n, &pivots) || !slice(env, args[5], napi_float64_array, args[6], n * n, &out) ||
+      !validPivots(env, pivots, n))
     return nullptr;
-  luInverse(f + offset, n, pivots + po, out + oo);
+  luInverse(f, n, pivots, out);
   return nullptr;
 }
 
@@ -597,16 +586,12 @@ napi_value LuSolveF64(napi_env env, napi_callback_info info) {
   napi_value args[8];
   double *f, *b;
   int32_t* pivots;
-  size_t length, pivotLength, bLength;
-  int64_t offset, n, po, bo, k;
-  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &f, &length) ||
-      !typedArray(env, args[3], napi_int32_array, &pivots, &pivotLength) ||
-      !typedArray(env, args[5], napi_float64_array, &b, &bLength) ||
-      !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &po}, {args[6], &bo}, {args[7], &k}}) ||
-      !fits(env, length, offset, n * n) || !fits(env, pivotLength, po, n) || !fits(env, bLength, bo, n * k) ||
-      !validPivots(env, pivots + po, n))
+  int64_t n, k;
+  if (!getArgs(env, info, args) || !integers(env, {{args[2], &n}, {args[7], &k}}) ||
+      !slice(env, args[0], napi_float64_array, args[1], n * n, &f) || !slice(env, args[3], napi_int32_array, args[4], n, &pivots) ||
+      !slice(env, args[5], napi_float64_array, args[6], n * k, &b) || !validPivots(env, pivots, n))
     return nullptr;
-  luSolve(f + offset, n, pivots + po, b + bo, k);
+  luSolve(f, n, pivots, b, k);
   return nullptr;
 }
 
@@ -616,17 +601,13 @@ napi_value ConditionEstimateF64(napi_env env, napi_callback_info info) {
   napi_value args[7];
   double *a, *f;
   int32_t* pivots;
-  size_t length, fLength, pivotLength;
-  int64_t ao, lo, n, po;
-  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
-      !typedArray(env, args[2], napi_float64_array, &f, &fLength) ||
-      !typedArray(env, args[5], napi_int32_array, &pivots, &pivotLength) ||
-      !integers(env, {{args[1], &ao}, {args[3], &lo}, {args[4], &n}, {args[6], &po}}) ||
-      !fits(env, length, ao, n * n) || !fits(env, fLength, lo, n * n) || !fits(env, pivotLength, po, n) ||
-      !validPivots(env, pivots + po, n))
+  int64_t n;
+  if (!getArgs(env, info, args) || !integers(env, {{args[4], &n}}) || !slice(env, args[0], napi_float64_array, args[1], n * n, &a) ||
+      !slice(env, args[2], napi_float64_array, args[3], n * n, &f) || !slice(env, args[5], napi_int32_array, args[6], n, &pivots) ||
+      !validPivots(env, pivots, n))
     return nullptr;
   napi_value result;
-  napi_create_double(env, conditionEstimate(a + ao, f + lo, n, pivots + po), &result);
+  napi_create_double(env, conditionEstimate(a, f, n, pivots), &result);
   return result;
 }
 
@@ -635,15 +616,12 @@ napi_value ConditionEstimateF64(napi_env env, napi_callback_info info) {
 napi_value ConditionBoundF64(napi_env env, napi_callback_info info) {
   napi_value args[5];
   double *a, *f;
-  size_t length, fLength;
-  int64_t ao, lo, n;
-  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
-      !typedArray(env, args[2], napi_float64_array, &f, &fLength) ||
-      !integers(env, {{args[1], &ao}, {args[3], &lo}, {args[4], &n}}) || !fits(env, length, ao, n * n) ||
-      !fits(env, fLength, lo, n * n))
+  int64_t n;
+  if (!getArgs(env, info, args) || !integers(env, {{args[4], &n}}) || !slice(env, args[0], napi_float64_array, args[1], n * n, &a) ||
+      !slice(env, args[2], napi_float64_array, args[3], n * n, &f))
     return nullptr;
   napi_value result;
-  napi_create_double(env, conditionBound(a + ao, f + lo, n), &result);
+  napi_create_double(env, conditionBound(a, f, n), &result);
   return result;
 }
 
@@ -652,13 +630,10 @@ napi_value ConditionBoundF64(napi_env env, napi_callback_info info) {
 napi_value TriangularSolveF64(napi_env env, napi_callback_info info) {
   napi_value args[9];
   double *t, *b;
-  size_t length, bLength;
-  int64_t offset, n, bo, k;
+  int64_t n, k;
   bool flags[3];
-  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &t, &length) ||
-      !typedArray(env, args[3], napi_float64_array, &b, &bLength) ||
-      !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &bo}, {args[5], &k}}) ||
-      !fits(env, length, offset, n * n) || !fits(env, bLength, bo, n * k))
+  if (!getArgs(env, info, args) || !integers(env, {{args[2], &n}, {args[5], &k}}) ||
+      !slice(env, args[0], napi_float64_array, args[1], n * n, &t) || !slice(env, args[3], napi_float64_array, args[4], n * k, &b))
     return nullptr;
   for (int i = 0; i < 3; i++) {
     if (napi_get_value_bool(env, args[6 + i], &flags[i]) != napi_ok) {
@@ -666,7 +641,7 @@ napi_value TriangularSolveF64(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
-  triangularSolve(t + offset, n, b + bo, k, flags[0], flags[1], flags[2]);
+  triangularSolve(t, n, b, k, flags[0], flags[1], flags[2]);
   return nullptr;
 }
 

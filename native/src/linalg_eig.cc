@@ -680,15 +680,14 @@ bool singularValueDecomposition(double* a, ptrdiff_t m, ptrdiff_t n, double* u, 
 
 // ---- N-API wrappers (offsets count elements; a failed check throws and returns nullptr) ----
 
-/** A Float64Array argument that may be null: *data stays null for null. */
-bool optionalArray(napi_env env, napi_value v, double** data, size_t* length) {
+/** A Float64Array slice (see slice) whose array may be null: *data is then null (the offset is still checked). */
+bool optionalSlice(napi_env env, napi_value array, napi_value offset, int64_t count, double** data) {
   napi_valuetype type;
-  if (napi_typeof(env, v, &type) != napi_ok) return false;
-  if (type == napi_null) {
-    *data = nullptr, *length = 0;
-    return true;
-  }
-  return typedArray(env, v, napi_float64_array, data, length);
+  if (napi_typeof(env, array, &type) != napi_ok) return false;
+  if (type != napi_null) return slice(env, array, napi_float64_array, offset, count, data);
+  int64_t unused;
+  *data = nullptr;
+  return integers(env, {{offset, &unused}});
 }
 
 // eighF64(a, offset, n, values, valuesOffset, vectors, vectorsOffset): the ascending eigenvalues
@@ -697,14 +696,11 @@ bool optionalArray(napi_env env, napi_value v, double** data, size_t* length) {
 napi_value EighF64(napi_env env, napi_callback_info info) {
   napi_value args[7];
   double *a, *values, *vectors;
-  size_t length, valuesLength, vectorsLength;
-  int64_t offset, n, vo, vco;
-  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
-      !typedArray(env, args[3], napi_float64_array, &values, &valuesLength) || !optionalArray(env, args[5], &vectors, &vectorsLength) ||
-      !integers(env, {{args[1], &offset}, {args[2], &n}, {args[4], &vo}, {args[6], &vco}}) || !fits(env, length, offset, n * n) ||
-      !fits(env, valuesLength, vo, n) || (vectors && !fits(env, vectorsLength, vco, n * n)))
+  int64_t n;
+  if (!getArgs(env, info, args) || !integers(env, {{args[2], &n}}) || !slice(env, args[0], napi_float64_array, args[1], n * n, &a) ||
+      !slice(env, args[3], napi_float64_array, args[4], n, &values) || !optionalSlice(env, args[5], args[6], n * n, &vectors))
     return nullptr;
-  if (!symmetricEigen(a + offset, n, values + vo, vectors ? vectors + vco : nullptr))
+  if (!symmetricEigen(a, n, values, vectors))
     napi_throw_error(env, nullptr, "eigh: the QL iteration did not converge");
   return nullptr;
 }
@@ -715,21 +711,17 @@ napi_value EighF64(napi_env env, napi_callback_info info) {
 napi_value SvdF64(napi_env env, napi_callback_info info) {
   napi_value args[10];
   double *a, *u, *s, *vt;
-  size_t length, uLength, sLength, vtLength;
-  int64_t offset, m, n, uo, so, vto;
-  if (!getArgs(env, info, args) || !typedArray(env, args[0], napi_float64_array, &a, &length) ||
-      !optionalArray(env, args[4], &u, &uLength) || !typedArray(env, args[6], napi_float64_array, &s, &sLength) ||
-      !optionalArray(env, args[8], &vt, &vtLength) ||
-      !integers(env, {{args[1], &offset}, {args[2], &m}, {args[3], &n}, {args[5], &uo}, {args[7], &so}, {args[9], &vto}}) ||
-      !fits(env, length, offset, m * n))
-    return nullptr;
+  int64_t m, n;
+  if (!getArgs(env, info, args) || !integers(env, {{args[2], &m}, {args[3], &n}})) return nullptr;
   const int64_t k = std::min(m, n);
-  if (!fits(env, sLength, so, k) || (u && !fits(env, uLength, uo, m * k)) || (vt && !fits(env, vtLength, vto, k * n))) return nullptr;
+  if (!slice(env, args[0], napi_float64_array, args[1], m * n, &a) || !optionalSlice(env, args[4], args[5], m * k, &u) ||
+      !slice(env, args[6], napi_float64_array, args[7], k, &s) || !optionalSlice(env, args[8], args[9], k * n, &vt))
+    return nullptr;
   if (!u != !vt) {
     napi_throw_type_error(env, nullptr, "nabla native linalg: svdF64 takes both u and vt, or neither");
     return nullptr;
   }
-  if (!singularValueDecomposition(a + offset, m, n, u ? u + uo : nullptr, s + so, vt ? vt + vto : nullptr))
+  if (!singularValueDecomposition(a, m, n, u, s, vt))
     napi_throw_error(env, nullptr, "svd: the QR iteration did not converge");
   return nullptr;
 }

@@ -64,4 +64,19 @@ inline bool fits(napi_env env, size_t length, int64_t offset, int64_t count) {
   return false;
 }
 
+/**
+ * A slice given as two arguments: the typed array `array` (of type `want`) and the non-negative
+ * integer `offset` into it, holding `count` elements from there; `*data` points at the slice's
+ * first element. Otherwise throws (a TypeError for the type or the offset, a RangeError past
+ * the end) and returns false.
+ */
+template <typename T>
+inline bool slice(napi_env env, napi_value array, napi_typedarray_type want, napi_value offset, int64_t count, T** data) {
+  size_t length;
+  int64_t at;
+  if (!typedArray(env, array, want, data, &length) || !integers(env, {{offset, &at}}) || !fits(env, length, at, count)) return false;
+  *data += at;
+  return true;
+}
+
 }  // namespace nabla
