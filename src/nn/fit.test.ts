@@ -228,6 +228,25 @@ describe("the compiled training step", () => {
     });
   }
 
+  test("donating params and state: the same steps bit for bit, the results in the donated arrays; donate names only params and state", () => {
+    const model = mlp();
+    const optimizer = nb.optim.adam({ lr: 1e-2 });
+    const kept = nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true });
+    const donating = nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true, donate: ["params", "state"] });
+    const copy = (p: nb.nn.Params): nb.nn.Params => nb.treeMap((t) => nb.add(t as nb.Tensor, 0), p) as nb.nn.Params;
+    let [pk, pd] = [model.parameters(), copy(model.parameters())];
+    let [sk, sd] = [optimizer.init(pk), optimizer.init(pd)];
+    for (let t = 0; t < 5; t++) {
+      const key = nb.random.foldIn(nb.random.key(6), t);
+      const weights = pd["layers.0.weight"]!.concrete().data;
+      ({ params: pk, state: sk } = kept(pk, sk, x, labels, false, key));
+      ({ params: pd, state: sd } = donating(pd, sd, x, labels, false, key));
+      expect(pd["layers.0.weight"]!.concrete().data).toBe(weights);
+    }
+    expect(maxDiff(pk, pd)).toBe(0);
+    expect(() => nn.trainingStep(model, { loss: "crossEntropy", optimizer, jit: true, donate: ["weights" as "params"] })).toThrow(/donate holds "weights"/);
+  });
+
   test("float32: the compiled Adam step keeps float32 and follows the eager one (10 steps, within 1e-5)", () => {
     const layer = (i: number, o: number, seed: number) => new nn.Linear(i, o, { seed, dtype: "float32" });
     const model = new nn.Sequential(layer(6, 16, 2), new nn.ReLU(), layer(16, 3, 3));

@@ -364,7 +364,10 @@ export function trainingStep<S extends PyTree>(model: Module, options: StepOptio
     const layers = layerFlows(params, grads, updates as Params);
     return { ...next, flow: { layers, activations, warnings: flowWarnings(layers, activations, options.thresholds) } };
   };
-  const compiled = options.jit ? compileStep(differentiate, optimizer, options.donate ?? []) : undefined;
+  const donate = options.donate ?? [];
+  const unknown = donate.find((d) => d !== "params" && d !== "state");
+  if (unknown !== undefined) throw new NablaError(`trainingStep: donate holds ${JSON.stringify(unknown)}; it names "params" and/or "state"`);
+  const compiled = options.jit ? compileStep(differentiate, optimizer, donate) : undefined;
   const step: TrainingStep<S> = (params, state, x, y, monitor = false, key) => {
     if (compiled === undefined || monitor || step.eagerReason !== undefined) return eager(params, state, x, y, monitor, key);
     try {
