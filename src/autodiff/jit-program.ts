@@ -188,19 +188,22 @@ function planDonations(
   steps: readonly RunStep[], end: ReadonlyMap<Slot, number>, output: readonly Slot[], donated: ReadonlySet<Slot>, slots: Recording,
 ): Map<Slot, Slot> {
   const plan = new Map<Slot, Slot>();
-  const taken = new Set<Slot>(output);
+  const outputs = new Set(output);
+  // An input returned as it is keeps its array; one that already takes an output is used.
+  const available = new Set([...donated].filter((d) => !outputs.has(d)));
   const fits = (input: Slot, out: Slot): boolean =>
     slots.dtypes[input] === slots.dtypes[out] && sizeOf(slots.shapes[input]!) === sizeOf(slots.shapes[out]!);
   steps.forEach((step, i) => {
     if (step.kind !== "group") return;
     const { group } = step;
     group.stores.forEach((store, j) => {
-      if (!taken.has(store.slot) || plan.has(store.slot)) return;
+      if (!outputs.has(store.slot) || plan.has(store.slot)) return;
+      // A store of an operand as it is (no step computes it) is copied at the block's end: not over an input.
       const producer = group.spec.stores[j]! - group.spec.operands.length;
       if (producer < 0) return;
-      const input = [...donated].find((d) => !taken.has(d) && fits(d, store.slot) && (end.get(d) ?? -1) <= i && readsBefore(group, d, producer));
+      const input = [...available].find((d) => fits(d, store.slot) && (end.get(d) ?? -1) <= i && readsBefore(group, d, producer));
       if (input === undefined) return;
-      taken.add(input);
+      available.delete(input);
       plan.set(store.slot, input);
     });
   });
