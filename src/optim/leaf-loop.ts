@@ -24,7 +24,7 @@ import { ArrayTensor, Tensor } from "../tensor/tensor.js";
  */
 export type LeafLoop = (trees: readonly PyTree[], scalars: readonly number[], donate?: boolean) => PyTree[] | undefined;
 
-/** A leaf position's loop, and for each result whether it may be written over the same-numbered tree's leaf (`donate`). */
+/** One dtype's compiled loop, and for each result whether it may be written over the same-numbered tree's leaf (`donate`). */
 interface DonatingLoop {
   loop: SoleLoop;
   inPlace: boolean[];
