@@ -273,6 +273,36 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
     },
   );
 
+  // A broadcast operand read in runs: a bias row (map i mod 300, rows that blocks of 256
+  // straddle, at offsets that leave the first block short), a column broadcast (each value
+  // repeated 40 times) and a map whose runs are cut short at random: bit for bit, as the
+  // chains are exact.
+  test.each(DTYPES)("fused loops read broadcast operands in runs, %s", (dtype) => {
+    const n = 30000;
+    const maps: [string, Int32Array, number][] = [
+      ["bias row of 300", Int32Array.from({ length: n }, (_, i) => i % 300), 300],
+      ["column broadcast", Int32Array.from({ length: n }, (_, i) => Math.floor(i / 40)), 750],
+      ["runs cut at random", Int32Array.from({ length: n }, (_, i) => (i % 97 < 90 ? i % 500 : (i * 7) % 500)), 500],
+    ];
+    const spec: FusedLoopSpec = {
+      operands: [{ dtype, access: "full" }, { dtype, access: "indexed" }],
+      steps: [{ op: "binary", kernel: "add", x: 0, y: 1, dtype }, { op: "unary", kernel: "relu", x: 2, dtype }],
+      stores: [2, 3], sums: [],
+    };
+    for (const [what, map, size] of maps) {
+      for (const start of [0, 3, 17]) {
+        const x = dense([n + start], dtype, false), row = dense([size + start], dtype, false);
+        const run = (loop: FusedLoop): TypedArray[] => {
+          const outputs = [0, 1].map(() => (dtype === "float64" ? new Float64Array(n + start) : new Float32Array(n + start)).subarray(start));
+          loop([x.data, row.data], [start, start], [null, map], outputs, new Float64Array(0), n);
+          return outputs;
+        };
+        const got = run(be.fusedLoop(spec)), want = run(ref.fusedLoop(spec));
+        got.forEach((g, j) => expectMatch(new ArrayTensor(g, [n]), new ArrayTensor(want[j]!, [n]), exact, `${what}, offset ${start}, store ${j}`));
+      }
+    }
+  });
+
   test.each(DTYPES)("where, contiguous, cast, pad, concat, gather, scatterAdd, %s", (dtype) => {
     const cond = dense([37, 1], dtype);
     const a = transposed([37, 53], dtype);

@@ -2,6 +2,7 @@
 // arguments and hand raw pointers to the kernels. All allocation happens in JavaScript (the
 // output typed arrays are created there), so a kernel never owns memory across calls.
 #include <node_api.h>
+#include "clones.h"
 
 #include <algorithm>
 #include <atomic>
@@ -397,6 +398,16 @@ bool fail(napi_env env, const char* msg) {
 // program (Int32Array): nOperands, nSteps, nStores, nSums, then an access code per operand,
 // (kind, op, x, y, z, f32) per step, a value per store, a value per sum. data[k], offsets[k],
 // maps[k] (an Int32Array or null) are operand k's; outputs[j] receives store j; sums[s] sum s.
+/** Whether every map[i] (i < n) lies in [0, limit): one min and max, which vectorise. */
+NABLA_CLONES bool mapInBounds(const int32_t* __restrict map, int64_t n, int64_t limit) {
+  int32_t lo = 0, hi = 0;
+  for (int64_t i = 0; i < n; i++) {
+    lo = std::min(lo, map[i]);
+    hi = std::max(hi, map[i]);
+  }
+  return lo >= 0 && (n == 0 || hi < limit);
+}
+
 napi_value Fused(napi_env env, napi_callback_info info) {
   napi_value args[7];
   if (!getArgs(env, info, args)) return nullptr;
@@ -454,11 +465,10 @@ napi_value Fused(napi_env env, napi_callback_info info) {
         return nullptr;
       }
       op.map = static_cast<const int*>(mdata);
-      for (int64_t i = 0; i < n; i++)
-        if (op.map[i] < 0 || off + op.map[i] >= int64_t(d.length)) {
-          fail(env, "nabla native fused: index out of bounds");
-          return nullptr;
-        }
+      if (!mapInBounds(op.map, n, int64_t(d.length) - off)) {
+        fail(env, "nabla native fused: index out of bounds");
+        return nullptr;
+      }
     } else if (access != Access::full && access != Access::scalar) {
       fail(env, "nabla native fused: bad access code");
       return nullptr;
@@ -535,6 +545,24 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   return old;
 }
 
+// lineOffset(bytes): how many bytes past the start of the Uint8Array `bytes` its first
+// 64-byte boundary lies (0–63), for the loader's line-aligned allocator (src/backend/native).
+napi_value LineOffset(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  if (!getArgs(env, info, args)) return nullptr;
+  napi_typedarray_type type;
+  size_t length, byteOffset;
+  void* data;
+  napi_value buffer;
+  if (napi_get_typedarray_info(env, args[0], &type, &length, &data, &buffer, &byteOffset) != napi_ok || type != napi_uint8_array) {
+    napi_throw_type_error(env, nullptr, "nabla native lineOffset: expected a Uint8Array");
+    return nullptr;
+  }
+  napi_value offset;
+  napi_create_uint32(env, uint32_t((64 - reinterpret_cast<uintptr_t>(data) % 64) % 64), &offset);
+  return offset;
+}
+
 napi_value names(napi_env env, std::initializer_list<const char*> list) {
   napi_value arr;
   napi_create_array_with_length(env, list.size(), &arr);
@@ -580,6 +608,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"fused", Fused},
       {"reduceColumns", ReduceColumns},
       {"setThreads", SetThreads},
+      {"lineOffset", LineOffset},
   });
   const ProductF64 productF64 = [](MatView<double> a, MatView<double> b, double* c, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n) {
     gemmThreaded(isa.f64, a, b, c, m, k, n, readsAInPlace(a, m, k, isa.readsRowsInPlace));

@@ -484,6 +484,25 @@ NABLA_CLONES bool isRun(const int* __restrict map, ptrdiff_t len) {
   return differs == 0;
 }
 
+/** How many leading entries of map[0..len) count up by one from map[0] (at least 1). */
+ptrdiff_t runLength(const int* map, ptrdiff_t len) {
+  if (isRun(map, len)) return len;
+  ptrdiff_t i = 0;
+  for (;; i += 8) {  // eight at a time (vectorised); stops before len: map[0..len) is not a run
+    if (i + 8 > len) break;
+    int differs = 0;
+    for (int j = 0; j < 8; j++) differs |= map[i + j] ^ (map[0] + int(i) + j);
+    if (differs != 0) break;
+  }
+  while (map[i] == map[0] + int(i)) i++;
+  return std::max<ptrdiff_t>(i, 1);
+}
+
+template <typename T, typename V>
+NABLA_CLONES void gatherBlock(const T* __restrict data, const int* __restrict map, V* __restrict out, ptrdiff_t len) {
+  for (ptrdiff_t i = 0; i < len; i++) out[i] = V(data[map[i]]);
+}
+
 template <typename T, typename V>
 void loadBlock(const FusedOperand& op, ptrdiff_t i0, ptrdiff_t len, V* out) {
   const T* data = static_cast<const T*>(op.data);
@@ -491,13 +510,19 @@ void loadBlock(const FusedOperand& op, ptrdiff_t i0, ptrdiff_t len, V* out) {
     copyBlock(data + i0, out, len);
     return;
   }
-  // A broadcast operand is often read in runs (a bias row under each row of a batch): a
-  // block whose map counts up by one is a plain copy.
+  // A broadcast operand is mostly read in runs (a bias row under each row of a batch), which
+  // a block may straddle (blocks start where the outputs' cache lines do, not where rows do):
+  // each run is a plain copy. Runs shorter than a vector (a column broadcast along a row) are
+  // gathered.
   const int* map = op.map + i0;
-  if (isRun(map, len)) {
-    copyBlock(data + map[0], out, len);
-  } else {
-    for (ptrdiff_t i = 0; i < len; i++) out[i] = V(data[map[i]]);
+  for (ptrdiff_t j = 0; j < len;) {
+    const ptrdiff_t run = runLength(map + j, len - j);
+    if (run < 16) {
+      gatherBlock(data, map + j, out + j, len - j);
+      return;
+    }
+    copyBlock(data + map[j], out + j, run);
+    j += run;
   }
 }
 
