@@ -7,7 +7,7 @@
  * cache. A step's result may be a view of its inputs (reshape, transpose), so a value read by
  * such a step lives as long as that result does.
  */
-import { type DType, type TypedArray, allocate } from "../tensor/dtype.js";
+import { type DType, type TypedArray, allocateUninitialized } from "../tensor/dtype.js";
 import { type Shape, sizeOf } from "../tensor/shape.js";
 import { ArrayTensor } from "../tensor/tensor.js";
 
@@ -74,7 +74,7 @@ export function planBuffers(steps: readonly StepAccess[], outputs: readonly Slot
       free.set(key, [...(free.get(key) ?? []), id]);
     }
   });
-  return { create: () => new OwnedBuffers(buffers.map((b) => allocate(b.dtype, b.size, "jit")), bufferOf, slots.shapes) };
+  return { create: () => new OwnedBuffers(buffers.map((b) => allocateUninitialized(b.dtype, b.size)), bufferOf, slots.shapes) };
 }
 
 /**

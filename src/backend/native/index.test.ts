@@ -5,6 +5,7 @@
  * glibc would unmap the freed block and every 4 KB of the next one would fault.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { expect, test } from "vitest";
 import { allocateUninitialized } from "../../tensor/dtype.js";
 import { DEFAULT_BINARY } from "./index.js";
@@ -27,4 +28,22 @@ test.runIf(existsSync(DEFAULT_BINARY) && glibc !== undefined && gc !== undefined
   // 51,200 pages of 4 KB; a few faults from unrelated work are allowed.
   expect(process.resourceUsage().minorPageFault - before).toBeLessThan(1000);
   expect(second[length - 1]).toBe(2);
+});
+
+test.runIf(existsSync(DEFAULT_BINARY))("outputs from 4 KB up start on a 64-byte cache line", async () => {
+  await import("../../node.js"); // loads the addon, whose loader installs the aligning allocator
+  const addon = createRequire(import.meta.url)(DEFAULT_BINARY) as { lineOffset(bytes: Uint8Array): number };
+  const bytes = new Uint8Array(256);
+  // lineOffset itself: moving the start k bytes on moves the boundary k bytes nearer.
+  for (const k of [1, 5, 16, 63, 64, 100]) expect(addon.lineOffset(bytes.subarray(k))).toBe((((addon.lineOffset(bytes) - k) % 64) + 64) % 64);
+  const startOf = (a: { buffer: ArrayBufferLike; byteOffset: number }): number => addon.lineOffset(new Uint8Array(a.buffer, a.byteOffset, 1));
+  for (const length of [1024, 5000, 32768, 200704]) {
+    for (const dtype of ["float32", "float64"] as const) expect(startOf(allocateUninitialized(dtype, length))).toBe(0);
+  }
+  // Kernel outputs come from it.
+  const { registeredBackends } = await import("../registry.js");
+  const { ArrayTensor } = await import("../../tensor/tensor.js");
+  const x = new ArrayTensor(new Float32Array(32768).fill(1), [128, 256]);
+  const native = registeredBackends().find((b) => b.name === "native")!;
+  expect(startOf(native.unary("relu", x).contiguousData(false))).toBe(0);
 });

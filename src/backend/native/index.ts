@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { type Backend, BINARY_KERNELS, type BinaryKernel, type FusedLoop, type FusedLoopSpec, REDUCE_KERNELS, type ReduceKernel, UNARY_KERNELS, type UnaryKernel } from "../interface.js";
 import { fusedLoop as referenceFusedLoop } from "../reference/fused.js";
-import { type TypedArray, allocateUninitialized, promote } from "../../tensor/dtype.js";
+import { type TypedArray, type UninitializedAllocator, allocateUninitialized, promote, setUninitializedAllocator } from "../../tensor/dtype.js";
 import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor, isSingleValue } from "../../tensor/tensor.js";
 import { broadcastStrides, forEachMatmulBatch, forEachRow, isOne, referenceBackend } from "../reference/index.js";
@@ -47,6 +47,8 @@ interface NativeAddon extends Partial<NativeLinalgAddon>, Partial<NativeSpectral
     outputs: readonly TypedArray[], sums: Float64Array, n: number,
   ): void;
   setThreads(n: number): number;
+  /** Bytes from the start of `bytes` to its first 64-byte boundary. */
+  lineOffset(bytes: Uint8Array): number;
 }
 
 /**
@@ -71,7 +73,25 @@ export function loadNativeBackend(path: string = DEFAULT_BINARY): Backend {
   loaded = addon;
   const threads = Number(process.env["NABLA_NUM_THREADS"]);
   if (Number.isInteger(threads) && threads > 0) addon.setThreads(threads);
+  setUninitializedAllocator(lineAlignedAllocator(addon));
   return createNativeBackend(addon);
+}
+
+/** From this many bytes the allocator below aligns (smaller arrays come from Node's shared pool). */
+const LINE_ALIGNED_BYTES = Buffer.poolSize >>> 1;
+
+/**
+ * Uncleared storage (Buffer.allocUnsafe/Slow) that starts on a 64-byte cache line from 4 KB
+ * up: malloc's 16-byte alignment left most vector stores of the kernels straddling two lines,
+ * and a fused loop's blocks straddling rows of a broadcast bias (each block then gathered).
+ */
+function lineAlignedAllocator(addon: NativeAddon): UninitializedAllocator {
+  return (bytes) => {
+    if (bytes < LINE_ALIGNED_BYTES) return Buffer.allocUnsafe(bytes);
+    const raw = Buffer.allocUnsafeSlow(bytes + 64);
+    const skip = addon.lineOffset(raw);
+    return raw.subarray(skip, skip + bytes);
+  };
 }
 
 /**
