@@ -139,9 +139,9 @@ export function withDonations(buffers: Buffers, donated: ReadonlyMap<Slot, Typed
   };
 }
 
-/** Whether two arrays share any byte of memory. */
+/** Whether two arrays over one buffer share any byte of memory. */
 function overlaps(a: TypedArray, b: TypedArray): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
 /**
@@ -150,10 +150,27 @@ function overlaps(a: TypedArray, b: TypedArray): boolean {
  * weights, one tensor passed twice, a captured constant), else undefined.
  */
 export function donatableArrays(tensors: readonly ArrayTensor[]): (TypedArray | undefined)[] {
-  const arrays = tensors.map((t) => t.data);
-  const shared = new Set<TypedArray>();
-  arrays.forEach((a, i) => arrays.forEach((b, j) => {
-    if (i < j && overlaps(a, b)) shared.add(a).add(b);
-  }));
+  const shared = sharedArrays(tensors.map((t) => t.data));
   return tensors.map((t) => (t.offset === 0 && t.contiguous && t.data.length === sizeOf(t.shape) && !shared.has(t.data) ? t.data : undefined));
+}
+
+/**
+ * The arrays that share memory with another of them. Each array's `buffer` is read once (the
+ * getter is a call into V8's runtime, too slow to make for every pair on every step), and only
+ * arrays over one buffer are compared.
+ */
+function sharedArrays(arrays: readonly TypedArray[]): Set<TypedArray> {
+  const shared = new Set<TypedArray>();
+  const byBuffer = new Map<ArrayBufferLike, TypedArray[]>();
+  for (const a of arrays) {
+    const buffer = a.buffer;
+    const others = byBuffer.get(buffer);
+    if (others === undefined) {
+      byBuffer.set(buffer, [a]);
+      continue;
+    }
+    for (const b of others) if (overlaps(a, b)) shared.add(a).add(b);
+    others.push(a);
+  }
+  return shared;
 }

@@ -62,6 +62,8 @@ interface CompiledGroup {
   loops: Map<Backend, FusedLoop>;
   size: number;
   operands: { slot: Slot; access: OperandAccess; map: Int32Array | null }[];
+  /** The operands' index maps, the loop's argument as it is on every call. */
+  maps: (Int32Array | null)[];
   stores: { slot: Slot; shape: Shape; dtype: DType }[];
   sums: { slot: Slot; shape: Shape; dtype: DType }[];
 }
@@ -95,6 +97,9 @@ export class Program {
   private readonly output: Slot[];
   /** Outputs a fused loop can write into a donated input's storage: output slot → input slot. */
   private readonly donations: Map<Slot, Slot>;
+  /** The recording's constants as two arrays (slot k holds value k), which a call walks without an iterator. */
+  private readonly constantSlots: Slot[];
+  private readonly constantValues: ArrayTensor[];
 
   /** `donated`: the input slots whose storage the caller gives up (jit's `donateArgnums`). */
   constructor(private readonly recording: Recording, donated: ReadonlySet<Slot> = new Set()) {
@@ -105,6 +110,8 @@ export class Program {
     const accesses = this.steps.map(stepAccess);
     this.plan = planBuffers(accesses, this.output, recording);
     this.donations = planDonations(this.steps, lastUses(accesses, this.output), this.output, donated, recording);
+    this.constantSlots = [...recording.constants.keys()];
+    this.constantValues = [...recording.constants.values()];
   }
 
   /** How many fused loops and plain primitive steps one call runs (what the tests check fusion by). */
@@ -137,8 +144,8 @@ export class Program {
 
   run(inputs: readonly ArrayTensor[]): (Tensor | number)[] {
     const env = new Array<ArrayTensor | undefined>(this.recording.shapes.length);
-    inputs.forEach((t, i) => (env[i] = t));
-    for (const [slot, c] of this.recording.constants) env[slot] = c;
+    for (let i = 0; i < inputs.length; i++) env[i] = inputs[i];
+    for (let k = 0; k < this.constantSlots.length; k++) env[this.constantSlots[k]!] = this.constantValues[k];
     // debugNans checks every primitive's output, so each runs on its own through bind.
     if (settings.debugNans) for (const eq of this.live) evaluate(eq, env);
     else {
@@ -149,7 +156,10 @@ export class Program {
       const buffers = withDonations(owned, this.donatedStorage(inputs));
       this.running = true;
       try {
-        for (const step of this.steps) step.kind === "equation" ? evaluate(step.eq, env, buffers) : runGroup(step.group, env, buffers);
+        for (const step of this.steps) {
+          if (step.kind === "equation") evaluate(step.eq, env, buffers);
+          else runGroup(step.group, env, buffers);
+        }
         // An output that reaches an owned buffer through a view (a reshape of a stored value) is copied out.
         for (const slot of this.output) env[slot] = freshOutput(env[slot]!, buffers);
       } finally {
@@ -157,7 +167,13 @@ export class Program {
         if (!nested && this.idle?.deref() !== owned) this.idle = new WeakRef(owned);
       }
     }
-    return this.recording.outputs.map((o) => (typeof o === "number" ? env[o]! : o.number));
+    const outputs = this.recording.outputs;
+    const results: (Tensor | number)[] = new Array(outputs.length);
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i]!;
+      results[i] = typeof o === "number" ? env[o]! : o.number;
+    }
+    return results;
   }
 
   /**
@@ -168,7 +184,7 @@ export class Program {
   private donatedStorage(inputs: readonly ArrayTensor[]): Map<Slot, TypedArray> {
     const storage = new Map<Slot, TypedArray>();
     if (this.donations.size === 0) return storage;
-    const donatable = donatableArrays([...inputs, ...this.recording.constants.values()]);
+    const donatable = donatableArrays(this.constantValues.length === 0 ? inputs : [...inputs, ...this.constantValues]);
     for (const [output, input] of this.donations) {
       const data = donatable[input];
       if (data !== undefined) storage.set(output, data);
@@ -236,7 +252,13 @@ function stepAccess(step: RunStep): StepAccess {
 function evaluate(eq: Equation, env: (ArrayTensor | undefined)[], buffers?: Buffers): void {
   env[eq.out] = eq.prim === matmulP && buffers !== undefined
     ? matmulConcrete(env[eq.inputs[0]!]!, env[eq.inputs[1]!]!, buffers.data(eq.out))
-    : bind(eq.prim, eq.inputs.map((s) => env[s]!), eq.params).concrete();
+    : bind(eq.prim, valuesOf(eq.inputs, env), eq.params).concrete();
+}
+
+function valuesOf(slots: readonly Slot[], env: readonly (ArrayTensor | undefined)[]): ArrayTensor[] {
+  const values: ArrayTensor[] = new Array(slots.length);
+  for (let i = 0; i < slots.length; i++) values[i] = env[slots[i]!]!;
+  return values;
 }
 
 /** Dead-code elimination: the equations some output depends on. */
@@ -416,7 +438,7 @@ function compileGroup(group: Group, { recording, readers, outputSlots, broadcast
     }
   }
   const spec = { operands: operandSpecs, steps, stores: storeValues, sums: sumValues };
-  return { spec, loops: new Map(), size: group.size, operands, stores, sums };
+  return { spec, loops: new Map(), size: group.size, operands, maps: operands.map((o) => o.map), stores, sums };
 }
 
 /** The active backend's loop for a group, compiled once per backend. */
@@ -430,22 +452,29 @@ function loopOf(group: CompiledGroup): FusedLoop {
   return loop;
 }
 
+/** The sums argument of a loop that has none. */
+const NO_SUMS = new Float64Array(0);
+
 function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[], buffers: Buffers): void {
-  const data: TypedArray[] = [];
-  const offsets: number[] = [];
-  const maps: (Int32Array | null)[] = [];
-  for (const { slot, access, map } of group.operands) {
+  const { operands, stores, size } = group;
+  const data: TypedArray[] = new Array(operands.length);
+  const offsets: number[] = new Array(operands.length);
+  for (let k = 0; k < operands.length; k++) {
+    const { slot, access } = operands[k]!;
     let t = env[slot]!;
     // Full and indexed reads walk the storage in row-major order.
     if (access !== "scalar" && !t.contiguous) t = new ArrayTensor(t.contiguousData(false), t.shape);
-    data.push(t.data);
-    offsets.push(t.offset);
-    maps.push(map);
+    data[k] = t.data;
+    offsets[k] = t.offset;
   }
-  const outputs = group.stores.map((s) => buffers.data(s.slot) ?? allocateUninitialized(s.dtype, group.size));
-  const sums = new Float64Array(group.sums.length);
-  loopOf(group)(data, offsets, maps, outputs, sums, group.size);
-  group.stores.forEach((s, j) => (env[s.slot] = buffers.tensor(s.slot) ?? new ArrayTensor(outputs[j]!, s.shape)));
+  const outputs: TypedArray[] = new Array(stores.length);
+  for (let j = 0; j < stores.length; j++) outputs[j] = buffers.data(stores[j]!.slot) ?? allocateUninitialized(stores[j]!.dtype, size);
+  const sums = group.sums.length === 0 ? NO_SUMS : new Float64Array(group.sums.length);
+  loopOf(group)(data, offsets, group.maps, outputs, sums, size);
+  for (let j = 0; j < stores.length; j++) {
+    const s = stores[j]!;
+    env[s.slot] = buffers.tensor(s.slot) ?? new ArrayTensor(outputs[j]!, s.shape);
+  }
   group.sums.forEach((s, j) => {
     const out = buffers.data(s.slot) ?? allocate(s.dtype, 1);
     out[0] = sums[j]!;

@@ -6,10 +6,11 @@
  */
 import { type Primitive, type Trace, Tracer, bind, traceStack } from "../ops/core.js";
 import { NablaError } from "../tensor/errors.js";
-import { formatShape } from "../tensor/shape.js";
+import { type Shape, formatShape, shapesEqual } from "../tensor/shape.js";
+import type { DType } from "../tensor/dtype.js";
 import { type ArrayTensor, Tensor } from "../tensor/tensor.js";
 import { nextLevel, withTrace } from "./trace.js";
-import { type Leaf, type TreeDef, flatten, isPlainObject, sameStructure, unflatten } from "./pytree.js";
+import { type Leaf, type TreeDef, flatten, isPlainObject, leavesOf, sameStructure, unflatten } from "./pytree.js";
 import { leafTensor } from "./leaves.js";
 import { type Equation, Program, type Recording, type Slot } from "./jit-program.js";
 import type { Inputs } from "./types.js";
@@ -162,23 +163,58 @@ export function jit<P extends unknown[], R>(f: (...args: P) => R, options: JitOp
   }
   // Programs by the arguments' shapes, dtypes and static values; the structures they were traced for tell apart programs under one key.
   const cache = new Map<string, { inputDef: TreeDef; compiled: Compiled }[]>();
+  // The latest call's program, tried first: a loop calls with one signature, and reading the
+  // leaves along its structure and comparing their shapes skips flattening and the key.
+  let latest: Latest | undefined;
   const call = f as (...args: unknown[]) => R;
   return (...args) => {
-    const traced = args.filter((_, i) => !staticArgnums.has(i));
-    const flat = flatten(traced, "jit");
+    const traced = staticArgnums.size === 0 ? args : args.filter((_, i) => !staticArgnums.has(i));
+    const statics = staticKeys(args, staticArgnums);
+    const known = latest !== undefined && latest.argCount === args.length && latest.statics === statics ? leavesOf(traced, latest.inputDef) : undefined;
+    const flat = known !== undefined ? { leaves: known, def: latest!.inputDef } : flatten(traced, "jit");
     // Under an outer transform the arguments carry its tracers: run f inline, so that
     // transform sees every op (and a jit inside another is traced into the outer one).
     if (flat.leaves.some((leaf) => leaf instanceof Tensor && leaf.level > 0)) return call(...args);
     const inputs = flat.leaves.map((leaf) => leafTensor(leaf).concrete());
-    const key = signature(args, flat.leaves, staticArgnums);
-    const programs = cache.get(key) ?? [];
-    let compiled = programs.find((p) => sameStructure(p.inputDef, flat.def))?.compiled;
+    let compiled = known !== undefined && sameKinds(known, latest!.kinds) ? latest!.compiled : undefined;
     if (compiled === undefined) {
-      compiled = traceProgram(call, args, staticArgnums, flat.def, inputs, donatedLeaves(args, staticArgnums, donateArgnums));
-      cache.set(key, [...programs, { inputDef: flat.def, compiled }]);
+      const key = `${args.length}|${leafKeys(flat.leaves)}${statics}`;
+      const programs = cache.get(key) ?? [];
+      compiled = programs.find((p) => sameStructure(p.inputDef, flat.def))?.compiled;
+      if (compiled === undefined) {
+        compiled = traceProgram(call, args, staticArgnums, flat.def, inputs, donatedLeaves(args, staticArgnums, donateArgnums));
+        cache.set(key, [...programs, { inputDef: flat.def, compiled }]);
+      }
+      latest = { argCount: args.length, statics, inputDef: flat.def, kinds: flat.leaves.map(kindOf), compiled };
     }
     return unflatten<R>(compiled.outputDef, compiled.program.run(inputs));
   };
+}
+
+/** What a call must match to reuse the latest program: argument count, static values, structure, each leaf's kind. */
+interface Latest {
+  argCount: number;
+  statics: string;
+  inputDef: TreeDef;
+  /** Per leaf: "number", or a tensor's dtype and shape (not the tensor: the cache must not keep arguments alive). */
+  kinds: LeafKind[];
+  compiled: Compiled;
+}
+
+type LeafKind = "number" | { dtype: DType; shape: Shape };
+
+function kindOf(leaf: Leaf): LeafKind {
+  return typeof leaf === "number" ? "number" : { dtype: leaf.dtype, shape: leaf.shape };
+}
+
+function sameKinds(leaves: readonly Leaf[], kinds: readonly LeafKind[]): boolean {
+  if (leaves.length !== kinds.length) return false;
+  for (let i = 0; i < leaves.length; i++) {
+    const leaf = leaves[i]!;
+    const kind = kinds[i]!;
+    if (typeof leaf === "number" ? kind !== "number" : kind === "number" || leaf.dtype !== kind.dtype || !shapesEqual(leaf.shape, kind.shape)) return false;
+  }
+  return true;
 }
 
 /** Traces f on the arguments' shapes and dtypes and compiles the result. @internal (tests read the program's steps) */
@@ -211,13 +247,17 @@ function donatedLeaves(args: readonly unknown[], staticArgnums: ReadonlySet<numb
   return slots;
 }
 
-/**
- * The cache key of a call: the argument count, each leaf's kind, shape and dtype, static values.
- * (Comparing the arguments' structure with sameStructure is cheaper than serialising it.)
- */
-function signature(args: readonly unknown[], leaves: readonly Leaf[], staticArgnums: ReadonlySet<number>): string {
-  let key = `${args.length}|`;
+/** The leaves' part of the cache key: each leaf's kind, shape and dtype. */
+function leafKeys(leaves: readonly Leaf[]): string {
+  let key = "";
   for (const leaf of leaves) key += typeof leaf === "number" ? "n," : `${leaf.dtype}[${leaf.shape.join(",")}],`;
+  return key;
+}
+
+/** The static arguments' part of the cache key: each one's position and value. */
+function staticKeys(args: readonly unknown[], staticArgnums: ReadonlySet<number>): string {
+  let key = "";
+  if (staticArgnums.size === 0) return key;
   for (const i of [...staticArgnums].sort((a, b) => a - b)) key += `|${i}=${staticKey(args[i])}`;
   return key;
 }

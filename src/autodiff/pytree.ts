@@ -22,23 +22,58 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
 /** Splits a pytree into its leaves (depth-first, object keys in insertion order) and its structure. */
 export function flatten(tree: unknown, where: string): { leaves: Leaf[]; def: TreeDef } {
   const leaves: Leaf[] = [];
-  const walk = (node: unknown, path: string): TreeDef => {
+  // The keys from the root to the node being walked; the path is spelled only for an error.
+  const at: (string | number)[] = [];
+  const walk = (node: unknown): TreeDef => {
     if (node instanceof Tensor || typeof node === "number") {
       leaves.push(node);
       return { kind: "leaf" };
     }
-    if (Array.isArray(node)) return { kind: "array", children: node.map((c, i) => walk(c, `${path}[${i}]`)) };
+    if (Array.isArray(node)) return { kind: "array", children: node.map((c, i) => within(i, c)) };
     if (isPlainObject(node)) {
       const keys = Object.keys(node);
-      return { kind: "object", keys, children: keys.map((k) => walk(node[k], `${path}.${k}`)) };
+      return { kind: "object", keys, children: keys.map((k) => within(k, node[k])) };
     }
     const got = node === null ? "null" : node === undefined ? "undefined" : typeof node === "object" ? (node.constructor?.name ?? "an object") : typeof node;
+    const path = at.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("");
     throw new NablaError(
       `${where}: ${path || "the value"} is ${got}; nabla differentiates Tensors, numbers, and arrays or plain objects of them`,
     );
   };
-  const def = walk(tree, "");
+  const within = (key: string | number, node: unknown): TreeDef => {
+    at.push(key);
+    const def = walk(node);
+    at.pop();
+    return def;
+  };
+  const def = walk(tree);
   return { leaves, def };
+}
+
+/**
+ * The leaves of `tree` when its structure is `def` (what flatten would return with an equal
+ * def), else undefined: a caller that saw `def` before reads the leaves without building a new one.
+ */
+export function leavesOf(tree: unknown, def: TreeDef): Leaf[] | undefined {
+  const leaves: Leaf[] = [];
+  const walk = (node: unknown, d: TreeDef): boolean => {
+    if (d.kind === "leaf") {
+      if (!(node instanceof Tensor || typeof node === "number")) return false;
+      leaves.push(node);
+      return true;
+    }
+    if (d.kind === "array") {
+      if (!Array.isArray(node) || node.length !== d.children.length) return false;
+      for (let i = 0; i < node.length; i++) if (!walk(node[i], d.children[i]!)) return false;
+      return true;
+    }
+    if (!isPlainObject(node)) return false;
+    const keys = Object.keys(node);
+    if (keys.length !== d.keys.length) return false;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== d.keys[i] || !walk(node[keys[i]!], d.children[i]!)) return false;
+    return true;
+  };
+  return walk(tree, def) ? leaves : undefined;
 }
 
 /** Rebuilds a pytree of the given structure from leaves in flatten's order. */
