@@ -193,6 +193,30 @@ describe("jit tracing and caching", () => {
     expect(traces).toBe(3);
   });
 
+  test("a call reuses the latest program only when count, structure, every leaf's kind, shape and dtype, and static values all match", () => {
+    let traces = 0;
+    const f = nb.jit((x: nb.Tensor | number, y: nb.Tensor, scale: number) => {
+      traces++;
+      return nb.mul(nb.add(x, y), scale);
+    }, { staticArgnums: 2 });
+    const run = (x: nb.Tensor | number, y: nb.Tensor, scale: number): unknown => f(x, y, scale).toArray();
+    expect(run(nb.scalar(1), nb.tensor([1, 2]), 2)).toEqual([4, 6]);
+    expect(run(1, nb.tensor([1, 2]), 2)).toEqual([4, 6]); // a number where a rank-0 tensor was
+    expect(run(nb.scalar(1), nb.tensor([[1, 2]]), 2)).toEqual([[4, 6]]); // same size, another shape
+    expect(run(nb.scalar(1, { dtype: "float32" }), nb.tensor([1, 2], { dtype: "float32" }), 2)).toEqual([4, 6]);
+    expect(run(nb.scalar(1), nb.tensor([1, 2]), 3)).toEqual([6, 9]); // another static value
+    expect(traces).toBe(5);
+    // Back to each earlier signature: the cached programs, with the new values.
+    expect(run(nb.scalar(2), nb.tensor([1, 2]), 2)).toEqual([6, 8]);
+    expect(run(2, nb.tensor([1, 2]), 2)).toEqual([6, 8]);
+    expect(run(nb.scalar(2), nb.tensor([1, 2]), 3)).toEqual([9, 12]);
+    expect(run(nb.scalar(2), nb.tensor([[1, 2]]), 2)).toEqual([[6, 8]]);
+    expect(traces).toBe(5);
+    // Under grad the latest program's signature matches, but the arguments carry tracers: f runs inline.
+    expect(nb.grad((s: nb.Tensor) => nb.sum(f(s, nb.tensor([[1, 2]]), 2)))(nb.scalar(2)).item()).toBe(4);
+    expect(traces).toBe(6);
+  });
+
   test("staticArgnums: values steer control flow, each distinct value traces once", () => {
     let traces = 0;
     const f = nb.jit((x: nb.Tensor, mode: string, power: number) => {
