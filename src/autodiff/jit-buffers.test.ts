@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as nb from "../node.js";
-import { type StepAccess, planBuffers } from "./jit-buffers.js";
+import { type StepAccess, donatableArrays, fixedArrays, planBuffers } from "./jit-buffers.js";
+import { ArrayTensor } from "../tensor/tensor.js";
 
 const initialBackend = nb.getBackend();
 const snapshot = (t: unknown): unknown => (t instanceof nb.Tensor ? { shape: t.shape, dtype: t.dtype, values: Array.from(t.values()) } : t);
@@ -46,6 +47,28 @@ describe("planBuffers", () => {
   test("one call's buffers are not another's", () => {
     const plan = planBuffers([loop([0], [1]), bind([1], [2])], [2], slots);
     expect(plan.create().data(1)).not.toBe(plan.create().data(1));
+  });
+});
+
+describe("donatableArrays", () => {
+  // Views of one buffer at byte offsets: [0, 32), [32, 64), [24, 56) and [64, 96).
+  const memory = new ArrayBuffer(96);
+  const [low, high, straddling, last] = [[0, 4], [32, 4], [24, 4], [64, 4]].map(([at, n]) => new Float64Array(memory, at, n));
+  const whole = (data: Float64Array): ArrayTensor => new ArrayTensor(data, [data.length]);
+
+  test("an array is donatable unless it shares a byte with another, or with a fixed array", () => {
+    expect(donatableArrays([whole(low!), whole(high!), whole(last!)])).toEqual([low, high, last]);
+    expect(donatableArrays([whole(low!), whole(high!), whole(straddling!), whole(last!)])).toEqual([undefined, undefined, undefined, last]);
+    expect(donatableArrays([whole(low!), whole(low!)])).toEqual([undefined, undefined]);
+    expect(donatableArrays([whole(low!), whole(high!)], fixedArrays([straddling!]))).toEqual([undefined, undefined]);
+    expect(donatableArrays([whole(low!), whole(last!)], fixedArrays([high!, new Float64Array(4)]))).toEqual([low, last]);
+  });
+
+  test("a tensor that is not the whole of its array in order is never donatable", () => {
+    const transposed = new ArrayTensor(new Float64Array(6), [3, 2], [1, 3], 0);
+    const offset = new ArrayTensor(new Float64Array(6), [4], [1], 2);
+    const part = new ArrayTensor(new Float64Array(6), [4]);
+    expect(donatableArrays([transposed, offset, part])).toEqual([undefined, undefined, undefined]);
   });
 });
 

@@ -147,23 +147,38 @@ function overlaps(a: TypedArray, b: TypedArray): boolean {
 /**
  * Which of `tensors` a caller's donation may write over: for each, its array when the tensor
  * is the whole of a contiguous array that shares no memory with another of them (tied
- * weights, one tensor passed twice, a captured constant), else undefined.
+ * weights, one tensor passed twice) nor with any of `fixed` (a captured constant), else undefined.
  */
-export function donatableArrays(tensors: readonly ArrayTensor[]): (TypedArray | undefined)[] {
-  const shared = sharedArrays(tensors.map((t) => t.data));
+export function donatableArrays(tensors: readonly ArrayTensor[], fixed: FixedArrays = NO_ARRAYS): (TypedArray | undefined)[] {
+  const shared = sharedArrays(tensors.map((t) => t.data), fixed);
   return tensors.map((t) => (t.offset === 0 && t.contiguous && t.data.length === sizeOf(t.shape) && !shared.has(t.data) ? t.data : undefined));
 }
 
+/** Arrays by buffer, for a set that is the same on every call (a program's constants), so their buffers are read once. */
+export type FixedArrays = ReadonlyMap<ArrayBufferLike, readonly TypedArray[]>;
+
+export function fixedArrays(arrays: readonly TypedArray[]): FixedArrays {
+  const byBuffer = new Map<ArrayBufferLike, TypedArray[]>();
+  for (const a of arrays) {
+    const buffer = a.buffer;
+    byBuffer.set(buffer, [...(byBuffer.get(buffer) ?? []), a]);
+  }
+  return byBuffer;
+}
+
+const NO_ARRAYS: FixedArrays = new Map();
+
 /**
- * The arrays that share memory with another of them. Each array's `buffer` is read once (the
- * getter is a call into V8's runtime, too slow to make for every pair on every step), and only
- * arrays over one buffer are compared.
+ * The arrays that share memory with another of them or with one of `fixed`. Each array's
+ * `buffer` is read once (the getter is a call into V8's runtime, too slow to make for every
+ * pair on every step), and only arrays over one buffer are compared.
  */
-function sharedArrays(arrays: readonly TypedArray[]): Set<TypedArray> {
+function sharedArrays(arrays: readonly TypedArray[], fixed: FixedArrays): Set<TypedArray> {
   const shared = new Set<TypedArray>();
   const byBuffer = new Map<ArrayBufferLike, TypedArray[]>();
   for (const a of arrays) {
     const buffer = a.buffer;
+    for (const b of fixed.get(buffer) ?? NO_OTHERS) if (overlaps(a, b)) shared.add(a);
     const others = byBuffer.get(buffer);
     if (others === undefined) {
       byBuffer.set(buffer, [a]);
@@ -174,3 +189,5 @@ function sharedArrays(arrays: readonly TypedArray[]): Set<TypedArray> {
   }
   return shared;
 }
+
+const NO_OTHERS: readonly TypedArray[] = [];

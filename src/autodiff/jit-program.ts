@@ -14,7 +14,7 @@ import { broadcastToP, reshapeP } from "../ops/primitives/shape.js";
 import type { Backend, FusedLoop, FusedLoopSpec, FusedStep, OperandAccess } from "../backend/interface.js";
 import { backend } from "../backend/registry.js";
 import { type DType, type TypedArray, allocate, allocateUninitialized } from "../tensor/dtype.js";
-import { type BufferPlan, type Buffers, type StepAccess, donatableArrays, freshOutput, lastUses, planBuffers, withDonations } from "./jit-buffers.js";
+import { type BufferPlan, type Buffers, type FixedArrays, type StepAccess, donatableArrays, fixedArrays, freshOutput, lastUses, planBuffers, withDonations } from "./jit-buffers.js";
 import { type Shape, broadcastIndexMap, formatShape, sizeOf } from "../tensor/shape.js";
 import { ArrayTensor, type Tensor, isSingleValue } from "../tensor/tensor.js";
 
@@ -100,6 +100,8 @@ export class Program {
   /** The recording's constants as two arrays (slot k holds value k), which a call walks without an iterator. */
   private readonly constantSlots: Slot[];
   private readonly constantValues: ArrayTensor[];
+  /** The constants' arrays by buffer, for donation's check that a donated array shares no memory with one. */
+  private readonly constantArrays: FixedArrays;
 
   /** `donated`: the input slots whose storage the caller gives up (jit's `donateArgnums`). */
   constructor(private readonly recording: Recording, donated: ReadonlySet<Slot> = new Set()) {
@@ -112,6 +114,7 @@ export class Program {
     this.donations = planDonations(this.steps, lastUses(accesses, this.output), this.output, donated, recording);
     this.constantSlots = [...recording.constants.keys()];
     this.constantValues = [...recording.constants.values()];
+    this.constantArrays = fixedArrays(this.donations.size === 0 ? [] : this.constantValues.map((c) => c.data));
   }
 
   /** How many fused loops and plain primitive steps one call runs (what the tests check fusion by). */
@@ -184,7 +187,7 @@ export class Program {
   private donatedStorage(inputs: readonly ArrayTensor[]): Map<Slot, TypedArray> {
     const storage = new Map<Slot, TypedArray>();
     if (this.donations.size === 0) return storage;
-    const donatable = donatableArrays(this.constantValues.length === 0 ? inputs : [...inputs, ...this.constantValues]);
+    const donatable = donatableArrays(inputs, this.constantArrays);
     for (const [output, input] of this.donations) {
       const data = donatable[input];
       if (data !== undefined) storage.set(output, data);

@@ -8,7 +8,7 @@ import { NablaError } from "../tensor/errors.js";
 import { concat, reshape } from "../ops/primitives/shape.js";
 import { add } from "../ops/primitives/elementwise.js";
 import { valueAndGrad } from "../autodiff/reverse.js";
-import { type PyTree, flatten, unflatten } from "../autodiff/pytree.js";
+import { type PyTree, flatten, leavesOf, unflatten } from "../autodiff/pytree.js";
 import { TracedValueError, jit } from "../autodiff/jit.js";
 import { foldIn, key } from "../ops/random.js";
 import { withKey } from "./keys.js";
@@ -413,8 +413,9 @@ function compileStep<S extends PyTree>(
 
 /** `after` with each leaf that is a JS number in `before` read back as a number. */
 function numbersAsBefore<S extends PyTree>(before: S, after: S): S {
-  const was = flatten(before, "trainingStep").leaves;
   const now = flatten(after, "trainingStep");
+  // The state keeps its structure from step to step: read the old leaves along the new one's.
+  const was = leavesOf(before, now.def) ?? flatten(before, "trainingStep").leaves;
   return unflatten<S>(now.def, now.leaves.map((leaf, i) => (typeof was[i] === "number" && typeof leaf !== "number" ? leaf.item() : leaf)));
 }
 
