@@ -440,8 +440,7 @@ napi_value Fused(napi_env env, napi_callback_info info) {
     napi_value dv, ov, mv;
     Array d;
     int64_t off;
-    if (!getElement(env, args[1], k, &dv) || !getArray(env, dv, &d) || !getElement(env, args[2], k, &ov) ||
-        !getInt(env, ov, &off) || !getElement(env, args[3], k, &mv))
+    if (!getElement(env, args[1], k, &dv) || !getArray(env, dv, &d) || !getElement(env, args[2], k, &ov) || !getInt(env, ov, &off))
       return nullptr;
     const Access access = Access(*p);
     const size_t elem = d.type == napi_float32_array ? 4 : 8;
@@ -454,6 +453,8 @@ napi_value Fused(napi_env env, napi_callback_info info) {
       return nullptr;
     }
     if (access == Access::indexed) {
+      // Only an indexed operand's map is read: each element read is a call into the engine.
+      if (!getElement(env, args[3], k, &mv)) return nullptr;
       napi_typedarray_type mtype;
       size_t mlen;
       void* mdata;
