@@ -231,6 +231,17 @@ describe("jit tracing and caching", () => {
     expect(traces).toBe(2);
   });
 
+  test("captured views that are not row-major (a transpose, a broadcast) read correctly in fused loops, call after call", () => {
+    const transposed = nb.transpose(nb.reshape(nb.arange(12), [3, 4]));
+    const broadcast = nb.broadcastTo(nb.reshape(nb.tensor([1, -2, 3]), [3, 1]), [3, 4]);
+    const g = (x: nb.Tensor): nb.Tensor[] => [nb.mul(nb.add(x, transposed), 2), nb.sub(nb.transpose(x), broadcast)];
+    const f = nb.jit(g);
+    for (const seed of [1, 2]) {
+      const x = nb.randn([4, 3], { seed });
+      expectSameTree(f(x), g(x));
+    }
+  });
+
   test("captured tensors are constants of the program", () => {
     const w = nb.tensor([1, 2, 3]);
     const f = nb.jit((x: nb.Tensor) => nb.add(nb.mul(x, w), nb.sum(w)));

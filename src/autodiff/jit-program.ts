@@ -61,7 +61,12 @@ interface CompiledGroup {
   spec: FusedLoopSpec;
   loops: Map<Backend, FusedLoop>;
   size: number;
-  operands: { slot: Slot; access: OperandAccess; map: Int32Array | null }[];
+  /**
+   * Per operand: the slot it reads, how, its index map, and for a constant the loop must read
+   * in row-major order but whose view is not (the gradient seed of a mean, broadcast), a
+   * contiguous copy made once here rather than on every call.
+   */
+  operands: { slot: Slot; access: OperandAccess; map: Int32Array | null; rowMajor: ArrayTensor | null }[];
   /** The operands' index maps, the loop's argument as it is on every call. */
   maps: (Int32Array | null)[];
   stores: { slot: Slot; shape: Shape; dtype: DType }[];
@@ -404,7 +409,8 @@ function compileGroup(group: Group, { recording, readers, outputSlots, broadcast
     if (k === undefined) {
       k = operands.length;
       operandIndex.set(key, k);
-      operands.push({ slot: source, access, map: access === "indexed" ? broadcastIndexMap(shape, consumer.shape) : null });
+      const rowMajor = constant !== undefined && access !== "scalar" && !constant.contiguous ? new ArrayTensor(constant.contiguousData(false), shape) : null;
+      operands.push({ slot: source, access, map: access === "indexed" ? broadcastIndexMap(shape, consumer.shape) : null, rowMajor });
       operandSpecs.push({ dtype: recording.dtypes[source]!, access });
     }
     return k;
@@ -463,8 +469,8 @@ function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[], buffer
   const data: TypedArray[] = new Array(operands.length);
   const offsets: number[] = new Array(operands.length);
   for (let k = 0; k < operands.length; k++) {
-    const { slot, access } = operands[k]!;
-    let t = env[slot]!;
+    const { slot, access, rowMajor } = operands[k]!;
+    let t = rowMajor ?? env[slot]!;
     // Full and indexed reads walk the storage in row-major order.
     if (access !== "scalar" && !t.contiguous) t = new ArrayTensor(t.contiguousData(false), t.shape);
     data[k] = t.data;
