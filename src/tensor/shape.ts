@@ -72,9 +72,9 @@ export function broadcastReductionAxes(from: Shape, to: Shape): number[] {
 /** Normalises axis arguments (negative allowed, several, or all when undefined) to sorted, unique, non-negative axes. */
 export function normalizeAxes(axis: number | readonly number[] | undefined, ndim: number, op: string): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof axis === "number" ? [axis] : axis;
+  if (typeof axis === "number") return [normalizeAxis(axis, ndim, op)];
   const seen = new Set<number>();
-  for (const a of list) seen.add(normalizeAxis(a, ndim, op));
+  for (const a of axis) seen.add(normalizeAxis(a, ndim, op));
   return [...seen].sort((x, y) => x - y);
 }
 
