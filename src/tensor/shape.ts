@@ -73,9 +73,11 @@ export function broadcastReductionAxes(from: Shape, to: Shape): number[] {
 export function normalizeAxes(axis: number | readonly number[] | undefined, ndim: number, op: string): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
   if (typeof axis === "number") return [normalizeAxis(axis, ndim, op)];
-  const seen = new Set<number>();
-  for (const a of axis) seen.add(normalizeAxis(a, ndim, op));
-  return [...seen].sort((x, y) => x - y);
+  const out = axis.map((a) => normalizeAxis(a, ndim, op));
+  // Most callers (reductions back to a broadcast operand's shape) pass them sorted already.
+  let increasing = true;
+  for (let i = 1; i < out.length && increasing; i++) increasing = out[i - 1]! < out[i]!;
+  return increasing ? out : [...new Set(out)].sort((x, y) => x - y);
 }
 
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
