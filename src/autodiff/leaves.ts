@@ -1,7 +1,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import { toTensor } from "../tensor/create.js";
 import { NablaError } from "../tensor/errors.js";
-import { formatShape } from "../tensor/shape.js";
+import { formatShape, shapesEqual } from "../tensor/shape.js";
 import { Tracer } from "../ops/core.js";
 import { type Leaf, type TreeDef, flatten, sameStructure } from "./pytree.js";
 
@@ -32,7 +32,7 @@ export function flattenLike(tree: unknown, def: TreeDef, like: readonly Leaf[], 
   flat.leaves.forEach((leaf, i) => {
     const a = leafTensor(leaf).shape;
     const b = leafTensor(like[i]!).shape;
-    if (formatShape(a) !== formatShape(b)) {
+    if (!shapesEqual(a, b)) {
       throw new NablaError(`${where}: ${what} leaf ${i} has shape ${formatShape(a)} but its value has shape ${formatShape(b)}`);
     }
   });

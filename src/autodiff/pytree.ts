@@ -19,31 +19,34 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** The structure of every leaf (one shared object: flatten makes none per leaf). */
+const LEAF: TreeDef = Object.freeze({ kind: "leaf" });
+
 /** Splits a pytree into its leaves (depth-first, object keys in insertion order) and its structure. */
 export function flatten(tree: unknown, where: string): { leaves: Leaf[]; def: TreeDef } {
   const leaves: Leaf[] = [];
-  // The keys from the root to the node being walked; the path is spelled only for an error.
-  const at: (string | number)[] = [];
+  // The path to the node being walked (an index or a key per level), spelled out only for an error.
+  const path: (number | string)[] = [];
   const walk = (node: unknown): TreeDef => {
     if (node instanceof Tensor || typeof node === "number") {
       leaves.push(node);
-      return { kind: "leaf" };
+      return LEAF;
     }
-    if (Array.isArray(node)) return { kind: "array", children: node.map((c, i) => within(i, c)) };
+    if (Array.isArray(node)) return { kind: "array", children: node.map((c, i) => walkAt(c, i)) };
     if (isPlainObject(node)) {
       const keys = Object.keys(node);
-      return { kind: "object", keys, children: keys.map((k) => within(k, node[k])) };
+      return { kind: "object", keys, children: keys.map((k) => walkAt(node[k], k)) };
     }
     const got = node === null ? "null" : node === undefined ? "undefined" : typeof node === "object" ? (node.constructor?.name ?? "an object") : typeof node;
-    const path = at.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("");
+    const at = path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
     throw new NablaError(
-      `${where}: ${path || "the value"} is ${got}; nabla differentiates Tensors, numbers, and arrays or plain objects of them`,
+      `${where}: ${at || "the value"} is ${got}; nabla differentiates Tensors, numbers, and arrays or plain objects of them`,
     );
   };
-  const within = (key: string | number, node: unknown): TreeDef => {
-    at.push(key);
+  const walkAt = (node: unknown, step: number | string): TreeDef => {
+    path.push(step);
     const def = walk(node);
-    at.pop();
+    path.pop();
     return def;
   };
   const def = walk(tree);
@@ -94,13 +97,19 @@ export function unflatten<T = PyTree>(def: TreeDef, leaves: readonly unknown[]):
   return build(def) as T;
 }
 
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** True when two structures are the same (same nesting, lengths and keys). */
 export function sameStructure(a: TreeDef, b: TreeDef): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === "leaf") return true;
   const bc = (b as { children: TreeDef[] }).children;
   if (a.children.length !== bc.length) return false;
-  if (a.kind === "object" && a.keys.join("\u0000") !== (b as { keys: string[] }).keys.join("\u0000")) return false;
+  if (a.kind === "object" && !sameKeys(a.keys, (b as { keys: string[] }).keys)) return false;
   return a.children.every((c, i) => sameStructure(c, bc[i]!));
 }
 

@@ -155,9 +155,11 @@ export function oneHotChecked(labels: Tensor, numClasses: number, where: string)
 
 /** Throws unless every label is a class in 0..numClasses − 1. */
 export function checkLabels(labels: Tensor, numClasses: number, where: string): void {
-  const values = labels.values();
-  const bad = values.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= numClasses);
-  if (bad >= 0) throw new NablaError(`${where}: label ${values[bad]} at position ${bad} is not a class in 0..${numClasses - 1}`);
+  const values = labels.concrete().contiguousData(false);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= numClasses) throw new NablaError(`${where}: label ${v} at position ${i} is not a class in 0..${numClasses - 1}`);
+  }
 }
 
 /** One mini-batch. */

@@ -13,7 +13,7 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import { NablaError } from "../tensor/errors.js";
-import { formatShape } from "../tensor/shape.js";
+import { formatShape, shapesEqual } from "../tensor/shape.js";
 
 /** A model's parameters: one Tensor per path ("layers.0.weight"), a pytree every transform accepts. */
 export type Params = Record<string, Tensor>;
@@ -109,7 +109,10 @@ let nextIdentity = 0;
 function children(m: Module): { tensors: [string, Tensor][]; modules: [string, Module][] } {
   const tensors: [string, Tensor][] = [];
   const modules: [string, Module][] = [];
-  for (const [key, value] of Object.entries(m)) {
+  const fields = m as unknown as Record<string, unknown>;
+  // Keys, not entries: withParams walks every module each step, and entries makes a pair per field.
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
     if (value instanceof Tensor) tensors.push([key, value]);
     else if (value instanceof Module) modules.push([key, value]);
     else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Module)) {
@@ -182,7 +185,7 @@ function checkParams(model: Module, params: Params): void {
   for (const [k, t] of Object.entries(expected)) {
     const given = params[k];
     if (!(given instanceof Tensor)) throw new NablaError(`withParams: parameter ${k} must be a Tensor`);
-    if (formatShape(given.shape) !== formatShape(t.shape)) {
+    if (!shapesEqual(given.shape, t.shape)) {
       throw new NablaError(`withParams: parameter ${k} has shape ${formatShape(given.shape)}; the model needs ${formatShape(t.shape)}`);
     }
   }
@@ -192,7 +195,8 @@ function checkParams(model: Module, params: Params): void {
 function rebuild<M extends Module>(model: M, pick: (path: string, current: Tensor) => Tensor, prefix = ""): M {
   const copy = Object.assign(Object.create(Object.getPrototypeOf(model) as object) as M, model);
   const fields = copy as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(model)) {
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
     if (value instanceof Tensor) fields[key] = pick(join(prefix, key), value);
     else if (value instanceof Module) fields[key] = rebuild(value, pick, join(prefix, key));
     else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Module)) {

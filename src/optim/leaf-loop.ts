@@ -28,6 +28,8 @@ export type LeafLoop = (trees: readonly PyTree[], scalars: readonly number[], do
 interface DonatingLoop {
   loop: SoleLoop;
   inPlace: boolean[];
+  /** The loop's index maps: none (every operand is read whole or as a scalar), one null per operand. */
+  noMaps: null[];
 }
 
 /**
@@ -49,7 +51,9 @@ export function leafLoop(arithmetic: (...args: Tensor[]) => Tensor[], treeCount:
       ];
       const compiled = traceProgram((...xs) => arithmetic(...(xs as Tensor[])), examples, new Set(), flatten(examples, "leafLoop").def, examples);
       const sole = compiled.program.soleLoop();
-      loop = sole === undefined ? null : { loop: sole, inPlace: sole.storeOf.map((store, k) => canOverwrite(sole, k, store)) };
+      loop = sole === undefined ? null : {
+        loop: sole, inPlace: sole.storeOf.map((store, k) => canOverwrite(sole, k, store)), noMaps: sole.spec.operands.map(() => null),
+      };
       loops.set(dtype, loop);
     }
     return loop;
@@ -75,6 +79,9 @@ export function leafLoop(arithmetic: (...args: Tensor[]) => Tensor[], treeCount:
   };
 }
 
+/** The loop's sums: none (an optimizer's arithmetic is elementwise). */
+const NO_SUMS = new Float64Array(0);
+
 /** True when the leaves at one position of every tree are concrete tensors of one dtype and shape. */
 function sameKind(leaves: readonly unknown[]): boolean {
   const first = leaves[0];
@@ -93,7 +100,7 @@ function canOverwrite(loop: SoleLoop, k: number, store: number): boolean {
  * results[k][i], over the leaf's own array where `donatable` (by position, then tree) has it.
  */
 function runDtype(
-  { loop, inPlace }: DonatingLoop, columns: readonly ArrayTensor[][], dtype: DType, scalars: readonly number[], results: ArrayTensor[][],
+  { loop, inPlace, noMaps }: DonatingLoop, columns: readonly ArrayTensor[][], dtype: DType, scalars: readonly number[], results: ArrayTensor[][],
   donatable: readonly (TypedArray | undefined)[],
 ): void {
   const positions = columns.map((_, i) => i).filter((i) => columns[i]![0]!.dtype === dtype);
@@ -103,7 +110,6 @@ function runDtype(
   const storage = loop.storeOf.map((_, k) => (positions.every((i) => donated(i, k) !== undefined) ? undefined : allocateUninitialized(dtype, total)));
   const scalarData = dtype === "float32" ? Float32Array.from(scalars) : Float64Array.from(scalars);
   const run = loop.loop();
-  const sums = new Float64Array(0);
   let start = 0;
   for (const i of positions) {
     const column = columns[i]!;
@@ -128,7 +134,7 @@ function runDtype(
     const views = storage.map((s, k) => donated(i, k) ?? s!.subarray(start, start + n));
     const outputs: TypedArray[] = [];
     loop.storeOf.forEach((store, k) => (outputs[store] = views[k]!));
-    run(data, offsets, loop.spec.operands.map(() => null), outputs, sums, n);
+    run(data, offsets, noMaps, outputs, NO_SUMS, n);
     views.forEach((view, k) => ((results[k] ??= [])[i] = new ArrayTensor(view, shape)));
     start += n;
   }

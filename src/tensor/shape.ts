@@ -72,10 +72,12 @@ export function broadcastReductionAxes(from: Shape, to: Shape): number[] {
 /** Normalises axis arguments (negative allowed, several, or all when undefined) to sorted, unique, non-negative axes. */
 export function normalizeAxes(axis: number | readonly number[] | undefined, ndim: number, op: string): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof axis === "number" ? [axis] : axis;
-  const seen = new Set<number>();
-  for (const a of list) seen.add(normalizeAxis(a, ndim, op));
-  return [...seen].sort((x, y) => x - y);
+  if (typeof axis === "number") return [normalizeAxis(axis, ndim, op)];
+  const out = axis.map((a) => normalizeAxis(a, ndim, op));
+  // Most callers (reductions back to a broadcast operand's shape) pass them sorted already.
+  let increasing = true;
+  for (let i = 1; i < out.length && increasing; i++) increasing = out[i - 1]! < out[i]!;
+  return increasing ? out : [...new Set(out)].sort((x, y) => x - y);
 }
 
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
