@@ -490,11 +490,18 @@ enum class Link : std::uint8_t { add, sub, mul, div, addTo, subFrom, mulBy, divI
 
 bool isUnary(Link op) { return op >= Link::sqrt; }
 
-/** acc = op(acc, x), or op(x, acc) for addTo … divInto, op(acc) for the unary ops. */
+/**
+ * acc = op(acc, x), or op(x, acc) for addTo … divInto, op(acc) for the unary ops. With `folded`,
+ * x is itself the step just before the chain, x = pre(value, preValue), computed in registers.
+ */
 struct ChainLink {
   Link op;
   bool scalar;  // x is one value for all elements: broadcast, not loaded
   int value;    // x's value index; −1 for unary ops
+  bool folded = false;
+  Link pre = Link::add;
+  bool preScalar = false;
+  int preValue = -1;
 };
 
 /** Steps [start, end] as links: load value `first`, then the program's links[firstLink, firstLink + nLinks). */
@@ -503,6 +510,9 @@ struct Chain {
   int first;
   int firstLink, nLinks;
 };
+
+/** FusedProgram::chainAt's mark for a step computed inside the next step's chain. */
+constexpr int kFolded = -2;
 
 // The chain's helpers are always inlined into chainBlock's clones, so that they compile for the
 // clone's instruction set and keep its registers (not as out-of-line baseline functions).
@@ -546,6 +556,21 @@ NABLA_INLINE void applyLink(Link op, Acc& acc, const Acc& x) {
   }
 }
 
+/** x[0..R) = value's elements [i, i + R·lanes), or R copies of its one element. */
+template <typename V, int R, typename Acc>
+NABLA_INLINE void loadOperand(Acc (&x)[R], V* const* at, int value, bool scalar, ptrdiff_t i) {
+  constexpr ptrdiff_t kLanes = sizeof(Acc) / sizeof(V);
+  if (scalar) {
+    Acc all;  // a scalar's block is filled with it (runFusedPart), so its first lanes are a broadcast
+    std::memcpy(&all, at[value], sizeof all);
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) x[r] = all;
+  } else {
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) std::memcpy(&x[r], at[value] + i + r * kLanes, sizeof(Acc));
+  }
+}
+
 /** The chain over elements [i, i + R·lanes) in R accumulators of type Acc (a vector, or V for a block's tail). */
 template <typename V, int R, typename Acc>
 NABLA_INLINE void runChainAt(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t i) {
@@ -556,13 +581,12 @@ NABLA_INLINE void runChainAt(const Chain& chain, const ChainLink* links, V* cons
   for (int k = 0; k < chain.nLinks; k++) {
     const ChainLink& link = links[k];
     Acc x[R] = {};
-    if (link.scalar) {
-      const Acc all = at[link.value][0] - Acc{};  // a broadcast: x − (+0) is x, −0 and NaN included
+    if (!isUnary(link.op)) loadOperand<V, R>(x, at, link.value, link.scalar, i);
+    if (link.folded) {
+      Acc y[R];
+      loadOperand<V, R>(y, at, link.preValue, link.preScalar, i);
 #pragma GCC unroll 8
-      for (int r = 0; r < R; r++) x[r] = all;
-    } else if (!isUnary(link.op)) {
-#pragma GCC unroll 8
-      for (int r = 0; r < R; r++) std::memcpy(&x[r], at[link.value] + i + r * kLanes, sizeof(Acc));
+      for (int r = 0; r < R; r++) applyLink<V>(link.pre, x[r], y[r]);
     }
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) applyLink<V>(link.op, acc[r], x[r]);
@@ -709,6 +733,7 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
     }
     for (int j = 0; j < p.nSteps; j++) {
       const FusedStep& st = p.steps[j];
+      if (p.chainAt[j] == kFolded) continue;  // computed by the next chain
       if (p.chainAt[j] >= 0) {  // steps j..end in one pass
         const Chain& chain = p.chains[p.chainAt[j]];
         const int store = p.storedInPlace[chain.end];
@@ -802,6 +827,33 @@ bool planChain(const FusedProgram& p, const std::vector<int>& readers, int start
   return false;
 }
 
+/**
+ * Folds step `pre` (just before a chain: no pass runs between them) into the chain's link
+ * that reads it, when that is its only reader and it is one op of two operands: Adam's
+ * m·b1, v·b2 and m'·bc1 then cost no pass of their own.
+ */
+template <typename V>
+bool foldInto(const FusedProgram& p, const std::vector<int>& readers, int pre, ChainLink* links, int nLinks) {
+  const FusedStep& st = p.steps[pre];
+  const int value = p.nOperands + pre;
+  int first;
+  ChainLink asPre;
+  if (readers[value] != 1 || st.kind != StepKind::binary || (!std::is_same_v<V, float> && st.f32) || !asLink(st, -1, asPre, first)) return false;
+  const auto isScalar = [&](int v) { return v < p.nOperands && p.operands[v].access == Access::scalar; };
+  for (int k = 0; k < nLinks; k++) {
+    ChainLink& link = links[k];
+    if (isUnary(link.op) || link.value != value) continue;
+    link.value = st.x;
+    link.scalar = isScalar(st.x);
+    link.folded = true;
+    link.pre = asPre.op;
+    link.preValue = st.y;
+    link.preScalar = isScalar(st.y);
+    return true;
+  }
+  return false;
+}
+
 /** Plans the runs of steps that become chains; the rest run a step per pass. */
 template <typename V>
 void planChains(FusedProgram& p) {
@@ -817,12 +869,14 @@ void planChains(FusedProgram& p) {
   p.chainAt.assign(p.nSteps, -1);
   p.chains.clear();
   p.links.clear();
-  for (int j = 0; j < p.nSteps; j++) {
+  for (int j = 0, covered = 0; j < p.nSteps; j++) {  // steps before `covered` are in a chain
     Chain chain;
     if (!planChain<V>(p, readers, j, p.links, chain)) continue;
     p.chainAt[j] = int(p.chains.size());
     p.chains.push_back(chain);
+    if (j > covered && foldInto<V>(p, readers, j - 1, &p.links[chain.firstLink], chain.nLinks)) p.chainAt[j - 1] = kFolded;
     j = chain.end;
+    covered = j + 1;
   }
 }
 
