@@ -304,9 +304,10 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
   });
 
   // Runs of steps that each read the previous one's result run as one pass in registers
-  // (native chains): Adam's update with its outputs written over its inputs, as a donating
-  // compiled step does; runs that must stop where an intermediate is also stored, summed or
-  // read twice; a float64 program whose float32 steps round. Bit for bit (sums within the
+  // (native chains, with the step just before one folded into the link that reads it): Adam's
+  // update with its outputs written over its inputs, as a donating compiled step does; runs
+  // that must stop, and a step that must not fold, where an intermediate is also stored,
+  // summed or read twice; a float64 program whose float32 steps round. Bit for bit (sums within the
   // summation bound), at lengths with a ragged last block and across threads.
   test.each([[3001, "float32"], [3001, "float64"], [70001, "float32"]] as [number, DType][])("fused chains, n = %i, %s", (n, dtype) => {
     const other: DType = dtype === "float32" ? "float64" : "float32";
@@ -326,7 +327,7 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
     const kept: FusedLoopSpec = {
       operands: [full, full, scalar],
       steps: [
-        bin("mul", 0, 2), bin("add", 3, 1), bin("sub", 1, 4), bin("mul", 5, 5), bin("div", 2, 6), un("neg", 7),
+        bin("mul", 0, 2), bin("add", 1, 3), bin("sub", 1, 4), bin("mul", 5, 5), bin("div", 2, 6), un("neg", 7),
         un("abs", 8), un("sqrt", 9), bin("sub", 10, 0),
       ],
       stores: [3, 7, 11], sums: [7],
