@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import * as nb from "../src/node.js";
 import { backends, registeredBackends } from "../src/backend/registry.js";
-import { type Backend, BINARY_KERNELS, type FusedLoop, type FusedLoopSpec, REDUCE_KERNELS, UNARY_KERNELS } from "../src/backend/interface.js";
+import { type Backend, BINARY_KERNELS, type BinaryKernel, type FusedLoop, type FusedLoopSpec, REDUCE_KERNELS, UNARY_KERNELS, type UnaryKernel } from "../src/backend/interface.js";
 import { type DType, type TypedArray, setUninitializedAllocator } from "../src/tensor/dtype.js";
 import { type Shape, contiguousStrides, sizeOf } from "../src/tensor/shape.js";
 import { ArrayTensor } from "../src/tensor/tensor.js";
@@ -312,8 +312,8 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
   test.each([[3001, "float32"], [3001, "float64"], [70001, "float32"]] as [number, DType][])("fused chains, n = %i, %s", (n, dtype) => {
     const other: DType = dtype === "float32" ? "float64" : "float32";
     const full = { dtype, access: "full" } as const, scalar = { dtype, access: "scalar" } as const;
-    const bin = (kernel: string, x: number, y: number, d: DType = dtype) => ({ op: "binary", kernel, x, y, dtype: d }) as const;
-    const un = (kernel: string, x: number, d: DType = dtype) => ({ op: "unary", kernel, x, dtype: d }) as const;
+    const bin = (kernel: BinaryKernel, x: number, y: number, d: DType = dtype) => ({ op: "binary", kernel, x, y, dtype: d }) as const;
+    const un = (kernel: UnaryKernel, x: number, d: DType = dtype) => ({ op: "unary", kernel, x, dtype: d }) as const;
     const adam: FusedLoopSpec = {
       // m, b1, g, 1 − b1, v, b2, 1 − b2, bc1, bc2, eps, −lr, p
       operands: [full, scalar, full, scalar, full, scalar, scalar, scalar, scalar, scalar, scalar, full],
