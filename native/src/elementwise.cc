@@ -518,16 +518,10 @@ constexpr int kFolded = -2;
 // clone's instruction set and keep its registers (not as out-of-line baseline functions).
 #define NABLA_INLINE inline __attribute__((always_inline))
 
-/** 64 bytes of V as one GCC/clang vector: one AVX-512 register (two AVX2 ones, four SSE ones). */
-template <typename V>
-struct VecOf;
-template <>
-struct VecOf<float> {
-  typedef float type __attribute__((vector_size(64)));
-};
-template <>
-struct VecOf<double> {
-  typedef double type __attribute__((vector_size(64)));
+/** Bytes of V as one GCC/clang vector. */
+template <typename V, int Bytes>
+struct VecOf {
+  typedef V type __attribute__((vector_size(Bytes)));
 };
 
 /** acc = f(acc) lane by lane, through an array (the loop over an array vectorises: vsqrtps, vandps). */
@@ -595,15 +589,38 @@ NABLA_INLINE void runChainAt(const Chain& chain, const ChainLink* links, V* cons
   for (int r = 0; r < R; r++) std::memcpy(o + i + r * kLanes, &acc[r], sizeof(Acc));
 }
 
-/** o[0..len) = the chain over operands at[value][0..len). */
-template <typename V>
-NABLA_CLONES void chainBlock(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
-  using Vec = typename VecOf<V>::type;
-  constexpr int kRegs = 8;  // vectors in flight per link: work enough per branch of the switch (4: 20% slower)
-  constexpr ptrdiff_t kStride = kRegs * ptrdiff_t(sizeof(Vec) / sizeof(V));
+/** o[0..len) = the chain over operands at[value][0..len), R vectors of `Bytes` per link. */
+template <typename V, int Bytes, int R>
+NABLA_INLINE void chainLoop(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
+  using Vec = typename VecOf<V, Bytes>::type;
+  constexpr ptrdiff_t kStride = R * ptrdiff_t(sizeof(Vec) / sizeof(V));
   ptrdiff_t i = 0;
-  for (; i + kStride <= len; i += kStride) runChainAt<V, kRegs, Vec>(chain, links, at, o, i);
+  for (; i + kStride <= len; i += kStride) runChainAt<V, R, Vec>(chain, links, at, o, i);
   for (; i < len; i++) runChainAt<V, 1, V>(chain, links, at, o, i);
+}
+
+// Chosen by hand rather than by target_clones, since the vector width that keeps a chain in
+// registers differs: eight 64-byte vectors with AVX-512's 32 registers, eight 32-byte ones with
+// AVX2's 16 (64-byte ones spill there: 3.5× slower); 16-byte ones elsewhere.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+template <typename V>
+__attribute__((target("avx512f"))) void chainBlockAvx512(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
+  chainLoop<V, 64, 8>(chain, links, at, o, len);
+}
+template <typename V>
+__attribute__((target("avx2"))) void chainBlockAvx2(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
+  chainLoop<V, 32, 8>(chain, links, at, o, len);
+}
+#endif
+
+template <typename V>
+void chainBlock(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  static const bool avx512 = __builtin_cpu_supports("avx512f"), avx2 = __builtin_cpu_supports("avx2");
+  if (avx512) return chainBlockAvx512(chain, links, at, o, len);
+  if (avx2) return chainBlockAvx2(chain, links, at, o, len);
+#endif
+  chainLoop<V, 16, 4>(chain, links, at, o, len);
 }
 
 /** True when map[0..len) counts up by one from map[0] (an OR over differences: vectorises). */
