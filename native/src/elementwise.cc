@@ -480,8 +480,9 @@ NABLA_CLONES void copyBlock(const T* __restrict from, V* __restrict to, ptrdiff_
 // Chains: a run of consecutive steps each of which reads the previous one's result, the only
 // reader of it (an intermediate neither stored nor summed), runs as one pass over the block in
 // which that running value stays in vector registers: only the run's last value is stored
-// (Adam's update: 14 passes of two loads and a store become 6, and its scalars are broadcast
-// rather than loaded). Operands are read where the run's last step would read them unfused,
+// (Adam's update: 14 passes of two loads and a store become 6, three once the step just
+// before each chain is folded into it (foldInto), and its scalars are broadcast rather than
+// loaded element by element). Operands are read where the run's last step would read them unfused,
 // after every earlier step's store, so an output computed in place over an operand (a donated
 // buffer) is written after the reads, as before. Only ops that are correctly rounded in V take
 // part (+, −, ×, ÷, √, negation, |x|), so each vector lane equals the scalar and eager result
@@ -514,8 +515,8 @@ struct Chain {
 /** FusedProgram::chainAt's mark for a step computed inside the next step's chain. */
 constexpr int kFolded = -2;
 
-// The chain's helpers are always inlined into chainBlock's clones, so that they compile for the
-// clone's instruction set and keep its registers (not as out-of-line baseline functions).
+// The chain's helpers are always inlined into chainBlock's per-instruction-set versions, so that
+// they compile for that instruction set and keep its registers (not as out-of-line baseline functions).
 #define NABLA_INLINE inline __attribute__((always_inline))
 
 /** Bytes of V as one GCC/clang vector. */
