@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import * as nb from "../src/node.js";
 import { backends, registeredBackends } from "../src/backend/registry.js";
-import { type Backend, BINARY_KERNELS, type FusedLoop, type FusedLoopSpec, REDUCE_KERNELS, UNARY_KERNELS } from "../src/backend/interface.js";
+import { type Backend, BINARY_KERNELS, type BinaryKernel, type FusedLoop, type FusedLoopSpec, REDUCE_KERNELS, UNARY_KERNELS, type UnaryKernel } from "../src/backend/interface.js";
 import { type DType, type TypedArray, setUninitializedAllocator } from "../src/tensor/dtype.js";
 import { type Shape, contiguousStrides, sizeOf } from "../src/tensor/shape.js";
 import { ArrayTensor } from "../src/tensor/tensor.js";
@@ -300,6 +300,71 @@ describe.each(others.map((b): [string, Backend] => [b.name, b]))("backend %s aga
         const got = run(be.fusedLoop(spec)), want = run(ref.fusedLoop(spec));
         got.forEach((g, j) => expectMatch(new ArrayTensor(g, [n]), new ArrayTensor(want[j]!, [n]), exact, `${what}, offset ${start}, store ${j}`));
       }
+    }
+  });
+
+  // Runs of steps that each read the previous one's result run as one pass in registers
+  // (native chains, with the step just before one folded into the link that reads it): Adam's
+  // update with its outputs written over its inputs, as a donating compiled step does; runs
+  // that must stop, and a step that must not fold, where an intermediate is also stored,
+  // summed or read twice; a float64 program whose float32 steps round. Bit for bit (sums within the
+  // summation bound), at lengths with a ragged last block and across threads.
+  test.each([[3001, "float32"], [3001, "float64"], [70001, "float32"]] as [number, DType][])("fused chains, n = %i, %s", (n, dtype) => {
+    const other: DType = dtype === "float32" ? "float64" : "float32";
+    const full = { dtype, access: "full" } as const, scalar = { dtype, access: "scalar" } as const;
+    const bin = (kernel: BinaryKernel, x: number, y: number, d: DType = dtype) => ({ op: "binary", kernel, x, y, dtype: d }) as const;
+    const un = (kernel: UnaryKernel, x: number, d: DType = dtype) => ({ op: "unary", kernel, x, dtype: d }) as const;
+    const adam: FusedLoopSpec = {
+      // m, b1, g, 1 − b1, v, b2, 1 − b2, bc1, bc2, eps, −lr, p
+      operands: [full, scalar, full, scalar, full, scalar, scalar, scalar, scalar, scalar, scalar, full],
+      steps: [
+        bin("mul", 0, 1), bin("mul", 2, 3), bin("add", 12, 13), bin("mul", 4, 5), bin("mul", 2, 2), bin("mul", 16, 6),
+        bin("add", 15, 17), bin("mul", 14, 7), un("sqrt", 18), bin("mul", 20, 8), bin("add", 21, 9), bin("div", 19, 22),
+        bin("mul", 23, 10), bin("add", 11, 24),
+      ],
+      stores: [14, 18, 25], sums: [],
+    };
+    const kept: FusedLoopSpec = {
+      operands: [full, full, scalar],
+      steps: [
+        bin("mul", 0, 2), bin("add", 1, 3), bin("sub", 1, 4), bin("mul", 5, 5), bin("div", 2, 6), un("neg", 7),
+        un("abs", 8), un("sqrt", 9), bin("sub", 10, 0),
+      ],
+      stores: [3, 7, 11], sums: [7],
+    };
+    const mixed: FusedLoopSpec = {
+      operands: [full, { dtype: other, access: "full" }],
+      steps: [bin("mul", 0, 1, "float64"), bin("add", 2, 0, "float32"), un("sqrt", 3, "float64"), bin("div", 4, 1, "float64"), un("neg", 5, "float32")],
+      stores: [6], sums: [],
+    };
+    const one = (v: number): TypedArray => (dtype === "float64" ? Float64Array.of(v) : Float32Array.of(v));
+    const vector = (d: DType = dtype): TypedArray => dense([n], d).data;
+    const specs: [string, FusedLoopSpec, TypedArray[]][] = [
+      ["adam", adam, [vector(), one(0.9), vector(), one(0.1), vector(), one(0.999), one(1e-3), one(10), one(31.6), one(1e-8), one(-1e-3), vector()]],
+      ["kept intermediates", kept, [vector(), vector(), one(-1.5)]],
+      ["float32 steps of a float64 program", mixed, [vector(), vector(other)]],
+    ];
+    for (const [what, spec, inputs] of specs) {
+      const run = (loop: FusedLoop, data: TypedArray[], outputs: TypedArray[]): Float64Array => {
+        const sums = new Float64Array(spec.sums.length);
+        loop(data, data.map(() => 0), spec.operands.map(() => null), outputs, sums, n);
+        return sums;
+      };
+      const fresh = () => spec.stores.map((v) => {
+        const d = v < spec.operands.length ? spec.operands[v]!.dtype : spec.steps[v - spec.operands.length]!.dtype;
+        return d === "float64" ? new Float64Array(n).fill(NaN) : new Float32Array(n).fill(NaN);
+      });
+      const want = fresh(), wantSums = run(ref.fusedLoop(spec), inputs.map((d) => d.slice()), want);
+      // Adam's outputs over its own m, v and p (operands 0, 4, 11); the others into fresh arrays.
+      const data = inputs.map((d) => d.slice());
+      const got = what === "adam" ? [data[0]!, data[4]!, data[11]!] : fresh();
+      const gotSums = run(be.fusedLoop(spec), data, got);
+      got.forEach((g, j) => expectMatch(new ArrayTensor(g, [n]), new ArrayTensor(want[j]!, [n]), exact, `${what}, store ${j}`));
+      gotSums.forEach((g, j) => {
+        const terms = Array.from(want[1]!).reduce((t, v) => t + (Number.isFinite(v) ? Math.abs(v) : 0), 0);  // the summed value's store
+        const bound = 2 * n * unitRoundoff(dtype) * terms;
+        if (!(Object.is(g, wantSums[j]) || Math.abs(g - wantSums[j]!) <= bound)) expect.fail(`${what}: sum ${j} is ${g}, the reference gives ${wantSums[j]}`);
+      });
     }
   });
 

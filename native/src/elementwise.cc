@@ -477,6 +477,153 @@ NABLA_CLONES void copyBlock(const T* __restrict from, V* __restrict to, ptrdiff_
   for (ptrdiff_t i = 0; i < len; i++) to[i] = V(from[i]);
 }
 
+// Chains: a run of consecutive steps each of which reads the previous one's result, the only
+// reader of it (an intermediate neither stored nor summed), runs as one pass over the block in
+// which that running value stays in vector registers: only the run's last value is stored
+// (Adam's update: 14 passes of two loads and a store become 6, three once the step just
+// before each chain is folded into it (foldInto), and its scalars are broadcast rather than
+// loaded element by element). Operands are read where the run's last step would read them unfused,
+// after every earlier step's store, so an output computed in place over an operand (a donated
+// buffer) is written after the reads, as before. Only ops that are correctly rounded in V take
+// part (+, −, ×, ÷, √, negation, |x|), so each vector lane equals the scalar and eager result
+// bit for bit; no fused multiply-add can form, since each link is its own branch of a switch.
+enum class Link : std::uint8_t { add, sub, mul, div, addTo, subFrom, mulBy, divInto, sqrt, neg, abs };
+
+bool isUnary(Link op) { return op >= Link::sqrt; }
+
+/**
+ * acc = op(acc, x), or op(x, acc) for addTo … divInto, op(acc) for the unary ops. With `folded`,
+ * x is itself the step just before the chain, x = pre(value, preValue), computed in registers.
+ */
+struct ChainLink {
+  Link op;
+  bool scalar;  // x is one value for all elements: broadcast, not loaded
+  int value;    // x's value index; −1 for unary ops
+  bool folded = false;
+  Link pre = Link::add;
+  bool preScalar = false;
+  int preValue = -1;
+};
+
+/** Steps [start, end] as links: load value `first`, then the program's links[firstLink, firstLink + nLinks). */
+struct Chain {
+  int end;
+  int first;
+  int firstLink, nLinks;
+};
+
+/** FusedProgram::chainAt's mark for a step computed inside the next step's chain. */
+constexpr int kFolded = -2;
+
+// The chain's helpers are always inlined into chainBlock's per-instruction-set versions, so that
+// they compile for that instruction set and keep its registers (not as out-of-line baseline functions).
+#define NABLA_INLINE inline __attribute__((always_inline))
+
+/** Bytes of V as one GCC/clang vector. */
+template <typename V, int Bytes>
+struct VecOf {
+  typedef V type __attribute__((vector_size(Bytes)));
+};
+
+/** acc = f(acc) lane by lane, through an array (the loop over an array vectorises: vsqrtps, vandps). */
+template <typename V, typename Acc, typename F>
+NABLA_INLINE void eachLane(Acc& acc, F f) {
+  V lanes[sizeof(Acc) / sizeof(V)];
+  std::memcpy(lanes, &acc, sizeof acc);
+  for (V& l : lanes) l = f(l);
+  std::memcpy(&acc, lanes, sizeof acc);
+}
+
+template <typename V, typename Acc>
+NABLA_INLINE void applyLink(Link op, Acc& acc, const Acc& x) {
+  switch (op) {
+    case Link::add: acc = acc + x; break;
+    case Link::sub: acc = acc - x; break;
+    case Link::mul: acc = acc * x; break;
+    case Link::div: acc = acc / x; break;
+    case Link::addTo: acc = x + acc; break;
+    case Link::subFrom: acc = x - acc; break;
+    case Link::mulBy: acc = x * acc; break;
+    case Link::divInto: acc = x / acc; break;
+    case Link::neg: acc = -acc; break;
+    case Link::sqrt: eachLane<V>(acc, [](V l) { return std::sqrt(l); }); break;
+    case Link::abs: eachLane<V>(acc, [](V l) { return std::fabs(l); }); break;
+  }
+}
+
+/** x[0..R) = value's elements [i, i + R·lanes), or R copies of its one element. */
+template <typename V, int R, typename Acc>
+NABLA_INLINE void loadOperand(Acc (&x)[R], V* const* at, int value, bool scalar, ptrdiff_t i) {
+  constexpr ptrdiff_t kLanes = sizeof(Acc) / sizeof(V);
+  if (scalar) {
+    Acc all;  // a scalar's block is filled with it (runFusedPart), so its first lanes are a broadcast
+    std::memcpy(&all, at[value], sizeof all);
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) x[r] = all;
+  } else {
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) std::memcpy(&x[r], at[value] + i + r * kLanes, sizeof(Acc));
+  }
+}
+
+/** The chain over elements [i, i + R·lanes) in R accumulators of type Acc (a vector, or V for a block's tail). */
+template <typename V, int R, typename Acc>
+NABLA_INLINE void runChainAt(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t i) {
+  constexpr ptrdiff_t kLanes = sizeof(Acc) / sizeof(V);
+  Acc acc[R];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++) std::memcpy(&acc[r], at[chain.first] + i + r * kLanes, sizeof(Acc));
+  for (int k = 0; k < chain.nLinks; k++) {
+    const ChainLink& link = links[k];
+    Acc x[R] = {};
+    if (!isUnary(link.op)) loadOperand<V, R>(x, at, link.value, link.scalar, i);
+    if (link.folded) {
+      Acc y[R];
+      loadOperand<V, R>(y, at, link.preValue, link.preScalar, i);
+#pragma GCC unroll 8
+      for (int r = 0; r < R; r++) applyLink<V>(link.pre, x[r], y[r]);
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) applyLink<V>(link.op, acc[r], x[r]);
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < R; r++) std::memcpy(o + i + r * kLanes, &acc[r], sizeof(Acc));
+}
+
+/** o[0..len) = the chain over operands at[value][0..len), R vectors of `Bytes` per link. */
+template <typename V, int Bytes, int R>
+NABLA_INLINE void chainLoop(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
+  using Vec = typename VecOf<V, Bytes>::type;
+  constexpr ptrdiff_t kStride = R * ptrdiff_t(sizeof(Vec) / sizeof(V));
+  ptrdiff_t i = 0;
+  for (; i + kStride <= len; i += kStride) runChainAt<V, R, Vec>(chain, links, at, o, i);
+  for (; i < len; i++) runChainAt<V, 1, V>(chain, links, at, o, i);
+}
+
+// Chosen by hand rather than by target_clones, since the vector width that keeps a chain in
+// registers differs: eight 64-byte vectors with AVX-512's 32 registers, eight 32-byte ones with
+// AVX2's 16 (64-byte ones spill there: 3.5× slower); 16-byte ones elsewhere.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+template <typename V>
+__attribute__((target("avx512f"))) void chainBlockAvx512(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
+  chainLoop<V, 64, 8>(chain, links, at, o, len);
+}
+template <typename V>
+__attribute__((target("avx2"))) void chainBlockAvx2(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
+  chainLoop<V, 32, 8>(chain, links, at, o, len);
+}
+#endif
+
+template <typename V>
+void chainBlock(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  static const bool avx512 = __builtin_cpu_supports("avx512f"), avx2 = __builtin_cpu_supports("avx2");
+  if (avx512) return chainBlockAvx512(chain, links, at, o, len);
+  if (avx2) return chainBlockAvx2(chain, links, at, o, len);
+#endif
+  chainLoop<V, 16, 4>(chain, links, at, o, len);
+}
+
 /** True when map[0..len) counts up by one from map[0] (an OR over differences: vectorises). */
 NABLA_CLONES bool isRun(const int* __restrict map, ptrdiff_t len) {
   int differs = 0;
@@ -538,6 +685,10 @@ struct FusedProgram {
   int nSums;
   // storedInPlace[j]: the store that step j is computed straight into (in its own type), or −1.
   std::vector<int> storedInPlace;
+  // chainAt[j]: the chain (of chains) that starts at step j, or −1; its links are in links.
+  std::vector<int> chainAt;
+  std::vector<Chain> chains;
+  std::vector<ChainLink> links;
 };
 
 /** Elements from i0 until the first stored output (else full operand) of type V is on a 64-byte line. */
@@ -600,6 +751,16 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
     }
     for (int j = 0; j < p.nSteps; j++) {
       const FusedStep& st = p.steps[j];
+      if (p.chainAt[j] == kFolded) continue;  // computed by the next chain
+      if (p.chainAt[j] >= 0) {  // steps j..end in one pass
+        const Chain& chain = p.chains[p.chainAt[j]];
+        const int store = p.storedInPlace[chain.end];
+        V* out = store >= 0 ? static_cast<V*>(p.stores[store].data) + b0 : block(p.nOperands + chain.end);
+        chainBlock<V>(chain, &p.links[chain.firstLink], at.data(), out, len);
+        at[p.nOperands + chain.end] = out;
+        j = chain.end;
+        continue;
+      }
       const int store = p.storedInPlace[j];
       V* out = store >= 0 ? static_cast<V*>(p.stores[store].data) + b0 : block(p.nOperands + j);
       at[p.nOperands + j] = out;
@@ -638,6 +799,105 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
 constexpr ptrdiff_t kFusedChunk = kSumChunk;
 static_assert(kSumChunk % kBlock == 0 && kBlock % 8 == 0, "a chunk is whole blocks of whole lanes");
 
+/** Step st as a link on the running value `acc` (−1: st starts the chain, and `first` is what it loads); false if it cannot be one. */
+bool asLink(const FusedStep& st, int acc, ChainLink& link, int& first) {
+  if (st.kind == StepKind::unary) {
+    const UnaryOp u = UnaryOp(st.op);
+    link = {u == UnaryOp::sqrt ? Link::sqrt : u == UnaryOp::neg ? Link::neg : Link::abs, false, -1};
+    first = st.x;
+    return (u == UnaryOp::sqrt || u == UnaryOp::neg || u == UnaryOp::abs) && (acc < 0 || st.x == acc);
+  }
+  if (st.kind != StepKind::binary || st.op > int(BinaryOp::div)) return false;  // add, sub, mul, div come first
+  const bool reversed = acc >= 0 && st.x != acc;  // the running value is the right operand
+  link = {Link(st.op - int(BinaryOp::add) + (reversed ? int(Link::addTo) : 0)), false, reversed ? st.x : st.y};
+  first = reversed ? st.y : st.x;
+  return acc < 0 || first == acc;
+}
+
+/**
+ * The longest run of steps from `start` in which each step reads the previous one's result,
+ * its only reader (readers[v] == 1: neither stored nor summed); appends its links. False if
+ * no run of two or more.
+ */
+template <typename V>
+bool planChain(const FusedProgram& p, const std::vector<int>& readers, int start, std::vector<ChainLink>& links, Chain& chain) {
+  const bool isFloat = std::is_same_v<V, float>;
+  const int base = int(links.size());
+  int end = start - 1, first = -1;
+  for (int j = start; j < p.nSteps; j++) {
+    const FusedStep& st = p.steps[j];
+    const int acc = j == start ? -1 : p.nOperands + j - 1;
+    if (acc >= 0 && readers[acc] != 1) break;
+    ChainLink link;
+    int loads;
+    // A float32 step of a float64 program rounds, which a link does not.
+    if ((!isFloat && st.f32) || !asLink(st, acc, link, loads)) break;
+    if (j == start) first = loads;
+    link.scalar = link.value >= 0 && link.value < p.nOperands && p.operands[link.value].access == Access::scalar;
+    links.push_back(link);
+    end = j;
+  }
+  if (end > start) {
+    chain = {end, first, base, end - start + 1};
+    return true;
+  }
+  links.resize(base);
+  return false;
+}
+
+/**
+ * Folds step `pre` (just before a chain: no pass runs between them) into the chain's link
+ * that reads it, when that is its only reader and it is one op of two operands: Adam's
+ * m·b1, v·b2 and m'·bc1 then cost no pass of their own.
+ */
+template <typename V>
+bool foldInto(const FusedProgram& p, const std::vector<int>& readers, int pre, ChainLink* links, int nLinks) {
+  const FusedStep& st = p.steps[pre];
+  const int value = p.nOperands + pre;
+  int first;
+  ChainLink asPre;
+  if (readers[value] != 1 || st.kind != StepKind::binary || (!std::is_same_v<V, float> && st.f32) || !asLink(st, -1, asPre, first)) return false;
+  const auto isScalar = [&](int v) { return v < p.nOperands && p.operands[v].access == Access::scalar; };
+  for (int k = 0; k < nLinks; k++) {
+    ChainLink& link = links[k];
+    if (isUnary(link.op) || link.value != value) continue;
+    link.value = st.x;
+    link.scalar = isScalar(st.x);
+    link.folded = true;
+    link.pre = asPre.op;
+    link.preValue = st.y;
+    link.preScalar = isScalar(st.y);
+    return true;
+  }
+  return false;
+}
+
+/** Plans the runs of steps that become chains; the rest run a step per pass. */
+template <typename V>
+void planChains(FusedProgram& p) {
+  std::vector<int> readers(p.nOperands + p.nSteps, 0);
+  for (int j = 0; j < p.nSteps; j++) {
+    const FusedStep& st = p.steps[j];
+    readers[st.x]++;
+    if (st.kind != StepKind::unary) readers[st.y]++;
+    if (st.kind == StepKind::where) readers[st.z]++;
+  }
+  for (int o = 0; o < p.nStores; o++) readers[p.stores[o].value] += 2;  // kept, never an intermediate
+  for (int s = 0; s < p.nSums; s++) readers[p.sumValues[s]] += 2;
+  p.chainAt.assign(p.nSteps, -1);
+  p.chains.clear();
+  p.links.clear();
+  for (int j = 0, covered = 0; j < p.nSteps; j++) {  // steps before `covered` are in a chain
+    Chain chain;
+    if (!planChain<V>(p, readers, j, p.links, chain)) continue;
+    p.chainAt[j] = int(p.chains.size());
+    p.chains.push_back(chain);
+    if (j > covered && foldInto<V>(p, readers, j - 1, &p.links[chain.firstLink], chain.nLinks)) p.chainAt[j - 1] = kFolded;
+    j = chain.end;
+    covered = j + 1;
+  }
+}
+
 template <typename V>
 void runFusedTyped(FusedProgram& p, double* sums, ptrdiff_t n) {
   constexpr bool isFloat = std::is_same_v<V, float>;
@@ -646,6 +906,7 @@ void runFusedTyped(FusedProgram& p, double* sums, ptrdiff_t n) {
     const int j = p.stores[o].value - p.nOperands;
     if (j >= 0 && p.stores[o].f32 == isFloat && p.storedInPlace[j] < 0) p.storedInPlace[j] = o;
   }
+  planChains<V>(p);
   for (int s = 0; s < p.nSums; s++) sums[s] = 0;
   const ptrdiff_t chunks = (n + kFusedChunk - 1) / kFusedChunk;
   std::vector<double> partial(size_t(chunks) * p.nSums, 0.0);
@@ -666,7 +927,7 @@ void runFused(const FusedOperand* operands, int nOperands, const FusedStep* step
   bool allFloat = true;
   for (int k = 0; k < nOperands; k++) allFloat = allFloat && operands[k].f32;
   for (int j = 0; j < nSteps; j++) allFloat = allFloat && steps[j].f32;
-  FusedProgram program{operands, nOperands, steps, nSteps, stores, nStores, sumValues, nSums, {}};
+  FusedProgram program{operands, nOperands, steps, nSteps, stores, nStores, sumValues, nSums, {}, {}, {}, {}};
   if (allFloat) runFusedTyped<float>(program, sums, n);
   else runFusedTyped<double>(program, sums, n);
 }
