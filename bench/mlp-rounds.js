@@ -111,6 +111,15 @@ const reasonOf = (e) => {
   return why.includes("No module named") || why.includes("ENOENT") ? "python3-torch not installed" : why.slice(0, 80);
 };
 
+/**
+ * Steps each process runs before the rounds. V8 keeps optimising nabla's step for several
+ * hundred steps, on the core that the matmul's worker thread also needs (eager float32 step
+ * after the mixed workload, one process: 2.1–2.9 ms a step over steps 20–500, 1.5–1.6 ms from
+ * 500 on, with the other threads' CPU time falling from 1.8–2.8 to 1.1–1.4 ms a step); a
+ * long-lived process spends nearly all its steps past that. PyTorch gets the same warm-up.
+ */
+export const WARMUP_STEPS = 500;
+
 /** The pause before each process's batch of steps, in milliseconds. */
 const SETTLE_MS = 100;
 
@@ -209,7 +218,7 @@ async function main() {
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   const threads = [...new Set(option("threads", `1,${cores}`).split(",").map(Number))];
   const rounds = Number(option("rounds", 8)), steps = Number(option("steps", 40));
-  const result = await runMlpRounds(MLP_SETTINGS, { threads, rounds, steps, warmup: 20, progress: (m) => process.stderr.write(`  ${m}\n`) });
+  const result = await runMlpRounds(MLP_SETTINGS, { threads, rounds, steps, warmup: WARMUP_STEPS, progress: (m) => process.stderr.write(`  ${m}\n`) });
   const x = (r) => (r ? `wall ${r.wall.toFixed(2)}×, cpu ${r.cpu.toFixed(2)}×` : "n/a");
   const ms = (f) => (f.error ? `n/a (${f.error})` : `wall ${f.wallMs.toFixed(2)}, cpu ${f.cpuMs.toFixed(2)} ms/step`);
   console.log(`MLP step, batch 128; ${result.processes} processes, ${rounds} alternating rounds of ${steps} steps; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);

@@ -24,7 +24,7 @@ import { optimSection } from "./optim.js";
 import { integrateSection, quadProblems, quadRunner } from "./integrate.js";
 import { modelsSection } from "./models.js";
 import { MLP, MLP_LABELS, MLP_X } from "./mlp.js";
-import { MLP_SETTINGS, describeSetting, runMlpRounds, settingFigures } from "./mlp-rounds.js";
+import { MLP_SETTINGS, WARMUP_STEPS, describeSetting, runMlpRounds, settingFigures } from "./mlp-rounds.js";
 import { loadJax, loadTf, randomArray, timeMs } from "./peers.js";
 
 const argv = new Set(process.argv.slice(2));
@@ -515,7 +515,7 @@ function mlpChild(peer, dtype, mode, first, second, env = {}) {
 
 /** The alternating rounds behind the MLP rows' native and PyTorch figures (bench/mlp-rounds.js). */
 function roundsOpts() {
-  return QUICK ? { rounds: 5, steps: 15, warmup: 5 } : { rounds: 10, steps: 30, warmup: 20 };
+  return QUICK ? { rounds: 5, steps: 15, warmup: 5 } : { rounds: 10, steps: 30, warmup: WARMUP_STEPS };
 }
 /** The native columns (one thread, all cores), each a long-lived process per setting in the rounds. */
 const NATIVE_VARIANTS = NABLA_VARIANTS.filter((v) => v.backend === "native");
