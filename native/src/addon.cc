@@ -394,10 +394,6 @@ bool fail(napi_env env, const char* msg) {
   return false;
 }
 
-// fused(program, data, offsets, maps, outputs, sums, n): runs one fused loop (runFused).
-// program (Int32Array): nOperands, nSteps, nStores, nSums, then an access code per operand,
-// (kind, op, x, y, z, f32) per step, a value per store, a value per sum. data[k], offsets[k],
-// maps[k] (an Int32Array or null) are operand k's; outputs[j] receives store j; sums[s] sum s.
 /** Whether every map[i] (i < n) lies in [0, limit): one min and max, which vectorise. */
 NABLA_CLONES bool mapInBounds(const int32_t* __restrict map, int64_t n, int64_t limit) {
   int32_t lo = 0, hi = 0;
@@ -408,6 +404,10 @@ NABLA_CLONES bool mapInBounds(const int32_t* __restrict map, int64_t n, int64_t 
   return lo >= 0 && (n == 0 || hi < limit);
 }
 
+// fused(program, data, offsets, maps, outputs, sums, n): runs one fused loop (runFused).
+// program (Int32Array): nOperands, nSteps, nStores, nSums, then an access code per operand,
+// (kind, op, x, y, z, f32) per step, a value per store, a value per sum. data[k], offsets[k],
+// maps[k] (an Int32Array or null) are operand k's; outputs[j] receives store j; sums[s] sum s.
 napi_value Fused(napi_env env, napi_callback_info info) {
   napi_value args[7];
   if (!getArgs(env, info, args)) return nullptr;

@@ -10,7 +10,6 @@
 #include <atomic>
 #include <cstdint>
 #include <cmath>
-#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -634,15 +633,16 @@ NABLA_CLONES bool isRun(const int* __restrict map, ptrdiff_t len) {
 /** How many leading entries of map[0..len) count up by one from map[0] (at least 1). */
 ptrdiff_t runLength(const int* map, ptrdiff_t len) {
   if (isRun(map, len)) return len;
+  // Eight at a time (vectorised), then one by one to the break, which lies before len since
+  // map[0..len) is not a run; map[0] always counts, so the result is at least 1.
   ptrdiff_t i = 0;
-  for (;; i += 8) {  // eight at a time (vectorised); stops before len: map[0..len) is not a run
-    if (i + 8 > len) break;
+  for (; i + 8 <= len; i += 8) {
     int differs = 0;
     for (int j = 0; j < 8; j++) differs |= map[i + j] ^ (map[0] + int(i) + j);
     if (differs != 0) break;
   }
   while (map[i] == map[0] + int(i)) i++;
-  return std::max<ptrdiff_t>(i, 1);
+  return i;
 }
 
 template <typename T, typename V>
