@@ -62,12 +62,12 @@ interface CompiledGroup {
   loops: Map<Backend, FusedLoop>;
   size: number;
   /**
-   * Per operand: the slot it reads, how, its index map, and for a constant the loop must read
-   * in row-major order but whose view is not (the gradient seed of a mean, broadcast), a
-   * contiguous copy made once here rather than on every call.
+   * Per operand: the slot it reads, how, and for a constant the loop must read in row-major
+   * order but whose view is not (the gradient seed of a mean, broadcast), a contiguous copy
+   * made once here rather than on every call.
    */
-  operands: { slot: Slot; access: OperandAccess; map: Int32Array | null; rowMajor: ArrayTensor | null }[];
-  /** The operands' index maps, the loop's argument as it is on every call. */
+  operands: { slot: Slot; access: OperandAccess; rowMajor: ArrayTensor | null }[];
+  /** Per operand, its index map (indexed access) or null: the loop's argument as it is on every call. */
   maps: (Int32Array | null)[];
   stores: { slot: Slot; shape: Shape; dtype: DType }[];
   sums: { slot: Slot; shape: Shape; dtype: DType }[];
@@ -82,6 +82,8 @@ export interface SoleLoop {
   operands: ({ input: number } | { constant: ArrayTensor })[];
   /** For output k of the program, the loop's store (its position in the loop's outputs) that computes it. */
   storeOf: number[];
+  /** The loop's index-maps argument: null for every operand (a sole loop reads none through a map). */
+  maps: readonly (Int32Array | null)[];
   /** The active backend's loop for it (compiled once per backend). */
   loop(): FusedLoop;
 }
@@ -146,6 +148,7 @@ export class Program {
       spec: group.spec,
       operands: group.operands.map(({ slot }) => (constants.has(slot) ? { constant: constants.get(slot)! } : { input: slot })),
       storeOf: outputs,
+      maps: group.maps,
       loop: () => loopOf(group),
     };
   }
@@ -386,6 +389,7 @@ function compileGroup(group: Group, { recording, readers, outputSlots, broadcast
   const neededOutside = (slot: Slot): boolean => outputSlots.has(slot) || (readers.get(slot) ?? []).some((r) => !members.has(r.out));
 
   const operands: CompiledGroup["operands"] = [];
+  const maps: CompiledGroup["maps"] = [];
   const operandSpecs: FusedLoopSpec["operands"][number][] = [];
   const operandIndex = new Map<string, number>();
   const steps: FusedStep[] = [];
@@ -410,7 +414,8 @@ function compileGroup(group: Group, { recording, readers, outputSlots, broadcast
       k = operands.length;
       operandIndex.set(key, k);
       const rowMajor = constant !== undefined && access !== "scalar" && !constant.contiguous ? new ArrayTensor(constant.contiguousData(false), shape) : null;
-      operands.push({ slot: source, access, map: access === "indexed" ? broadcastIndexMap(shape, consumer.shape) : null, rowMajor });
+      operands.push({ slot: source, access, rowMajor });
+      maps.push(access === "indexed" ? broadcastIndexMap(shape, consumer.shape) : null);
       operandSpecs.push({ dtype: recording.dtypes[source]!, access });
     }
     return k;
@@ -447,7 +452,7 @@ function compileGroup(group: Group, { recording, readers, outputSlots, broadcast
     }
   }
   const spec = { operands: operandSpecs, steps, stores: storeValues, sums: sumValues };
-  return { spec, loops: new Map(), size: group.size, operands, maps: operands.map((o) => o.map), stores, sums };
+  return { spec, loops: new Map(), size: group.size, operands, maps, stores, sums };
 }
 
 /** The active backend's loop for a group, compiled once per backend. */
@@ -462,7 +467,7 @@ function loopOf(group: CompiledGroup): FusedLoop {
 }
 
 /** The sums argument of a loop that has none. */
-const NO_SUMS = new Float64Array(0);
+export const NO_SUMS = new Float64Array(0);
 
 function runGroup(group: CompiledGroup, env: (ArrayTensor | undefined)[], buffers: Buffers): void {
   const { operands, stores, size } = group;

@@ -7,7 +7,7 @@
  * the same loop), which is what the optimizer computes inside a traced training step.
  */
 import { traceProgram } from "../autodiff/jit.js";
-import { type SoleLoop, operandReadBefore } from "../autodiff/jit-program.js";
+import { NO_SUMS, type SoleLoop, operandReadBefore } from "../autodiff/jit-program.js";
 import { donatableArrays } from "../autodiff/jit-buffers.js";
 import { type PyTree, flatten, sameStructure, unflatten } from "../autodiff/pytree.js";
 import { settings } from "../ops/config.js";
@@ -28,8 +28,6 @@ export type LeafLoop = (trees: readonly PyTree[], scalars: readonly number[], do
 interface DonatingLoop {
   loop: SoleLoop;
   inPlace: boolean[];
-  /** The loop's index maps: none (every operand is read whole or as a scalar), one null per operand. */
-  noMaps: null[];
 }
 
 /**
@@ -51,9 +49,7 @@ export function leafLoop(arithmetic: (...args: Tensor[]) => Tensor[], treeCount:
       ];
       const compiled = traceProgram((...xs) => arithmetic(...(xs as Tensor[])), examples, new Set(), flatten(examples, "leafLoop").def, examples);
       const sole = compiled.program.soleLoop();
-      loop = sole === undefined ? null : {
-        loop: sole, inPlace: sole.storeOf.map((store, k) => canOverwrite(sole, k, store)), noMaps: sole.spec.operands.map(() => null),
-      };
+      loop = sole === undefined ? null : { loop: sole, inPlace: sole.storeOf.map((store, k) => canOverwrite(sole, k, store)) };
       loops.set(dtype, loop);
     }
     return loop;
@@ -79,9 +75,6 @@ export function leafLoop(arithmetic: (...args: Tensor[]) => Tensor[], treeCount:
   };
 }
 
-/** The loop's sums: none (an optimizer's arithmetic is elementwise). */
-const NO_SUMS = new Float64Array(0);
-
 /** True when the leaves at one position of every tree are concrete tensors of one dtype and shape. */
 function sameKind(leaves: readonly unknown[]): boolean {
   const first = leaves[0];
@@ -100,7 +93,7 @@ function canOverwrite(loop: SoleLoop, k: number, store: number): boolean {
  * results[k][i], over the leaf's own array where `donatable` (by position, then tree) has it.
  */
 function runDtype(
-  { loop, inPlace, noMaps }: DonatingLoop, columns: readonly ArrayTensor[][], dtype: DType, scalars: readonly number[], results: ArrayTensor[][],
+  { loop, inPlace }: DonatingLoop, columns: readonly ArrayTensor[][], dtype: DType, scalars: readonly number[], results: ArrayTensor[][],
   donatable: readonly (TypedArray | undefined)[],
 ): void {
   const positions = columns.map((_, i) => i).filter((i) => columns[i]![0]!.dtype === dtype);
@@ -134,7 +127,7 @@ function runDtype(
     const views = storage.map((s, k) => donated(i, k) ?? s!.subarray(start, start + n));
     const outputs: TypedArray[] = [];
     loop.storeOf.forEach((store, k) => (outputs[store] = views[k]!));
-    run(data, offsets, noMaps, outputs, NO_SUMS, n);
+    run(data, offsets, loop.maps, outputs, NO_SUMS, n);
     views.forEach((view, k) => ((results[k] ??= [])[i] = new ArrayTensor(view, shape)));
     start += n;
   }
