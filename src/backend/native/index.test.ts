@@ -31,7 +31,7 @@ test.runIf(existsSync(DEFAULT_BINARY) && glibc !== undefined && gc !== undefined
 });
 
 test.runIf(existsSync(DEFAULT_BINARY))("outputs from 4 KB up start on a 64-byte cache line", async () => {
-  await import("../../node.js"); // loads the addon, whose loader installs the aligning allocator
+  await import("../../node.js"); // loads the addon and installs the allocator that aligns through it
   const addon = createRequire(import.meta.url)(DEFAULT_BINARY) as { lineOffset(bytes: Uint8Array): number };
   const bytes = new Uint8Array(256);
   // lineOffset itself: moving the start k bytes on moves the boundary k bytes nearer.

@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { type Backend, BINARY_KERNELS, type BinaryKernel, type FusedLoop, type FusedLoopSpec, REDUCE_KERNELS, type ReduceKernel, UNARY_KERNELS, type UnaryKernel } from "../interface.js";
 import { fusedLoop as referenceFusedLoop } from "../reference/fused.js";
-import { type TypedArray, type UninitializedAllocator, allocateUninitialized, promote, setUninitializedAllocator } from "../../tensor/dtype.js";
+import { type TypedArray, allocateUninitialized, promote } from "../../tensor/dtype.js";
 import { type Shape, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import { ArrayTensor, isSingleValue } from "../../tensor/tensor.js";
 import { broadcastStrides, forEachMatmulBatch, forEachRow, isOne, referenceBackend } from "../reference/index.js";
@@ -73,25 +73,21 @@ export function loadNativeBackend(path: string = DEFAULT_BINARY): Backend {
   loaded = addon;
   const threads = Number(process.env["NABLA_NUM_THREADS"]);
   if (Number.isInteger(threads) && threads > 0) addon.setThreads(threads);
-  setUninitializedAllocator(lineAlignedAllocator(addon));
   return createNativeBackend(addon);
 }
 
-/** From this many bytes the allocator below aligns (smaller arrays come from Node's shared pool). */
-const LINE_ALIGNED_BYTES = Buffer.poolSize >>> 1;
-
 /**
- * Uncleared storage (Buffer.allocUnsafe/Slow) that starts on a 64-byte cache line from 4 KB
- * up: malloc's 16-byte alignment left most vector stores of the kernels straddling two lines,
- * and a fused loop's blocks straddling rows of a broadcast bias (each block then gathered).
+ * `bytes` bytes of uncleared storage (Buffer.allocUnsafeSlow) that start on a 64-byte cache
+ * line once the addon is loaded (only it can see the address): malloc's 16-byte alignment left
+ * most vector stores of the kernels straddling two lines, and a fused loop's blocks straddling
+ * rows of a broadcast bias (each block then gathered). The Node entry's allocator (src/node.ts)
+ * takes large arrays from here.
  */
-function lineAlignedAllocator(addon: NativeAddon): UninitializedAllocator {
-  return (bytes) => {
-    if (bytes < LINE_ALIGNED_BYTES) return Buffer.allocUnsafe(bytes);
-    const raw = Buffer.allocUnsafeSlow(bytes + 64);
-    const skip = addon.lineOffset(raw);
-    return raw.subarray(skip, skip + bytes);
-  };
+export function lineAlignedBytes(bytes: number): Uint8Array {
+  if (!loaded) return Buffer.allocUnsafeSlow(bytes);
+  const raw = Buffer.allocUnsafeSlow(bytes + 64);
+  const skip = loaded.lineOffset(raw);
+  return raw.subarray(skip, skip + bytes);
 }
 
 /**
