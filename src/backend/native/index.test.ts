@@ -47,3 +47,19 @@ test.runIf(existsSync(DEFAULT_BINARY))("outputs from 4 KB up start on a 64-byte 
   const native = registeredBackends().find((b) => b.name === "native")!;
   expect(startOf(native.unary("relu", x).contiguousData(false))).toBe(0);
 });
+
+test.runIf(existsSync(DEFAULT_BINARY))("the addon's fused loop refuses an index map that reads outside its operand, and lineOffset anything but bytes", () => {
+  type Fused = (program: Int32Array, data: Float64Array[], offsets: number[], maps: (Int32Array | null)[], outputs: Float64Array[], sums: Float64Array, n: number) => void;
+  const addon = createRequire(import.meta.url)(DEFAULT_BINARY) as { fused: Fused; unaryOps: string[]; lineOffset(bytes: unknown): number };
+  // One indexed operand, one step (neg), its value stored: out[i] = −data[offset + map[i]].
+  const program = Int32Array.from([1, 1, 1, 0, 2, 0, addon.unaryOps.indexOf("neg"), 0, 0, 0, 0, 1]);
+  const data = Float64Array.from([10, 20, 30, 40]);
+  const run = (map: number[]): Float64Array => {
+    const out = new Float64Array(3);
+    addon.fused(program, [data], [1], [Int32Array.from(map)], [out], new Float64Array(0), 3);
+    return out;
+  };
+  expect([...run([2, 0, 1])]).toEqual([-40, -20, -30]); // the last element in bounds is read
+  for (const bad of [[0, 3, 1], [-1, 0, 0], [0, 0, 2 ** 31 - 1]]) expect(() => run(bad)).toThrow(/index out of bounds/);
+  for (const notBytes of [new Float64Array(8), 64, null]) expect(() => addon.lineOffset(notBytes)).toThrow(/expected a Uint8Array/);
+});
