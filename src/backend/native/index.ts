@@ -80,8 +80,8 @@ export function loadNativeBackend(path: string = DEFAULT_BINARY): Backend {
  * `bytes` bytes of uncleared storage (Buffer.allocUnsafeSlow) that start on a 64-byte cache
  * line once the addon is loaded (only it can see the address): malloc's 16-byte alignment left
  * most vector stores of the kernels straddling two lines, and a fused loop's blocks straddling
- * rows of a broadcast bias (each block then gathered). The Node entry's allocator (src/node.ts)
- * takes large arrays from here.
+ * rows of a broadcast bias (each block then gathered). The Node allocator
+ * (src/backend/node.ts) takes large arrays from here.
  */
 export function lineAlignedBytes(bytes: number): Uint8Array {
   if (!loaded) return Buffer.allocUnsafeSlow(bytes);
