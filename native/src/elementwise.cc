@@ -2,6 +2,7 @@
 // loop the compiler can vectorise; target_clones compiles each for AVX-512, AVX2 and the
 // baseline and picks one at load time (GCC ifunc), so no -m flag is needed for this file.
 #include "elementwise.h"
+#include "chain.h"
 #include "clones.h"
 
 #include "vecmath.h"
@@ -244,23 +245,20 @@ double extremumRow(const T* x, ptrdiff_t n) {
 // then, and for ops without one, the functor loops above run.
 const VectorMath* vectorMath = nullptr;
 
-VecKernel vectorKernel(UnaryOp op) {
-  if (!vectorMath) return nullptr;
+/** The vector kernel's function for op, or VecFn::count where it has none. */
+VecFn vecFnOf(UnaryOp op) {
   switch (op) {
-    case UnaryOp::exp: return vectorMath->exp;
-    case UnaryOp::log: return vectorMath->log;
-    case UnaryOp::log1p: return vectorMath->log1p;
-    case UnaryOp::expm1: return vectorMath->expm1;
-    case UnaryOp::sin: return vectorMath->sin;
-    case UnaryOp::cos: return vectorMath->cos;
-    case UnaryOp::tan: return vectorMath->tan;
-    case UnaryOp::atan: return vectorMath->atan;
-    case UnaryOp::erf: return vectorMath->erf;
-    case UnaryOp::tanh: return vectorMath->tanh;
-    case UnaryOp::sigmoid: return vectorMath->sigmoid;
-    case UnaryOp::softplus: return vectorMath->softplus;
-    default: return nullptr;
+#define NABLA_VEC_FN_OF(name) \
+  case UnaryOp::name: return VecFn::name;
+    NABLA_VEC_FNS(NABLA_VEC_FN_OF)
+#undef NABLA_VEC_FN_OF
+    default: return VecFn::count;
   }
+}
+
+VecKernel vectorKernel(UnaryOp op) {
+  const VecFn fn = vecFnOf(op);
+  return vectorMath && fn != VecFn::count ? vectorMath->unary[size_t(fn)] : nullptr;
 }
 
 // The addon's worker pool (useThreads); null until the addon installs it.
@@ -476,151 +474,15 @@ NABLA_CLONES void copyBlock(const T* __restrict from, V* __restrict to, ptrdiff_
   for (ptrdiff_t i = 0; i < len; i++) to[i] = V(from[i]);
 }
 
-// Chains: a run of consecutive steps each of which reads the previous one's result, the only
-// reader of it (an intermediate neither stored nor summed), runs as one pass over the block in
-// which that running value stays in vector registers: only the run's last value is stored
-// (Adam's update: 14 passes of two loads and a store become 6, three once the step just
-// before each chain is folded into it (foldInto), and its scalars are broadcast rather than
-// loaded element by element). Operands are read where the run's last step would read them unfused,
-// after every earlier step's store, so an output computed in place over an operand (a donated
-// buffer) is written after the reads, as before. Only ops that are correctly rounded in V take
-// part (+, −, ×, ÷, √, negation, |x|), so each vector lane equals the scalar and eager result
-// bit for bit; no fused multiply-add can form, since each link is its own branch of a switch.
-enum class Link : std::uint8_t { add, sub, mul, div, addTo, subFrom, mulBy, divInto, sqrt, neg, abs };
-
-bool isUnary(Link op) { return op >= Link::sqrt; }
-
-/**
- * acc = op(acc, x), or op(x, acc) for addTo … divInto, op(acc) for the unary ops. With `folded`,
- * x is itself the step just before the chain, x = pre(value, preValue), computed in registers.
- */
-struct ChainLink {
-  Link op;
-  bool scalar;  // x is one value for all elements: broadcast, not loaded
-  int value;    // x's value index; −1 for unary ops
-  bool folded = false;
-  Link pre = Link::add;
-  bool preScalar = false;
-  int preValue = -1;
-};
-
-/** Steps [start, end] as links: load value `first`, then the program's links[firstLink, firstLink + nLinks). */
-struct Chain {
-  int end;
-  int first;
-  int firstLink, nLinks;
-};
-
 /** FusedProgram::chainAt's mark for a step computed inside the next step's chain. */
 constexpr int kFolded = -2;
 
-// The chain's helpers are always inlined into chainBlock's per-instruction-set versions, so that
-// they compile for that instruction set and keep its registers (not as out-of-line baseline functions).
-#define NABLA_INLINE inline __attribute__((always_inline))
-
-/** Bytes of V as one GCC/clang vector. */
-template <typename V, int Bytes>
-struct VecOf {
-  typedef V type __attribute__((vector_size(Bytes)));
-};
-
-/** acc = f(acc) lane by lane, through an array (the loop over an array vectorises: vsqrtps, vandps). */
-template <typename V, typename Acc, typename F>
-NABLA_INLINE void eachLane(Acc& acc, F f) {
-  V lanes[sizeof(Acc) / sizeof(V)];
-  std::memcpy(lanes, &acc, sizeof acc);
-  for (V& l : lanes) l = f(l);
-  std::memcpy(&acc, lanes, sizeof acc);
-}
-
-template <typename V, typename Acc>
-NABLA_INLINE void applyLink(Link op, Acc& acc, const Acc& x) {
-  switch (op) {
-    case Link::add: acc = acc + x; break;
-    case Link::sub: acc = acc - x; break;
-    case Link::mul: acc = acc * x; break;
-    case Link::div: acc = acc / x; break;
-    case Link::addTo: acc = x + acc; break;
-    case Link::subFrom: acc = x - acc; break;
-    case Link::mulBy: acc = x * acc; break;
-    case Link::divInto: acc = x / acc; break;
-    case Link::neg: acc = -acc; break;
-    case Link::sqrt: eachLane<V>(acc, [](V l) { return std::sqrt(l); }); break;
-    case Link::abs: eachLane<V>(acc, [](V l) { return std::fabs(l); }); break;
-  }
-}
-
-/** x[0..R) = value's elements [i, i + R·lanes), or R copies of its one element. */
-template <typename V, int R, typename Acc>
-NABLA_INLINE void loadOperand(Acc (&x)[R], V* const* at, int value, bool scalar, ptrdiff_t i) {
-  constexpr ptrdiff_t kLanes = sizeof(Acc) / sizeof(V);
-  if (scalar) {
-    Acc all;  // a scalar's block is filled with it (runFusedPart), so its first lanes are a broadcast
-    std::memcpy(&all, at[value], sizeof all);
-#pragma GCC unroll 8
-    for (int r = 0; r < R; r++) x[r] = all;
-  } else {
-#pragma GCC unroll 8
-    for (int r = 0; r < R; r++) std::memcpy(&x[r], at[value] + i + r * kLanes, sizeof(Acc));
-  }
-}
-
-/** The chain over elements [i, i + R·lanes) in R accumulators of type Acc (a vector, or V for a block's tail). */
-template <typename V, int R, typename Acc>
-NABLA_INLINE void runChainAt(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t i) {
-  constexpr ptrdiff_t kLanes = sizeof(Acc) / sizeof(V);
-  Acc acc[R];
-#pragma GCC unroll 8
-  for (int r = 0; r < R; r++) std::memcpy(&acc[r], at[chain.first] + i + r * kLanes, sizeof(Acc));
-  for (int k = 0; k < chain.nLinks; k++) {
-    const ChainLink& link = links[k];
-    Acc x[R] = {};
-    if (!isUnary(link.op)) loadOperand<V, R>(x, at, link.value, link.scalar, i);
-    if (link.folded) {
-      Acc y[R];
-      loadOperand<V, R>(y, at, link.preValue, link.preScalar, i);
-#pragma GCC unroll 8
-      for (int r = 0; r < R; r++) applyLink<V>(link.pre, x[r], y[r]);
-    }
-#pragma GCC unroll 8
-    for (int r = 0; r < R; r++) applyLink<V>(link.op, acc[r], x[r]);
-  }
-#pragma GCC unroll 8
-  for (int r = 0; r < R; r++) std::memcpy(o + i + r * kLanes, &acc[r], sizeof(Acc));
-}
-
-/** o[0..len) = the chain over operands at[value][0..len), R vectors of `Bytes` per link. */
-template <typename V, int Bytes, int R>
-NABLA_INLINE void chainLoop(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
-  using Vec = typename VecOf<V, Bytes>::type;
-  constexpr ptrdiff_t kStride = R * ptrdiff_t(sizeof(Vec) / sizeof(V));
-  ptrdiff_t i = 0;
-  for (; i + kStride <= len; i += kStride) runChainAt<V, R, Vec>(chain, links, at, o, i);
-  for (; i < len; i++) runChainAt<V, 1, V>(chain, links, at, o, i);
-}
-
-// Chosen by hand rather than by target_clones, since the vector width that keeps a chain in
-// registers differs: eight 64-byte vectors with AVX-512's 32 registers, eight 32-byte ones with
-// AVX2's 16 (64-byte ones spill there: 3.5× slower); 16-byte ones elsewhere.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-template <typename V>
-__attribute__((target("avx512f"))) void chainBlockAvx512(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
-  chainLoop<V, 64, 8>(chain, links, at, o, len);
-}
-template <typename V>
-__attribute__((target("avx2"))) void chainBlockAvx2(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
-  chainLoop<V, 32, 8>(chain, links, at, o, len);
-}
-#endif
-
+/** The chain over a block, in the instruction set's kernels (chain_impl.h). */
 template <typename V>
 void chainBlock(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-  static const bool avx512 = __builtin_cpu_supports("avx512f"), avx2 = __builtin_cpu_supports("avx2");
-  if (avx512) return chainBlockAvx512(chain, links, at, o, len);
-  if (avx2) return chainBlockAvx2(chain, links, at, o, len);
-#endif
-  chainLoop<V, 16, 4>(chain, links, at, o, len);
+  const VectorMath& math = vectorMath ? *vectorMath : vectorMathGeneric();
+  if constexpr (std::is_same_v<V, float>) math.chainF32(chain, links, at, o, len);
+  else math.chainF64(chain, links, at, o, len);
 }
 
 /** True when map[0..len) counts up by one from map[0] (an OR over differences: vectorises). */
@@ -804,8 +666,12 @@ bool asLink(const FusedStep& st, int acc, ChainLink& link, int& first) {
   if (st.kind == StepKind::unary) {
     const UnaryOp u = UnaryOp(st.op);
     link = {u == UnaryOp::sqrt ? Link::sqrt : u == UnaryOp::neg ? Link::neg : Link::abs, false, -1};
+    if (vectorKernel(u)) {  // the function's vector kernel, as its eager loop
+      link.op = Link::math;
+      link.fn = vecFnOf(u);
+    }
     first = st.x;
-    return (u == UnaryOp::sqrt || u == UnaryOp::neg || u == UnaryOp::abs) && (acc < 0 || st.x == acc);
+    return (u == UnaryOp::sqrt || u == UnaryOp::neg || u == UnaryOp::abs || link.op == Link::math) && (acc < 0 || st.x == acc);
   }
   if (st.kind != StepKind::binary || st.op > int(BinaryOp::div)) return false;  // add, sub, mul, div come first
   const bool reversed = acc >= 0 && st.x != acc;  // the running value is the right operand
@@ -838,7 +704,8 @@ bool planChain(const FusedProgram& p, const std::vector<int>& readers, int start
     end = j;
   }
   if (end > start) {
-    chain = {end, first, base, end - start + 1};
+    const bool math = std::any_of(links.begin() + base, links.end(), [](const ChainLink& l) { return l.op == Link::math; });
+    chain = {end, first, base, end - start + 1, math};
     return true;
   }
   links.resize(base);

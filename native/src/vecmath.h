@@ -5,6 +5,7 @@
 // GEMM kernels, and vecmath_generic.cc (2 lanes, the baseline ISA); addon.cc picks one at load.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -17,9 +18,25 @@ using VecKernel = void (*)(const double* x, double* o, ptrdiff_t n);
 /** o[i] = f(a[i·as], b[i·bs]) for i < n (strides 0 or 1); a or b and o may be the same array. */
 using VecKernel2 = void (*)(const double* a, ptrdiff_t as, const double* b, ptrdiff_t bs, double* o, ptrdiff_t n);
 
+/** The functions of one operand with a vector kernel: an index into VectorMath::unary. */
+#define NABLA_VEC_FNS(X) X(exp) X(log) X(log1p) X(expm1) X(sin) X(cos) X(tan) X(atan) X(erf) X(tanh) X(sigmoid) X(softplus)
+#define NABLA_VEC_FN_ENUM(name) name,
+enum class VecFn : unsigned char { NABLA_VEC_FNS(NABLA_VEC_FN_ENUM) count };
+#undef NABLA_VEC_FN_ENUM
+
+struct Chain;
+struct ChainLink;
+
+/** A fused loop's chain over one block (chain.h): o[0..len) from the operands' blocks at[value]. */
+template <typename V>
+using ChainKernel = void (*)(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len);
+
 struct VectorMath {
-  VecKernel exp, log, log1p, expm1, sin, cos, tan, atan, erf, tanh, sigmoid, softplus;
+  std::array<VecKernel, size_t(VecFn::count)> unary;
   VecKernel2 pow;
+  // Chains are compiled with the kernels, so that a function in a chain is computed in its registers.
+  ChainKernel<double> chainF64;
+  ChainKernel<float> chainF32;
 };
 
 const VectorMath& vectorMathAvx512();

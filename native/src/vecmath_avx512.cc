@@ -3,7 +3,7 @@
 #if defined(__x86_64__) && defined(__AVX512F__)
 #include <immintrin.h>
 
-#include "vecmath_impl.h"
+#include "chain_impl.h"
 
 namespace nabla {
 namespace {
@@ -17,6 +17,8 @@ struct Avx512 {
   // tanhTable's needs (vecmath_impl.h); a 16-entry table lives in two registers.
   static constexpr bool kLookup16 = true;
   static constexpr bool kLookupInRegisters = true;
+  // A chain keeps eight 64-byte vectors in flight: AVX-512 has 32 registers.
+  static constexpr int kChainVectors = 8;
   static D lookup16(const double (&table)[16], D i) {
     return _mm512_permutex2var_pd(_mm512_loadu_pd(table), _mm512_castpd_si512(i), _mm512_loadu_pd(table + 8));
   }

@@ -39,6 +39,18 @@
 namespace nabla {
 namespace vecmath {
 
+// libm, for the lanes outside a vector kernel's range.
+inline double scalarExp(double x) { return std::exp(x); }
+inline double scalarLog(double x) { return std::log(x); }
+inline double scalarLog1p(double x) { return std::log1p(x); }
+inline double scalarExpm1(double x) { return std::expm1(x); }
+inline double scalarSin(double x) { return std::sin(x); }
+inline double scalarCos(double x) { return std::cos(x); }
+inline double scalarTanh(double x) { return std::tanh(x); }
+inline double scalarTan(double x) { return std::tan(x); }
+inline double scalarAtan(double x) { return std::atan(x); }
+inline double scalarErf(double x) { return std::erf(x); }
+
 template <class S>
 struct Kernels {
   using D = typename S::D;
@@ -607,13 +619,31 @@ struct Kernels {
     return r;
   }
 
-  template <D (*Vec)(D), I (*Fast)(D), double (*Scalar)(double), bool Odd>
+  /** f(x) for one vector: each function's vector core, range test, libm fallback and oddness. */
+  template <VecFn F>
+  static D of(D x) {
+    if constexpr (F == VecFn::exp) return one<&expCore, &expFast, scalarExp, false>(x);
+    if constexpr (F == VecFn::log) return one<&logCore, &logFast, scalarLog, false>(x);
+    if constexpr (F == VecFn::log1p) return one<&log1pCore, &log1pFast, scalarLog1p, true>(x);
+    if constexpr (F == VecFn::expm1) return one<&expm1Core, &expFast, scalarExpm1, true>(x);
+    if constexpr (F == VecFn::sin) return one<&sinCore, &sinCosFast, scalarSin, true>(x);
+    if constexpr (F == VecFn::cos) return one<&cosCore, &sinCosFast, scalarCos, false>(x);
+    if constexpr (F == VecFn::tan) return one<&tanCore, &sinCosFast, scalarTan, true>(x);
+    if constexpr (F == VecFn::atan) return one<&atanCore, &always, scalarAtan, true>(x);
+    if constexpr (F == VecFn::erf) return one<&erfCore, &notNaN, scalarErf, true>(x);
+    if constexpr (F == VecFn::tanh) return one<&tanhCore, &always, scalarTanh, !S::kLookup16>(x);  // tanhTable keeps ±0
+    if constexpr (F == VecFn::sigmoid) return one<&sigmoidCore, &expFast, sigmoidScalar, false>(x);
+    if constexpr (F == VecFn::softplus) return one<&softplusCore, &expFast, softplusScalar, false>(x);
+  }
+
+  /** o[i] = f(x[i]), i < n: whole vectors, then the tail through a zero-padded one. */
+  template <VecFn F>
   static void apply(const double* x, double* o, ptrdiff_t n) {
     ptrdiff_t i = 0;
     for (; i + W <= n; i += W) {
       D v;
       std::memcpy(&v, x + i, sizeof v);
-      const D r = one<Vec, Fast, Scalar, Odd>(v);
+      const D r = of<F>(v);
       std::memcpy(o + i, &r, sizeof r);
     }
     if (i == n) return;
@@ -621,44 +651,11 @@ struct Kernels {
     std::memcpy(buf, x + i, sizeof(double) * (n - i));
     D v;
     std::memcpy(&v, buf, sizeof v);
-    const D r = one<Vec, Fast, Scalar, Odd>(v);
+    const D r = of<F>(v);
     std::memcpy(buf, &r, sizeof r);
     std::memcpy(o + i, buf, sizeof(double) * (n - i));
   }
 };
-
-inline double scalarExp(double x) { return std::exp(x); }
-inline double scalarLog(double x) { return std::log(x); }
-inline double scalarLog1p(double x) { return std::log1p(x); }
-inline double scalarExpm1(double x) { return std::expm1(x); }
-inline double scalarSin(double x) { return std::sin(x); }
-inline double scalarCos(double x) { return std::cos(x); }
-inline double scalarTanh(double x) { return std::tanh(x); }
-inline double scalarTan(double x) { return std::tan(x); }
-inline double scalarAtan(double x) { return std::atan(x); }
-inline double scalarErf(double x) { return std::erf(x); }
-
-/** The kernel table of instruction set S. */
-template <class S>
-const VectorMath& table() {
-  using K = Kernels<S>;
-  static const VectorMath t = {
-      &K::template apply<&K::expCore, &K::expFast, scalarExp, false>,
-      &K::template apply<&K::logCore, &K::logFast, scalarLog, false>,
-      &K::template apply<&K::log1pCore, &K::log1pFast, scalarLog1p, true>,
-      &K::template apply<&K::expm1Core, &K::expFast, scalarExpm1, true>,
-      &K::template apply<&K::sinCore, &K::sinCosFast, scalarSin, true>,
-      &K::template apply<&K::cosCore, &K::sinCosFast, scalarCos, false>,
-      &K::template apply<&K::tanCore, &K::sinCosFast, scalarTan, true>,
-      &K::template apply<&K::atanCore, &K::always, scalarAtan, true>,
-      &K::template apply<&K::erfCore, &K::notNaN, scalarErf, true>,
-      &K::template apply<&K::tanhCore, &K::always, scalarTanh, !S::kLookup16>,  // tanhTable keeps ±0
-      &K::template apply<&K::sigmoidCore, &K::expFast, sigmoidScalar, false>,
-      &K::template apply<&K::softplusCore, &K::expFast, softplusScalar, false>,
-      &K::applyPow,
-  };
-  return t;
-}
 
 }  // namespace vecmath
 }  // namespace nabla

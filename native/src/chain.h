@@ -1,0 +1,56 @@
+// Chains of a fused loop (elementwise.cc plans them; chain_impl.h runs them, compiled with each
+// instruction set's vector kernels). A chain is a run of consecutive steps each of which reads
+// the previous one's result, the only reader of it (an intermediate neither stored nor summed):
+// it runs as one pass over the block in which that running value stays in vector registers, and
+// only the run's last value is stored (Adam's update: 14 passes of two loads and a store become
+// 6, three once the step just before each chain is folded into it, and its scalars are broadcast
+// rather than loaded element by element). A function with a vector kernel (tanh, exp, …) is a
+// link too, computed in the registers by that kernel's own code: tanh(x)·x + 1 is one pass that
+// loads x and stores the result, its stores spread among the arithmetic, where a pass of tanh into
+// a block followed by a pass of ·x + 1 left the stores in bursts that the memory system could not
+// overlap with the arithmetic (1.6–1.9× the time of the single pass).
+// Operands are read where the run's last step would read them unfused, after every earlier
+// step's store, so an output computed in place over an operand (a donated buffer) is written
+// after the reads, as before. Only ops that give in V what their eager kernel gives take part
+// (+, −, ×, ÷, √, negation and |x|, correctly rounded; a vector kernel's function, the same
+// code as its eager loop), so each lane equals the eager result bit for bit; no fused
+// multiply-add can form, since each link is its own branch of a switch (and -std=c++17 keeps
+// GCC from contracting).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "vecmath.h"
+
+namespace nabla {
+
+enum class Link : std::uint8_t { add, sub, mul, div, addTo, subFrom, mulBy, divInto, sqrt, neg, abs, math };
+
+inline bool isUnary(Link op) { return op >= Link::sqrt; }
+
+/**
+ * acc = op(acc, x), or op(x, acc) for addTo … divInto, op(acc) for the unary ops (math: the
+ * vector kernel of fn). With `folded`, x is itself the step just before the chain,
+ * x = pre(value, preValue), computed in registers.
+ */
+struct ChainLink {
+  Link op;
+  bool scalar;  // x is one value for all elements: broadcast, not loaded
+  int value;    // x's value index; −1 for unary ops
+  bool folded = false;
+  Link pre = Link::add;
+  bool preScalar = false;
+  int preValue = -1;
+  VecFn fn = VecFn::count;  // Link::math's function
+};
+
+/** Steps [start, end] as links: load value `first`, then the program's links[firstLink, firstLink + nLinks). */
+struct Chain {
+  int end;
+  int first;
+  int firstLink, nLinks;
+  bool math;  // a link is a function (Link::math)
+};
+
+}  // namespace nabla
