@@ -5,10 +5,11 @@
 // only the run's last value is stored (Adam's update: 14 passes of two loads and a store become
 // 6, three once the step just before each chain is folded into it, and its scalars are broadcast
 // rather than loaded element by element). A function with a vector kernel (tanh, exp, …) is a
-// link too, computed in the registers by that kernel's own code: tanh(x)·x + 1 is one pass that
-// loads x and stores the result, its stores spread among the arithmetic, where a pass of tanh into
-// a block followed by a pass of ·x + 1 left the stores in bursts that the memory system could not
-// overlap with the arithmetic (1.6–1.9× the time of the single pass).
+// link too, one per chain, computed in the registers by that kernel's own code, and such a
+// chain runs a vector at a time: tanh(x)·x + 1 is one pass that loads x and stores the result,
+// its loads and stores among the function's arithmetic as in tanh's own loop. (As a pass of
+// tanh into a block and a chain of ·x + 1 over it, it cost tanh's loop plus the chain's, 1.35×
+// tanh's on one thread; now 1.1–1.15×.)
 // Operands are read where the run's last step would read them unfused, after every earlier
 // step's store, so an output computed in place over an operand (a donated buffer) is written
 // after the reads, as before. Only ops that give in V what their eager kernel gives take part
@@ -45,12 +46,15 @@ struct ChainLink {
   VecFn fn = VecFn::count;  // Link::math's function
 };
 
+/** The most links of a chain with a function link (elementwise.cc's planner stops one there). */
+constexpr int kMaxFunctionChain = 16;
+
 /** Steps [start, end] as links: load value `first`, then the program's links[firstLink, firstLink + nLinks). */
 struct Chain {
   int end;
   int first;
   int firstLink, nLinks;
-  bool math;  // a link is a function (Link::math)
+  VecFn fn;  // the function of its one Link::math, or VecFn::count
 };
 
 }  // namespace nabla

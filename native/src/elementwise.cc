@@ -551,6 +551,9 @@ struct FusedProgram {
   std::vector<int> chainAt;
   std::vector<Chain> chains;
   std::vector<ChainLink> links;
+  // The program is one function chain (every step), reading its operands in place or as
+  // scalars and storing its one output in place: it runs over a thread's part in one pass.
+  bool onePass = false;
 };
 
 /** Elements from i0 until the first stored output (else full operand) of type V is on a 64-byte line. */
@@ -601,6 +604,13 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
   // Without sums (whose lanes follow the index), a short first block brings the first
   // output's blocks onto cache lines, like the scratch's; arrays from one allocator
   // usually share that offset, so the operands' blocks land on lines too.
+  if (p.onePass) {  // blocks would only add their bookkeeping (a tenth of tanh(x)·x + 1's time)
+    for (int k = 0; k < p.nOperands; k++)
+      if (inPlace(p.operands[k])) at[k] = const_cast<V*>(static_cast<const V*>(p.operands[k].data)) + i0;
+    const Chain& chain = p.chains[0];
+    chainBlock<V>(chain, &p.links[chain.firstLink], at.data(), static_cast<V*>(p.stores[0].data) + i0, i1 - i0);
+    return;
+  }
   const ptrdiff_t lead = p.nSums == 0 ? leadToLine<V>(p, i0) : 0;
   for (ptrdiff_t b0 = i0, len; b0 < i1; b0 += len) {
     len = std::min(b0 == i0 && lead > 0 ? lead : kBlock, i1 - b0);
@@ -690,6 +700,7 @@ bool planChain(const FusedProgram& p, const std::vector<int>& readers, int start
   const bool isFloat = std::is_same_v<V, float>;
   const int base = int(links.size());
   int end = start - 1, first = -1;
+  VecFn fn = VecFn::count;
   for (int j = start; j < p.nSteps; j++) {
     const FusedStep& st = p.steps[j];
     const int acc = j == start ? -1 : p.nOperands + j - 1;
@@ -698,14 +709,18 @@ bool planChain(const FusedProgram& p, const std::vector<int>& readers, int start
     int loads;
     // A float32 step of a float64 program rounds, which a link does not.
     if ((!isFloat && st.f32) || !asLink(st, acc, link, loads)) break;
+    // One function per chain, whose loop is specialised to it, of at most kMaxFunctionChain links (chain_impl.h).
+    if (link.op == Link::math && fn != VecFn::count) break;
+    const VecFn chainFn = link.op == Link::math ? link.fn : fn;
+    if (chainFn != VecFn::count && int(links.size()) - base >= kMaxFunctionChain) break;
+    fn = chainFn;
     if (j == start) first = loads;
     link.scalar = link.value >= 0 && link.value < p.nOperands && p.operands[link.value].access == Access::scalar;
     links.push_back(link);
     end = j;
   }
   if (end > start) {
-    const bool math = std::any_of(links.begin() + base, links.end(), [](const ChainLink& l) { return l.op == Link::math; });
-    chain = {end, first, base, end - start + 1, math};
+    chain = {end, first, base, end - start + 1, fn};
     return true;
   }
   links.resize(base);
@@ -759,7 +774,9 @@ void planChains(FusedProgram& p) {
     if (!planChain<V>(p, readers, j, p.links, chain)) continue;
     p.chainAt[j] = int(p.chains.size());
     p.chains.push_back(chain);
-    if (j > covered && foldInto<V>(p, readers, j - 1, &p.links[chain.firstLink], chain.nLinks)) p.chainAt[j - 1] = kFolded;
+    // A function chain runs a vector at a time, without folded steps.
+    if (j > covered && chain.fn == VecFn::count && foldInto<V>(p, readers, j - 1, &p.links[chain.firstLink], chain.nLinks))
+      p.chainAt[j - 1] = kFolded;
     j = chain.end;
     covered = j + 1;
   }
@@ -774,6 +791,11 @@ void runFusedTyped(FusedProgram& p, double* sums, ptrdiff_t n) {
     if (j >= 0 && p.stores[o].f32 == isFloat && p.storedInPlace[j] < 0) p.storedInPlace[j] = o;
   }
   planChains<V>(p);
+  p.onePass = p.nSums == 0 && p.nStores == 1 && p.chains.size() == 1 && p.chainAt[0] == 0 &&
+              p.chains[0].end == p.nSteps - 1 && p.chains[0].fn != VecFn::count && p.storedInPlace[p.nSteps - 1] == 0 &&
+              std::all_of(p.operands, p.operands + p.nOperands, [](const FusedOperand& op) {
+                return op.access == Access::scalar || (op.access == Access::full && op.f32 == std::is_same_v<V, float>);
+              });
   for (int s = 0; s < p.nSums; s++) sums[s] = 0;
   const ptrdiff_t chunks = (n + kFusedChunk - 1) / kFusedChunk;
   std::vector<double> partial(size_t(chunks) * p.nSums, 0.0);

@@ -2,7 +2,8 @@
  * A function inside a native fused chain (native/src/chain_impl.h) is computed in the chain's
  * registers by its vector kernel's own code, so a fused loop must give the eager kernels' bits:
  * for every unary kernel f (those without a vector kernel run as a pass of their own), f heading
- * a chain, f(x)·y + s, and f inside one after a step that folds, −f(x·y); float64 and float32,
+ * a chain, f(x)·y + s, f inside one, −f(x·y), and f before a second function, sigmoid(f(x))·y
+ * (a chain takes one function); float64 and float32,
  * on a length with a ragged last block (3001) and on one that the threads split (70001), over
  * inputs that reach every kernel's libm lanes (NaN, ±∞, ±0, subnormals, exp's overflow, sin's
  * |x| ≥ 1.6e6). Equal means the same value with the same sign of zero: of two NaN operands
@@ -52,6 +53,9 @@ const script = `
            () => be.binary("add", be.binary("mul", be.unary(f, t(x)), t(y), [n]), t(s), [n])],
           ["−f(x·y)", [{ op: "binary", kernel: "mul", x: 0, y: 1, dtype }, { op: "unary", kernel: f, x: 3, dtype }, { op: "unary", kernel: "neg", x: 4, dtype }],
            () => be.unary("neg", be.unary(f, be.binary("mul", t(x), t(y), [n])))],
+          // Two functions: a chain takes one, so this one splits.
+          ["sigmoid(f(x))·y", [{ op: "unary", kernel: f, x: 0, dtype }, { op: "unary", kernel: "sigmoid", x: 3, dtype }, { op: "binary", kernel: "mul", x: 4, y: 1, dtype }],
+           () => be.binary("mul", be.unary("sigmoid", be.unary(f, t(x))), t(y), [n])],
         ];
         for (const [what, steps, eager] of programs) {
           const out = dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
