@@ -3,7 +3,8 @@
 // machine is shared and its speed drifts: value + gradient of sum(sin(x)·x) (eager and
 // nb.jit), tanh(x)·x + 1 (eager and nb.jit) and two copies of the array, the memory-bandwidth
 // floor: the native backend's identity kernel (the same call path, output allocation and
-// threads as a unary op) and Float64Array.slice (one memcpy). Every nabla row runs with the
+// threads as a unary op) and Float64Array.slice (one memcpy), and tanh(x) alone, the floor of
+// any loop over tanh(x)·x + 1 built on the tanh kernel. Every nabla row runs with the
 // default threads (all cores) and with one. Prints medians of 15 rounds after 3 warm-ups, and
 // each row's speedup over PyTorch's counterpart (> 1: nabla faster).
 // `NABLA_NATIVE_BINARY=path node bench/transcendentals.js` times another build of the addon;
@@ -35,6 +36,7 @@ const rows = [
   ["jit valueAndGrad sum(sin(x)·x)", () => jitGrad(x), "valueAndGrad"],
   ["tanh(x)·x + 1", () => expr(x), "tanh"],
   ["jit tanh(x)·x + 1", () => jitExpr(x), "tanh"],
+  ["tanh(x) alone (one pass)", () => nb.tanh(x), "tanhAlone"],
   ["copy (native identity kernel)", () => native.unary("identity", arrayOf(x)), "copy"],
   ["copy (Float64Array.slice)", () => data.slice(), "copy"],
 ];
@@ -86,4 +88,14 @@ for (const [i, [name]] of rows.entries()) {
   const [a, o, t] = [median(samples[i].all), median(samples[i].one), median(samples[i].torch)];
   const ratio = Number.isNaN(t) ? "" : `${(t / a).toFixed(2)}×, ${(t / o).toFixed(2)}×`;
   console.log(`${name.padEnd(32)} ${a.toFixed(2).padStart(8)} ${o.toFixed(2).padStart(8)} ${t.toFixed(2).padStart(8)}  ${ratio}`);
+}
+// Issue 18's bar: the jitted loop within 1.2× of the copy. tanh alone is a floor for it (one
+// pass, the kernel's own arithmetic): if that is above 1.2×, no fusion can reach the bar.
+// Ratios are taken round by round (both timed in the same round, same threads), then the median.
+const rowOf = (label) => rows.findIndex(([name]) => name === label);
+const perRound = (i, j, key) => median(samples[i][key].map((t, r) => t / samples[j][key][r]));
+const copy = rowOf("copy (native identity kernel)");
+for (const label of ["jit tanh(x)·x + 1", "tanh(x) alone (one pass)"]) {
+  const i = rowOf(label);
+  console.log(`${label} ÷ copy (native identity kernel), same round: ${perRound(i, copy, "all").toFixed(2)} (default threads), ${perRound(i, copy, "one").toFixed(2)} (1 thread)`);
 }
