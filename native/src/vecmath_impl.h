@@ -374,42 +374,51 @@ struct Kernels {
       -0x1.3b3efbf5e2228p-54, -0x1.b32dcb94da51dp-56, 0x1.db72fc1f0eab4p-55, 0x1.1affc2b91ce27p-56,
       0x1.c1a7792cb3387p-55, 0x1.36eae30af0cb3p-56, 0x1.4a385a63d07a7p-56, -0x1.ff7128fd391f0p-55};
 
+  // 2^(j/16)/2 with j·2⁴⁸ taken off its encoding: adding t's encoding shifted left by 48 bits,
+  // (16k + j)·2⁴⁸, puts j back and adds k to the exponent, so 2ᵏ⁻¹·Th[j] costs two integer ops.
+  static constexpr double kHalfExp2HiLessJ[16] = {
+      0x1.0000000000000p-1, 0x1.fb5586cf9890fp-2, 0x1.f72b83c7d517bp-2, 0x1.f387a6e756238p-2,
+      0x1.f06fe0a31b715p-2, 0x1.edea64c123422p-2, 0x1.ebfdad5362a27p-2, 0x1.eab07dd485429p-2,
+      0x1.ea09e667f3bcdp-2, 0x1.ea11473eb0187p-2, 0x1.eace5422aa0dbp-2, 0x1.ec49182a3f090p-2,
+      0x1.ee89f995ad3adp-2, 0x1.f199bdd85529cp-2, 0x1.f5818dcfba487p-2, 0x1.fa4afa2a490dap-2};
+
   /**
    * tanh(x) = sign(x)·H/(H + 1), H = expm1(2|x|)/2 from the table above, for the instruction
    * sets whose S supplies lookup16 (a table of 16 entries, picked by the low 4 bits of t's
-   * encoding), min (x86's: the second operand where either is NaN), pow2k<b>(a, t) (a·2ᵏ⁺ᵇ
-   * for t = 1.5·2⁵² + 16k + j) and fmaDown (a·b + c rounded toward −∞, or at most one below):
-   *   2|x| = (16k + j)·ln2/16 + 2u with 16k + j = ⌊32|x|/ln2⌋, so 0 ≤ u < ln2/32 (never
-   *   negative: the sum below has no cancellation), p = e^(2u) − 1 by a polynomial of degree 7,
-   *   and H = hh + hl with hh = 2ᵏ⁻¹·Th − ½ and hl = 2ᵏ⁻¹·Th·(p + ρ), Th·(1 + ρ) = 2^(j/16), so
-   *   the table's rounding is carried (ρ joins p's first term, 2u + ρ, at no cost).
-   * z = (d − 1)/d with d = (hh + hl) + 1 rounds three times (3 ulp at worst); one correction
-   * step removes all three: with H = (d − 1) + δ, δ = (hh − (d − 1)) + hl, the residual
-   * H − z·(H + 1) = (d − 1 − z·d) + δ·(1 − z), and tanh = z + residual·(1 − z), as
-   * 1/(H + 1) = 1 − tanh. hh, d − 1 and hh − (d − 1) are exact while 2ᵏ < 2⁵³ (|x| < 18.4;
-   * beyond, tanh is within 2⁻⁵² of 1). One formula for every |x| (near 0, k = j = 0 and
-   * H = p(|x|)/2); ±0 and NaN pass through. At most 1.51 ulp from tanh over 2.3·10⁷ inputs (against long double).
+   * encoding), min (x86's: the second operand where either is NaN) and fmaDown (a·b + c
+   * rounded toward −∞, or at most one below):
+   *   |x| = (16k + j)·ln2/32 + u with 16k + j = ⌊32|x|/ln2⌋, so 0 ≤ u < ln2/32 (never negative:
+   *   the sums below have no cancellation), p = e^(2u) − 1 by a polynomial of degree 7, and
+   *   H = hh + hi·p with hi = 2ᵏ⁻¹·Th and hh = hi − ½, Th·(1 + ρ) = 2^(j/16), so the table's
+   *   rounding is carried (ρ joins p's first term, 2u + ρ, at no cost). u = c − n·fl(ln2/32) is
+   *   one FMA from n; the n·(ln2/32 − fl(ln2/32)) ≤ 7·10⁻¹⁶ it leaves out joins 2u + ρ off
+   *   that path (p's higher terms see u that much off: ≤ 2·10⁻¹⁸ in p while n ≤ 32).
+   * z = (d − 1)/d with d ≈ H + 1 rounds several times; one correction step removes that: with
+   * H = (d − 1) + δ, δ = (hh − (d − 1)) + hi·p, the residual H − z·(H + 1) = (d − 1 − z·d) +
+   * δ·(1 − z), and tanh = z + residual·(1 − z), as 1/(H + 1) = 1 − tanh. d need only be near
+   * H + 1 (here hi·p + (hi + ½), whose sum may round); hh, d − 1 and hh − (d − 1) are exact
+   * while 2ᵏ < 2⁵³ (|x| < 18.4; beyond, tanh is within 2⁻⁵² of 1). One formula for every |x|
+   * (near 0, k = j = 0 and H = p(|x|)/2); ±0 and NaN pass through. At most 1.51 ulp from tanh
+   * over 2.3·10⁷ inputs (against long double).
    */
   static D tanhTable(D x) {
     const D c = S::min(splat(19.5), absv(x));  // 1 − tanh < 2⁻⁵⁴ beyond 19.06: rounds to 1; NaN stays
     const D t = S::fmaDown(c, splat(0x1.71547652b82fep+5), splat(kShifter));  // 16k + j in the low bits
     const D n = t - kShifter;
-    // ln2/32 in two parts, the first with 42 bits: n·high is exact for n < 2¹¹.
-    const D u = fma(n, splat(-0x1.ef35793c76730p-50), fma(n, splat(-0x1.62e42fefa3800p-6), c));
+    const D u = fma(n, splat(-0x1.62e42fefa39efp-6), c);
+    const D lin = (u + u) + fma(n, splat(-0x1.abc9e3b39803fp-60), S::lookup16(kExp2LoRatio, t));
     // p = 2u + ρ + u²·q(u), q a Chebyshev fit of (e^(2u) − 1 − 2u)/u² on [0, ln2/32] (mpmath; p's
     // relative error 1.4·10⁻¹⁷), by Estrin's scheme (a shorter chain than Horner's, no more ops)
     const D u2 = u * u;
     const D a0 = fma(splat(0x1.5555555555663p+0), u, splat(2.0));
     const D a1 = fma(splat(0x1.1111147d1c853p-2), u, splat(0x1.555555542590ep-1));
     const D a2 = fma(splat(0x1.a5c77361dad99p-6), u, splat(0x1.6c0fd9fc2f4a3p-4));
-    const D p = fma(u2, fma(fma(a2, u2, a1), u2, a0), fma(u, splat(2.0), S::lookup16(kExp2LoRatio, t)));
-    const D hi = S::template pow2k<-1>(S::lookup16(kExp2Hi, t), t);
-    const D hh = hi - 0.5;
-    const D hl = hi * p;
-    const D d = (hh + hl) + 1.0;
+    const D p = fma(u2, fma(fma(a2, u2, a1), u2, a0), lin);
+    const D hi = (D)((I)S::lookup16(kHalfExp2HiLessJ, t) + ((I)t << 48));
+    const D d = fma(hi, p, hi + 0.5);
     const D dm1 = d - 1.0;
+    const D delta = fma(p, hi, (hi - 0.5) - dm1);
     const D z = dm1 / d;
-    const D delta = (hh - dm1) + hl;
     const D w = 1.0 - z;
     const D r = fma(fma(delta, w, fma(-z, d, dm1)), w, z);
     return (D)((I)r | ((I)x & splatI(0x8000000000000000LL)));
