@@ -7,8 +7,9 @@
 // any loop over tanh(x)·x + 1 built on the tanh kernel. Every nabla row runs with the
 // default threads (all cores) and with one. Prints medians of 15 rounds after 3 warm-ups, and
 // each row's speedup over PyTorch's counterpart (> 1: nabla faster).
-// `NABLA_NATIVE_BINARY=path node bench/transcendentals.js` times another build of the addon;
-// `--no-torch` skips PyTorch. Needs `npm run build` first.
+// Run as `node --expose-gc bench/transcendentals.js` (see timeOnce);
+// `NABLA_NATIVE_BINARY=path` times another build of the addon; `--no-torch` skips PyTorch.
+// Needs `npm run build` first.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { performance } from "node:perf_hooks";
@@ -52,7 +53,11 @@ function startTorch() {
   return { child, next, time: async (c) => (child.stdin.write(`${c}\n`), Number(await next())) };
 }
 
+// A collection left pending by the rows before would land inside whichever call comes next
+// (each call allocates 8 MB: a major GC every few rounds, on the same row each time, which
+// read as a 1-thread copy of 4–7 ms); with --expose-gc each call starts after a full one.
 function timeOnce(f) {
+  globalThis.gc?.();
   const t0 = performance.now();
   f();
   return performance.now() - t0;
