@@ -14,8 +14,8 @@ struct Avx2 {
   static constexpr int W = 4;
   static D fma(D a, D b, D c) { return _mm256_fmadd_pd(a, b, c); }
   static bool any(I m) { return !_mm256_testz_si256(m, m); }
-  // tanhTable's needs (vecmath_impl.h), without AVX-512's permute, scalef and rounding
-  // control: a gather, and 2ᵏ⁻¹ built in the exponent field.
+  // tanhTable's needs (vecmath_impl.h), without AVX-512's permute and rounding control: a
+  // gather. (exp keeps fdlibm's form here: expTable's gathers would cost more than they save.)
   static constexpr bool kLookup16 = true;
   static constexpr bool kLookupInRegisters = false;
   // Eight 32-byte vectors per chain link (64-byte ones spill with AVX2's 16 registers: 3.5× slower).
@@ -24,12 +24,6 @@ struct Avx2 {
     return _mm256_i64gather_pd(table, _mm256_and_si256(_mm256_castpd_si256(i), _mm256_set1_epi64x(15)), 8);
   }
   static D min(D a, D b) { return _mm256_min_pd(a, b); }
-  template <int Bias>
-  static D pow2k(D a, D t) {  // t's bits shifted right by 4 end in k; 2ᵏ⁺ᵇ is (k + b + 1023)·2⁵²
-    const I k = _mm256_slli_epi64(_mm256_srli_epi64(_mm256_castpd_si256(t), 4), 52);
-    const I one = _mm256_set1_epi64x(static_cast<long long>(1023 + Bias) << 52);
-    return _mm256_mul_pd(a, _mm256_castsi256_pd(_mm256_add_epi64(k, one)));
-  }
   // ⌊a·b⌋ + c where a·b rounds up to an integer is that integer: at most one below the exact
   // floor, which leaves tanhTable's reduced argument a rounding error below zero (harmless).
   static D fmaDown(D a, D b, D c) {

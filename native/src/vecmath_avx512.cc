@@ -14,7 +14,7 @@ struct Avx512 {
   static constexpr int W = 8;
   static D fma(D a, D b, D c) { return _mm512_fmadd_pd(a, b, c); }
   static bool any(I m) { return _mm512_test_epi64_mask(m, m) != 0; }
-  // tanhTable's needs (vecmath_impl.h); a 16-entry table lives in two registers.
+  // tanhTable's and expTable's needs (vecmath_impl.h); a 16-entry table lives in two registers.
   static constexpr bool kLookup16 = true;
   static constexpr bool kLookupInRegisters = true;
   // A chain keeps eight 64-byte vectors in flight: AVX-512 has 32 registers.
