@@ -601,9 +601,6 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
   thread_local std::vector<double> lanes;
   lanes.assign(size_t(p.nSums) * 8, 0.0);
   for (int s = 0; s < p.nSums; s++) sums[s] = kNaN;  // set when the part's last block is added
-  // Without sums (whose lanes follow the index), a short first block brings the first
-  // output's blocks onto cache lines, like the scratch's; arrays from one allocator
-  // usually share that offset, so the operands' blocks land on lines too.
   if (p.onePass) {  // blocks would only add their bookkeeping (a tenth of tanh(x)·x + 1's time)
     for (int k = 0; k < p.nOperands; k++)
       if (inPlace(p.operands[k])) at[k] = const_cast<V*>(static_cast<const V*>(p.operands[k].data)) + i0;
@@ -611,6 +608,9 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
     chainBlock<V>(chain, &p.links[chain.firstLink], at.data(), static_cast<V*>(p.stores[0].data) + i0, i1 - i0);
     return;
   }
+  // Without sums (whose lanes follow the index), a short first block brings the first
+  // output's blocks onto cache lines, like the scratch's; arrays from one allocator
+  // usually share that offset, so the operands' blocks land on lines too.
   const ptrdiff_t lead = p.nSums == 0 ? leadToLine<V>(p, i0) : 0;
   for (ptrdiff_t b0 = i0, len; b0 < i1; b0 += len) {
     len = std::min(b0 == i0 && lead > 0 ? lead : kBlock, i1 - b0);

@@ -3,7 +3,7 @@
  * registers by its vector kernel's own code, so a fused loop must give the eager kernels' bits:
  * for every unary kernel f (those without a vector kernel run as a pass of their own), f heading
  * a chain, f(x)·y + s, f inside one, −f(x·y), and f before a second function, sigmoid(f(x))·y
- * (a chain takes one function); float64 and float32,
+ * (a chain takes one function), each into a fresh array and over x; float64 and float32,
  * on a length with a ragged last block (3001) and on one that the threads split (70001), over
  * inputs that reach every kernel's libm lanes (NaN, ±∞, ±0, subnormals, exp's overflow, sin's
  * |x| ≥ 1.6e6). Equal means the same value with the same sign of zero: of two NaN operands
@@ -62,10 +62,15 @@ const script = `
           const spec = { operands: [full, full, { dtype, access: "scalar" }], steps, stores: [5], sums: [] };
           be.fusedLoop(spec)([x, y, s], [0, 0, 0], [null, null, null], [out], new Float64Array(0), n);
           const want = eager().contiguousData(false);
-          checked++;
-          const i = out.findIndex((v, k) => !Object.is(v, want[k]));
-          if (i >= 0) {
-            mismatches.push(f + " in " + what + ", " + dtype + ", n = " + n + ": element " + i + " (x = " + x[i] + ", y = " + y[i] + ") is " + out[i] + ", eager " + want[i]);
+          // And written over x, as a donated buffer is: each element is read before it is stored.
+          const overX = x.slice();
+          be.fusedLoop(spec)([overX, y, s], [0, 0, 0], [null, null, null], [overX], new Float64Array(0), n);
+          for (const [where, got] of [["", out], [" (over x)", overX]]) {
+            checked++;
+            const i = got.findIndex((v, k) => !Object.is(v, want[k]));
+            if (i >= 0) {
+              mismatches.push(f + " in " + what + where + ", " + dtype + ", n = " + n + ": element " + i + " (x = " + x[i] + ", y = " + y[i] + ") is " + got[i] + ", eager " + want[i]);
+            }
           }
         }
       }
