@@ -32,7 +32,7 @@ inline bool isUnary(Link op) { return op >= Link::sqrt; }
 
 /**
  * acc = op(acc, x), or op(x, acc) for addTo … divInto, op(acc) for the unary ops (math: the
- * vector kernel of fn). With `folded`, x is itself the step just before the chain,
+ * vector kernel of the chain's fn). With `folded`, x is itself the step just before the chain,
  * x = pre(value, preValue), computed in registers.
  */
 struct ChainLink {
@@ -43,7 +43,6 @@ struct ChainLink {
   Link pre = Link::add;
   bool preScalar = false;
   int preValue = -1;
-  VecFn fn = VecFn::count;  // Link::math's function
 };
 
 /** The most links of a chain with a function link (elementwise.cc's planner stops one there). */

@@ -127,7 +127,7 @@ struct Chains {
     for (int r = 0; r < N; r++) std::memcpy(o + i + r * kLanes, &acc[r], sizeof(Acc));
   }
 
-  /** A function chain's links, decoded once per block: each link's op and operand (in place, or broadcast). */
+  /** A function chain's links, decoded once per call: each link's op and operand (in place, or broadcast). */
   template <typename V>
   struct Decoded {
     Link op[kMaxFunctionChain];
@@ -163,8 +163,7 @@ struct Chains {
   /**
    * A chain with a function link (F), a vector at a time: the whole chain for one vector before
    * the next, as the function's eager loop goes, so that its loads and stores interleave with
-   * the function's arithmetic. (Eight vectors a link at a time, as arithmetic chains run, left
-   * them in bursts: tanh(x)·x + 1 took 1.35–1.5× tanh's own loop over memory; now about 1.1×.)
+   * the function's arithmetic (chain.h says what that saved).
    */
   template <typename V, VecFn F>
   static void runVectors(const Chain& chain, const ChainLink* links, V* const* at, V* o, ptrdiff_t len) {

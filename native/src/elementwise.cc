@@ -676,10 +676,7 @@ bool asLink(const FusedStep& st, int acc, ChainLink& link, int& first) {
   if (st.kind == StepKind::unary) {
     const UnaryOp u = UnaryOp(st.op);
     link = {u == UnaryOp::sqrt ? Link::sqrt : u == UnaryOp::neg ? Link::neg : Link::abs, false, -1};
-    if (vectorKernel(u)) {  // the function's vector kernel, as its eager loop
-      link.op = Link::math;
-      link.fn = vecFnOf(u);
-    }
+    if (vectorKernel(u)) link.op = Link::math;  // the function's vector kernel, as its eager loop
     first = st.x;
     return (u == UnaryOp::sqrt || u == UnaryOp::neg || u == UnaryOp::abs || link.op == Link::math) && (acc < 0 || st.x == acc);
   }
@@ -711,7 +708,7 @@ bool planChain(const FusedProgram& p, const std::vector<int>& readers, int start
     if ((!isFloat && st.f32) || !asLink(st, acc, link, loads)) break;
     // One function per chain, whose loop is specialised to it, of at most kMaxFunctionChain links (chain_impl.h).
     if (link.op == Link::math && fn != VecFn::count) break;
-    const VecFn chainFn = link.op == Link::math ? link.fn : fn;
+    const VecFn chainFn = link.op == Link::math ? vecFnOf(UnaryOp(st.op)) : fn;
     if (chainFn != VecFn::count && int(links.size()) - base >= kMaxFunctionChain) break;
     fn = chainFn;
     if (j == start) first = loads;
