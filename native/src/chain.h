@@ -6,10 +6,10 @@
 // 6, three once the step just before each chain is folded into it, and its scalars are broadcast
 // rather than loaded element by element). A function with a vector kernel (tanh, exp, …) is a
 // link too, one per chain, computed in the registers by that kernel's own code, and such a
-// chain runs a vector at a time: tanh(x)·x + 1 is one pass that loads x and stores the result,
-// its loads and stores among the function's arithmetic as in tanh's own loop. (As a pass of
-// tanh into a block and a chain of ·x + 1 over it, it cost tanh's loop plus the chain's, 1.35×
-// tanh's on one thread; now 1.1–1.15×.)
+// chain runs four vectors at a time: tanh(x)·x + 1 is one pass that loads x and stores the
+// result, its loads and stores among the function's arithmetic as in tanh's own loop. (As a
+// pass of tanh into a block and a chain of ·x + 1 over it, it cost tanh's loop plus the
+// chain's, 1.35× tanh's on one thread; a vector at a time, 1.15–1.2×; four, 1.1×.)
 // Operands are read where the run's last step would read them unfused, after every earlier
 // step's store, so an output computed in place over an operand (a donated buffer) is written
 // after the reads, as before. Only ops that give in V what their eager kernel gives take part

@@ -771,7 +771,7 @@ void planChains(FusedProgram& p) {
     if (!planChain<V>(p, readers, j, p.links, chain)) continue;
     p.chainAt[j] = int(p.chains.size());
     p.chains.push_back(chain);
-    // A function chain runs a vector at a time, without folded steps.
+    // A function chain runs a few vectors at a time (chain_impl.h), without folded steps.
     if (j > covered && chain.fn == VecFn::count && foldInto<V>(p, readers, j - 1, &p.links[chain.firstLink], chain.nLinks))
       p.chainAt[j - 1] = kFolded;
     j = chain.end;
