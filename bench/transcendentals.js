@@ -1,5 +1,5 @@
 // Times the workloads of issue 18 that the vector math kernels and the native threads target,
-// float64, 10⁶ elements, beside PyTorch (one thread) in ALTERNATING rounds in one run, as the
+// float64, 10⁶ elements (--elements=N for another size), beside PyTorch (one thread) in ALTERNATING rounds in one run, as the
 // machine is shared and its speed drifts: value + gradient of sum(sin(x)·x) (eager and
 // nb.jit), tanh(x)·x + 1 (eager and nb.jit) and two copies of the array, the memory-bandwidth
 // floor: the native backend's identity kernel (the same call path, output allocation and
@@ -7,7 +7,9 @@
 // any loop over tanh(x)·x + 1 built on the tanh kernel. Every nabla row runs with the
 // default threads (all cores) and with one. Prints medians of 15 rounds after 3 warm-ups, and
 // each row's speedup over PyTorch's counterpart (> 1: nabla faster).
-// Run as `node --expose-gc bench/transcendentals.js` (see timeOnce);
+// Run as `node --expose-gc bench/transcendentals.js` (see timeOnce); at 10⁶ the arrays fit
+// in this machine's L3, so the copy measures the cache's bandwidth; at --elements=10000000
+// they do not, and it measures memory's.
 // `NABLA_NATIVE_BINARY=path` times another build of the addon; `--no-torch` skips PyTorch.
 // Needs `npm run build` first.
 import { spawn } from "node:child_process";
@@ -19,10 +21,16 @@ import { nativeIsa, setNativeThreads } from "../dist/backend/native/index.js";
 import { median } from "./peers.js";
 
 const ROUNDS = 15;
+const elementsArg = process.argv.find((a) => a.startsWith("--elements="));
+const ELEMENTS = elementsArg ? Number(elementsArg.slice("--elements=".length)) : 1_000_000;
+if (!Number.isSafeInteger(ELEMENTS) || ELEMENTS < 1) {
+  console.error(`--elements takes a positive whole number of elements (got ${elementsArg}); for example --elements=10000000`);
+  process.exit(2);
+}
 const WARMUP = 3;
 
 nb.setBackend("native");
-const x = nb.sub(nb.mul(nb.rand([1_000_000], { seed: 1 }), 2), 1);
+const x = nb.sub(nb.mul(nb.rand([ELEMENTS], { seed: 1 }), 2), 1);
 const data = x.toFloat64Array?.() ?? new Float64Array(x.toArray());
 const grad = nb.valueAndGrad((t) => nb.sum(nb.mul(nb.sin(t), t)));
 const jitGrad = nb.jit(grad);
@@ -44,7 +52,7 @@ const rows = [
 
 function startTorch() {
   if (process.argv.includes("--no-torch")) return null;
-  const child = spawn("/usr/bin/python3", [new URL("./transcendentals_torch.py", import.meta.url).pathname], {
+  const child = spawn("/usr/bin/python3", [new URL("./transcendentals_torch.py", import.meta.url).pathname, String(ELEMENTS)], {
     env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" },
     stdio: ["pipe", "pipe", "inherit"],
   });
@@ -86,7 +94,7 @@ for (let round = 0; round < WARMUP + ROUNDS; round++) {
 }
 torch?.child.stdin.end();
 const { loadavg } = await import("node:os");
-console.log(`native isa: ${nativeIsa()}; ${defaultThreads} threads by default; float64, 10⁶ elements; median ms of ${ROUNDS} alternating rounds`);
+console.log(`native isa: ${nativeIsa()}; ${defaultThreads} threads by default; float64, ${ELEMENTS} elements; median ms of ${ROUNDS} alternating rounds`);
 console.log(`${torchInfo.replace(/^ready/, "PyTorch")} (version, threads); load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 console.log(`${"".padEnd(32)} ${"default".padStart(8)} ${"1 thread".padStart(8)} ${"PyTorch".padStart(8)}  speedup vs PyTorch (default, 1 thread)`);
 for (const [i, [name]] of rows.entries()) {

@@ -7,7 +7,7 @@ import time
 import torch
 
 torch.set_num_threads(1)
-x = torch.rand(1_000_000, dtype=torch.float64) * 2 - 1
+x = torch.rand(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000, dtype=torch.float64) * 2 - 1
 xg = x.clone().requires_grad_()
 
 
