@@ -31,8 +31,8 @@ struct Chains {
   using D = typename S::D;
   static constexpr int R = S::kChainVectors;
   // A function chain's vectors per dispatch of its links: one switch per link serves four
-  // vectors (5% off tanh(x)·x + 1 with AVX-512, 20–25% with AVX2, whose per-vector dispatch
-  // had also spilled the running value to the stack).
+  // vectors (5% off tanh(x)·x + 1 with AVX-512, a quarter with AVX2, whose per-vector
+  // dispatch had also spilled the running value to the stack).
   static constexpr int kGroup = 4;
 
   // One vector of V for a link, as many bytes as S's double vector. (Through VecOf: GCC drops
