@@ -64,6 +64,8 @@ function startTorch() {
 // A collection left pending by the rows before would land inside whichever call comes next
 // (each call allocates 8 MB: a major GC every few rounds, on the same row each time, which
 // read as a 1-thread copy of 4–7 ms); with --expose-gc each call starts after a full one.
+// The collection also leaves x and the output out of cache, so every row is a cold-cache call
+// (at 10⁶ the addon's copy takes 0.12 ms warm, 0.9 after a gc()): see the README.
 function timeOnce(f) {
   globalThis.gc?.();
   const t0 = performance.now();
