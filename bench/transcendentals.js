@@ -1,12 +1,13 @@
 // Times the workloads of issue 18 that the vector math kernels and the native threads target,
-// float64, 10⁶ elements (--elements=N for another size), beside PyTorch (one thread) in ALTERNATING rounds in one run, as the
-// machine is shared and its speed drifts: value + gradient of sum(sin(x)·x) (eager and
-// nb.jit), tanh(x)·x + 1 (eager and nb.jit) and two copies of the array, the memory-bandwidth
-// floor: the native backend's identity kernel (the same call path, output allocation and
-// threads as a unary op) and Float64Array.slice (one memcpy), and tanh(x) alone, the floor of
-// any loop over tanh(x)·x + 1 built on the tanh kernel. Every nabla row runs with the
-// default threads (all cores) and with one. Prints medians of 15 rounds after 3 warm-ups, and
-// each row's speedup over PyTorch's counterpart (> 1: nabla faster).
+// float64, 10⁶ elements (--elements=N for another size), beside PyTorch (one thread) in
+// ALTERNATING rounds in one run, as the machine is shared and its speed drifts: value +
+// gradient of sum(sin(x)·x) (eager and nb.jit), tanh(x)·x + 1 (eager and nb.jit) and two
+// copies of the array, the memory-bandwidth floor: the native backend's identity kernel (the
+// same call path, output allocation and threads as a unary op) and Float64Array.slice (one
+// memcpy), and tanh(x) alone, the floor of any loop over tanh(x)·x + 1 built on the tanh
+// kernel. Every nabla row runs with the default threads (all cores) and with one. Prints
+// medians of 15 rounds after 3 warm-ups, and each row's speedup over PyTorch's counterpart
+// (> 1: nabla faster).
 // Run as `node --expose-gc bench/transcendentals.js` (see timeOnce); at 10⁶ the arrays fit
 // in this machine's L3, so the copy measures the cache's bandwidth; at --elements=10000000
 // they do not, and it measures memory's.
@@ -30,7 +31,7 @@ if (!Number.isSafeInteger(ELEMENTS) || ELEMENTS < 1) {
 const WARMUP = 3;
 
 nb.setBackend("native");
-const x = nb.sub(nb.mul(nb.rand([ELEMENTS], { seed: 1 }), 2), 1);
+const x = uniformOrExit(ELEMENTS);
 const data = x.toFloat64Array?.() ?? new Float64Array(x.toArray());
 const grad = nb.valueAndGrad((t) => nb.sum(nb.mul(nb.sin(t), t)));
 const jitGrad = nb.jit(grad);
@@ -49,6 +50,17 @@ const rows = [
   ["copy (native identity kernel)", () => native.unary("identity", arrayOf(x)), "copy"],
   ["copy (Float64Array.slice)", () => data.slice(), "copy"],
 ];
+
+/** x uniform in [−1, 1); a size nabla refuses (over nb.config's maxTensorBytes) ends the run with its one-line reason. */
+function uniformOrExit(n) {
+  try {
+    return nb.sub(nb.mul(nb.rand([n], { seed: 1 }), 2), 1);
+  } catch (e) {
+    if (!(e instanceof nb.NablaError)) throw e;
+    console.error(`--elements=${n}: ${e.message}`);
+    process.exit(2);
+  }
+}
 
 function startTorch() {
   if (process.argv.includes("--no-torch")) return null;
