@@ -569,6 +569,12 @@ ptrdiff_t leadToLine(const FusedProgram& p, ptrdiff_t i0) {
   return at % sizeof(V) == 0 ? ptrdiff_t((64 - at % 64) % 64 / sizeof(V)) : 0;
 }
 
+/** Whether a fused loop over V reads op where it lies: a full operand already of type V. */
+template <typename V>
+bool readInPlace(const FusedOperand& op) {
+  return op.access == Access::full && op.f32 == std::is_same_v<V, float>;
+}
+
 /**
  * Elements [i0, i1) of the program, a block at a time; sets sums[s] to sum s over the part,
  * added as sumRow adds a row (i0 is a multiple of the block, itself a multiple of 8).
@@ -587,9 +593,8 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
   V* values = scratch.data() + (kLine - reinterpret_cast<uintptr_t>(scratch.data()) / sizeof(V) % kLine) % kLine;
   auto block = [&](int value) { return values + ptrdiff_t(value) * kBlock; };
   // Where each value of the current block is read from. A full operand already of type V is
-  // read in place, and a step stored (once, in type V) is computed straight into its output:
-  // no copy either way. Everything else lives in its scratch block.
-  auto inPlace = [&](const FusedOperand& op) { return op.access == Access::full && op.f32 == isFloat; };
+  // read in place (readInPlace), and a step stored (once, in type V) is computed straight into
+  // its output: no copy either way. Everything else lives in its scratch block.
   for (int v = 0; v < nValues; v++) at[v] = block(v);
   // Scalars fill their block once; it is never overwritten.
   for (int k = 0; k < p.nOperands; k++) {
@@ -603,7 +608,7 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
   for (int s = 0; s < p.nSums; s++) sums[s] = kNaN;  // set when the part's last block is added
   if (p.onePass) {  // blocks would only add their bookkeeping (a tenth of tanh(x)·x + 1's time)
     for (int k = 0; k < p.nOperands; k++)
-      if (inPlace(p.operands[k])) at[k] = const_cast<V*>(static_cast<const V*>(p.operands[k].data)) + i0;
+      if (readInPlace<V>(p.operands[k])) at[k] = const_cast<V*>(static_cast<const V*>(p.operands[k].data)) + i0;
     const Chain& chain = p.chains[0];
     chainBlock<V>(chain, &p.links[chain.firstLink], at.data(), static_cast<V*>(p.stores[0].data) + i0, i1 - i0);
     return;
@@ -617,7 +622,7 @@ void runFusedPart(const FusedProgram& p, ptrdiff_t i0, ptrdiff_t i1, double* sum
     for (int k = 0; k < p.nOperands; k++) {
       const FusedOperand& op = p.operands[k];
       if (op.access == Access::scalar) continue;
-      if (inPlace(op)) at[k] = const_cast<V*>(static_cast<const V*>(op.data)) + b0;
+      if (readInPlace<V>(op)) at[k] = const_cast<V*>(static_cast<const V*>(op.data)) + b0;
       else if (op.f32) loadBlock<float>(op, b0, len, block(k));
       else loadBlock<double>(op, b0, len, block(k));
     }
@@ -791,7 +796,7 @@ void runFusedTyped(FusedProgram& p, double* sums, ptrdiff_t n) {
   p.onePass = p.nSums == 0 && p.nStores == 1 && p.chains.size() == 1 && p.chainAt[0] == 0 &&
               p.chains[0].end == p.nSteps - 1 && p.chains[0].fn != VecFn::count && p.storedInPlace[p.nSteps - 1] == 0 &&
               std::all_of(p.operands, p.operands + p.nOperands, [](const FusedOperand& op) {
-                return op.access == Access::scalar || (op.access == Access::full && op.f32 == std::is_same_v<V, float>);
+                return op.access == Access::scalar || readInPlace<V>(op);
               });
   for (int s = 0; s < p.nSums; s++) sums[s] = 0;
   const ptrdiff_t chunks = (n + kFusedChunk - 1) / kFusedChunk;
