@@ -8,8 +8,9 @@
  * inputs that reach every kernel's libm lanes (NaN, ±∞, ±0, subnormals, exp's overflow, sin's
  * |x| ≥ 1.6e6). Equal means the same value with the same sign of zero: of two NaN operands
  * (x and y meet NaN at the same elements here) which one a product keeps is the compiler's
- * choice of operand order, which IEEE 754 leaves open. Each instruction set's chains are checked in a child process (capped with
- * NABLA_NATIVE_ISA, as vecmath.test.ts does) that loads the built dist/ (npm test builds first).
+ * choice of operand order, which IEEE 754 leaves open. Each instruction set's chains are
+ * checked in a child process (capped with NABLA_NATIVE_ISA, as vecmath.test.ts does) that
+ * loads the built dist/ (npm test builds first).
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
